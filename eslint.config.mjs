@@ -1,0 +1,44 @@
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import tseslint from 'typescript-eslint';
+
+const packageCode = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
+
+export default tseslint.config(
+	{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.demo/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{
+		files: [...packageCode, 'test/**/*.ts', 'scripts/**/*.ts'],
+		extends: [tseslint.configs.recommended],
+		languageOptions: { parserOptions: { projectService: false } },
+	},
+	{
+		files: [...packageCode, 'package.json'],
+		...n8nCommunityNodesPlugin.configs.recommended,
+	},
+	{
+		files: ['package.json'],
+		languageOptions: { parser: tseslint.parser, parserOptions: { extraFileExtensions: ['.json'] } },
+		rules: {
+			// App-only sign-in (client secret, certificate, managed and workload identity) goes through Microsoft's
+			// own @azure/identity: its MSAL cache, certificate assertions and managed-identity protocols are not
+			// something to re-implement. That makes it the package's one runtime dependency, by design; this rule
+			// is meant for packages that aim to be verified for n8n Cloud.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
+		},
+	},
+	{
+		files: ['lib/appOnlySignIn.ts'],
+		rules: {
+			// Same reason: this module is the one place that imports @azure/identity (and node:crypto, to check a
+			// pasted certificate locally before any sign-in).
+			'@n8n/community-nodes/no-restricted-imports': 'off',
+		},
+	},
+	{
+		files: ['lib/**/*.ts'],
+		rules: {
+			// lib/ is shared by the credentials and the node and has no node to attach an error to: it throws its
+			// own typed errors, which the node's transport turns into NodeOperationError/NodeApiError.
+			'@n8n/community-nodes/require-node-api-error': 'off',
+		},
+	},
+);

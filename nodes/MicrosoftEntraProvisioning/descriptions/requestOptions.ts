@@ -1,0 +1,47 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const API_VERSIONS = ['v1.0', 'beta'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRY_LIMIT = 3;
+export const MAX_RETRY_LIMIT = 10;
+
+/** The per-node "Options" collection every operation shares. */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'API Version',
+			name: 'apiVersion',
+			type: 'options',
+			options: [
+				{ name: 'v1.0', value: 'v1.0', description: 'Generally available API (recommended)' },
+				{ name: 'Beta', value: 'beta', description: 'Preview API; may change without notice' },
+			],
+			default: 'v1.0',
+			description: 'Which Microsoft Graph version to call',
+		},
+		{
+			displayName: 'Retry Limit',
+			name: 'retryLimit',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: MAX_RETRY_LIMIT },
+			default: DEFAULT_RETRY_LIMIT,
+			description:
+				'How many times to retry when Graph is throttling (429) or briefly unavailable (503, 504). Graph\'s Retry-After is honoured.',
+		},
+		{
+			displayName: 'Timeout (Ms)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1000 },
+			default: DEFAULT_TIMEOUT_MS,
+			description: 'How long to wait for each Graph response before giving up, in milliseconds',
+		},
+	],
+};

@@ -1,0 +1,137 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { describeRequiredAccess, type AccessName } from './permissions';
+
+/** Graph's error body: {"error":{"code","message","innerError":{"request-id","date"}}}. */
+export interface GraphErrorBody {
+	error?: {
+		code?: string;
+		message?: string;
+		innerError?: { 'request-id'?: string; 'client-request-id'?: string; date?: string };
+	};
+}
+
+/** What the failing call was about, so the message can say what to fix. */
+export interface FailureContext {
+	/** Permissions table entry for the call */
+	access: AccessName;
+	/** Delegated (OAuth2) or app-only sign-in */
+	delegated: boolean;
+	/** e.g. "service principal 6f0c…" — what a 404 did not find */
+	subject?: string;
+	/** Extra advice for a 404, e.g. the object ID vs app ID mix-up */
+	notFoundHint?: string;
+	/** How many retries were made before giving up */
+	retries?: number;
+}
+
+export interface GraphFailure {
+	status: number;
+	body: unknown;
+	requestId?: string;
+}
+
+function graphError(body: unknown): GraphErrorBody['error'] {
+	if (body && typeof body === 'object' && 'error' in body) {
+		const { error } = body as GraphErrorBody;
+		if (error && typeof error === 'object') return error;
+	}
+	return undefined;
+}
+
+function summarize(status: number, context: FailureContext, code: string | undefined): { message: string; advice: string } {
+	switch (status) {
+		case 400:
+			return {
+				message: 'Microsoft Graph rejected the request as invalid',
+				advice: 'Check the node\'s parameters against the Graph message above.',
+			};
+		case 401:
+			return {
+				message: 'Microsoft Graph did not accept the credential\'s access token',
+				advice: context.delegated
+					? 'Reconnect the OAuth2 credential, and check that its cloud is the tenant\'s cloud.'
+					: 'Check that the credential\'s cloud is the tenant\'s cloud and that the app registration still exists.',
+			};
+		case 403:
+			return {
+				message: 'The credential is not allowed to do this in Microsoft Graph',
+				advice: describeRequiredAccess(context.access, context.delegated),
+			};
+		case 404:
+			return {
+				message: `Microsoft Graph found no ${context.subject ?? 'such object'}`,
+				advice:
+					context.notFoundHint ??
+					'Check the ID; objects created moments ago can take a few seconds to become visible.',
+			};
+		case 409:
+			return {
+				message: 'Microsoft Graph reported a conflict',
+				advice: 'Another change to the same object is in progress or the object was just created; run the node again shortly.',
+			};
+		case 429:
+			return {
+				message: `Microsoft Graph is throttling requests and kept doing so after ${context.retries ?? 0} retries`,
+				advice: 'Run fewer items at once, raise the node\'s Retry Limit, or try again later.',
+			};
+		default:
+			if (status >= 500) {
+				return {
+					message: `Microsoft Graph had a temporary problem (HTTP ${status})${context.retries ? ` that lasted through ${context.retries} retries` : ''}`,
+					advice: 'Try again later. If it persists, quote the request-id below to Microsoft support.',
+				};
+			}
+			return {
+				message: `Microsoft Graph answered with HTTP ${status}${code ? ` (${code})` : ''}`,
+				advice: 'Check the node\'s parameters.',
+			};
+	}
+}
+
+/** A Graph error response as an n8n error an admin can act on. The request (and its secrets) is never attached. */
+export function graphApiError(node: INode, failure: GraphFailure, context: FailureContext, itemIndex?: number): NodeApiError {
+	const error = graphError(failure.body);
+	const code = error?.code;
+	const requestId = failure.requestId ?? error?.innerError?.['request-id'];
+	const { message, advice } = summarize(failure.status, context, code);
+	const details = [
+		error?.message ? `Graph says: ${error.message}` : undefined,
+		advice,
+		[code && `Graph error code: ${code}`, `HTTP status: ${failure.status}`, requestId && `request-id: ${requestId}`]
+			.filter(Boolean)
+			.join(' · '),
+	].filter(Boolean);
+	const errorResponse: IDataObject = { httpCode: String(failure.status) };
+	if (error) errorResponse.error = error as IDataObject;
+	return new NodeApiError(node, errorResponse as JsonObject, {
+		message,
+		description: details.join('\n'),
+		httpCode: String(failure.status),
+		itemIndex,
+	});
+}
+
+const NETWORK_ADVICE: Record<string, string> = {
+	ECONNREFUSED: 'Nothing accepted the connection. Check the credential\'s cloud (or Custom Graph URL) and any proxy between n8n and Microsoft Graph.',
+	ENOTFOUND: 'The Graph host name could not be resolved. Check the credential\'s cloud (or Custom Graph URL) and the n8n host\'s DNS.',
+	ECONNRESET: 'The connection was cut before Graph answered. A proxy or firewall may be interrupting it; try again.',
+	ETIMEDOUT: 'Graph did not answer in time. Raise the node\'s Timeout option or try again later.',
+	ECONNABORTED: 'Graph did not answer in time. Raise the node\'s Timeout option or try again later.',
+	CERT: 'The TLS certificate of the Graph host was not trusted or did not match its name. If a proxy inspects TLS, add its CA to n8n (NODE_EXTRA_CA_CERTS).',
+};
+
+export function networkAdvice(code: string | undefined): string {
+	if (!code) return 'Check the n8n host\'s connection to Microsoft Graph and try again.';
+	if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME/i.test(code)) return NETWORK_ADVICE.CERT;
+	return NETWORK_ADVICE[code] ?? 'Check the n8n host\'s connection to Microsoft Graph and try again.';
+}
+
+/** A request that never got a Graph answer. */
+export function networkError(node: INode, code: string | undefined, retries: number, itemIndex?: number): NodeOperationError {
+	return new NodeOperationError(node, `Could not reach Microsoft Graph${code ? ` (${code})` : ''}`, {
+		description: `${networkAdvice(code)}${retries ? ` Retried ${retries} times.` : ''}`,
+		itemIndex,
+	});
+}

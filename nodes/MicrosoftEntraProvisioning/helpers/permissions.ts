@@ -1,0 +1,48 @@
+/**
+ * What each Graph call needs. Error messages, the README and the tests read this table, so a permission named to
+ * an admin is always the one Graph checks.
+ */
+export interface RequiredAccess {
+	/** Application permissions, least privileged first */
+	application: string[];
+	/** Delegated permissions, least privileged first */
+	delegated: string[];
+	/** Entra roles the signed-in user must hold for delegated calls (any one of them) */
+	delegatedRoles: string[];
+}
+
+/** Entra built-in roles that may manage provisioning of an app, with their role template IDs. */
+export const PROVISIONING_ADMIN_ROLES = {
+	'Application Administrator': '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3',
+	'Cloud Application Administrator': '158c047a-c907-4556-b7ef-446551a6b5f7',
+	'Hybrid Identity Administrator': '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',
+} as const;
+
+const provisioningAdminRoles = Object.keys(PROVISIONING_ADMIN_ROLES);
+
+export const REQUIRED_ACCESS = {
+	acquireProvisioningToken: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	readDirectoryObjects: {
+		application: ['Application.Read.All', 'Application.ReadWrite.OwnedBy'],
+		delegated: ['Application.Read.All'],
+		delegatedRoles: [],
+	},
+} satisfies Record<string, RequiredAccess>;
+
+export type AccessName = keyof typeof REQUIRED_ACCESS;
+
+/** A sentence naming what to grant, for 401/403 errors. */
+export function describeRequiredAccess(access: AccessName, delegated: boolean): string {
+	const required: RequiredAccess = REQUIRED_ACCESS[access];
+	if (!delegated) {
+		return `The app needs the Microsoft Graph application permission ${required.application.join(' or ')}, with admin consent granted (App registrations › API permissions › Grant admin consent).`;
+	}
+	const roles = required.delegatedRoles.length
+		? ` and the signed-in user must hold one of the Entra roles ${required.delegatedRoles.join(', ')}`
+		: '';
+	return `The credential's scopes must include the delegated permission ${required.delegated.join(' or ')} (with admin consent)${roles}. Reconnect the credential after changing its scopes.`;
+}

@@ -1,0 +1,251 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	INode,
+} from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
+import { SignInError } from '../../../lib/appOnlySignIn';
+import type { ApiVersion } from '../descriptions/requestOptions';
+import { AUTHENTICATION_METHODS, type AuthenticationMethod } from '../helpers/credentialTypes';
+import { graphApiError, networkError, type FailureContext } from '../helpers/errors';
+
+type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Which credential the node uses and where its Graph lives; read once per execution. */
+export interface GraphConnection {
+	credentialType: string;
+	delegated: boolean;
+	/** Graph root without version, e.g. https://graph.microsoft.com */
+	graphUrl: string;
+}
+
+export interface RequestSettings {
+	apiVersion: ApiVersion;
+	timeoutMs: number;
+	retryLimit: number;
+	/** Retry a reset or timed-out connection too; only for calls that are safe to repeat */
+	idempotent: boolean;
+}
+
+export interface GraphRequest {
+	method: IHttpRequestMethods;
+	/** Path below the version segment, built with graphPath */
+	path?: string;
+	/** An absolute URL Graph handed out (an @odata.nextLink); checked to be on the same Graph */
+	url?: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+}
+
+export interface GraphResponse<T = unknown> {
+	status: number;
+	body: T;
+	requestId?: string;
+}
+
+/** Statuses Graph documents as transient; Microsoft's own SDKs retry exactly these. */
+const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/** The longest Retry-After the node will wait; Microsoft's SDKs cap it the same way. */
+export const MAX_RETRY_AFTER_MS = 180_000;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_CAP_MS = 30_000;
+
+/**
+ * Builds a Graph path, percent-encoding every interpolated value as one path segment. Dot segments are refused
+ * because URL parsers collapse them, which would send the request to another path.
+ */
+export function graphPath(strings: TemplateStringsArray, ...values: string[]): string {
+	return strings.reduce((path, part, index) => {
+		if (index === 0) return part;
+		const value = values[index - 1];
+		if (value === '' || value === '.' || value === '..') {
+			throw new Error(`Refusing to build a Graph path with the segment "${value}"`);
+		}
+		return path + encodeURIComponent(value) + part;
+	}, '');
+}
+
+export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConnection> {
+	const authentication = ctx.getNodeParameter('authentication', 0) as AuthenticationMethod;
+	const method = AUTHENTICATION_METHODS[authentication];
+	if (!method) {
+		throw new NodeOperationError(ctx.getNode(), `Unknown authentication "${String(authentication)}"`, {
+			description: 'Open the node and choose an Authentication method.',
+		});
+	}
+	const credentials = await ctx.getCredentials(method.credentialType);
+	try {
+		const { graphUrl } = resolveCloud(credentials);
+		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl };
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), error as Error, {
+			description:
+				error instanceof CloudConfigurationError ? 'Open the credential and correct its cloud settings.' : undefined,
+		});
+	}
+}
+
+/** Seconds or an HTTP date, as Graph sends in Retry-After; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const header = Array.isArray(value) ? value[0] : value;
+	if (typeof header !== 'string' && typeof header !== 'number') return undefined;
+	const text = String(header).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+	const date = Date.parse(text);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - now);
+}
+
+function backoffDelay(attempt: number): number {
+	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequest, apiVersion: ApiVersion): string {
+	const versionRoot = `${connection.graphUrl}/${apiVersion}`;
+	if (request.path !== undefined) return `${versionRoot}${request.path}`;
+	const url = new URL(request.url ?? '');
+	const graphRoot = new URL(`${connection.graphUrl}/`);
+	// A link Graph hands back is followed with the bearer token, so it must stay on the configured Graph.
+	if (url.origin !== graphRoot.origin || !url.pathname.startsWith(graphRoot.pathname)) {
+		throw new NodeOperationError(node, 'Refusing to follow a link that leaves Microsoft Graph', {
+			description: `The response pointed to ${url.origin}, not to the credential's Graph (${graphRoot.origin}); the access token is only ever sent to the latter.`,
+		});
+	}
+	return url.toString();
+}
+
+interface HttpFailure {
+	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
+	code?: string;
+	cause?: unknown;
+}
+
+/** n8n wraps transport errors; find the innermost one that says what happened. */
+function innermost(error: unknown): unknown {
+	let current = error;
+	for (let depth = 0; depth < 5; depth++) {
+		if (current instanceof SignInError) return current;
+		const failure = current as HttpFailure;
+		if (failure?.response?.status) return current;
+		if (failure && typeof failure === 'object' && failure.cause && failure.cause !== current) {
+			current = failure.cause;
+			continue;
+		}
+		return current;
+	}
+	return current;
+}
+
+function networkCode(error: unknown): string | undefined {
+	let current = error as HttpFailure | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (typeof current.code === 'string' && current.code !== 'ERR_BAD_REQUEST' && current.code !== 'ERR_BAD_RESPONSE') {
+			return current.code;
+		}
+		current = current.cause as HttpFailure | undefined;
+	}
+	return undefined;
+}
+
+function requestIdOf(headers: Record<string, unknown> | undefined): string | undefined {
+	const value = headers?.['request-id'];
+	return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * One Graph call with the node's credential: retries throttling and brief outages as Graph asks, and turns
+ * every failure into an error that says what to fix. The request body never reaches an error or a log line.
+ */
+export async function graphRequest<T = unknown>(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	request: GraphRequest,
+	settings: RequestSettings,
+	context: FailureContext & { itemIndex?: number },
+): Promise<GraphResponse<T>> {
+	const node = ctx.getNode();
+	const url = resolveUrl(node, connection, request, settings.apiVersion);
+	for (let attempt = 0; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url,
+			qs: request.qs,
+			body: request.body,
+			json: true,
+			returnFullResponse: true,
+			timeout: settings.timeoutMs,
+			headers: attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {},
+		};
+		let failure: unknown;
+		try {
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				connection.credentialType,
+				options,
+			)) as { statusCode: number; body: T; headers: Record<string, unknown> };
+			return { status: response.statusCode, body: response.body, requestId: requestIdOf(response.headers) };
+		} catch (error) {
+			failure = innermost(error);
+		}
+
+		if (failure instanceof SignInError) {
+			throw new NodeOperationError(node, failure.message, {
+				description: failure.description,
+				itemIndex: context.itemIndex,
+			});
+		}
+		const response = (failure as HttpFailure).response;
+		const status = response?.status;
+		const code = status ? undefined : networkCode(failure);
+		const retryable = status
+			? RETRYABLE_STATUSES.has(status)
+			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+		if (retryable && attempt < settings.retryLimit) {
+			const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
+			if (asked === undefined || asked <= MAX_RETRY_AFTER_MS) {
+				const delay = asked ?? backoffDelay(attempt);
+				ctx.logger.debug(
+					`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
+					{ node: node.name },
+				);
+				await sleep(delay);
+				continue;
+			}
+		}
+		const retries = attempt;
+		if (status) {
+			throw graphApiError(
+				node,
+				{ status, body: response?.data, requestId: requestIdOf(response?.headers) },
+				{ ...context, retries },
+				context.itemIndex,
+			);
+		}
+		throw networkError(node, code, retries, context.itemIndex);
+	}
+}
+
+/** One page of a Graph collection and the link to the next, if any. */
+export async function graphListPage<T>(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	request: GraphRequest,
+	settings: RequestSettings,
+	context: FailureContext,
+): Promise<{ value: T[]; nextLink?: string }> {
+	const response = await graphRequest<{ value?: T[]; '@odata.nextLink'?: string }>(
+		ctx,
+		connection,
+		request,
+		settings,
+		context,
+	);
+	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
+}
