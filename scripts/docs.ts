@@ -1,0 +1,89 @@
+/**
+ * Writes the README's reference tables from the code's own lists (clouds, sign-in methods, permissions, secret
+ * keys), so the docs cannot drift from what the package does. `npm run docs` rewrites them; a test fails when
+ * the README is stale.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
+import { CLOUDS } from '../lib/clouds';
+import { PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS } from '../nodes/MicrosoftEntraProvisioning/helpers/permissions';
+import {
+	SECRET_KEY_HINTS,
+	SYNCHRONIZATION_SECRET_KEYS,
+} from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
+
+export const README_PATH = path.resolve(__dirname, '..', 'README.md');
+
+const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
+	acquireProvisioningToken: 'Acquire Provisioning Token',
+	readDirectoryObjects: 'Target list and lookup by App ID; credential Test button',
+};
+
+function table(header: string[], rows: string[][]): string {
+	return [
+		`| ${header.join(' | ')} |`,
+		`| ${header.map(() => '---').join(' | ')} |`,
+		...rows.map((row) => `| ${row.join(' | ')} |`),
+	].join('\n');
+}
+
+export const GENERATED_SECTIONS: Record<string, () => string> = {
+	clouds: () =>
+		table(
+			['Cloud', 'Microsoft Graph', 'Login authority', 'App-only scope'],
+			[
+				...Object.values(CLOUDS).map((cloud) => [
+					cloud.displayName,
+					cloud.graphUrl,
+					cloud.authorityUrl,
+					`${cloud.graphUrl}/.default`,
+				]),
+				['Custom', 'your Graph URL (https, or http on loopback)', 'your authority URL (https)', '`<Graph URL>/.default`'],
+			],
+		),
+	signInMethods: () =>
+		table(
+			['Sign-in method', 'Use it when'],
+			Object.values(APP_ONLY_METHODS).map((method) => [method.displayName, method.description]),
+		),
+	permissions: () =>
+		table(
+			['What the node does', 'Application permission (app-only)', 'Delegated permission (OAuth2)', 'Entra role of the signed-in admin (OAuth2)'],
+			Object.entries(REQUIRED_ACCESS).map(([name, access]) => [
+				ACCESS_LABELS[name as keyof typeof REQUIRED_ACCESS],
+				access.application.map((permission) => `\`${permission}\``).join(' or '),
+				access.delegated.map((permission) => `\`${permission}\``).join(' or '),
+				access.delegatedRoles.length ? access.delegatedRoles.join(', ') : '—',
+			]),
+		),
+	roles: () =>
+		table(
+			['Entra role', 'Role template ID'],
+			Object.entries(PROVISIONING_ADMIN_ROLES).map(([role, id]) => [role, `\`${id}\``]),
+		),
+	secretKeys: () =>
+		table(
+			['Key', 'Meaning (where Microsoft documents it)'],
+			SYNCHRONIZATION_SECRET_KEYS.map((key) => [`\`${key}\``, SECRET_KEY_HINTS[key]?.replace(/\|/g, '\\|') ?? '']),
+		),
+};
+
+/** The README with every generated section replaced by its current content. */
+export function renderReadme(readme: string): string {
+	let rendered = readme;
+	for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
+		const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+		if (!pattern.test(rendered)) throw new Error(`README.md has no generated section "${name}"`);
+		rendered = rendered.replace(pattern, (_match, open: string, close: string) => `${open}${render()}\n${close}`);
+	}
+	return rendered;
+}
+
+if (require.main === module) {
+	const current = readFileSync(README_PATH, 'utf8');
+	const rendered = renderReadme(current);
+	if (rendered !== current) writeFileSync(README_PATH, rendered);
+	console.log(rendered === current ? 'README.md is up to date' : 'README.md updated');
+}
