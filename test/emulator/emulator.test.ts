@@ -1,0 +1,342 @@
+/**
+ * The emulator over real sockets: Node's fetch against Graph, @azure/identity (MSAL) against the
+ * login and managed identity listeners.
+ */
+import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { Emulator, startEmulator } from './index';
+
+let emulator: Emulator;
+let dir: string;
+let client: { clientId: string; secret?: string };
+let target: { id: string; appId: string };
+let token: string;
+const defaultCas = tls.getCACertificates('default');
+
+const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+
+interface GraphError {
+	error: { code: string; message: string; innerError: Record<string, string> };
+}
+interface EntraError {
+	error: string;
+	error_description: string;
+	error_codes: number[];
+}
+interface TokenResponse {
+	token_type: string;
+	access_token: string;
+	refresh_token: string;
+	id_token?: string;
+}
+interface ODataList {
+	value: Array<Record<string, unknown>>;
+	'@odata.nextLink'?: string;
+}
+const read = <T>(res: Response) => res.json() as Promise<T>;
+const options = () => ({ authorityHost: emulator.authorityUrl, disableInstanceDiscovery: true });
+const scope = () => `${emulator.graphUrl}/.default`;
+
+function graph(path: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	const bearer = init.token === undefined ? token : init.token;
+	if (bearer) headers.set('Authorization', `Bearer ${bearer}`);
+	if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+	return fetch(`${emulator.graphUrl}${path}`, { ...init, headers });
+}
+
+function acquire(kind: string, id: string, credentials: unknown, init: { token?: string | null } = {}): Promise<Response> {
+	return graph(`/v1.0/${kind}/${id}/synchronization/acquireAccessToken`, { method: 'POST', body: JSON.stringify({ credentials }), ...init });
+}
+
+beforeAll(async () => {
+	emulator = await startEmulator({ randomSeed: 20260206 });
+	tls.setDefaultCACertificates([...defaultCas, emulator.caCertPem]);
+	dir = mkdtempSync(join(tmpdir(), 'entra-emulator-'));
+	client = emulator.registerClientApp({ displayName: 'n8n', secret: 'Xy8Q~client-secret', applicationPermissions: ['Synchronization.ReadWrite.All', 'Application.Read.All'] });
+	target = emulator.addServicePrincipal({ displayName: 'Contoso HR SCIM App' });
+	token = (await new ClientSecretCredential(emulator.tenantId, client.clientId, 'Xy8Q~client-secret', options()).getToken(scope())).token;
+});
+
+afterAll(async () => {
+	tls.setDefaultCACertificates(defaultCas);
+	await emulator?.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+
+describe('sign-in (login listener)', () => {
+	test('ClientSecretCredential gets a Graph app token with the granted roles', () => {
+		const claims = decode(token);
+		expect(claims).toMatchObject({
+			aud: emulator.graphUrl,
+			iss: `https://sts.windows.net/${emulator.tenantId}/`,
+			tid: emulator.tenantId,
+			appid: client.clientId,
+			idtyp: 'app',
+			roles: ['Synchronization.ReadWrite.All', 'Application.Read.All'],
+		});
+		expect(Number(claims.exp) - Number(claims.iat)).toBe(3599);
+		const discovery = emulator.requests.find((r) => r.listener === 'login' && r.path.endsWith('/v2.0/.well-known/openid-configuration'));
+		expect(discovery?.status).toBe(200);
+	});
+
+	test('ClientCertificateCredential signs in with a registered certificate (x5t#S256, PS256) and with x5c', async () => {
+		const cert = await emulator.createClientCertificate();
+		const app = emulator.registerClientApp({ certificatePem: cert.certificatePem, applicationPermissions: ['Synchronization.ReadWrite.All'] });
+		const path = join(dir, 'client.pem');
+		writeFileSync(path, cert.pem);
+		for (const sendCertificateChain of [false, true]) {
+			const credential = new ClientCertificateCredential(emulator.tenantId, app.clientId, { certificatePath: path }, { ...options(), sendCertificateChain });
+			expect(decode((await credential.getToken(scope())).token)).toMatchObject({ appid: app.clientId, appidacr: '2' });
+		}
+		const assertion = new URLSearchParams(emulator.requests.filter((r) => r.listener === 'login' && r.method === 'POST').at(-1)?.body).get('client_assertion') ?? '';
+		expect(JSON.parse(Buffer.from(assertion.split('.')[0], 'base64url').toString())).toMatchObject({ alg: 'PS256', 'x5t#S256': expect.any(String), x5c: expect.any(Array) });
+
+		const unregistered = await emulator.createClientCertificate();
+		writeFileSync(path, unregistered.pem);
+		const rejected = new ClientCertificateCredential(emulator.tenantId, app.clientId, { certificatePath: path }, options());
+		await expect(rejected.getToken(scope())).rejects.toThrow(/AADSTS700027/);
+	});
+
+	test('instance discovery and the authorize error page answer as Entra does', async () => {
+		const authorizeUrl = `${emulator.authorityUrl}/${emulator.tenantId}/oauth2/v2.0/authorize`;
+		const discovery = await fetch(`${emulator.authorityUrl}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(authorizeUrl)}`);
+		expect(await discovery.json()).toMatchObject({ tenant_discovery_endpoint: `${emulator.authorityUrl}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`, metadata: [{ aliases: [new URL(emulator.authorityUrl).host] }] });
+		const page = await fetch(`${authorizeUrl}?client_id=00000000-1111-2222-3333-444444444444&response_type=code&scope=openid&redirect_uri=http://127.0.0.1/cb`);
+		expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+		expect(await page.text()).toContain('AADSTS700016');
+	});
+
+	test('Entra errors: wrong secret, unknown client, unknown tenant, foreign resource', async () => {
+		await expect(new ClientSecretCredential(emulator.tenantId, client.clientId, 'wrong', options()).getToken(scope())).rejects.toThrow(/AADSTS7000215/);
+
+		const post = (tenant: string, form: Record<string, string>) =>
+			fetch(`${emulator.authorityUrl}/${tenant}/oauth2/v2.0/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+		const form = { grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'Xy8Q~client-secret', scope: scope() };
+
+		let res = await post(emulator.tenantId, { ...form, client_id: '00000000-1111-2222-3333-444444444444' });
+		let body = await read<EntraError>(res);
+		expect(res.status).toBe(400);
+		expect(body).toMatchObject({ error: 'unauthorized_client', error_codes: [700016], trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String) });
+		expect(body.error_description).toMatch(/^AADSTS700016: /);
+
+		res = await post('11111111-2222-3333-4444-555555555555', form);
+		expect(res.status).toBe(400);
+		expect((await read<EntraError>(res)).error_codes).toEqual([90002]);
+
+		res = await post(emulator.tenantId, { ...form, scope: 'https://graph.microsoft.com/.default' });
+		body = await read<EntraError>(res);
+		expect(res.status).toBe(400);
+		expect(body).toMatchObject({ error: 'invalid_resource', error_codes: [500011] });
+	});
+
+	test('WorkloadIdentityCredential exchanges a federated token; a subject mismatch gets AADSTS70021', async () => {
+		const app = emulator.registerClientApp({ federatedCredential: { issuer: emulator.federatedIssuer, subject: 'system:serviceaccount:n8n:worker' }, applicationPermissions: ['Synchronization.ReadWrite.All'] });
+		const file = join(dir, 'federated-token');
+		writeFileSync(file, emulator.issueFederatedToken({ subject: 'system:serviceaccount:n8n:worker' }));
+		const credential = new WorkloadIdentityCredential({ tenantId: emulator.tenantId, clientId: app.clientId, tokenFilePath: file, ...options() });
+		expect(decode((await credential.getToken(scope())).token).appid).toBe(app.clientId);
+
+		writeFileSync(file, emulator.issueFederatedToken({ subject: 'system:serviceaccount:other:worker' }));
+		const mismatch = new WorkloadIdentityCredential({ tenantId: emulator.tenantId, clientId: app.clientId, tokenFilePath: file, ...options() });
+		await expect(mismatch.getToken(scope())).rejects.toThrow(/AADSTS70021/);
+	});
+
+	test('ManagedIdentityCredential through App Service IDENTITY_ENDPOINT / IDENTITY_HEADER', async () => {
+		const identity = emulator.setManagedIdentity({ applicationPermissions: ['Synchronization.ReadWrite.All'] });
+		const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
+		process.env.IDENTITY_ENDPOINT = emulator.managedIdentityEndpoint;
+		process.env.IDENTITY_HEADER = emulator.managedIdentityHeader;
+		try {
+			const miToken = (await new ManagedIdentityCredential().getToken(scope())).token;
+			expect(decode(miToken)).toMatchObject({ appid: identity.clientId, oid: identity.principalId, roles: ['Synchronization.ReadWrite.All'] });
+			const request = emulator.requests.filter((r) => r.listener === 'managedIdentity').at(-1);
+			expect(request?.headers['x-identity-header']).toBe(emulator.managedIdentityHeader);
+			expect(Object.fromEntries(request?.query ?? [])).toEqual({ 'api-version': '2019-08-01', resource: emulator.graphUrl });
+			expect((await acquire('servicePrincipals', target.id, [], { token: miToken })).status).toBe(204);
+		} finally {
+			for (const [name, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
+				if (value === undefined) delete process.env[name];
+				else process.env[name] = value;
+			}
+		}
+		const wrongHeader = await fetch(`${emulator.managedIdentityEndpoint}?api-version=2019-08-01&resource=${encodeURIComponent(emulator.graphUrl)}`, { headers: { 'X-IDENTITY-HEADER': 'nope' } });
+		expect(wrongHeader.status).toBe(401);
+		const unknownUami = await fetch(`${emulator.managedIdentityEndpoint}?api-version=2019-08-01&resource=x&client_id=${target.appId}`, { headers: { 'X-IDENTITY-HEADER': emulator.managedIdentityHeader } });
+		expect(unknownUami.status).toBe(400);
+		expect((await read<{ message: string }>(unknownUami)).message).toBe('Unable to load the proper Managed Identity.');
+	});
+
+	test('authorization code flow: auto-consent redirect, code redemption, refresh', async () => {
+		const web = emulator.registerClientApp({ secret: 'web-secret', redirectUris: ['http://127.0.0.1:5678/rest/oauth2-credential/callback'] });
+		emulator.registerUser({ upn: 'admin@contoso.onmicrosoft.com', directoryRoles: ['Application Administrator'] });
+		const authorize = new URL(`${emulator.authorityUrl}/organizations/oauth2/v2.0/authorize`);
+		for (const [k, v] of Object.entries({
+			client_id: web.clientId,
+			redirect_uri: 'http://127.0.0.1:5678/rest/oauth2-credential/callback',
+			response_type: 'code',
+			scope: 'openid offline_access Synchronization.ReadWrite.All',
+			state: 'xyz',
+			login_hint: 'admin@contoso.onmicrosoft.com',
+		})) {
+			authorize.searchParams.set(k, v);
+		}
+		const redirect = await fetch(authorize, { redirect: 'manual' });
+		expect(redirect.status).toBe(302);
+		const location = new URL(redirect.headers.get('location') ?? '');
+		expect(location.searchParams.get('state')).toBe('xyz');
+
+		const tokenUrl = `${emulator.authorityUrl}/organizations/oauth2/v2.0/token`;
+		const form = (f: Record<string, string>) => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(f) });
+		const redeemed = await fetch(tokenUrl, form({ grant_type: 'authorization_code', code: location.searchParams.get('code') ?? '', redirect_uri: 'http://127.0.0.1:5678/rest/oauth2-credential/callback', client_id: web.clientId, client_secret: 'web-secret' }));
+		const tokens = await read<TokenResponse>(redeemed);
+		expect(redeemed.status).toBe(200);
+		expect(tokens).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String), id_token: expect.any(String) });
+		expect(decode(tokens.access_token)).toMatchObject({ scp: 'Synchronization.ReadWrite.All', wids: expect.arrayContaining(['9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3']) });
+		expect((await acquire('servicePrincipals', target.id, [], { token: tokens.access_token })).status).toBe(204);
+		emulator.registerUser({ upn: 'reader@contoso.onmicrosoft.com', directoryRoles: [] });
+		const noRole = emulator.issueUserTokens({ upn: 'reader@contoso.onmicrosoft.com', clientId: web.clientId, scopes: ['Synchronization.ReadWrite.All'] });
+		expect((await acquire('servicePrincipals', target.id, [], { token: noRole.access_token })).status).toBe(403);
+
+		const refreshed = await fetch(tokenUrl, form({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: web.clientId, client_secret: 'web-secret' }));
+		expect(refreshed.status).toBe(200);
+		expect((await read<TokenResponse>(refreshed)).access_token).toEqual(expect.any(String));
+	});
+});
+
+describe('Graph listener', () => {
+	test('acquireAccessToken: 204, empty body, pairs stored, Graph headers', async () => {
+		const credentials = [
+			{ '@odata.type': 'microsoft.graph.synchronizationSecretKeyStringValuePair', key: 'BaseAddress', value: 'https://scim.example.test/scim' },
+			{ key: 'SecretToken', value: 'scim-bearer-token' },
+		];
+		const res = await graph(`/v1.0/servicePrincipals/${target.id}/synchronization/acquireAccessToken`, { method: 'POST', headers: { 'client-request-id': 'abc-123' }, body: JSON.stringify({ credentials }) });
+		expect(res.status).toBe(204);
+		expect(await res.text()).toBe('');
+		expect(res.headers.get('client-request-id')).toBe('abc-123');
+		expect(res.headers.get('request-id')).toMatch(/^[0-9a-f-]{36}$/);
+		expect(res.headers.get('date')).toBeTruthy();
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', target.id)).toEqual([
+			{ key: 'BaseAddress', value: 'https://scim.example.test/scim' },
+			{ key: 'SecretToken', value: 'scim-bearer-token' },
+		]);
+		expect(emulator.requests.some((r) => r.listener === 'graph' && r.body.includes('scim-bearer-token'))).toBe(true);
+	});
+
+	test('401 without a token, with an expired one, or one for another audience', async () => {
+		let res = await acquire('servicePrincipals', target.id, [], { token: null });
+		expect(res.status).toBe(401);
+		const body = await read<GraphError>(res);
+		expect(body.error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
+		expect(body.error.innerError).toEqual({ date: expect.any(String), 'request-id': res.headers.get('request-id'), 'client-request-id': res.headers.get('client-request-id') });
+
+		res = await acquire('servicePrincipals', target.id, [], { token: emulator.createAccessToken({ clientId: client.clientId, lifetimeSeconds: -60 }) });
+		expect(res.status).toBe(401);
+		expect((await read<GraphError>(res)).error.message).toBe('Access token has expired or is not yet valid.');
+
+		res = await acquire('servicePrincipals', target.id, [], { token: emulator.createAccessToken({ clientId: client.clientId, audience: 'https://graph.microsoft.com' }) });
+		expect((await read<GraphError>(res)).error.message).toBe('Access token validation failure. Invalid audience.');
+	});
+
+	test('404 for an appId or unknown id, 400 for a bad key, 403 without the permission', async () => {
+		let res = await acquire('servicePrincipals', target.appId, []);
+		expect(res.status).toBe(404);
+		expect((await read<GraphError>(res)).error).toMatchObject({ code: 'Request_ResourceNotFound', message: `Resource '${target.appId}' does not exist or one of its queried reference-property objects are not present.` });
+
+		res = await acquire('servicePrincipals', target.id, [{ key: 'secretToken', value: 'x' }]);
+		expect(res.status).toBe(400);
+		expect((await read<GraphError>(res)).error.code).toBe('BadRequest');
+
+		const reader = emulator.createAccessToken({ clientId: client.clientId, roles: ['Application.Read.All'] });
+		res = await acquire('servicePrincipals', target.id, [], { token: reader });
+		expect(res.status).toBe(403);
+		expect((await read<GraphError>(res)).error).toMatchObject({ code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+
+		res = await graph('/v1.0/servicePrincipals/nope/synchronization/foo', { method: 'POST', body: '{}' });
+		expect(res.status).toBe(400);
+		expect((await read<GraphError>(res)).error.message).toBe("Resource not found for the segment 'foo'.");
+	});
+
+	test('lists page through @odata.nextLink with $top, startswith filter and $select; alternate key lookup', async () => {
+		const created = ['Payroll Alpha', "Payroll O'Brien", 'payroll beta', 'Payroll Gamma', 'Payroll Delta'].map((displayName) => emulator.addApplication({ displayName }));
+		emulator.addApplication({ displayName: 'Unrelated' });
+		let url: string | undefined = `/v1.0/applications?$select=id,appId,displayName&$top=2&$filter=${encodeURIComponent("startswith(displayName,'payroll')")}`;
+		const seen: Array<Record<string, unknown>> = [];
+		let pages = 0;
+		while (url) {
+			const res = await graph(url);
+			expect(res.status).toBe(200);
+			const page = await read<ODataList>(res);
+			expect(page.value.length).toBeLessThanOrEqual(2);
+			seen.push(...page.value);
+			pages++;
+			url = page['@odata.nextLink']?.slice(emulator.graphUrl.length);
+		}
+		expect(pages).toBe(3);
+		expect(seen.map((a) => a.id)).toEqual(created.map((a) => a.id));
+		expect(Object.keys(seen[0])).toEqual(['id', 'appId', 'displayName']);
+
+		const quoted = await graph(`/v1.0/applications?$filter=${encodeURIComponent("displayName eq 'Payroll O''Brien'")}`);
+		expect((await read<ODataList>(quoted)).value.map((a) => a.id)).toEqual([created[1].id]);
+
+		const byAppId = await graph(`/v1.0/applications(appId='${created[0].appId}')?$select=id`);
+		expect(await byAppId.json()).toMatchObject({ id: created[0].id });
+	});
+
+	test('faults: 429 with Retry-After once, then normal; connection reset; proxy HTML', async () => {
+		const fault = emulator.injectFault({ listener: 'graph', method: 'POST', path: '/v1.0/servicePrincipals', count: 1, status: 429, headers: { 'Retry-After': '2' } });
+		let res = await acquire('servicePrincipals', target.id, []);
+		expect(res.status).toBe(429);
+		expect(res.headers.get('retry-after')).toBe('2');
+		expect((await read<GraphError>(res)).error.code).toBe('TooManyRequests');
+		expect((await acquire('servicePrincipals', target.id, [])).status).toBe(204);
+		expect(fault.hits).toBe(1);
+
+		emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, count: 1, reset: 'immediately' });
+		await expect(acquire('servicePrincipals', target.id, [])).rejects.toThrow();
+
+		emulator.injectFault({ listener: 'graph', count: 1, status: 502, headers: { 'Content-Type': 'text/html' }, body: '<html><body>502 Bad Gateway</body></html>' });
+		res = await acquire('servicePrincipals', target.id, []);
+		expect(res.status).toBe(502);
+		expect(await res.text()).toContain('Bad Gateway');
+		emulator.clearFaults();
+		expect(emulator.stats().faultsTriggered).toBeGreaterThanOrEqual(3);
+	});
+
+	test('faults: mid-response reset after the state changed; a delay beyond the client timeout; probability; latency', async () => {
+		const other = emulator.addApplication({ displayName: 'Reset target' });
+		emulator.injectFault({ listener: 'graph', method: 'POST', count: 1, reset: 'mid-response' });
+		await expect(acquire('applications', other.id, [{ key: 'SecretToken', value: 'lost-response' }]).then((r) => r.text())).rejects.toThrow();
+		expect(emulator.getSynchronizationSecrets('applications', other.id)).toEqual([{ key: 'SecretToken', value: 'lost-response' }]);
+
+		const slow = emulator.injectFault({ listener: 'graph', count: 1, delayMs: 1000 });
+		await expect(graph('/v1.0/applications?$top=1', { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+		expect(slow.hits).toBe(1);
+
+		const sometimes = emulator.injectFault({ listener: 'graph', path: '/v1.0/servicePrincipals', probability: 0.5, status: 503 });
+		const statuses = await Promise.all(Array.from({ length: 40 }, () => graph('/v1.0/servicePrincipals?$top=1').then((r) => r.status)));
+		expect(statuses.filter((x) => x === 503).length).toBe(sometimes.hits);
+		expect(sometimes.hits).toBeGreaterThan(5);
+		expect(sometimes.hits).toBeLessThan(35);
+		emulator.clearFaults();
+
+		emulator.setLatency({ graph: 150 });
+		const started = Date.now();
+		expect((await graph('/v1.0/servicePrincipals?$top=1')).status).toBe(200);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+		emulator.setLatency({});
+	});
+
+	test('Application.ReadWrite.OwnedBy reaches only objects the caller owns', async () => {
+		const owner = emulator.registerClientApp({ applicationPermissions: ['Application.ReadWrite.OwnedBy'] });
+		const owned = emulator.addServicePrincipal({ displayName: 'Owned SCIM App', owners: [owner.clientId] });
+		const ownedByToken = emulator.createAccessToken({ clientId: owner.clientId });
+		expect((await acquire('servicePrincipals', owned.id, [], { token: ownedByToken })).status).toBe(204);
+		expect((await acquire('servicePrincipals', target.id, [], { token: ownedByToken })).status).toBe(403);
+		const list = await read<ODataList>(await graph('/v1.0/servicePrincipals?$select=id', { token: ownedByToken }));
+		expect(list.value).toEqual([{ id: owned.id }]);
+	});
+});

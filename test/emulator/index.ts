@@ -1,0 +1,327 @@
+/**
+ * Microsoft Graph + Microsoft Entra ID emulator for tests and the local demo.
+ *
+ * Three listeners on 127.0.0.1 share one stateful tenant:
+ * - Graph (HTTPS): `graphUrl`, requests under /v1.0 and /beta.
+ * - Login (HTTPS): `authorityUrl` = https://localhost:<port>, the login.microsoftonline.com stand-in MSAL talks to.
+ * - Managed identity (HTTP): `managedIdentityEndpoint`, Azure App Service's IDENTITY_ENDPOINT.
+ * HTTPS uses a CA generated at start: trust `caCertPem` (tls.setDefaultCACertificates or NODE_EXTRA_CA_CERTS).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+	AddApplicationInput,
+	Directory,
+	DirectoryObjectKind,
+	RegisterClientAppInput,
+	RegisterUserInput,
+	SetManagedIdentityInput,
+	SynchronizationSecretPair,
+} from './directory';
+import { FaultHandle, FaultRegistry, FaultSpec, seededRandom } from './faults';
+import { decorateGraphReply, GraphRouter, graphFaultReply } from './graph';
+import { graphRoutes } from './graph-routes';
+import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedScopes, userTokenResponse } from './login';
+import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
+import { EmulatorStats, emptyStats, Listener, RecordedRequest } from './server';
+import { ClientCertificateOptions, createClientCertificate, createTlsMaterial, GeneratedCertificate } from './tls';
+import { CreateAccessTokenOptions, TokenService } from './tokens';
+
+export type { FaultHandle, FaultSpec } from './faults';
+export type { EmulatorStats, ListenerName, RecordedRequest } from './server';
+export type { GeneratedCertificate, ClientCertificateOptions } from './tls';
+export type { CreateAccessTokenOptions } from './tokens';
+export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, SetManagedIdentityInput, SynchronizationSecretPair } from './directory';
+export { DirectoryRoles } from './directory';
+export { SYNCHRONIZATION_SECRET_KEYS } from './graph-routes';
+export { createClientCertificate } from './tls';
+
+export interface EmulatorOptions {
+	/** Default: a random GUID. */
+	tenantId?: string;
+	/** Default: 'contoso.onmicrosoft.com'. Also accepted as tenant in authority URLs. */
+	tenantDomain?: string;
+	/** Fixed ports; 0 or omitted = chosen free by the OS. */
+	ports?: { graph?: number; login?: number; managedIdentity?: number };
+	/** Added to every Graph response / token response (token endpoint and managed identity), for benchmarks. */
+	latencyMs?: { graph?: number; token?: number };
+	/** expires_in of issued access tokens. Default 3599. */
+	tokenLifetimeSeconds?: number;
+	/** Seed of the random source drawing `probability` faults. Default: random. */
+	randomSeed?: number;
+}
+
+export interface DirectoryObjectInfo {
+	id: string;
+	appId: string;
+	displayName: string;
+}
+
+export interface RegisteredClient {
+	clientId: string;
+	displayName: string;
+	/** Object ids of the client's own application object and service principal (the token's oid). */
+	applicationObjectId: string;
+	servicePrincipalId: string;
+	secret?: string;
+}
+
+export interface Emulator {
+	readonly tenantId: string;
+	readonly tenantDomain: string;
+	/** https://127.0.0.1:<port>: the Graph root; the app-only scope is `${graphUrl}/.default`. */
+	readonly graphUrl: string;
+	/** https://localhost:<port>: give it to @azure/identity as authorityHost (with disableInstanceDiscovery). */
+	readonly authorityUrl: string;
+	/** http://127.0.0.1:<port>/msi/token: App Service's IDENTITY_ENDPOINT. */
+	readonly managedIdentityEndpoint: string;
+	/** App Service's IDENTITY_HEADER: the secret clients send as X-IDENTITY-HEADER. */
+	readonly managedIdentityHeader: string;
+	/** Issuer URL of tokens made by issueFederatedToken (register it in federatedCredential.issuer). */
+	readonly federatedIssuer: string;
+	/** PEM of the CA that signed the HTTPS listeners' certificate. */
+	readonly caCertPem: string;
+	/** Writes the CA PEM into dir (created if needed) and returns its path, e.g. for NODE_EXTRA_CA_CERTS of a child process. */
+	writeCaFile(dir: string): string;
+	close(): Promise<void>;
+
+	// Directory state
+	addApplication(input: AddApplicationInput): DirectoryObjectInfo;
+	addServicePrincipal(input: AddApplicationInput): DirectoryObjectInfo;
+	/** Pairs stored by the last acquireAccessToken on that object; null if never called. Throws for an unknown object. */
+	getSynchronizationSecrets(kind: DirectoryObjectKind, objectId: string): SynchronizationSecretPair[] | null;
+	/** A client app (application + service principal) that can sign in; credentials and granted permissions as given. */
+	registerClientApp(input: RegisterClientAppInput): RegisteredClient;
+	registerUser(input: RegisterUserInput): { id: string; upn: string };
+	/** System-assigned when clientId is omitted, user-assigned otherwise; replaces an earlier one with the same identity. */
+	setManagedIdentity(input: SetManagedIdentityInput): { clientId: string; principalId: string; resourceId: string };
+	/** A self-signed RSA certificate + key for certificate sign-in (register `certificatePem`, give `pem` to the client). */
+	createClientCertificate(options?: ClientCertificateOptions): Promise<GeneratedCertificate>;
+
+	// Tokens
+	/** A JWT from the emulator's external issuer, for WorkloadIdentityCredential / client assertions. */
+	issueFederatedToken(options: { subject: string; audience?: string; issuer?: string; lifetimeSeconds?: number }): string;
+	/** Mints a Graph access token directly (valid, expired, wrong audience, foreign signature…) without a sign-in. */
+	createAccessToken(options: CreateAccessTokenOptions): string;
+	/** Tokens as the authorization code flow would return them (access + refresh token), to seed a delegated credential. */
+	issueUserTokens(options: { upn: string; clientId: string; scopes: string[] }): { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
+	/** Lifetime of tokens issued from now on. */
+	setTokenLifetime(seconds: number): void;
+	setLatency(latency: { graph?: number; token?: number }): void;
+
+	// Observation
+	/** Every request received on every listener, oldest first. */
+	readonly requests: readonly RecordedRequest[];
+	clearRequests(): void;
+	stats(): EmulatorStats;
+	resetStats(): void;
+
+	// Faults
+	injectFault(fault: FaultSpec): FaultHandle;
+	clearFaults(): void;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+	const tls = await createTlsMaterial();
+	const emulator = new EmulatorInstance(options, tls.caCertPem);
+	await emulator.listen({ key: tls.serverKeyPem, cert: tls.serverCertPem }, options.ports ?? {});
+	return emulator;
+}
+
+class EmulatorInstance implements Emulator {
+	readonly tenantId: string;
+	readonly tenantDomain: string;
+	readonly managedIdentityHeader = randomBytes(24).toString('base64url');
+	readonly requestLog: RecordedRequest[] = [];
+
+	private readonly directory: Directory;
+	private readonly tokens: TokenService;
+	private readonly federated: FederatedIssuer;
+	private readonly faults: FaultRegistry;
+	/** One object for the emulator's lifetime (listeners hold it); resetStats() clears it in place. */
+	private readonly statsValue: EmulatorStats = emptyStats();
+	private latency: { graph: number; token: number };
+	private readonly closing = new AbortController();
+	private listeners: Listener[] = [];
+	private ports = { graph: 0, login: 0, managedIdentity: 0 };
+
+	constructor(
+		options: EmulatorOptions,
+		readonly caCertPem: string,
+	) {
+		this.tenantId = (options.tenantId ?? randomUUID()).toLowerCase();
+		this.tenantDomain = options.tenantDomain ?? 'contoso.onmicrosoft.com';
+		this.directory = new Directory(this.tenantId, this.tenantDomain);
+		this.tokens = new TokenService(this.directory, () => this.graphUrl, options.tokenLifetimeSeconds ?? 3599);
+		this.federated = new FederatedIssuer(() => this.authorityUrl);
+		this.faults = new FaultRegistry(seededRandom(options.randomSeed ?? Math.floor(Math.random() * 2 ** 32)));
+		this.latency = { graph: options.latencyMs?.graph ?? 0, token: options.latencyMs?.token ?? 0 };
+	}
+
+	get graphUrl(): string {
+		return `https://127.0.0.1:${this.ports.graph}`;
+	}
+
+	get authorityUrl(): string {
+		return `https://localhost:${this.ports.login}`;
+	}
+
+	get managedIdentityEndpoint(): string {
+		return `http://127.0.0.1:${this.ports.managedIdentity}${MANAGED_IDENTITY_PATH}`;
+	}
+
+	get federatedIssuer(): string {
+		return this.federated.url;
+	}
+
+	get requests(): readonly RecordedRequest[] {
+		return this.requestLog;
+	}
+
+	async listen(tls: { key: string; cert: string }, ports: { graph?: number; login?: number; managedIdentity?: number }): Promise<void> {
+		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, closing: this.closing.signal };
+		const env = {
+			directory: this.directory,
+			tokens: this.tokens,
+			graphUrl: () => this.graphUrl,
+			authorityUrl: () => this.authorityUrl,
+		};
+		const router = new GraphRouter(graphRoutes);
+		const loginEnv = { ...env, federatedIssuer: this.federated, stats: this.statsValue };
+		const graph = new Listener(
+			{
+				name: 'graph',
+				tls,
+				handler: (ex) => router.handle(ex, env),
+				decorate: decorateGraphReply,
+				faultReply: (ex, status) => graphFaultReply(ex, status, this.tenantId),
+				latencyMs: () => this.latency.graph,
+			},
+			ctx,
+		);
+		const login = new Listener(
+			{
+				name: 'login',
+				tls,
+				handler: createLoginHandler(loginEnv),
+				faultReply: (ex, status) => loginFaultReply(loginEnv, ex, status),
+				latencyMs: (ex) => (ex.method === 'POST' && /\/oauth2\/v2\.0\/token$/i.test(ex.url.pathname) ? this.latency.token : 0),
+			},
+			ctx,
+		);
+		const managedIdentity = new Listener(
+			{
+				name: 'managedIdentity',
+				handler: createManagedIdentityHandler({ ...env, stats: this.statsValue, identityHeader: this.managedIdentityHeader }),
+				faultReply: (_ex, status) => managedIdentityError(status, status === 429 ? 'Too many requests.' : 'An unexpected error occurred.'),
+				latencyMs: () => this.latency.token,
+			},
+			ctx,
+		);
+		this.listeners = [graph, login, managedIdentity];
+		try {
+			this.ports.graph = await graph.listen(ports.graph ?? 0);
+			this.ports.login = await login.listen(ports.login ?? 0);
+			this.ports.managedIdentity = await managedIdentity.listen(ports.managedIdentity ?? 0);
+		} catch (error) {
+			await this.close();
+			throw error;
+		}
+	}
+
+	writeCaFile(dir: string): string {
+		mkdirSync(dir, { recursive: true });
+		const path = join(dir, 'entra-emulator-ca.pem');
+		writeFileSync(path, this.caCertPem);
+		return path;
+	}
+
+	async close(): Promise<void> {
+		this.closing.abort();
+		await Promise.all(this.listeners.map((l) => l.close()));
+	}
+
+	addApplication(input: AddApplicationInput): DirectoryObjectInfo {
+		const { id, appId, displayName } = this.directory.addApplication(input);
+		return { id, appId, displayName };
+	}
+
+	addServicePrincipal(input: AddApplicationInput): DirectoryObjectInfo {
+		const { id, appId, displayName } = this.directory.addServicePrincipal(input);
+		return { id, appId, displayName };
+	}
+
+	getSynchronizationSecrets(kind: DirectoryObjectKind, objectId: string): SynchronizationSecretPair[] | null {
+		const obj = this.directory.getObject(kind, objectId);
+		if (!obj) throw new Error(`no ${kind} object ${objectId}`);
+		return obj.synchronization.acquiredCredentials?.map((p) => ({ ...p })) ?? null;
+	}
+
+	registerClientApp(input: RegisterClientAppInput): RegisteredClient {
+		const c = this.directory.registerClientApp(input);
+		return { clientId: c.clientId, displayName: c.displayName, applicationObjectId: c.applicationObjectId, servicePrincipalId: c.servicePrincipalId, secret: c.secret };
+	}
+
+	registerUser(input: RegisterUserInput): { id: string; upn: string } {
+		const u = this.directory.registerUser(input);
+		return { id: u.id, upn: u.upn };
+	}
+
+	setManagedIdentity(input: SetManagedIdentityInput): { clientId: string; principalId: string; resourceId: string } {
+		const m = this.directory.setManagedIdentity(input);
+		return { clientId: m.clientId, principalId: m.principalId, resourceId: m.resourceId };
+	}
+
+	createClientCertificate(options?: ClientCertificateOptions): Promise<GeneratedCertificate> {
+		return createClientCertificate(options);
+	}
+
+	issueFederatedToken(options: { subject: string; audience?: string; issuer?: string; lifetimeSeconds?: number }): string {
+		return this.federated.issue(options);
+	}
+
+	createAccessToken(options: CreateAccessTokenOptions): string {
+		return this.tokens.createAccessToken(options);
+	}
+
+	issueUserTokens(options: { upn: string; clientId: string; scopes: string[] }) {
+		const client = this.directory.getClient(options.clientId);
+		if (!client) throw new Error(`client ${options.clientId} is not registered`);
+		const user = this.directory.findUser(options.upn);
+		if (!user) throw new Error(`user ${options.upn} is not registered`);
+		const parsed = parseDelegatedScopes({ graphUrl: () => this.graphUrl }, options.scopes.join(' '));
+		const env = { directory: this.directory, tokens: this.tokens, graphUrl: () => this.graphUrl, authorityUrl: () => this.authorityUrl };
+		const body = userTokenResponse(env, client, user, parsed.graph, parsed.oidc, '1', { alwaysRefreshToken: true });
+		return body as { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
+	}
+
+	setTokenLifetime(seconds: number): void {
+		this.tokens.lifetimeSeconds = seconds;
+	}
+
+	setLatency(latency: { graph?: number; token?: number }): void {
+		this.latency = { graph: latency.graph ?? 0, token: latency.token ?? 0 };
+	}
+
+	clearRequests(): void {
+		this.requestLog.length = 0;
+	}
+
+	stats(): EmulatorStats {
+		const s = this.statsValue;
+		return { ...s, graphRequests: s.byListener.graph, byListener: { ...s.byListener }, byGrantType: { ...s.byGrantType } };
+	}
+
+	resetStats(): void {
+		Object.assign(this.statsValue, emptyStats());
+	}
+
+	injectFault(fault: FaultSpec): FaultHandle {
+		return this.faults.add(fault);
+	}
+
+	clearFaults(): void {
+		this.faults.clear();
+	}
+}

@@ -1,0 +1,271 @@
+/**
+ * Listener plumbing shared by the three listeners: reads each request, records it, applies
+ * faults and latency, runs the listener's handler and writes its reply. Handlers are pure
+ * functions from an Exchange to a Reply, so this is the only place touching sockets.
+ */
+import { createServer as createHttpServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultHandle, FaultRegistry } from './faults';
+
+export type ListenerName = 'graph' | 'login' | 'managedIdentity';
+
+export interface RecordedRequest {
+	listener: ListenerName;
+	method: string;
+	/** Path without the query, as sent (percent-encoded). */
+	path: string;
+	query: URLSearchParams;
+	headers: IncomingHttpHeaders;
+	/** Raw request body. */
+	body: string;
+	/** Status answered; 0 while pending or when the connection was reset. */
+	status: number;
+	time: Date;
+	/** Id of the fault that caught this request. */
+	fault?: string;
+}
+
+export interface Reply {
+	status: number;
+	headers?: Record<string, string>;
+	body?: string;
+}
+
+export interface Exchange {
+	listener: ListenerName;
+	method: string;
+	url: URL;
+	headers: IncomingHttpHeaders;
+	body: string;
+	record: RecordedRequest;
+}
+
+export interface EmulatorStats {
+	requests: number;
+	byListener: Record<ListenerName, number>;
+	graphRequests: number;
+	/** Token endpoint POSTs plus managed identity token requests. */
+	tokenRequests: number;
+	/** Token requests answered 200. */
+	tokensIssued: number;
+	/** Token requests by grant_type ('client_credentials', 'authorization_code', 'refresh_token', 'password'; 'managed_identity' for the App Service endpoint). */
+	byGrantType: Record<string, number>;
+	faultsTriggered: number;
+}
+
+export function emptyStats(): EmulatorStats {
+	return {
+		requests: 0,
+		byListener: { graph: 0, login: 0, managedIdentity: 0 },
+		graphRequests: 0,
+		tokenRequests: 0,
+		tokensIssued: 0,
+		byGrantType: {},
+		faultsTriggered: 0,
+	};
+}
+
+/** What all listeners share. */
+export interface ServerContext {
+	requests: RecordedRequest[];
+	faults: FaultRegistry;
+	stats: EmulatorStats;
+	/** Aborted by close(): cancels pending delays. */
+	closing: AbortSignal;
+}
+
+export interface ListenerOptions {
+	name: ListenerName;
+	tls?: { key: string; cert: string };
+	handler: (ex: Exchange) => Reply | Promise<Reply>;
+	/** Headers added to every reply of this listener (e.g. Graph's request-id). */
+	decorate?: (ex: Exchange, reply: Reply) => Reply;
+	/** Reply for a fault status given without a body, in this listener's error format. */
+	faultReply?: (ex: Exchange, status: number) => Reply;
+	/** Added before each reply; evaluated per request so it can change at runtime. */
+	latencyMs?: (ex: Exchange) => number;
+}
+
+const MAX_BODY = 20 * 1024 * 1024;
+
+export class Listener {
+	private readonly server: Server;
+	private readonly sockets = new Set<Socket>();
+	port = 0;
+
+	constructor(
+		private readonly options: ListenerOptions,
+		private readonly ctx: ServerContext,
+	) {
+		const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+			res.on('error', () => undefined);
+			this.handle(req, res).catch(() => {
+				// The emulator is closing or the client went away mid-request.
+				if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
+				else res.destroy();
+			});
+		};
+		this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
+		// Raw TCP sockets (before any TLS handshake), so close() can destroy every one of them.
+		this.server.on('connection', (socket: Socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		// Clients that give up during a TLS handshake must not crash the emulator.
+		this.server.on('tlsClientError', () => undefined);
+		this.server.on('clientError', (_error, socket) => socket.destroy());
+	}
+
+	async listen(port = 0): Promise<number> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen({ port, host: '127.0.0.1' }, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+		this.port = (this.server.address() as AddressInfo).port;
+		return this.port;
+	}
+
+	async close(): Promise<void> {
+		if (!this.server.listening) return;
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.server.closeAllConnections();
+		for (const socket of this.sockets) socket.destroy();
+		await closed;
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const body = await readBody(req);
+		const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+		const method = (req.method ?? 'GET').toUpperCase();
+		const record: RecordedRequest = {
+			listener: this.options.name,
+			method,
+			path: url.pathname,
+			query: url.searchParams,
+			headers: req.headers,
+			body: body ?? '',
+			status: 0,
+			time: new Date(),
+		};
+		this.ctx.requests.push(record);
+		this.ctx.stats.requests++;
+		this.ctx.stats.byListener[this.options.name]++;
+		const ex: Exchange = { listener: this.options.name, method, url, headers: req.headers, body: body ?? '', record };
+
+		if (body === undefined) {
+			this.send(res, ex, { status: 413, headers: { 'Content-Type': 'text/plain' }, body: 'Request body too large' });
+			return;
+		}
+
+		const fault = this.ctx.faults.take({ listener: this.options.name, method, pathname: url.pathname, search: url.search });
+		if (fault) {
+			record.fault = fault.id;
+			this.ctx.stats.faultsTriggered++;
+			await this.applyFault(fault, ex, req, res);
+			return;
+		}
+		const reply = await this.run(ex);
+		await this.sleep(this.options.latencyMs?.(ex) ?? 0);
+		this.send(res, ex, reply);
+	}
+
+	private async applyFault(fault: FaultHandle, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const spec = fault.spec;
+		await this.sleep(spec.delayMs ?? 0);
+		if (spec.reset === 'immediately') {
+			req.socket.destroy();
+			return;
+		}
+		if (spec.reset === 'mid-response') {
+			const reply = await this.run(ex);
+			const raw = serialize(reply);
+			const cut = Math.max(1, Math.floor(raw.length / 2));
+			req.socket.write(raw.subarray(0, cut), () => req.socket.destroy());
+			return;
+		}
+		if (spec.status === undefined) {
+			// A delay alone: a slow but otherwise normal answer.
+			const reply = await this.run(ex);
+			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
+			this.send(res, ex, reply);
+			return;
+		}
+		let reply: Reply;
+		if (spec.body === undefined) {
+			reply = this.options.faultReply?.(ex, spec.status) ?? { status: spec.status };
+			reply = { ...reply, status: spec.status, headers: { ...reply.headers, ...spec.headers } };
+		} else {
+			const isText = typeof spec.body === 'string';
+			reply = {
+				status: spec.status,
+				headers: { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...spec.headers },
+				body: isText ? (spec.body as string) : JSON.stringify(spec.body),
+			};
+		}
+		this.send(res, ex, reply);
+	}
+
+	private async run(ex: Exchange): Promise<Reply> {
+		let reply: Reply;
+		try {
+			reply = await this.options.handler(ex);
+		} catch (error) {
+			reply = { status: 500, headers: { 'Content-Type': 'text/plain' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` };
+		}
+		return this.options.decorate ? this.options.decorate(ex, reply) : reply;
+	}
+
+	private send(res: ServerResponse, ex: Exchange, reply: Reply): void {
+		if (res.destroyed || res.writableEnded) return;
+		ex.record.status = reply.status;
+		const body = reply.body ?? '';
+		const headers: Record<string, string | number> = { ...reply.headers };
+		if (reply.status !== 204 && reply.status !== 304) {
+			headers['Content-Length'] = Buffer.byteLength(body);
+		}
+		res.writeHead(reply.status, headers);
+		res.end(reply.status === 204 || reply.status === 304 ? undefined : body);
+	}
+
+	private sleep(ms: number): Promise<void> {
+		if (ms <= 0) return Promise.resolve();
+		const signal = this.ctx.closing;
+		return new Promise((resolve, reject) => {
+			if (signal.aborted) return reject(new Error('emulator closed'));
+			const timer = setTimeout(() => {
+				signal.removeEventListener('abort', onAbort);
+				resolve();
+			}, ms);
+			const onAbort = () => {
+				clearTimeout(timer);
+				reject(new Error('emulator closed'));
+			};
+			signal.addEventListener('abort', onAbort, { once: true });
+		});
+	}
+}
+
+/** The body, or undefined when larger than MAX_BODY. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of req) {
+		size += (chunk as Buffer).length;
+		if (size > MAX_BODY) return undefined;
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A reply as HTTP/1.1 bytes, for writing half of it before a reset. */
+function serialize(reply: Reply): Buffer {
+	const body = Buffer.from(reply.body ?? '');
+	const lines = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Unknown'}`, `Date: ${new Date().toUTCString()}`];
+	for (const [name, value] of Object.entries(reply.headers ?? {})) lines.push(`${name}: ${value}`);
+	if (reply.status !== 204) lines.push(`Content-Length: ${body.length}`);
+	return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]);
+}
