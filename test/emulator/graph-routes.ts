@@ -8,18 +8,11 @@ import { ApplicationObject, DirectoryObjectKind, graphDate, isGuid, ServicePrinc
 import type { GraphContext, GraphEnvironment, GraphRoute, KeyRef } from './graph';
 import { applyFilter, EntityShape, encodeSkipToken, formatQuery, ODataError, parseListQuery, parseSelectOption, selectProperties } from './odata';
 import type { Reply } from './server';
+import { enumMembers } from './graph-metadata';
 
 /** Members of microsoft.graph.synchronizationSecret (v1.0), exact PascalCase. */
-export const SYNCHRONIZATION_SECRET_KEYS: readonly string[] = [
-	'None', 'UserName', 'Password', 'SecretToken', 'AppKey', 'BaseAddress', 'ClientIdentifier', 'ClientSecret', 'SingleSignOnType',
-	'Sandbox', 'Url', 'Domain', 'ConsumerKey', 'ConsumerSecret', 'TokenKey', 'TokenExpiration', 'Oauth2AccessToken',
-	'Oauth2AccessTokenCreationTime', 'Oauth2RefreshToken', 'SyncAll', 'InstanceName', 'Oauth2ClientId', 'Oauth2ClientSecret',
-	'CompanyId', 'UpdateKeyOnSoftDelete', 'SynchronizationSchedule', 'SystemOfRecord', 'SandboxName', 'EnforceDomain',
-	'SyncNotificationSettings', 'SkipOutOfScopeDeletions', 'Oauth2AuthorizationCode', 'Oauth2RedirectUri',
-	'ApplicationTemplateIdentifier', 'Oauth2TokenExchangeUri', 'Oauth2AuthorizationUri', 'AuthenticationType', 'Server',
-	'PerformInboundEntitlementGrants', 'HardDeletesEnabled', 'SyncAgentCompatibilityKey', 'SyncAgentADContainer',
-	'ValidateDomain', 'TestReferences', 'ConnectionString',
-];
+/** Graph's synchronizationSecret enumeration, read from its v1.0 metadata. */
+export const SYNCHRONIZATION_SECRET_KEYS: readonly string[] = enumMembers('synchronizationSecret');
 
 export const graphRoutes: GraphRoute[] = [
 	{ method: 'GET', path: '/applications', handler: (ctx) => listObjects(ctx, 'applications') },

@@ -1,9 +1,9 @@
 /**
  * Which Graph permissions allow which method + path, from Microsoft's permissions data for the
- * synchronization API (a copy of the shared notes' graph-synchronization-permissions.json) plus
+ * synchronization API (graph-metadata/graph-synchronization-permissions.json, from Graph's permissions reference) plus
  * the directory reads the node's target picker makes.
  */
-import permissionsData from './graph-synchronization-permissions.json';
+import permissionsData from './graph-metadata/graph-synchronization-permissions.json';
 
 export interface AllowedPermissions {
 	/** App roles (`roles` claim) that allow the call. */

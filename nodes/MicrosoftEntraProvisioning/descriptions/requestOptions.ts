@@ -6,6 +6,8 @@ export type ApiVersion = (typeof API_VERSIONS)[number];
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRY_LIMIT = 3;
 export const MAX_RETRY_LIMIT = 10;
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
 
 /** The per-node "Options" collection every operation shares. */
 export const requestOptionsProperty: INodeProperties = {
@@ -25,6 +27,15 @@ export const requestOptionsProperty: INodeProperties = {
 			],
 			default: 'v1.0',
 			description: 'Which Microsoft Graph version to call',
+		},
+		{
+			displayName: 'Items in Flight',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+			default: DEFAULT_CONCURRENCY,
+			description:
+				'How many items the node sends to Graph at once. While Graph answers 429 (throttling) the node lowers this by itself and raises it again once Graph keeps up. Output order always matches input order.',
 		},
 		{
 			displayName: 'Retry Limit',

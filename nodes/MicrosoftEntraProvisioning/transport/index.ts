@@ -22,6 +22,8 @@ export interface GraphConnection {
 	delegated: boolean;
 	/** Graph root without version, e.g. https://graph.microsoft.com */
 	graphUrl: string;
+	/** Told about throttling and successes, so the execution can slow down while Graph asks it to */
+	pace?: { throttled(): void; succeeded(): void };
 }
 
 export interface RequestSettings {
@@ -190,6 +192,7 @@ export async function graphRequest<T = unknown>(
 				connection.credentialType,
 				options,
 			)) as { statusCode: number; body: T; headers: Record<string, unknown> };
+			connection.pace?.succeeded();
 			return { status: response.statusCode, body: response.body, requestId: requestIdOf(response.headers) };
 		} catch (error) {
 			failure = innermost(error);
@@ -204,6 +207,7 @@ export async function graphRequest<T = unknown>(
 		const response = (failure as HttpFailure).response;
 		const status = response?.status;
 		const code = status ? undefined : networkCode(failure);
+		if (status === 429) connection.pace?.throttled();
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status)
 			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
