@@ -19,6 +19,16 @@ export const README_PATH = path.resolve(__dirname, '..', 'README.md');
 const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	acquireProvisioningToken: 'Acquire Provisioning Token',
 	readDirectoryObjects: 'Target list and lookup by App ID; credential Test button',
+	saveSynchronizationSecrets: 'Secrets › Save',
+	readSynchronizationSecrets: 'Secrets › Get',
+	readSynchronizationJobs: 'Job › List, Get; job list; the trigger',
+	manageSynchronizationJobs: 'Job › Create, Start, Pause, Restart, Delete',
+	provisionOnDemand: 'Job › Provision On Demand',
+	validateSynchronizationCredentials: 'Job › Validate Credentials',
+	readSynchronizationTemplates: 'Template › List, Get; template list',
+	readSynchronizationSchema: 'Schema › Get; rule list',
+	parseSynchronizationExpression: 'Schema › Parse Expression',
+	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
 };
 
 function table(header: string[], rows: string[][]): string {

@@ -4,6 +4,7 @@
  * users, managed identities) and the grants issued by the token endpoint.
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
+import { newSynchronizationState, SynchronizationState, SynchronizationTenant } from './synchronization';
 import { certificateThumbprints } from './tls';
 
 /** Directory role template ids (stable across all tenants). */
@@ -21,16 +22,7 @@ export const MEMBER_USER_ROLE = 'b79fbf4d-3ef9-4689-8143-76b194e85509';
 
 export type DirectoryObjectKind = 'applications' | 'servicePrincipals';
 
-export interface SynchronizationSecretPair {
-	key: string;
-	value: string | null;
-}
-
-/** Per-object synchronization state; the job lifecycle will live here too. */
-export interface SynchronizationState {
-	/** What the last acquireAccessToken call sent (null until called). */
-	acquiredCredentials: SynchronizationSecretPair[] | null;
-}
+export type { SynchronizationSecretPair } from './synchronization';
 
 export interface ApplicationObject {
 	id: string;
@@ -172,6 +164,8 @@ export class Directory {
 	readonly managedIdentities: ManagedIdentity[] = [];
 	readonly authorizationCodes = new Map<string, AuthorizationCode>();
 	readonly refreshTokens = new Map<string, RefreshTokenGrant>();
+	/** Provisioning limits and SCIM endpoints shared by every service principal of the tenant. */
+	readonly synchronization = new SynchronizationTenant();
 
 	constructor(
 		readonly tenantId: string,
@@ -185,7 +179,7 @@ export class Directory {
 			displayName: input.displayName,
 			createdDateTime: graphDate(new Date()),
 			owners: input.owners ?? [],
-			synchronization: { acquiredCredentials: null },
+			synchronization: newSynchronizationState(),
 		};
 		this.assertFreeId(app.id);
 		if (this.findApplicationByAppId(app.appId)) {
@@ -202,7 +196,7 @@ export class Directory {
 			displayName: input.displayName,
 			createdDateTime: graphDate(new Date()),
 			owners: input.owners ?? [],
-			synchronization: { acquiredCredentials: null },
+			synchronization: newSynchronizationState(),
 		};
 		this.assertFreeId(sp.id);
 		if (this.findServicePrincipalByAppId(sp.appId)) {

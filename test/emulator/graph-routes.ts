@@ -4,15 +4,12 @@
  * and errors. `{id}` accepts an object id segment or an OData key such as `(appId='…')`.
  */
 import { createHash } from 'node:crypto';
-import { ApplicationObject, DirectoryObjectKind, graphDate, isGuid, ServicePrincipalObject, SynchronizationSecretPair } from './directory';
-import type { GraphContext, GraphEnvironment, GraphRoute, KeyRef } from './graph';
+import { DirectoryObjectKind, graphDate } from './directory';
+import type { GraphContext, GraphEnvironment, GraphRoute } from './graph';
 import { applyFilter, EntityShape, encodeSkipToken, formatQuery, ODataError, parseListQuery, parseSelectOption, selectProperties } from './odata';
+import { DirectoryObject, isOwnedBy, isReply, parseActionBody, parseSecretPairs, resolve } from './route-helpers';
 import type { Reply } from './server';
-import { enumMembers } from './graph-metadata';
-
-/** Members of microsoft.graph.synchronizationSecret (v1.0), exact PascalCase. */
-/** Graph's synchronizationSecret enumeration, read from its v1.0 metadata. */
-export const SYNCHRONIZATION_SECRET_KEYS: readonly string[] = enumMembers('synchronizationSecret');
+import { synchronizationRoutes } from './synchronization-routes';
 
 export const graphRoutes: GraphRoute[] = [
 	{ method: 'GET', path: '/applications', handler: (ctx) => listObjects(ctx, 'applications') },
@@ -21,11 +18,10 @@ export const graphRoutes: GraphRoute[] = [
 	{ method: 'GET', path: '/servicePrincipals/{id}', handler: (ctx) => getObject(ctx, 'servicePrincipals') },
 	{ method: 'POST', path: '/applications/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'applications') },
 	{ method: 'POST', path: '/servicePrincipals/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'servicePrincipals') },
+	...synchronizationRoutes,
 ];
 
 // ---- directory objects -------------------------------------------------------------------
-
-type DirectoryObject = ApplicationObject | ServicePrincipalObject;
 
 const APPLICATION_PROPERTIES = [
 	'id', 'deletedDateTime', 'appId', 'applicationTemplateId', 'createdDateTime', 'description', 'displayName', 'identifierUris',
@@ -58,39 +54,6 @@ const SHAPES: Record<DirectoryObjectKind, EntityShape> = {
 
 function objects(env: GraphEnvironment, kind: DirectoryObjectKind): DirectoryObject[] {
 	return [...(kind === 'applications' ? env.directory.applications : env.directory.servicePrincipals).values()];
-}
-
-function isOwnedBy(obj: DirectoryObject, ctx: GraphContext): boolean {
-	const caller = [ctx.caller.objectId.toLowerCase(), ctx.caller.appId.toLowerCase()];
-	return obj.owners.some((o) => caller.includes(o.toLowerCase()));
-}
-
-/** The object a key designates, or the error reply Graph gives. */
-function resolve(ctx: GraphContext, kind: DirectoryObjectKind, key: KeyRef): DirectoryObject | Reply {
-	const notFound = (what: string) =>
-		ctx.error(404, 'Request_ResourceNotFound', `Resource '${what}' does not exist or one of its queried reference-property objects are not present.`);
-	let obj: DirectoryObject | undefined;
-	if (key.kind === 'id') {
-		if (!isGuid(key.value)) {
-			return ctx.error(400, 'Request_BadRequest', `Invalid object identifier '${key.value}'.`);
-		}
-		obj = ctx.env.directory.getObject(kind, key.value);
-		if (!obj) return notFound(key.value);
-	} else {
-		if (key.property.toLowerCase() !== 'appid') {
-			return ctx.error(400, 'BadRequest', `The key property '${key.property}' is not an alternate key of 'microsoft.graph.${SHAPES[kind].typeName}'.`);
-		}
-		obj = kind === 'applications' ? ctx.env.directory.findApplicationByAppId(key.value) : ctx.env.directory.findServicePrincipalByAppId(key.value);
-		if (!obj) return notFound(key.value);
-	}
-	if (ctx.caller.ownedByOnly && !isOwnedBy(obj, ctx)) {
-		return ctx.error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
-	}
-	return obj;
-}
-
-function isReply(value: DirectoryObject | Reply): value is Reply {
-	return 'status' in value;
 }
 
 function keyId(seed: string): string {
@@ -228,8 +191,6 @@ function getObject(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 
 // ---- synchronization ---------------------------------------------------------------------
 
-const PAIR_TYPE = 'microsoft.graph.synchronizationSecretKeyStringValuePair';
-
 function acquireAccessToken(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 	const obj = resolve(ctx, kind, ctx.params.id);
 	if (isReply(obj)) return obj;
@@ -243,66 +204,4 @@ function acquireAccessToken(ctx: GraphContext, kind: DirectoryObjectKind): Reply
 	if (!Array.isArray(pairs)) return pairs;
 	obj.synchronization.acquiredCredentials = pairs;
 	return ctx.noContent();
-}
-
-/** An OData action body: a JSON object whose members are the action's parameters. */
-function parseActionBody(ctx: GraphContext, action: string, parameters: string[]): { ok: true; body: Record<string, unknown> } | { ok: false; reply: Reply } {
-	const fail = (status: number, code: string, message: string) => ({ ok: false as const, reply: ctx.error(status, code, message) });
-	const contentType = String(ctx.headers['content-type'] ?? '');
-	if (ctx.body.trim() === '') {
-		return fail(400, 'BadRequest', 'Empty Payload. JSON content expected.');
-	}
-	if (!/^application\/json\b/i.test(contentType)) {
-		return fail(415, 'UnsupportedMediaType', `The content type '${contentType || '(none)'}' is not supported.`);
-	}
-	let body: unknown;
-	try {
-		body = JSON.parse(ctx.body);
-	} catch {
-		return fail(400, 'BadRequest', 'Invalid JSON. A token was not recognized in the JSON content.');
-	}
-	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-		return fail(400, 'BadRequest', `An unexpected '${Array.isArray(body) ? 'StartArray' : 'PrimitiveValue'}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`);
-	}
-	for (const name of Object.keys(body)) {
-		if (!name.includes('@') && !parameters.includes(name)) {
-			return fail(400, 'BadRequest', `The parameter '${name}' in the request payload is not a valid parameter for the operation '${action}'.`);
-		}
-	}
-	return { ok: true, body: body as Record<string, unknown> };
-}
-
-/** Collection(microsoft.graph.synchronizationSecretKeyStringValuePair), validated as OData would. */
-function parseSecretPairs(ctx: GraphContext, value: unknown): SynchronizationSecretPair[] | Reply {
-	if (!Array.isArray(value)) {
-		return ctx.error(400, 'BadRequest', `An unexpected '${typeof value === 'object' ? 'StartObject' : 'PrimitiveValue'}' node was found when reading from the JSON reader. A 'StartArray' node was expected.`);
-	}
-	const pairs: SynchronizationSecretPair[] = [];
-	for (const item of value) {
-		if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-			return ctx.error(400, 'BadRequest', `An unexpected '${Array.isArray(item) ? 'StartArray' : 'PrimitiveValue'}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`);
-		}
-		const pair = item as Record<string, unknown>;
-		for (const name of Object.keys(pair)) {
-			if (name === '@odata.type') {
-				const type = String(pair[name]).replace(/^#/, '');
-				if (type !== PAIR_TYPE) {
-					return ctx.error(400, 'BadRequest', `A type named '${String(pair[name])}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
-				}
-			} else if (name !== 'key' && name !== 'value' && !name.includes('@')) {
-				return ctx.error(400, 'BadRequest', `The property '${name}' does not exist on type '${PAIR_TYPE}'. Make sure to only use property names that are defined by the type.`);
-			}
-		}
-		if (pair.key === undefined || pair.key === null) {
-			return ctx.error(400, 'BadRequest', "A null value was found for the property named 'key', which has the expected type 'microsoft.graph.synchronizationSecret[Nullable=False]'. The expected type 'microsoft.graph.synchronizationSecret[Nullable=False]' does not allow null values.");
-		}
-		if (typeof pair.key !== 'string' || !SYNCHRONIZATION_SECRET_KEYS.includes(pair.key)) {
-			return ctx.error(400, 'BadRequest', `Requested value '${String(pair.key)}' was not found.`);
-		}
-		if (pair.value !== undefined && pair.value !== null && typeof pair.value !== 'string') {
-			return ctx.error(400, 'BadRequest', `Cannot convert the literal '${JSON.stringify(pair.value)}' to the expected type 'Edm.String'.`);
-		}
-		pairs.push({ key: pair.key, value: (pair.value as string | null | undefined) ?? null });
-	}
-	return pairs;
 }

@@ -64,6 +64,8 @@ export interface GraphContext {
 	baseUrl: string;
 	/** Path below the version, as requested (for nextLink). */
 	path: string;
+	/** The request-id Graph answers with. */
+	requestId: string;
 	json(status: number, body: unknown): Reply;
 	error(status: number, code: string, message: string): Reply;
 	noContent(): Reply;
@@ -160,7 +162,7 @@ export class GraphRouter {
 	}
 
 	handle(ex: Exchange, env: GraphEnvironment): Promise<Reply> | Reply {
-		requestIds(ex); // fixes the request's ids and date now
+		const { requestId } = requestIds(ex); // fixes the request's ids and date now
 		const fail = (status: number, code: string, message: string, headers?: Record<string, string>) => graphErrorReply(ex, status, code, message, headers);
 
 		const m = /^\/(v1\.0|beta)(\/.*)?$/i.exec(ex.url.pathname);
@@ -217,6 +219,7 @@ export class GraphRouter {
 			env,
 			baseUrl: `${env.graphUrl()}/${version}`,
 			path: rest,
+			requestId,
 			caller: {
 				claims: check.claims,
 				delegated: check.delegated,

@@ -25,6 +25,16 @@ import { graphRoutes } from './graph-routes';
 import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedScopes, userTokenResponse } from './login';
 import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
 import { EmulatorStats, emptyStats, Listener, RecordedRequest } from './server';
+import {
+	BulkUploadRecord,
+	completeRun,
+	createJob,
+	jobRepresentation,
+	QuarantineReason,
+	quarantineJob,
+	SynchronizationJob,
+	TEMPLATE_DEFINITIONS,
+} from './synchronization';
 import { ClientCertificateOptions, createClientCertificate, createTlsMaterial, GeneratedCertificate } from './tls';
 import { CreateAccessTokenOptions, TokenService } from './tokens';
 
@@ -34,7 +44,9 @@ export type { GeneratedCertificate, ClientCertificateOptions } from './tls';
 export type { CreateAccessTokenOptions } from './tokens';
 export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, SetManagedIdentityInput, SynchronizationSecretPair } from './directory';
 export { DirectoryRoles } from './directory';
-export { SYNCHRONIZATION_SECRET_KEYS } from './graph-routes';
+export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
+export type { BulkUploadRecord, QuarantineReason } from './synchronization';
+export { BULK_UPLOAD_MAX_OPERATIONS } from './synchronization-routes';
 export { createClientCertificate } from './tls';
 
 export interface EmulatorOptions {
@@ -67,6 +79,18 @@ export interface RegisteredClient {
 	secret?: string;
 }
 
+/** A synchronization job as Graph answers it, and what the emulator recorded about it. */
+export interface SynchronizationJobView {
+	/** As GET …/synchronization/jobs/{id} answers */
+	job: Record<string, unknown>;
+	/** The reset scope of every restart, oldest first */
+	restarts: string[][];
+	/** Entries in escrow */
+	escrows: number;
+	provisionedOnDemand: Array<{ ruleId: string; objectId: string; objectTypeName: string }>;
+	bulkUploads: BulkUploadRecord[];
+}
+
 export interface Emulator {
 	readonly tenantId: string;
 	readonly tenantDomain: string;
@@ -91,6 +115,21 @@ export interface Emulator {
 	addServicePrincipal(input: AddApplicationInput): DirectoryObjectInfo;
 	/** Pairs stored by the last acquireAccessToken on that object; null if never called. Throws for an unknown object. */
 	getSynchronizationSecrets(kind: DirectoryObjectKind, objectId: string): SynchronizationSecretPair[] | null;
+	// Provisioning (synchronization) state of a service principal
+	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
+	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
+	/** The job and what happened to it; undefined once deleted. Throws for an unknown service principal. */
+	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined;
+	/** Puts the job into quarantine, as the provisioning service does when a run keeps failing. */
+	quarantineSynchronizationJob(servicePrincipalId: string, jobId: string, options?: { reason?: QuarantineReason; error?: { code: string; message: string } }): void;
+	/** Ends a provisioning cycle: escrows make it EntryLevelErrors, errors make it Failed; a clean run lifts a quarantine. */
+	completeSynchronizationRun(servicePrincipalId: string, jobId: string, outcome?: { escrows?: number; errors?: number; exported?: number }): void;
+	/** What PUT …/synchronization/secrets stored, unmasked. */
+	getSavedSynchronizationSecrets(servicePrincipalId: string): SynchronizationSecretPair[];
+	/** Makes validateCredentials accept this SCIM endpoint with this token. */
+	acceptScimCredentials(baseAddress: string, secretToken: string): void;
+	/** The tenant's bulkUpload quota per 24 hours (Microsoft documents 2,000 for Entra ID P1/P2 and 6,000 for Governance). */
+	setBulkUploadDailyLimit(limit: number): void;
 	/** A client app (application + service principal) that can sign in; credentials and granted permissions as given. */
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
@@ -256,6 +295,58 @@ class EmulatorInstance implements Emulator {
 		const obj = this.directory.getObject(kind, objectId);
 		if (!obj) throw new Error(`no ${kind} object ${objectId}`);
 		return obj.synchronization.acquiredCredentials?.map((p) => ({ ...p })) ?? null;
+	}
+
+	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string } {
+		const sp = this.servicePrincipal(servicePrincipalId);
+		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
+		if (!template) throw new Error(`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`);
+		return { id: createJob(sp.synchronization, template, this.tenantId).id };
+	}
+
+	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
+		if (!job) return undefined;
+		return {
+			job: jobRepresentation(job),
+			restarts: job.restarts.map((scope) => [...scope]),
+			escrows: job.escrows,
+			provisionedOnDemand: job.provisionedOnDemand.map((entry) => ({ ...entry })),
+			bulkUploads: structuredClone(job.bulkUploads),
+		};
+	}
+
+	quarantineSynchronizationJob(servicePrincipalId: string, jobId: string, options: { reason?: QuarantineReason; error?: { code: string; message: string } } = {}): void {
+		const error = options.error ? { ...options.error, tenantActionable: true } : null;
+		quarantineJob(this.job(servicePrincipalId, jobId), options.reason ?? 'EncounteredQuarantineException', error);
+	}
+
+	completeSynchronizationRun(servicePrincipalId: string, jobId: string, outcome: { escrows?: number; errors?: number; exported?: number } = {}): void {
+		completeRun(this.job(servicePrincipalId, jobId), outcome);
+	}
+
+	getSavedSynchronizationSecrets(servicePrincipalId: string): SynchronizationSecretPair[] {
+		return this.servicePrincipal(servicePrincipalId).synchronization.savedSecrets.map((pair) => ({ ...pair }));
+	}
+
+	acceptScimCredentials(baseAddress: string, secretToken: string): void {
+		this.directory.synchronization.scimEndpoints.set(baseAddress, secretToken);
+	}
+
+	setBulkUploadDailyLimit(limit: number): void {
+		this.directory.synchronization.bulkUploadDaily.limit = limit;
+	}
+
+	private servicePrincipal(id: string) {
+		const sp = this.directory.getObject('servicePrincipals', id);
+		if (!sp) throw new Error(`no service principal ${id}`);
+		return sp;
+	}
+
+	private job(servicePrincipalId: string, jobId: string): SynchronizationJob {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
+		if (!job) throw new Error(`no synchronization job ${jobId} on service principal ${servicePrincipalId}`);
+		return job;
 	}
 
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient {

@@ -11,6 +11,7 @@ import {
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PackageDirectoryLoader,
+	PollContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
@@ -41,6 +42,7 @@ import { OAuth2Api } from './oAuth2Api';
 export const PACKAGE_ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-entra-provisioning';
 export const NODE_TYPE = `${PACKAGE_NAME}.microsoftEntraProvisioning`;
+export const TRIGGER_NODE_TYPE = `${PACKAGE_NAME}.microsoftEntraProvisioningTrigger`;
 export const APP_ONLY = 'microsoftGraphProvisioningAppOnlyApi';
 export const OAUTH2 = 'microsoftGraphProvisioningOAuth2Api';
 
@@ -431,4 +433,54 @@ export async function runCredentialTest(credential: CredentialInput): Promise<{ 
 		returnFullResponse: true,
 	})) as { statusCode: number };
 	return { status: response.statusCode };
+}
+
+export interface PollOptions {
+	parameters: INodeParameters;
+	credential: CredentialInput;
+	/** The workflow's static data as n8n persisted it after an earlier poll; a fresh workflow when omitted */
+	staticData?: IDataObject;
+	/** 'trigger' for an active workflow's poll, 'manual' for "Fetch Test Event" */
+	mode?: 'trigger' | 'manual';
+}
+
+export interface PollResult {
+	/** What poll() returned: null when it had nothing to emit */
+	items: INodeExecutionData[][] | null;
+	error?: Error & { description?: string | null };
+	/** The workflow's static data after the poll, as n8n would persist it (JSON) */
+	staticData: IDataObject;
+}
+
+/**
+ * Calls the trigger's poll() the way n8n's ActiveWorkflows does, through n8n-core's PollContext. Passing the
+ * staticData of an earlier poll into a new call is what an n8n restart looks like to the node: a fresh process with
+ * the workflow (and its static data) loaded from the database.
+ */
+export async function runPoll(options: PollOptions): Promise<PollResult> {
+	const pkg = await loadPackage();
+	storeCredential(pkg, options.credential);
+	const node: INode = { ...buildNode(options.parameters, options.credential, false), type: TRIGGER_NODE_TYPE };
+	const workflow = new Workflow({
+		id: 'workflow-under-test',
+		name: 'Entra provisioning trigger test',
+		nodes: [node],
+		connections: {},
+		active: options.mode !== 'manual',
+		nodeTypes: pkg.nodeTypes,
+		staticData: structuredClone(options.staticData ?? {}),
+		settings: { executionOrder: 'v1' },
+	});
+	const mode = options.mode ?? 'trigger';
+	const context = new PollContext(workflow, node, buildAdditionalData(pkg), mode, mode === 'manual' ? 'manual' : 'activate');
+	const nodeType = pkg.nodeTypes.getByNameAndVersion(TRIGGER_NODE_TYPE, 1);
+	if (!nodeType.poll) throw new Error(`${TRIGGER_NODE_TYPE} has no poll()`);
+	let items: INodeExecutionData[][] | null = null;
+	let error: PollResult['error'];
+	try {
+		items = await nodeType.poll.call(context);
+	} catch (caught) {
+		error = caught as PollResult['error'];
+	}
+	return { items, error, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
 }

@@ -2,7 +2,12 @@ import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../descriptions/requestOptions';
 import { AUTHENTICATION_METHODS } from '../helpers/credentialTypes';
+import * as bulkUpload from './bulkUpload';
+import * as job from './job';
 import * as provisioningToken from './provisioningToken';
+import * as schema from './schema';
+import * as secrets from './secrets';
+import * as template from './template';
 
 /** Every parameter of the node, in display order; the node class holds the rest of its description. */
 export const nodeProperties: INodeProperties[] = [
@@ -20,14 +25,44 @@ export const nodeProperties: INodeProperties[] = [
 		noDataExpression: true,
 		options: [
 			{
+				name: 'Bulk Upload',
+				value: 'bulkUpload',
+				description: 'Send employees to an API-driven inbound provisioning job (HR onboarding)',
+			},
+			{
+				name: 'Job',
+				value: 'job',
+				description: 'Create, run, watch and restart provisioning jobs; provision one user on demand',
+			},
+			{
 				name: 'Provisioning Token',
 				value: 'provisioningToken',
 				description: 'Authorize the provisioning service to reach an application',
+			},
+			{
+				name: 'Schema',
+				value: 'schema',
+				description: 'Read a job\'s synchronization rules; test attribute-mapping expressions',
+			},
+			{
+				name: 'Secrets',
+				value: 'secrets',
+				description: 'Save or read the connection settings the provisioning jobs use',
+			},
+			{
+				name: 'Template',
+				value: 'template',
+				description: 'The synchronization templates a service principal offers',
 			},
 		],
 		default: 'provisioningToken',
 	},
 	...provisioningToken.description,
+	...secrets.description,
+	...job.description,
+	...template.description,
+	...schema.description,
+	...bulkUpload.description,
 	requestOptionsProperty,
 ];
 

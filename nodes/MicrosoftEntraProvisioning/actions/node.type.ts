@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import type { RequestPacers } from '../helpers/pacing';
 import type { ObjectIdCache } from '../helpers/targets';
 import type { GraphConnection } from '../transport';
 
@@ -7,13 +8,39 @@ import type { GraphConnection } from '../transport';
 export interface OperationContext {
 	connection: GraphConnection;
 	objectIds: ObjectIdCache;
+	/** Client-side pacing for calls Graph limits per time window, shared by all items of the execution */
+	pacers: RequestPacers;
 }
 
-/** An operation handles one input item and returns the JSON of its output item. */
-export type ItemOperation = (this: IExecuteFunctions, itemIndex: number, context: OperationContext) => Promise<IDataObject>;
+/** An operation handles one input item and returns the JSON of its output item (several for a list). */
+export type ItemOperation = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+) => Promise<IDataObject | IDataObject[]>;
+
+/** What an operation made of one input item: its output, or the error the item failed with. */
+export type ItemOutcome = { json: IDataObject | IDataObject[] } | { error: unknown };
+
+/**
+ * A batch operation handles all input items at once (e.g. packs them into bulk requests) and returns one outcome
+ * per item, in input order. It throws only for a failure that concerns every item.
+ */
+export type BatchOperation = (
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	context: OperationContext,
+) => Promise<ItemOutcome[]>;
+
+export type Operation = { kind: 'item'; execute: ItemOperation } | { kind: 'batch'; execute: BatchOperation };
 
 export type ResourceMap = {
 	provisioningToken: 'acquire';
+	secrets: 'save' | 'get';
+	job: 'list' | 'get' | 'create' | 'start' | 'pause' | 'restart' | 'delete' | 'validateCredentials' | 'provisionOnDemand';
+	template: 'list' | 'get';
+	schema: 'get' | 'parseExpression';
+	bulkUpload: 'uploadUsers';
 };
 
 export type Resource = keyof ResourceMap;

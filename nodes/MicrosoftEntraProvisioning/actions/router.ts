@@ -4,11 +4,42 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/requestOptions';
 import { AdaptiveConcurrency, runBounded } from '../helpers/concurrency';
 import { getGraphConnection, type GraphConnection } from '../transport';
-import type { ItemOperation, OperationContext, Resource, ResourceMap } from './node.type';
+import * as bulkUpload from './bulkUpload';
+import * as job from './job';
+import type {
+	BatchOperation,
+	ItemOperation,
+	ItemOutcome,
+	Operation,
+	OperationContext,
+	Resource,
+	ResourceMap,
+} from './node.type';
 import * as provisioningToken from './provisioningToken';
+import * as schema from './schema';
+import * as secrets from './secrets';
+import * as template from './template';
 
-const operations: { [R in Resource]: Record<ResourceMap[R], ItemOperation> } = {
-	provisioningToken: { acquire: provisioningToken.acquire.execute },
+const item = (execute: ItemOperation): Operation => ({ kind: 'item', execute });
+const batch = (execute: BatchOperation): Operation => ({ kind: 'batch', execute });
+
+const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
+	provisioningToken: { acquire: item(provisioningToken.acquire.execute) },
+	secrets: { save: item(secrets.save.execute), get: item(secrets.get.execute) },
+	job: {
+		list: item(job.list.execute),
+		get: item(job.get.execute),
+		create: item(job.create.execute),
+		start: item(job.start.execute),
+		pause: item(job.pause.execute),
+		restart: item(job.restart.execute),
+		delete: item(job.deleteJob.execute),
+		validateCredentials: item(job.validateCredentials.execute),
+		provisionOnDemand: item(job.provisionOnDemand.execute),
+	},
+	template: { list: item(template.list.execute), get: item(template.get.execute) },
+	schema: { get: item(schema.get.execute), parseExpression: item(schema.parseExpression.execute) },
+	bulkUpload: { uploadUsers: batch(bulkUpload.uploadUsers.execute) },
 };
 
 function errorJson(error: unknown) {
@@ -31,17 +62,23 @@ function readConcurrency(ctx: IExecuteFunctions): number {
 	return value;
 }
 
+/** Like Items in Flight, a setting of the execution: read from the first item. */
+function readRetryWhileReplicating(ctx: IExecuteFunctions): boolean {
+	const { retryWhileReplicating } = ctx.getNodeParameter('options', 0, {}) as { retryWhileReplicating?: unknown };
+	return retryWhileReplicating === true;
+}
+
 /**
- * Runs the chosen operation for every input item, several at a time, and returns one output item per input
- * item in input order. Without Continue On Fail the first failure (by item order) stops the node once the items
- * already in flight have finished.
+ * Runs the chosen operation and returns one output item (or several, for a list) per input item, in input order.
+ * An item operation runs for every item, several at a time; a batch operation gets all items at once. Without
+ * Continue On Fail the first failure (by item order) stops the node once the work already in flight has finished.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as Resource;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = (operations[resource] as Record<string, ItemOperation> | undefined)?.[operation];
-	if (!execute) {
+	const chosen = (operations[resource] as Record<string, Operation> | undefined)?.[operation];
+	if (!chosen) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const limiter = new AdaptiveConcurrency(readConcurrency(this));
@@ -50,29 +87,53 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Read once per execution; a credential problem still fails item by item, so Continue On Fail can pair it.
 	let connection: Promise<GraphConnection> | undefined;
 	const objectIds: OperationContext['objectIds'] = new Map();
+	const pacers: OperationContext['pacers'] = new Map();
+	const context = async (): Promise<OperationContext> => {
+		connection ??= getGraphConnection(this).then((resolved) => ({
+			...resolved,
+			pace: limiter,
+			retryWhileReplicating: readRetryWhileReplicating(this),
+		}));
+		return { connection: await connection, objectIds, pacers };
+	};
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	const failures = new Map<number, unknown>();
+	const settle = (itemIndex: number, outcome: ItemOutcome) => {
+		if ('json' in outcome) {
+			outputs[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.json), {
+				itemData: { item: itemIndex },
+			});
+		} else if (continueOnFail) {
+			outputs[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
+		} else {
+			failures.set(itemIndex, outcome.error);
+		}
+	};
 
-	await runBounded(
-		items.length,
-		limiter,
-		async (itemIndex) => {
-			try {
-				connection ??= getGraphConnection(this).then((resolved) => ({ ...resolved, pace: limiter }));
-				const json = await execute.call(this, itemIndex, { connection: await connection, objectIds });
-				outputs[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(json), {
-					itemData: { item: itemIndex },
-				});
-			} catch (error) {
-				if (continueOnFail) {
-					outputs[itemIndex] = [{ json: errorJson(error), pairedItem: { item: itemIndex } }];
-				} else {
-					failures.set(itemIndex, error);
+	if (chosen.kind === 'batch') {
+		const itemIndexes = items.map((_, itemIndex) => itemIndex);
+		let outcomes: ItemOutcome[];
+		try {
+			outcomes = await chosen.execute.call(this, itemIndexes, await context());
+		} catch (error) {
+			// A failure before any item was handled (e.g. the credential) belongs to every item.
+			outcomes = itemIndexes.map(() => ({ error }));
+		}
+		outcomes.forEach((outcome, itemIndex) => settle(itemIndex, outcome));
+	} else {
+		await runBounded(
+			items.length,
+			limiter,
+			async (itemIndex) => {
+				try {
+					settle(itemIndex, { json: await chosen.execute.call(this, itemIndex, await context()) });
+				} catch (error) {
+					settle(itemIndex, { error });
 				}
-			}
-		},
-		() => failures.size > 0,
-	);
+			},
+			() => failures.size > 0,
+		);
+	}
 
 	if (failures.size > 0) {
 		const [itemIndex, error] = [...failures.entries()].sort(([a], [b]) => a - b)[0];

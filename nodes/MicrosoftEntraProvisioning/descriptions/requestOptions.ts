@@ -47,6 +47,14 @@ export const requestOptionsProperty: INodeProperties = {
 				'How many times to retry when Graph is throttling (429) or briefly unavailable (503, 504). Graph\'s Retry-After is honoured.',
 		},
 		{
+			displayName: 'Retry While Replicating',
+			name: 'retryWhileReplicating',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to also retry the 403, 404 and 409 answers Graph gives for a while about a service principal or job created moments ago, up to Retry Limit times with growing pauses. Turn on in flows that create the app and configure provisioning right away. Read from the first item.',
+		},
+		{
 			displayName: 'Timeout (Ms)',
 			name: 'timeout',
 			type: 'number',

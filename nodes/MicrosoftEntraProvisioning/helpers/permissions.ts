@@ -31,6 +31,60 @@ export const REQUIRED_ACCESS = {
 		delegated: ['Application.Read.All'],
 		delegatedRoles: [],
 	},
+	// The entries below follow Microsoft's permissions data for /servicePrincipals/{id}/synchronization/… paths.
+	saveSynchronizationSecrets: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	// The permissions data lists only PUT for secrets; reading them back needs the same grant.
+	readSynchronizationSecrets: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	readSynchronizationJobs: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	manageSynchronizationJobs: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	provisionOnDemand: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	validateSynchronizationCredentials: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	readSynchronizationTemplates: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	readSynchronizationSchema: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	parseSynchronizationExpression: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	// Microsoft: "Outside of applications that have acquired SynchronizationData-User.Upload … only admin users with
+	// Global Administrator role can invoke the API."
+	bulkUpload: {
+		application: ['SynchronizationData-User.Upload.OwnedBy', 'SynchronizationData-User.Upload'],
+		delegated: ['SynchronizationData-User.Upload'],
+		delegatedRoles: ['Global Administrator'],
+	},
 } satisfies Record<string, RequiredAccess>;
 
 export type AccessName = keyof typeof REQUIRED_ACCESS;

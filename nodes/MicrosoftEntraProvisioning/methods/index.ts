@@ -1,1 +1,4 @@
-export * as listSearch from './listSearch';
+import * as targets from './listSearch';
+import * as synchronization from './synchronizationListSearch';
+
+export const listSearch = { ...targets, ...synchronization };

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
@@ -14,7 +15,7 @@ import type { ApiVersion } from '../descriptions/requestOptions';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from '../helpers/credentialTypes';
 import { graphApiError, networkError, type FailureContext } from '../helpers/errors';
 
-type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions;
+export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** Which credential the node uses and where its Graph lives; read once per execution. */
 export interface GraphConnection {
@@ -24,6 +25,8 @@ export interface GraphConnection {
 	graphUrl: string;
 	/** Told about throttling and successes, so the execution can slow down while Graph asks it to */
 	pace?: { throttled(): void; succeeded(): void };
+	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
+	retryWhileReplicating?: boolean;
 }
 
 export interface RequestSettings {
@@ -42,16 +45,26 @@ export interface GraphRequest {
 	url?: string;
 	qs?: IDataObject;
 	body?: IDataObject;
+	/** Extra request headers, e.g. a Content-Type other than JSON's */
+	headers?: Record<string, string>;
 }
 
 export interface GraphResponse<T = unknown> {
 	status: number;
 	body: T;
 	requestId?: string;
+	/** Response headers, lower-cased names (e.g. location) */
+	headers?: Record<string, unknown>;
 }
 
 /** Statuses Graph documents as transient; Microsoft's own SDKs retry exactly these. */
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
+/**
+ * What Graph answers for a while about a service principal (or its jobs) created moments ago, until directory
+ * replication catches up; Terraform's azuread provider retries these for synchronization calls too. Opt-in, because
+ * a genuine missing permission or wrong ID then fails only after the retries.
+ */
+const REPLICATION_STATUSES = new Set([403, 404, 409]);
 const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 /** The longest Retry-After the node will wait; Microsoft's SDKs cap it the same way. */
 export const MAX_RETRY_AFTER_MS = 180_000;
@@ -183,7 +196,7 @@ export async function graphRequest<T = unknown>(
 			json: true,
 			returnFullResponse: true,
 			timeout: settings.timeoutMs,
-			headers: attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {},
+			headers: { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) },
 		};
 		let failure: unknown;
 		try {
@@ -193,7 +206,12 @@ export async function graphRequest<T = unknown>(
 				options,
 			)) as { statusCode: number; body: T; headers: Record<string, unknown> };
 			connection.pace?.succeeded();
-			return { status: response.statusCode, body: response.body, requestId: requestIdOf(response.headers) };
+			return {
+				status: response.statusCode,
+				body: response.body,
+				requestId: requestIdOf(response.headers),
+				headers: response.headers,
+			};
 		} catch (error) {
 			failure = innermost(error);
 		}
@@ -209,7 +227,7 @@ export async function graphRequest<T = unknown>(
 		const code = status ? undefined : networkCode(failure);
 		if (status === 429) connection.pace?.throttled();
 		const retryable = status
-			? RETRYABLE_STATUSES.has(status)
+			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
 			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
 		if (retryable && attempt < settings.retryLimit) {
 			const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;

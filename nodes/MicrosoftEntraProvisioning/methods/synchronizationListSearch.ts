@@ -1,0 +1,75 @@
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodeParameterResourceLocator } from 'n8n-workflow';
+
+import { locatedServicePrincipalId } from '../helpers/servicePrincipalLocator';
+import { DEFAULT_REQUEST_SETTINGS as SETTINGS, listAll } from '../helpers/synchronization';
+import type { SynchronizationJob } from '../helpers/synchronizationJob';
+import { getGraphConnection, graphPath, graphRequest } from '../transport';
+
+/** Graph offers no $filter on these collections, and a service principal has a handful of each: filter here. */
+function matching(results: INodeListSearchItems[], filter: string | undefined): INodeListSearchResult {
+	const search = filter?.trim().toLowerCase();
+	return { results: search ? results.filter(({ name }) => name.toLowerCase().includes(search)) : results };
+}
+
+async function selectedServicePrincipal(ctx: ILoadOptionsFunctions) {
+	const connection = await getGraphConnection(ctx);
+	const servicePrincipalId = await locatedServicePrincipalId(ctx, connection, ctx.getCurrentNodeParameter('target'), SETTINGS);
+	return { connection, servicePrincipalId };
+}
+
+/** The provisioning jobs of the selected service principal, with their template and status. */
+export async function searchJobs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const jobs = await listAll<SynchronizationJob>(
+		this,
+		connection,
+		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs`,
+		SETTINGS,
+		{ access: 'readSynchronizationJobs', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+	);
+	return matching(
+		jobs.map((job) => ({ name: `${job.templateId ?? 'job'} · ${job.status?.code ?? 'unknown status'} (${job.id})`, value: job.id })),
+		filter,
+	);
+}
+
+/** The synchronization templates the selected service principal offers. */
+export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const templates = await listAll<{ id: string; factoryTag?: string; description?: string }>(
+		this,
+		connection,
+		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/templates`,
+		SETTINGS,
+		{ access: 'readSynchronizationTemplates', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+	);
+	return matching(
+		templates.map((template) => ({
+			name: `${template.id}${template.factoryTag && template.factoryTag !== template.id ? ` (${template.factoryTag})` : ''}${template.description ? `: ${template.description}` : ''}`,
+			value: template.id,
+		})),
+		filter,
+	);
+}
+
+/** The synchronization rules of the selected job's schema: what Provision On Demand runs. */
+export async function searchRules(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
+	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
+	if (jobId === '' || jobId.startsWith('=')) return { results: [] };
+	const response = await graphRequest<{ synchronizationRules?: Array<{ id: string; name?: string; sourceDirectoryName?: string; targetDirectoryName?: string }> }>(
+		this,
+		connection,
+		{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema` },
+		SETTINGS,
+		{ access: 'readSynchronizationSchema', delegated: connection.delegated, subject: `provisioning job ${jobId}` },
+	);
+	return matching(
+		(response.body?.synchronizationRules ?? []).map((rule) => ({
+			name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
+			value: rule.id,
+		})),
+		filter,
+	);
+}

@@ -1,0 +1,140 @@
+/**
+ * The emulator's provisioning (synchronization) routes over real sockets: the answers, traps and limits that the
+ * node's own tests do not reach because the node never sends such requests.
+ */
+import * as tls from 'node:tls';
+
+import { BULK_UPLOAD_MAX_OPERATIONS, Emulator, startEmulator } from './index';
+
+let emulator: Emulator;
+let token: string;
+let sp: { id: string };
+const defaultCas = tls.getCACertificates('default');
+
+interface GraphError {
+	error: { code: string; message: string };
+}
+
+function graph(path: string, init: RequestInit & { token?: string; contentType?: string } = {}): Promise<Response> {
+	const headers = new Headers(init.headers);
+	headers.set('Authorization', `Bearer ${init.token ?? token}`);
+	if (init.body !== undefined) headers.set('Content-Type', init.contentType ?? 'application/json');
+	return fetch(`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization${path}`, { ...init, headers });
+}
+
+const post = (path: string, body: unknown, init: { token?: string; contentType?: string } = {}) =>
+	graph(path, { method: 'POST', body: JSON.stringify(body), ...init });
+
+function bulkRequest(count: number) {
+	return {
+		schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+		Operations: Array.from({ length: count }, (_, index) => ({
+			method: 'POST',
+			bulkId: `E${index}`,
+			path: '/Users',
+			data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], externalId: `E${index}`, userName: `e${index}@contoso.com` },
+		})),
+	};
+}
+
+beforeAll(async () => {
+	emulator = await startEmulator({ randomSeed: 20260206 });
+	tls.setDefaultCACertificates([...defaultCas, emulator.caCertPem]);
+	const client = emulator.registerClientApp({ applicationPermissions: ['Synchronization.ReadWrite.All', 'SynchronizationData-User.Upload'] });
+	token = emulator.createAccessToken({ clientId: client.clientId });
+	sp = emulator.addServicePrincipal({ displayName: 'Emulated provisioning app' });
+});
+
+afterAll(async () => {
+	tls.setDefaultCACertificates(defaultCas);
+	await emulator?.close();
+});
+
+describe('synchronization routes', () => {
+	test('secrets: PUT reads `value` and refuses `credentials`; GET masks secret values only; reading needs write permission', async () => {
+		const wrong = await graph('/secrets', { method: 'PUT', body: JSON.stringify({ credentials: [{ key: 'SecretToken', value: 'x' }] }) });
+		expect(wrong.status).toBe(400);
+		expect(((await wrong.json()) as GraphError).error.message).toContain("The property 'credentials' does not exist");
+
+		const saved = await graph('/secrets', {
+			method: 'PUT',
+			body: JSON.stringify({ value: [{ key: 'BaseAddress', value: 'https://scim.example' }, { key: 'SecretToken', value: 'token-123' }] }),
+		});
+		expect(saved.status).toBe(204);
+		const read = await graph('/secrets');
+		expect(await read.json()).toMatchObject({ value: [{ key: 'BaseAddress', value: 'https://scim.example' }, { key: 'SecretToken', value: '********' }] });
+
+		const reader = emulator.registerClientApp({ applicationPermissions: ['Synchronization.Read.All'] });
+		expect((await graph('/secrets', { token: emulator.createAccessToken({ clientId: reader.clientId }) })).status).toBe(403);
+	});
+
+	test('jobs: create answers 201 with a Location; restart refuses unknown flags; Full clears what its parts clear', async () => {
+		const created = await post('/jobs', { templateId: 'scim' });
+		expect(created.status).toBe(201);
+		const job = (await created.json()) as { id: string; status: { code: string } };
+		expect(created.headers.get('location')).toBe(`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}`);
+		expect(job.status.code).toBe('NotRun');
+
+		const unknown = await post(`/jobs/${job.id}/restart`, { criteria: { resetScope: 'Watermark, Everything' } });
+		expect(unknown.status).toBe(400);
+		expect(((await unknown.json()) as GraphError).error.message).toBe("Requested value 'Everything' was not found.");
+
+		emulator.completeSynchronizationRun(sp.id, job.id, { escrows: 2 });
+		emulator.quarantineSynchronizationJob(sp.id, job.id);
+		expect((await post(`/jobs/${job.id}/restart`, { criteria: { resetScope: 'Full' } })).status).toBe(204);
+		const view = emulator.getSynchronizationJob(sp.id, job.id);
+		expect(view).toMatchObject({ escrows: 0, restarts: [['Full']], job: { status: { code: 'Active', quarantine: null, progress: [] } } });
+	});
+
+	test('provisionOnDemand: an empty ruleId is 400 RequestParameterInvalid; the 6th request in 10 s is 429 with Retry-After', async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
+		const empty = await post(`/jobs/${id}/provisionOnDemand`, { parameters: [{ ruleId: '', subjects: [{ objectId: 'x', objectTypeName: 'User' }] }] });
+		expect(empty.status).toBe(400);
+		expect(((await empty.json()) as GraphError).error.code).toBe('RequestParameterInvalid');
+
+		const body = { parameters: [{ ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', subjects: [{ objectId: 'b8f2c1d0-0000-4000-8000-000000000001', objectTypeName: 'User' }] }] };
+		// The refused request counted too: four more fill the window.
+		const statuses: number[] = [];
+		for (let attempt = 0; attempt < 4; attempt++) statuses.push((await post(`/jobs/${id}/provisionOnDemand`, body)).status);
+		expect(statuses).toEqual([200, 200, 200, 200]);
+		const throttled = await post(`/jobs/${id}/provisionOnDemand`, body);
+		expect(throttled.status).toBe(429);
+		expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+		expect(Number(throttled.headers.get('retry-after'))).toBeLessThanOrEqual(10);
+	});
+
+	test('bulkUpload: a delegated caller also needs the Global Administrator role', async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
+		emulator.registerUser({ upn: 'appadmin@contoso.onmicrosoft.com', directoryRoles: ['Application Administrator'] });
+		emulator.registerUser({ upn: 'global@contoso.onmicrosoft.com', directoryRoles: ['Global Administrator'] });
+		const client = emulator.registerClientApp({ delegatedPermissions: ['SynchronizationData-User.Upload'] });
+		const as = (upn: string) => emulator.createAccessToken({ clientId: client.clientId, upn, scopes: ['SynchronizationData-User.Upload'] });
+		const scim = { contentType: 'application/scim+json' };
+		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), { ...scim, token: as('appadmin@contoso.onmicrosoft.com') })).status).toBe(403);
+		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), { ...scim, token: as('global@contoso.onmicrosoft.com') })).status).toBe(202);
+	});
+
+	test('bulkUpload: 400 without application/scim+json, 413 beyond 50 operations, 202 + Location, 429 beyond 40 calls in 5 s', async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
+		const asJson = await post(`/jobs/${id}/bulkUpload`, bulkRequest(1));
+		expect(asJson.status).toBe(400);
+		expect(((await asJson.json()) as GraphError).error.message).toBe('Invalid Data Format');
+
+		const scim = { contentType: 'application/scim+json' };
+		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(BULK_UPLOAD_MAX_OPERATIONS + 1), scim)).status).toBe(413);
+		const accepted = await post(`/jobs/${id}/bulkUpload`, bulkRequest(BULK_UPLOAD_MAX_OPERATIONS), scim);
+		expect(accepted.status).toBe(202);
+		expect(accepted.headers.get('location')).toContain('/v1.0/auditLogs/provisioning/?$filter=');
+
+		// Every call counts, whatever its answer: the window fills and the rest is throttled.
+		const answers: Response[] = [];
+		for (let call = 0; call < 40; call++) answers.push(await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), scim));
+		const firstThrottled = answers.findIndex((answer) => answer.status === 429);
+		expect(firstThrottled).toBeGreaterThan(0);
+		expect(answers.slice(0, firstThrottled).every((answer) => answer.status === 202)).toBe(true);
+		expect(answers.slice(firstThrottled).every((answer) => answer.status === 429)).toBe(true);
+		expect(Number(answers[firstThrottled].headers.get('retry-after'))).toBeLessThanOrEqual(5);
+		expect(emulator.getSynchronizationJob(sp.id, id)?.bulkUploads).toHaveLength(1 + firstThrottled);
+	});
+
+});

@@ -1,0 +1,542 @@
+/**
+ * The provisioning (synchronization) model of the emulated tenant: templates per service principal, jobs that move
+ * through Graph's status codes (create → NotConfigured/NotRun, start → Active, pause → Paused, restart resets what
+ * its scope names and lifts a quarantine), saved secrets, job schemas with their rules, a small evaluator for
+ * parseExpression, on-demand provisioning and the API-driven inbound upload queue, with the limits Microsoft
+ * documents. State and rules only: synchronization-routes.ts turns requests into calls on this model.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import { enumMembers, enumValues } from './graph-metadata';
+
+export interface SynchronizationSecretPair {
+	key: string;
+	value: string | null;
+}
+
+/** Graph's synchronizationSecret enumeration (exact PascalCase), from the v1.0 metadata. */
+export const SYNCHRONIZATION_SECRET_KEYS: readonly string[] = enumMembers('synchronizationSecret');
+
+/** microsoft.graph.synchronizationStatusCode (v1.0). */
+export type JobStatusCode = 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
+
+/** microsoft.graph.synchronizationJobRestartScope (a flags enum: Full = ConnectorDataStore | Escrows | Watermark | QuarantineState). */
+export const RESTART_SCOPE = enumValues('synchronizationJobRestartScope');
+
+/** microsoft.graph.quarantineReason (not in the metadata excerpt; listed on the synchronizationQuarantine reference page). */
+export const QUARANTINE_REASONS = [
+	'EncounteredBaseEscrowThreshold',
+	'EncounteredTotalEscrowThreshold',
+	'EncounteredEscrowProportionThreshold',
+	'EncounteredQuarantineException',
+	'Unknown',
+	'QuarantinedOnDemand',
+	'TooManyDeletes',
+	'IngestionInterrupted',
+] as const;
+export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
+
+export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SCIM_ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const SCIM_BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+// ---- templates and their schema rules -------------------------------------------------------
+
+export interface SynchronizationRuleDefinition {
+	id: string;
+	name: string;
+	sourceDirectoryName: string;
+	targetDirectoryName: string;
+	objectMappings: Array<{ name: string; sourceObjectName: string; targetObjectName: string }>;
+}
+
+export interface TemplateDefinition {
+	id: string;
+	factoryTag: string;
+	description: string;
+	/** A job from it stays NotConfigured until the service principal has saved secrets */
+	needsCredentials: boolean;
+	/** Only API-driven inbound provisioning jobs accept /bulkUpload */
+	acceptsBulkUpload: boolean;
+	rules: SynchronizationRuleDefinition[];
+}
+
+/** The two templates every emulated service principal offers: a non-gallery SCIM app and API-driven inbound provisioning. */
+export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
+	scim: {
+		id: 'scim',
+		factoryTag: 'CustomSCIM',
+		description: 'Provision users and groups from Microsoft Entra ID to a SCIM 2.0 endpoint',
+		needsCredentials: true,
+		acceptsBulkUpload: false,
+		rules: [
+			{
+				id: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8',
+				name: 'USER_GROUP_OUTBOUND',
+				sourceDirectoryName: 'Azure Active Directory',
+				targetDirectoryName: 'customappsso',
+				objectMappings: [
+					{ name: 'Provision Microsoft Entra ID Users', sourceObjectName: 'User', targetObjectName: SCIM_ENTERPRISE_USER_SCHEMA },
+					{ name: 'Provision Microsoft Entra ID Groups', sourceObjectName: 'Group', targetObjectName: 'urn:ietf:params:scim:schemas:core:2.0:Group' },
+				],
+			},
+		],
+	},
+	API2AAD: {
+		id: 'API2AAD',
+		factoryTag: 'API2AAD',
+		description: 'API-driven inbound user provisioning to Microsoft Entra ID',
+		needsCredentials: false,
+		acceptsBulkUpload: true,
+		rules: [
+			{
+				id: '6c409270-f78a-4bc6-af23-7cf3ab6482fe',
+				name: 'USER_INBOUND',
+				sourceDirectoryName: 'API',
+				targetDirectoryName: 'Azure Active Directory',
+				objectMappings: [{ name: 'Provision API users', sourceObjectName: SCIM_ENTERPRISE_USER_SCHEMA, targetObjectName: 'User' }],
+			},
+		],
+	},
+};
+
+// ---- rate windows ---------------------------------------------------------------------------
+
+/** Counts requests in a sliding window, as Graph's documented "N requests per T" limits do. */
+export class RequestWindow {
+	private readonly times: number[] = [];
+
+	constructor(
+		public limit: number,
+		readonly windowMs: number,
+	) {}
+
+	/** Counts one request; undefined when it is allowed, otherwise the whole seconds until a slot frees (Retry-After). */
+	take(now = Date.now()): number | undefined {
+		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
+		if (this.times.length >= this.limit) {
+			const oldest = this.times[0] ?? now;
+			return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+		}
+		this.times.push(now);
+		return undefined;
+	}
+}
+
+// ---- state ----------------------------------------------------------------------------------
+
+export interface TaskExecution {
+	activityIdentifier: string;
+	countEscrowed: number;
+	countExported: number;
+	state: 'Succeeded' | 'Failed' | 'EntryLevelErrors';
+	error: { code: string; message: string; tenantActionable: boolean } | null;
+	timeBegan: string;
+	timeEnded: string;
+}
+
+export interface Quarantine {
+	currentBegan: string;
+	nextAttempt: string;
+	reason: QuarantineReason;
+	seriesBegan: string;
+	seriesCount: number;
+	error: { code: string; message: string; tenantActionable: boolean } | null;
+}
+
+export interface BulkUploadRecord {
+	requestId: string;
+	receivedAt: string;
+	operations: Array<{ method: string; bulkId: string; path: string; data: Record<string, unknown> }>;
+}
+
+export interface SynchronizationJob {
+	id: string;
+	template: TemplateDefinition;
+	code: JobStatusCode;
+	scheduleState: 'Active' | 'Disabled' | 'Paused';
+	quarantine: Quarantine | null;
+	countSuccessiveCompleteFailures: number;
+	lastExecution: TaskExecution | null;
+	lastSuccessfulExecution: TaskExecution | null;
+	/** Entries in escrow (object-level errors waiting for a retry); a restart with Escrows drops them. */
+	escrows: number;
+	/** What the watermark remembers of the last cycle; a restart with Watermark clears it. */
+	progress: Array<{ completedUnits: number; totalUnits: number; units: string; progressObservationDateTime: string }>;
+	/** What the connector data store holds; a restart with ConnectorDataStore clears it. */
+	synchronizedEntryCountByType: Array<{ key: string; value: number }>;
+	/** The reset scope of every restart, oldest first. */
+	restarts: string[][];
+	/** Graph: "The rate limit for this API is 5 requests per 10 seconds." The scope is not documented; counted per job here. */
+	onDemandWindow: RequestWindow;
+	provisionedOnDemand: Array<{ ruleId: string; objectId: string; objectTypeName: string }>;
+	bulkUploads: BulkUploadRecord[];
+}
+
+export interface SynchronizationState {
+	/** What the last acquireAccessToken call sent (null until called). */
+	acquiredCredentials: SynchronizationSecretPair[] | null;
+	/** What the last PUT …/synchronization/secrets saved; GET answers it masked. */
+	savedSecrets: SynchronizationSecretPair[];
+	templates: TemplateDefinition[];
+	jobs: Map<string, SynchronizationJob>;
+}
+
+export function newSynchronizationState(): SynchronizationState {
+	return { acquiredCredentials: null, savedSecrets: [], templates: Object.values(TEMPLATE_DEFINITIONS), jobs: new Map() };
+}
+
+/**
+ * Limits that apply to the whole tenant. API-driven inbound provisioning (/bulkUpload), per Microsoft Learn,
+ * "API-driven inbound provisioning concepts" and "Troubleshoot issues with inbound provisioning API"
+ * (learn.microsoft.com/entra/identity/app-provisioning/inbound-provisioning-api-concepts, …-api-issues): at most
+ * 40 calls in any 5-second window, and a tenant-level quota of 2,000 (Entra ID P1/P2) or 6,000 (Entra ID
+ * Governance) calls per 24 hours; both answered with 429. The emulator starts with the Governance quota.
+ */
+export class SynchronizationTenant {
+	readonly bulkUploadBurst = new RequestWindow(40, 5_000);
+	readonly bulkUploadDaily = new RequestWindow(6_000, 24 * 3600_000);
+	/** SCIM endpoints that validateCredentials accepts: BaseAddress → SecretToken. */
+	readonly scimEndpoints = new Map<string, string>();
+}
+
+const MASKED = '********';
+
+/** Keys whose values Graph never reads back; other settings (BaseAddress, SyncAll…) come back as saved. */
+const SECRET_VALUE_KEYS = new Set([
+	'Password',
+	'SecretToken',
+	'AppKey',
+	'ClientSecret',
+	'ConsumerSecret',
+	'TokenKey',
+	'Oauth2AccessToken',
+	'Oauth2RefreshToken',
+	'Oauth2ClientSecret',
+	'Oauth2AuthorizationCode',
+	'ConnectionString',
+]);
+
+export function maskedSecrets(pairs: SynchronizationSecretPair[]): SynchronizationSecretPair[] {
+	return pairs.map(({ key, value }) => ({ key, value: SECRET_VALUE_KEYS.has(key) && value ? MASKED : value }));
+}
+
+function isoNow(offsetMs = 0): string {
+	return new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Job ids look like Graph's: `<templateId>.<32 hex>.<tenant id>`. */
+export function createJob(state: SynchronizationState, template: TemplateDefinition, tenantId: string): SynchronizationJob {
+	const job: SynchronizationJob = {
+		id: `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
+		template,
+		code: template.needsCredentials && state.savedSecrets.length === 0 ? 'NotConfigured' : 'NotRun',
+		scheduleState: 'Disabled',
+		quarantine: null,
+		countSuccessiveCompleteFailures: 0,
+		lastExecution: null,
+		lastSuccessfulExecution: null,
+		escrows: 0,
+		progress: [],
+		synchronizedEntryCountByType: [],
+		restarts: [],
+		onDemandWindow: new RequestWindow(5, 10_000),
+		provisionedOnDemand: [],
+		bulkUploads: [],
+	};
+	state.jobs.set(job.id.toLowerCase(), job);
+	return job;
+}
+
+/** Saving secrets configures the jobs that waited for them. */
+export function saveSecrets(state: SynchronizationState, pairs: SynchronizationSecretPair[]): void {
+	state.savedSecrets = pairs;
+	for (const job of state.jobs.values()) {
+		if (job.code === 'NotConfigured' && pairs.length > 0) job.code = 'NotRun';
+	}
+}
+
+export function startJob(job: SynchronizationJob): void {
+	job.scheduleState = 'Active';
+	job.code = job.quarantine ? 'Quarantine' : 'Active';
+}
+
+export function pauseJob(job: SynchronizationJob): void {
+	job.scheduleState = 'Paused';
+	job.code = 'Paused';
+}
+
+/** Clears what the scope names, then runs the job again; only QuarantineState (or Full) lifts a quarantine. */
+export function restartJob(job: SynchronizationJob, scope: string[]): void {
+	const bits = scope.reduce((all, flag) => all | RESTART_SCOPE[flag], 0);
+	if (bits & RESTART_SCOPE.QuarantineState) {
+		job.quarantine = null;
+		job.countSuccessiveCompleteFailures = 0;
+	}
+	if (bits & RESTART_SCOPE.Escrows) job.escrows = 0;
+	if (bits & RESTART_SCOPE.Watermark) job.progress = [];
+	if (bits & RESTART_SCOPE.ConnectorDataStore) job.synchronizedEntryCountByType = [];
+	job.restarts.push(scope);
+	startJob(job);
+}
+
+export function quarantineJob(job: SynchronizationJob, reason: QuarantineReason, error: Quarantine['error']): void {
+	const now = isoNow();
+	job.quarantine = {
+		currentBegan: now,
+		nextAttempt: isoNow(3600_000),
+		reason,
+		seriesBegan: job.quarantine?.seriesBegan ?? now,
+		seriesCount: (job.quarantine?.seriesCount ?? 0) + 1,
+		error,
+	};
+	job.code = 'Quarantine';
+}
+
+/** A provisioning cycle ends: escrows make it EntryLevelErrors, errors make it Failed; a clean run lifts a quarantine. */
+export function completeRun(job: SynchronizationJob, outcome: { escrows?: number; errors?: number; exported?: number }): TaskExecution {
+	const escrows = outcome.escrows ?? 0;
+	const errors = outcome.errors ?? 0;
+	const execution: TaskExecution = {
+		activityIdentifier: randomUUID(),
+		countEscrowed: escrows,
+		countExported: outcome.exported ?? 0,
+		state: errors > 0 ? 'Failed' : escrows > 0 ? 'EntryLevelErrors' : 'Succeeded',
+		error: errors > 0 ? { code: 'SynchronizationExportFailed', message: `${errors} entries could not be exported.`, tenantActionable: true } : null,
+		timeBegan: isoNow(-60_000),
+		timeEnded: isoNow(),
+	};
+	job.lastExecution = execution;
+	job.escrows += escrows;
+	job.progress = [{ completedUnits: 1, totalUnits: 1, units: 'Cycles', progressObservationDateTime: execution.timeEnded }];
+	if (execution.state === 'Failed') {
+		job.countSuccessiveCompleteFailures++;
+	} else {
+		job.countSuccessiveCompleteFailures = 0;
+		if (execution.state === 'Succeeded') job.lastSuccessfulExecution = execution;
+		job.quarantine = null;
+		if (job.code === 'Quarantine') job.code = job.scheduleState === 'Active' ? 'Active' : 'Paused';
+	}
+	return execution;
+}
+
+const NEVER = '0001-01-01T00:00:00Z';
+
+function executionRepresentation(execution: TaskExecution | null): Record<string, unknown> | null {
+	if (!execution) return null;
+	return {
+		activityIdentifier: execution.activityIdentifier,
+		countEntitled: 0,
+		countEntitledForProvisioning: 0,
+		countEscrowed: execution.countEscrowed,
+		countEscrowedRaw: execution.countEscrowed,
+		countExported: execution.countExported,
+		countExports: execution.countExported,
+		countImported: 0,
+		countImportedDeltas: 0,
+		countImportedReferenceDeltas: 0,
+		error: execution.error,
+		state: execution.state,
+		timeBegan: execution.timeBegan,
+		timeEnded: execution.timeEnded,
+	};
+}
+
+/** microsoft.graph.synchronizationJob as Graph serializes it. */
+export function jobRepresentation(job: SynchronizationJob): Record<string, unknown> {
+	return {
+		id: job.id,
+		templateId: job.template.id,
+		schedule: { expiration: null, interval: 'PT40M', state: job.scheduleState },
+		status: {
+			code: job.code,
+			countSuccessiveCompleteFailures: job.countSuccessiveCompleteFailures,
+			escrowsPruned: false,
+			lastExecution: executionRepresentation(job.lastExecution),
+			lastSuccessfulExecution: executionRepresentation(job.lastSuccessfulExecution),
+			lastSuccessfulExecutionWithExports: executionRepresentation(job.lastSuccessfulExecution),
+			progress: job.progress,
+			quarantine: job.quarantine,
+			steadyStateFirstAchievedTime: job.lastSuccessfulExecution?.timeEnded ?? NEVER,
+			steadyStateLastAchievedTime: job.lastSuccessfulExecution?.timeEnded ?? NEVER,
+			synchronizedEntryCountByType: job.synchronizedEntryCountByType,
+			troubleshootingUrl: null,
+		},
+		synchronizationJobSettings: [],
+	};
+}
+
+/** microsoft.graph.synchronizationTemplate. */
+export function templateRepresentation(template: TemplateDefinition, applicationId: string): Record<string, unknown> {
+	return {
+		id: template.id,
+		applicationId,
+		default: template.id === 'scim',
+		description: template.description,
+		discoverable: true,
+		factoryTag: template.factoryTag,
+		metadata: [],
+	};
+}
+
+/** microsoft.graph.synchronizationSchema of a job: its template's rules. */
+export function schemaRepresentation(job: SynchronizationJob): Record<string, unknown> {
+	return {
+		id: job.id,
+		version: 'Date:2026-02-06T00:00:00Z~~Version:1',
+		synchronizationRules: job.template.rules.map((rule, index) => ({
+			id: rule.id,
+			name: rule.name,
+			editable: true,
+			priority: index + 1,
+			sourceDirectoryName: rule.sourceDirectoryName,
+			targetDirectoryName: rule.targetDirectoryName,
+			containerFilter: { includedContainers: [] },
+			groupFilter: { includedGroups: [] },
+			metadata: [],
+			objectMappings: rule.objectMappings.map((mapping) => ({
+				...mapping,
+				enabled: true,
+				flowTypes: 'Add, Update, Delete',
+				metadata: [],
+				scope: null,
+				attributeMappings: [],
+			})),
+		})),
+		directories: [
+			...new Set(job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName])),
+		].map((name) => ({ id: randomUUID(), name, objects: [] })),
+	};
+}
+
+// ---- parseExpression ------------------------------------------------------------------------
+
+/** An expression as parsed: empty arguments (`Replace([a], , "x")`) keep their position. */
+interface ExpressionNode {
+	type: 'Attribute' | 'Constant' | 'Function';
+	text: string;
+	name: string;
+	args: Array<ExpressionNode | null>;
+}
+
+/** microsoft.graph.attributeMappingSource. */
+interface MappingSource {
+	expression: string;
+	name: string;
+	parameters: Array<{ key: string; value: MappingSource }>;
+	type: ExpressionNode['type'];
+}
+
+class ExpressionError extends Error {}
+
+/** The functions the emulator evaluates, with Graph's parameter names (Microsoft's "Reference for writing expressions"). */
+const FUNCTIONS: Record<string, { parameters: (count: number) => string[]; evaluate: (args: Array<string | null>) => string | null }> = {
+	Append: {
+		parameters: () => ['source', 'suffix'],
+		evaluate: ([source, suffix]) => (source === null ? null : `${source}${suffix ?? ''}`),
+	},
+	Join: {
+		parameters: (count) => ['separator', ...Array.from({ length: Math.max(0, count - 1) }, (_, index) => `source${index + 1}`)],
+		evaluate: ([separator, ...sources]) => sources.filter((value): value is string => value !== null && value !== '').join(separator ?? ''),
+	},
+	ToLower: { parameters: () => ['source', 'culture'], evaluate: ([source]) => source?.toLowerCase() ?? null },
+	ToUpper: { parameters: () => ['source', 'culture'], evaluate: ([source]) => source?.toUpperCase() ?? null },
+};
+
+/** Parses `Name(arg, , arg)`, `[attribute]` and `"constant"`. */
+function parseExpressionText(text: string): ExpressionNode {
+	let position = 0;
+	const skipSpace = () => {
+		while (/\s/.test(text[position] ?? '')) position++;
+	};
+	const parseNode = (): ExpressionNode | null => {
+		skipSpace();
+		const start = position;
+		if (text[position] === '[') {
+			const end = text.indexOf(']', position);
+			if (end === -1) throw new ExpressionError(`Missing ']' after position ${position}.`);
+			position = end + 1;
+			return { type: 'Attribute', text: text.slice(start, position), name: text.slice(start + 1, end), args: [] };
+		}
+		if (text[position] === '"') {
+			let value = '';
+			position++;
+			while (position < text.length && text[position] !== '"') {
+				if (text[position] === '\\') position++;
+				value += text[position++];
+			}
+			if (text[position] !== '"') throw new ExpressionError('Unterminated string constant.');
+			position++;
+			return { type: 'Constant', text: text.slice(start, position), name: value, args: [] };
+		}
+		const name = /^[A-Za-z]\w*/.exec(text.slice(position))?.[0];
+		if (!name) return null;
+		position += name.length;
+		skipSpace();
+		if (text[position] !== '(') throw new ExpressionError(`Expected '(' after ${name}.`);
+		if (!FUNCTIONS[name]) throw new ExpressionError(`The function '${name}' is not supported.`);
+		position++;
+		const args: Array<ExpressionNode | null> = [];
+		for (;;) {
+			args.push(parseNode());
+			skipSpace();
+			const separator = text[position++];
+			if (separator === ')') break;
+			if (separator !== ',') throw new ExpressionError(`Expected ',' or ')' at position ${position - 1}.`);
+		}
+		return { type: 'Function', text: text.slice(start, position), name, args };
+	};
+	const root = parseNode();
+	skipSpace();
+	if (!root || position !== text.length) throw new ExpressionError(`Unexpected text at position ${position}.`);
+	return root;
+}
+
+function mappingSource(node: ExpressionNode): MappingSource {
+	const keys = node.type === 'Function' ? FUNCTIONS[node.name].parameters(node.args.length) : [];
+	return {
+		expression: node.text,
+		name: node.name,
+		parameters: node.args.flatMap((arg, index) => (arg ? [{ key: keys[index] ?? `parameter${index + 1}`, value: mappingSource(arg) }] : [])),
+		type: node.type,
+	};
+}
+
+function evaluate(node: ExpressionNode, input: Map<string, string>): string | null {
+	if (node.type === 'Constant') return node.name;
+	if (node.type === 'Attribute') {
+		if (!input.has(node.name)) throw new ExpressionError(`The attribute '${node.name}' is not in the test input object.`);
+		return input.get(node.name) ?? null;
+	}
+	return FUNCTIONS[node.name].evaluate(node.args.map((arg) => (arg ? evaluate(arg, input) : null)));
+}
+
+/** microsoft.graph.parseExpressionResponse for an expression and an optional test input (attribute → value). */
+export function parseExpression(expression: string, testInput: Map<string, string> | undefined): Record<string, unknown> {
+	let parsed: ExpressionNode;
+	try {
+		parsed = parseExpressionText(expression);
+	} catch (error) {
+		return {
+			error: { code: 'ExpressionParsingFailed', message: (error as Error).message },
+			evaluationSucceeded: false,
+			evaluationResult: null,
+			parsedExpression: null,
+			parsingSucceeded: false,
+		};
+	}
+	let evaluation: { error: unknown; evaluationSucceeded: boolean; evaluationResult: string[] | null } = {
+		error: null,
+		evaluationSucceeded: false,
+		evaluationResult: null,
+	};
+	if (testInput) {
+		try {
+			const value = evaluate(parsed, testInput);
+			evaluation = { error: null, evaluationSucceeded: true, evaluationResult: value === null ? [] : [value] };
+		} catch (error) {
+			evaluation = { error: { code: 'ExpressionEvaluationFailed', message: (error as Error).message }, evaluationSucceeded: false, evaluationResult: null };
+		}
+	}
+	return { ...evaluation, parsedExpression: mappingSource(parsed), parsingSucceeded: true };
+}
