@@ -236,12 +236,13 @@ describe('client certificate', () => {
 			notBefore: new Date(Date.now() - 86_400_000 * 400),
 			notAfter: new Date(Date.now() - 86_400_000),
 		});
-		const pem = {
+		const pems: Record<string, string> = {
 			expired: expired.pem,
 			mismatched: `${good.certificatePem}\n${other.privateKeyPem}`,
 			certOnly: good.certificatePem,
 			keyOnly: good.privateKeyPem,
-		}[kind];
+		};
+		const pem = pems[kind];
 		const result = await acquire(tenant.appOnlyCredential({ authMethod: 'clientCertificate', certificate: pem }));
 		expect(result.error?.message).toMatch(message);
 		expect(tenant.emulator.requests).toHaveLength(0);
