@@ -211,28 +211,26 @@ export async function graphRequest<T = unknown>(
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status)
 			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
-		if (retryable && attempt < settings.retryLimit) {
-			const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
-			if (asked === undefined || asked <= MAX_RETRY_AFTER_MS) {
-				const delay = asked ?? backoffDelay(attempt);
-				ctx.logger.debug(
-					`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
-					{ node: node.name },
-				);
-				await sleep(delay);
-				continue;
-			}
+		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
+		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
+		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
+			const delay = asked ?? backoffDelay(attempt);
+			ctx.logger.debug(
+				`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
+				{ node: node.name },
+			);
+			await sleep(delay);
+			continue;
 		}
-		const retries = attempt;
 		if (status) {
 			throw graphApiError(
 				node,
 				{ status, body: response?.data, requestId: requestIdOf(response?.headers) },
-				{ ...context, retries },
+				{ ...context, retries: attempt, refusedWaitMs: retryable && waitTooLong ? asked : undefined },
 				context.itemIndex,
 			);
 		}
-		throw networkError(node, code, retries, context.itemIndex);
+		throw networkError(node, code, attempt, context.itemIndex);
 	}
 }
 
