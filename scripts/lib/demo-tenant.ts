@@ -1,0 +1,140 @@
+/**
+ * The tenant the demo and the end-to-end suite work with: fixed object IDs (the examples refer to them), an app
+ * registration n8n signs in as, an admin for the delegated flow, and the n8n credentials that point at it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { Emulator } from '../../test/emulator';
+import { PROJECT_ROOT } from '../n8n-runtime';
+
+export const DEMO_OBJECTS = {
+	applicationObjectId: '87a32077-1bb0-4e3b-8d77-ed2b5583c9ed',
+	appId: '2a45420f-0585-47ae-b2ef-032911cf2f8c',
+	servicePrincipalId: '7cb2dd08-3143-4e8b-ad77-047251122b76',
+	displayName: 'Contoso HR SCIM App',
+} as const;
+
+export const DEMO_ADMIN_UPN = 'admin@contoso.onmicrosoft.com';
+
+/** The credential IDs the example workflows refer to. */
+export const CREDENTIALS = {
+	appOnly: { id: 'entraDemoAppOnly', name: 'Microsoft Graph Provisioning (app-only)', type: 'microsoftGraphProvisioningAppOnlyApi' },
+	oAuth2: { id: 'entraDemoOAuth2', name: 'Microsoft Graph Provisioning (delegated)', type: 'microsoftGraphProvisioningOAuth2Api' },
+} as const;
+
+export const WEBHOOK_PATH = 'entra-provisioning/acquire-token';
+
+export const PROVISIONING_PERMISSIONS = ['Synchronization.ReadWrite.All', 'Application.Read.All'];
+
+export interface ImportedCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface SignInClient {
+	clientId: string;
+	clientSecret: string;
+}
+
+/** Adds the demo application and service principal, the n8n app registration and an admin user. */
+export function seedDemoTenant(emulator: Emulator, client: Partial<SignInClient> = {}): SignInClient {
+	emulator.addApplication({ id: DEMO_OBJECTS.applicationObjectId, appId: DEMO_OBJECTS.appId, displayName: DEMO_OBJECTS.displayName });
+	emulator.addServicePrincipal({ id: DEMO_OBJECTS.servicePrincipalId, appId: DEMO_OBJECTS.appId, displayName: DEMO_OBJECTS.displayName });
+	const secret = client.clientSecret ?? `demo~${randomBytes(24).toString('base64url')}`;
+	const registered = emulator.registerClientApp({
+		clientId: client.clientId,
+		displayName: 'n8n provisioning',
+		secret,
+		applicationPermissions: PROVISIONING_PERMISSIONS,
+		delegatedPermissions: PROVISIONING_PERMISSIONS,
+	});
+	emulator.registerUser({ upn: DEMO_ADMIN_UPN, displayName: 'Contoso Admin', directoryRoles: ['Application Administrator'] });
+	return { clientId: registered.clientId, clientSecret: secret };
+}
+
+/** Where a credential points: the emulator (a Custom cloud on 127.0.0.1) or one of Microsoft's clouds. */
+export type TenantTarget = { tenantId: string } & (
+	| { cloud: 'custom'; graphUrl: string; authorityUrl: string }
+	| { cloud: 'global' | 'usGovL4' | 'usGovL5' | 'china' }
+);
+
+export function emulatorTenant(emulator: Pick<Emulator, 'tenantId' | 'graphUrl' | 'authorityUrl'>): TenantTarget {
+	return { cloud: 'custom', tenantId: emulator.tenantId, graphUrl: emulator.graphUrl, authorityUrl: emulator.authorityUrl };
+}
+
+function cloudFields(tenant: TenantTarget): Record<string, unknown> {
+	return tenant.cloud === 'custom'
+		? { cloud: 'custom', customGraphUrl: tenant.graphUrl, customAuthorityUrl: tenant.authorityUrl }
+		: { cloud: tenant.cloud };
+}
+
+export function appOnlyCredential(
+	tenant: TenantTarget,
+	signIn: { clientId: string } & ({ clientSecret: string } | { certificate: string; certificatePassword?: string; sendX5c?: boolean }),
+	identity: { id: string; name: string } = CREDENTIALS.appOnly,
+): ImportedCredential {
+	const method =
+		'clientSecret' in signIn
+			? { authMethod: 'clientSecret', clientSecret: signIn.clientSecret }
+			: {
+					authMethod: 'clientCertificate',
+					certificate: signIn.certificate,
+					certificatePassword: signIn.certificatePassword ?? '',
+					sendX5c: signIn.sendX5c ?? false,
+				};
+	return {
+		...identity,
+		type: CREDENTIALS.appOnly.type,
+		data: { ...cloudFields(tenant), tenantId: tenant.tenantId, clientId: signIn.clientId, ...method },
+	};
+}
+
+export function oAuth2Credential(
+	tenant: TenantTarget,
+	signIn: SignInClient,
+	identity: { id: string; name: string } = CREDENTIALS.oAuth2,
+): ImportedCredential {
+	return {
+		...identity,
+		type: CREDENTIALS.oAuth2.type,
+		data: {
+			...cloudFields(tenant),
+			tenantId: tenant.tenantId,
+			clientId: signIn.clientId,
+			clientSecret: signIn.clientSecret,
+			delegatedScopes: 'Synchronization.ReadWrite.All Application.Read.All offline_access',
+		},
+	};
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }>;
+	connections: Record<string, unknown>;
+	[key: string]: unknown;
+}
+
+/** examples/*.workflow.json, parsed. */
+export function exampleWorkflows(): Array<{ file: string; workflow: WorkflowJson }> {
+	const dir = path.join(PROJECT_ROOT, 'examples');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.workflow.json'))
+		.sort()
+		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson }));
+}
+
+export function exampleWorkflow(file: string): WorkflowJson {
+	const found = exampleWorkflows().find((example) => example.file === file);
+	if (!found) throw new Error(`examples/${file} not found`);
+	return found.workflow;
+}
+
+/** Whether a workflow starts with a Webhook node (published so its production URL answers). */
+export function isWebhookWorkflow(workflow: WorkflowJson): boolean {
+	return workflow.nodes.some((node) => node.type === 'n8n-nodes-base.webhook');
+}

@@ -1,0 +1,314 @@
+/**
+ * The package in a real n8n 2.x against the Graph + Entra emulator: the webhook example, manual workflows through
+ * `n8n execute`, both target types, client secret and client certificate sign-in, and the failures an admin sees.
+ */
+import { randomBytes } from 'node:crypto';
+
+import type { GeneratedCertificate } from '../emulator';
+import { appOnlyCredential, CREDENTIALS, DEMO_OBJECTS, PROVISIONING_PERMISSIONS } from '../../scripts/lib/demo-tenant';
+import { manualWorkflow, NODE_NAME, startStack, type Stack } from '../../scripts/lib/e2e-stack';
+import { databaseText, getExecution, leakedSecrets, listExecutions, nodeOutput, waitForNewExecution, type RunData } from './support/executions';
+
+const CERT_CREDENTIAL = { id: 'e2eAppOnlyCert', name: 'e2e app-only (certificate)' };
+const FORBIDDEN_CREDENTIAL = { id: 'e2eNoPermission', name: 'e2e app-only (no Graph permission)' };
+const WRONG_SECRET_CREDENTIAL = { id: 'e2eWrongSecret', name: 'e2e app-only (wrong secret)' };
+
+/** A SCIM secret token unique to one case, so its way through n8n can be traced. */
+function scimToken(label: string): string {
+	return `scim-${label}-${randomBytes(12).toString('hex')}`;
+}
+
+const secrets = {
+	servicePrincipal: scimToken('sp'),
+	application: scimToken('app'),
+	appId: scimToken('appid'),
+	certificate: scimToken('cert'),
+	forbidden: scimToken('forbidden'),
+	wrongSecret: scimToken('wrong'),
+};
+const wrongClientSecret = `wrong~${randomBytes(24).toString('base64url')}`;
+const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';
+
+let stack: Stack;
+let certificate: GeneratedCertificate;
+/** Every SCIM secret token that went through n8n in this file */
+const secretsSent: string[] = [];
+/** Every Graph access token n8n presented */
+const bearerTokens = new Set<string>();
+let certificateClientId = '';
+
+function manual(id: string, credential: { id: string; name: string }, targetType: 'application' | 'servicePrincipal', target: { mode: 'id' | 'appId'; value: string }, token: string) {
+	return manualWorkflow({
+		id,
+		credential,
+		targetType,
+		target,
+		secrets: [
+			{ key: 'BaseAddress', value: BASE_ADDRESS },
+			{ key: 'SecretToken', value: token },
+		],
+	});
+}
+
+beforeAll(async () => {
+	stack = await startStack({
+		name: 'workflows',
+		credentials: async ({ emulator, tenant, client }) => {
+			certificate = await emulator.createClientCertificate({ commonName: 'n8n e2e certificate sign-in' });
+			certificateClientId = emulator.registerClientApp({
+				displayName: 'n8n provisioning (certificate)',
+				certificatePem: certificate.certificatePem,
+				applicationPermissions: PROVISIONING_PERMISSIONS,
+			}).clientId;
+			const unprivileged = emulator.registerClientApp({ displayName: 'n8n without Graph permissions', secret: `np~${randomBytes(18).toString('base64url')}` });
+			return [
+				appOnlyCredential(tenant, { clientId: certificateClientId, certificate: certificate.pem }, CERT_CREDENTIAL),
+				appOnlyCredential(tenant, { clientId: unprivileged.clientId, clientSecret: unprivileged.secret! }, FORBIDDEN_CREDENTIAL),
+				appOnlyCredential(tenant, { clientId: client.clientId, clientSecret: wrongClientSecret }, WRONG_SECRET_CREDENTIAL),
+			];
+		},
+		workflows: () => [
+			manual('e2eSpById', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.servicePrincipal),
+			manual('e2eAppById', CREDENTIALS.appOnly, 'application', { mode: 'id', value: DEMO_OBJECTS.applicationObjectId }, secrets.application),
+			manual('e2eSpByAppId', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'appId', value: DEMO_OBJECTS.appId }, secrets.appId),
+			manual('e2eCertificate', CERT_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.certificate),
+			manual('e2eForbidden', FORBIDDEN_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.forbidden),
+			manual('e2eWrongSecret', WRONG_SECRET_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.wrongSecret),
+		],
+	});
+});
+
+afterAll(async () => {
+	await stack?.stop();
+});
+
+/** Fails with n8n's log tail when an expectation about n8n does not hold. */
+function withLog<T>(check: () => T): T {
+	try {
+		return check();
+	} catch (error) {
+		if (error instanceof Error) error.message += `\n----- n8n log tail -----\n${stack.n8n.logTail(60)}`;
+		throw error;
+	}
+}
+
+/** Forgets the emulator's recorded requests, keeping the access tokens they carried. */
+function clearRequests(): void {
+	harvestTokens();
+	stack.emulator.clearRequests();
+}
+
+function harvestTokens(): void {
+	for (const request of stack.emulator.requests) {
+		const header = String(request.headers.authorization ?? '');
+		if (header.startsWith('Bearer ')) bearerTokens.add(header.slice(7));
+	}
+}
+
+/**
+ * An n8n error without `node`: n8n attaches a copy of the failing node (its parameters as typed, so a literal secret
+ * value too, like the workflow snapshot of the execution). The node's own message, description, response and stack
+ * are the rest.
+ */
+function ownFields(error: Record<string, unknown> | undefined): Record<string, unknown> | null {
+	if (!error) return null;
+	const rest = { ...error };
+	delete rest.node;
+	return rest;
+}
+
+function graphRequests() {
+	return stack.emulator.requests.filter((request) => request.listener === 'graph');
+}
+
+function successItem(targetType: string, targetObjectId: string) {
+	return {
+		success: true,
+		operation: 'acquireProvisioningToken',
+		targetType,
+		targetObjectId,
+		secretKeys: ['BaseAddress', 'SecretToken'],
+		apiVersion: 'v1.0',
+		graphStatus: 204,
+		requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+	};
+}
+
+function expectAcquireRequest(collection: 'servicePrincipals' | 'applications', objectId: string, token: string) {
+	const acquire = graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken'));
+	expect(acquire).toHaveLength(1);
+	const [request] = acquire;
+	expect(request.method).toBe('POST');
+	expect(request.path).toBe(`/v1.0/${collection}/${objectId}/synchronization/acquireAccessToken`);
+	expect(String(request.headers['content-type'])).toMatch(/^application\/json/);
+	expect(String(request.headers.authorization)).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+	expect(JSON.parse(request.body)).toEqual({
+		credentials: [
+			{ key: 'BaseAddress', value: BASE_ADDRESS },
+			{ key: 'SecretToken', value: token },
+		],
+	});
+	expect(request.status).toBe(204);
+	expect(stack.emulator.getSynchronizationSecrets(collection, objectId)).toEqual([
+		{ key: 'BaseAddress', value: BASE_ADDRESS },
+		{ key: 'SecretToken', value: token },
+	]);
+}
+
+describe('the webhook example (examples/acquire-provisioning-token.workflow.json, published)', () => {
+	test.each([
+		['servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId],
+		['application', 'applications', DEMO_OBJECTS.applicationObjectId],
+	] as const)('POST for targetType %s: Graph gets the documented request and the webhook answers with the success item', async (targetType, collection, objectId) => {
+		clearRequests();
+		const token = scimToken(`hook-${targetType}`);
+		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
+		const response = await fetch(stack.webhookUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ targetType, targetId: objectId, baseAddress: BASE_ADDRESS, secretToken: token }),
+		});
+		const text = await response.text();
+		withLog(() => expect({ status: response.status, body: text }).toEqual({ status: 200, body: expect.any(String) }));
+		expect(JSON.parse(text)).toEqual(successItem(targetType, objectId));
+		expectAcquireRequest(collection, objectId, token);
+
+		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([successItem(targetType, objectId)]);
+		// the node's own output never carries the secret value
+		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
+		secretsSent.push(token);
+	});
+
+	test('a target that does not exist: the webhook fails and the stored execution says what Graph did not find', async () => {
+		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
+		const missing = '00000000-0000-4000-8000-0000000000a1';
+		const token = scimToken('hook-missing');
+		const response = await fetch(stack.webhookUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ targetId: missing, baseAddress: BASE_ADDRESS, secretToken: token }),
+		});
+		expect(response.status).toBe(500);
+		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
+		expect(execution.status).toBe('error');
+		const error = execution.data.resultData.error!;
+		expect(error.message).toContain('found no service principal');
+		expect(error.message).toContain(missing);
+		expect(JSON.stringify(ownFields(error))).not.toContain(token);
+		secretsSent.push(token);
+	});
+});
+
+async function executeManual(id: string): Promise<RunData> {
+	const result = await stack.n8n.execute(id);
+	return (result.output as { data: RunData }).data;
+}
+
+describe('manual workflows through `n8n execute --id … --rawOutput`', () => {
+	test.each([
+		['a service principal by object ID', 'e2eSpById', 'servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.servicePrincipal],
+		['an application by object ID', 'e2eAppById', 'application', 'applications', DEMO_OBJECTS.applicationObjectId, secrets.application],
+		['a service principal by app ID (looked up first)', 'e2eSpByAppId', 'servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.appId],
+	] as const)('client secret sign-in, %s', async (_label, workflowId, targetType, collection, objectId, token) => {
+		clearRequests();
+		const data = await executeManual(workflowId);
+		const [item] = nodeOutput(data, NODE_NAME);
+		expect(item).toMatchObject({ ...successItem(targetType, objectId), requestId: expect.any(String) });
+		if (workflowId === 'e2eSpByAppId') expect(item.targetAppId).toBe(DEMO_OBJECTS.appId);
+		expectAcquireRequest(collection, objectId, token);
+		expect(JSON.stringify(data.resultData.runData[NODE_NAME])).not.toContain(token);
+		secretsSent.push(token);
+	});
+
+	test('client certificate sign-in: MSAL signs an assertion with the certificate and the node acquires the token', async () => {
+		clearRequests();
+		const data = await executeManual('e2eCertificate');
+		expect(nodeOutput(data, NODE_NAME)).toEqual([successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId)]);
+		const tokenRequest = stack.emulator.requests.find((request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/token'));
+		expect(tokenRequest).toBeDefined();
+		const form = new URLSearchParams(tokenRequest!.body);
+		expect(form.get('client_id')).toBe(certificateClientId);
+		expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+		expect(form.get('client_secret')).toBeNull();
+		expectAcquireRequest('servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.certificate);
+		secretsSent.push(secrets.certificate);
+	});
+});
+
+describe('failures as a user sees them: a failed execution whose message names the fix', () => {
+	async function failedExecution(workflowId: string) {
+		const known = new Set((await listExecutions(stack.rest, workflowId)).map((e) => e.id));
+		const result = await stack.n8n.execute(workflowId, { allowFailure: true });
+		withLog(() => expect(result.ok).toBe(false));
+		const printed = (result.output as { data: RunData } | undefined)?.data.resultData.error;
+		const stored = await waitForNewExecution(stack.rest, workflowId, known);
+		expect(stored.status).toBe('error');
+		expect(stored.data.resultData.lastNodeExecuted).toBe(NODE_NAME);
+		return { printed, stored, error: stored.data.resultData.error! };
+	}
+
+	test('403 from Graph (an app registration without Synchronization.ReadWrite.All)', async () => {
+		clearRequests();
+		const { printed, error } = await failedExecution('e2eForbidden');
+		const acquire = graphRequests().find((request) => request.path.endsWith('/acquireAccessToken'));
+		expect(acquire?.status).toBe(403);
+		expect(error.message).toBe('The credential is not allowed to do this in Microsoft Graph');
+		expect(error.description).toContain('Synchronization.ReadWrite.All');
+		expect(printed?.message).toBe(error.message);
+		expect(JSON.stringify(ownFields(error))).not.toContain(secrets.forbidden);
+		process.stdout.write(`403 as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`);
+		secretsSent.push(secrets.forbidden);
+	});
+
+	test('wrong client secret (AADSTS7000215)', async () => {
+		clearRequests();
+		const { printed, error } = await failedExecution('e2eWrongSecret');
+		expect(graphRequests()).toHaveLength(0);
+		expect(error.message).toBe('Microsoft Entra rejected the client secret');
+		expect(String(error.description)).toMatch(/Client Secret/);
+		expect(printed?.message).toBe(error.message);
+		expect(JSON.stringify(error)).not.toContain(wrongClientSecret);
+		expect(JSON.stringify(ownFields(error))).not.toContain(secrets.wrongSecret);
+		process.stdout.write(`wrong secret as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`);
+		secretsSent.push(secrets.wrongSecret);
+	});
+});
+
+describe('what n8n keeps', () => {
+	test('no credential secret, private key or access token in stored executions, the database or the log', async () => {
+		harvestTokens();
+		const privateKeyBody = certificate.privateKeyPem.split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+		const credentialSecrets: Record<string, string> = {
+			'client secret': stack.client.clientSecret,
+			'wrong client secret': wrongClientSecret,
+			'private key (first line)': certificate.privateKeyPem.split('\n')[1],
+			'private key': privateKeyBody,
+			...Object.fromEntries([...bearerTokens].map((token, index) => [`Graph access token #${index + 1}`, token])),
+		};
+		// one token for the n8n server (cached) and one per `n8n execute` process that reached Graph
+		expect(bearerTokens.size).toBeGreaterThanOrEqual(5);
+
+		const executions = await listExecutions(stack.rest);
+		expect(executions.length).toBeGreaterThanOrEqual(9);
+		for (const summary of executions) {
+			const execution = await getExecution(stack.rest, summary.id);
+			expect({ execution: summary.id, leaked: leakedSecrets(execution.text, credentialSecrets) }).toEqual({ execution: summary.id, leaked: [] });
+			// the node's output and errors never carry the SCIM secret values it sent
+			const runs = (execution.data.resultData.runData[NODE_NAME] ?? []).map((run) => ({ ...run, error: ownFields(run.error as Record<string, unknown> | undefined) }));
+			const nodeRuns = JSON.stringify([runs, ownFields(execution.data.resultData.error)]);
+			const scim = Object.fromEntries(secretsSent.map((token, index) => [`SCIM token #${index + 1}`, token]));
+			expect({ execution: summary.id, leaked: leakedSecrets(nodeRuns, scim) }).toEqual({ execution: summary.id, leaked: [] });
+		}
+		expect(leakedSecrets(databaseText(stack.folder), credentialSecrets)).toEqual([]);
+		// n8n's output: no credential secret anywhere; no SCIM token in the server's log (`n8n execute` itself prints a
+		// failed run in full, the node's parameters included, so the CLI output is searched for credential secrets only)
+		expect(leakedSecrets(stack.n8n.logTail(20_000), credentialSecrets)).toEqual([]);
+		expect(leakedSecrets(stack.n8n.serverLog(), Object.fromEntries(secretsSent.map((t, i) => [`SCIM token #${i + 1}`, t])))).toEqual([]);
+	});
+
+	test('n8n tried no connection outside 127.0.0.1', () => {
+		expect(stack.n8n.blockedEgress()).toEqual([]);
+	});
+});
