@@ -156,6 +156,20 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
+function credentialProblem(node: INode, failure: unknown, connection: GraphConnection, itemIndex?: number): NodeOperationError {
+	const message = failure instanceof Error ? failure.message : String(failure);
+	const notConnected = /not connected/i.test(message);
+	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
+		description: notConnected
+			? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
+			: connection.delegated
+				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+				: 'Check the credential.',
+		itemIndex,
+	});
+}
+
 function requestIdOf(headers: Record<string, unknown> | undefined): string | undefined {
 	const value = headers?.['request-id'];
 	return typeof value === 'string' ? value : undefined;
@@ -230,7 +244,8 @@ export async function graphRequest<T = unknown>(
 				context.itemIndex,
 			);
 		}
-		throw networkError(node, code, attempt, context.itemIndex);
+		if (code) throw networkError(node, code, attempt, context.itemIndex);
+		throw credentialProblem(node, failure, connection, context.itemIndex);
 	}
 }
 
