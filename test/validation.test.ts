@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { runNode, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
 import { acquireParameters, startTenant, type TestTenant } from './support/tenant';
@@ -25,8 +27,8 @@ interface Case {
 	name: string;
 	target?: { type: 'application' | 'servicePrincipal'; mode?: 'id' | 'appId' | 'list'; value: string };
 	secrets?: Secret[];
-	options?: object;
-	item?: object;
+	options?: IDataObject;
+	item?: IDataObject;
 	message: RegExp | string;
 	description: RegExp;
 }
