@@ -270,10 +270,11 @@ class TokenProvider {
 
 	private pending?: Promise<AccessToken>;
 
-	constructor(
-		private readonly credential: TokenCredential,
-		private readonly settings: AppOnlySettings,
-	) {}
+	private credential: TokenCredential;
+
+	constructor(private readonly settings: AppOnlySettings) {
+		this.credential = createTokenCredential(settings);
+	}
 
 	async getToken(): Promise<string> {
 		const now = Date.now();
@@ -292,6 +293,9 @@ class TokenProvider {
 	}
 
 	private async fetch(): Promise<AccessToken> {
+		// A refresh starts from a new credential object: its MSAL cache would otherwise hand back the token that
+		// is about to expire.
+		if (this.token) this.credential = createTokenCredential(this.settings);
 		let token: AccessToken | null;
 		try {
 			token = await this.credential.getToken(this.settings.endpoints.defaultScope);
@@ -324,7 +328,7 @@ export async function getAppOnlyAccessToken(credentials: Record<string, unknown>
 	if (provider) {
 		providers.delete(key);
 	} else {
-		provider = new TokenProvider(createTokenCredential(settings), settings);
+		provider = new TokenProvider(settings);
 		if (providers.size >= MAX_CACHED_CREDENTIALS) {
 			providers.delete(providers.keys().next().value as string);
 		}
@@ -434,6 +438,13 @@ export function describeSignInFailure(error: unknown, settings: AppOnlySettings)
 		return new SignInError(advice.message, `${advice.description} (Entra error AADSTS${code})`, `AADSTS${code}`);
 	}
 	const method = APP_ONLY_METHODS[settings.method].displayName;
+	const detail = error instanceof Error ? error.message : String(error);
+	if (/endpoints_resolution_error/.test(detail)) {
+		return new SignInError(
+			'Microsoft Entra could not find the sign-in endpoints of the tenant',
+			`Check "Directory (Tenant) ID" (a GUID or a verified domain) and that the credential's cloud is the tenant's cloud${settings.custom ? ' and its Login Authority URL is right' : ''}; also that the n8n host can reach ${settings.endpoints.authorityUrl}.`,
+		);
+	}
 	if (error instanceof CredentialUnavailableError || error instanceof AggregateAuthenticationError) {
 		return new SignInError(
 			`Sign-in with ${method} is not available on this n8n host`,

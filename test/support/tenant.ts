@@ -100,6 +100,18 @@ export function acquireParameters(
 	};
 }
 
+/** Every bearer token the emulator saw on Graph calls: tokens are secrets too. */
+export function bearerTokens(emulator: Emulator): string[] {
+	return [
+		...new Set(
+			emulator.requests
+				.map((request) => String(request.headers.authorization ?? ''))
+				.filter((header) => header.startsWith('Bearer '))
+				.map((header) => header.slice('Bearer '.length)),
+		),
+	];
+}
+
 /** The Graph calls (not sign-ins) the emulator received. */
 export function graphCalls(emulator: Emulator) {
 	return emulator.requests.filter((request) => request.listener === 'graph');

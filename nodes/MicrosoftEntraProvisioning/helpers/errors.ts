@@ -24,6 +24,8 @@ export interface FailureContext {
 	notFoundHint?: string;
 	/** How many retries were made before giving up */
 	retries?: number;
+	/** A Retry-After longer than the node waits, when that is why it gave up */
+	refusedWaitMs?: number;
 }
 
 export interface GraphFailure {
@@ -72,9 +74,15 @@ function summarize(status: number, context: FailureContext, code: string | undef
 				advice: 'Another change to the same object is in progress or the object was just created; run the node again shortly.',
 			};
 		case 429:
+			if (context.refusedWaitMs !== undefined) {
+				return {
+					message: `Microsoft Graph asked to wait ${Math.ceil(context.refusedWaitMs / 1000)} s before retrying, longer than the node waits`,
+					advice: 'Graph is throttling this app heavily. Run the workflow again later, or spread the items over time.',
+				};
+			}
 			return {
 				message: `Microsoft Graph is throttling requests and kept doing so after ${context.retries ?? 0} retries`,
-				advice: 'Run fewer items at once, raise the node\'s Retry Limit, or try again later.',
+				advice: 'Lower Options › Items in Flight, raise Options › Retry Limit, or try again later.',
 			};
 		default:
 			if (status >= 500) {
@@ -128,10 +136,15 @@ export function networkAdvice(code: string | undefined): string {
 	return NETWORK_ADVICE[code] ?? 'Check the n8n host\'s connection to Microsoft Graph and try again.';
 }
 
-/** A request that never got a Graph answer. */
+/**
+ * A request that never got a Graph answer. The system error code goes in the description: n8n rewrites messages
+ * that contain one into a generic sentence.
+ */
 export function networkError(node: INode, code: string | undefined, retries: number, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(node, `Could not reach Microsoft Graph${code ? ` (${code})` : ''}`, {
-		description: `${networkAdvice(code)}${retries ? ` Retried ${retries} times.` : ''}`,
+	return new NodeOperationError(node, 'Could not reach Microsoft Graph', {
+		description: [networkAdvice(code), retries ? `Retried ${retries} times.` : '', code ? `Error code: ${code}` : '']
+			.filter(Boolean)
+			.join(' '),
 		itemIndex,
 	});
 }

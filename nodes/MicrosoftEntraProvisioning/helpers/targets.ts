@@ -1,4 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { TARGET_TYPES } from '../descriptions/target';
 import { graphPath, graphRequest, type GraphConnection, type RequestSettings } from '../transport';
@@ -50,7 +51,10 @@ export async function resolveTarget(
 			},
 		).then((response) => {
 			if (typeof response.body?.id !== 'string') {
-				throw new Error(`Graph returned no object ID for app ID ${target.id}`);
+				throw new NodeOperationError(ctx.getNode(), 'Microsoft Graph answered the app ID lookup without an object ID', {
+					description: `The answer for app ID ${target.id} could not be read (a proxy may have replaced or cut it). Run the node again; if it persists, quote request-id ${response.requestId ?? '(none)'} to Microsoft support.`,
+					itemIndex,
+				});
 			}
 			return response.body.id;
 		});

@@ -62,7 +62,7 @@ export function readTarget(ctx: IExecuteFunctions, itemIndex: number): TargetRef
 	const mode = typeof locator === 'object' && locator !== null ? locator.mode : 'id';
 	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
 	const label = TARGET_TYPES[type].displayName.toLowerCase();
-	if (typeof raw !== 'string' || raw.trim() === '') {
+	if (raw === undefined || raw === null || String(raw).trim() === '') {
 		fail(
 			ctx,
 			itemIndex,
@@ -70,7 +70,7 @@ export function readTarget(ctx: IExecuteFunctions, itemIndex: number): TargetRef
 			'Pick the target from the list, or enter its Object ID or App ID. If an expression supplies it, check that it yields a GUID for this item.',
 		);
 	}
-	const id = raw.trim();
+	const id = String(raw).trim();
 	const by = mode === 'appId' ? 'appId' : 'objectId';
 	if (!GUID.test(id)) {
 		fail(

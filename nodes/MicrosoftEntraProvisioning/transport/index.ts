@@ -169,6 +169,20 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
+function credentialProblem(node: INode, failure: unknown, connection: GraphConnection, itemIndex?: number): NodeOperationError {
+	const message = failure instanceof Error ? failure.message : String(failure);
+	const notConnected = /not connected/i.test(message);
+	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
+		description: notConnected
+			? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
+			: connection.delegated
+				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+				: 'Check the credential.',
+		itemIndex,
+	});
+}
+
 function requestIdOf(headers: Record<string, unknown> | undefined): string | undefined {
 	const value = headers?.['request-id'];
 	return typeof value === 'string' ? value : undefined;
@@ -229,28 +243,27 @@ export async function graphRequest<T = unknown>(
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
 			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
-		if (retryable && attempt < settings.retryLimit) {
-			const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
-			if (asked === undefined || asked <= MAX_RETRY_AFTER_MS) {
-				const delay = asked ?? backoffDelay(attempt);
-				ctx.logger.debug(
-					`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
-					{ node: node.name },
-				);
-				await sleep(delay);
-				continue;
-			}
+		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
+		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
+		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
+			const delay = asked ?? backoffDelay(attempt);
+			ctx.logger.debug(
+				`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
+				{ node: node.name },
+			);
+			await sleep(delay);
+			continue;
 		}
-		const retries = attempt;
 		if (status) {
 			throw graphApiError(
 				node,
 				{ status, body: response?.data, requestId: requestIdOf(response?.headers) },
-				{ ...context, retries },
+				{ ...context, retries: attempt, refusedWaitMs: retryable && waitTooLong ? asked : undefined },
 				context.itemIndex,
 			);
 		}
-		throw networkError(node, code, retries, context.itemIndex);
+		if (code) throw networkError(node, code, attempt, context.itemIndex);
+		throw credentialProblem(node, failure, connection, context.itemIndex);
 	}
 }
 

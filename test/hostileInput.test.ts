@@ -1,0 +1,157 @@
+/**
+ * Property-based: whatever a workflow feeds the node, each value is either sent exactly as Graph expects
+ * (encoded, never changing the path or the host) or refused before any request with a clear error.
+ */
+import fc from 'fast-check';
+
+import { runListSearch, runNode } from './harness/engine';
+import { acquireParameters, graphCalls, startTenant, type TestTenant } from './support/tenant';
+import { SYNCHRONIZATION_SECRET_KEYS } from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY_SHAPE = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
+
+let tenant: TestTenant;
+
+beforeAll(async () => {
+	tenant = await startTenant();
+});
+
+beforeEach(() => tenant.emulator.clearRequests());
+
+afterAll(async () => {
+	await tenant.emulator.close();
+});
+
+const hostileFragments = ['/', '..', '../..', '?', '#', '%2F', '%2e%2e', '\\', ' ', '\u0000', '\n', "'", '"', '@evil.example', '://', 'ｇｒａｐｈ', '\u202e', '０'];
+
+/** Strings built to break paths: separators, encodings, Unicode look-alikes, GUIDs with something attached. */
+const hostileId = fc.oneof(
+	fc.uuid(),
+	fc.uuid().map((id) => id.toUpperCase()),
+	fc.tuple(fc.uuid(), fc.constantFrom(...hostileFragments)).map(([id, fragment]) => `${id}${fragment}`),
+	fc.tuple(fc.constantFrom(...hostileFragments), fc.uuid()).map(([fragment, id]) => `${fragment}${id}`),
+	fc.uuid().map((id) => id.replace(/-/g, '‐')),
+	fc.array(fc.constantFrom(...hostileFragments, 'a', 'b', '1'), { minLength: 1, maxLength: 12 }).map((parts) => parts.join('')),
+	fc.string({ unit: 'binary', maxLength: 80 }),
+	fc.constant('a'.repeat(10_000)),
+);
+
+describe('target IDs', () => {
+	it('a GUID goes into exactly one path segment; anything else is refused before any request', async () => {
+		await fc.assert(
+			fc.asyncProperty(hostileId, fc.constantFrom('servicePrincipal', 'application'), async (id, type) => {
+				tenant.emulator.clearRequests();
+				const result = await runNode({
+					parameters: acquireParameters({ type: type as 'servicePrincipal', value: '={{ $json.id }}' }, [{ key: 'SecretToken', value: 'token-value-1' }], {
+						options: { retryLimit: 0 },
+					}),
+					credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+					items: [{ id }],
+				});
+				const calls = graphCalls(tenant.emulator);
+				if (GUID.test(id.trim())) {
+					expect(calls.map((call) => call.path)).toEqual([
+						`/v1.0/${type === 'application' ? 'applications' : 'servicePrincipals'}/${id.trim().toLowerCase()}/synchronization/acquireAccessToken`,
+					]);
+				} else {
+					expect(calls).toEqual([]);
+					expect(result.error?.message).toMatch(/^(The Target object ID is not a GUID|No (service principal|application) is selected as Target)$/);
+				}
+				expect(tenant.emulator.requests.every((request) => request.listener !== 'graph' || request.path.startsWith('/v1.0/'))).toBe(true);
+			}),
+			{ numRuns: 120 },
+		);
+	});
+});
+
+describe('secret values', () => {
+	it('any text — control characters, quotes, any Unicode — is sent exactly, as JSON', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 }),
+				async (values) => {
+					tenant.emulator.clearRequests();
+					const keys = SYNCHRONIZATION_SECRET_KEYS.slice(0, values.length);
+					const result = await runNode({
+						parameters: acquireParameters(
+							{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+							keys.map((key, index) => ({ key, value: `={{ $json.values[${index}] }}` })),
+						),
+						credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+						items: [{ values }],
+					});
+					expect(result.error).toBeUndefined();
+					expect(tenant.emulator.getSynchronizationSecrets('servicePrincipals', tenant.servicePrincipal.id)).toEqual(
+						keys.map((key, index) => ({ key, value: values[index] })),
+					);
+				},
+			),
+			{ numRuns: 60 },
+		);
+	});
+
+	it('a 1 MB value is sent whole', async () => {
+		const value = fc.sample(fc.string({ unit: 'grapheme-ascii', minLength: 1_048_576, maxLength: 1_048_576 }), { numRuns: 1, seed: 7 })[0];
+		const result = await runNode({
+			parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, [{ key: 'SecretToken', value: '={{ $json.value }}' }]),
+			credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+			items: [{ value }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(tenant.emulator.getSynchronizationSecrets('servicePrincipals', tenant.servicePrincipal.id)?.[0].value).toBe(value);
+	});
+});
+
+describe('custom secret keys', () => {
+	it('a key of Graph\'s shape is sent as given (Graph judges it); any other key is refused before any request', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.oneof(fc.constantFrom(...SYNCHRONIZATION_SECRET_KEYS), fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/), fc.string({ unit: 'binary', maxLength: 40 })),
+				async (key) => {
+					tenant.emulator.clearRequests();
+					const result = await runNode({
+						parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, [
+							{ key: '__custom', customKey: '={{ $json.key }}', value: 'value-1234' },
+						]),
+						credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+						items: [{ key }],
+					});
+					const calls = graphCalls(tenant.emulator);
+					const known = SYNCHRONIZATION_SECRET_KEYS.find((candidate) => candidate.toLowerCase() === key.trim().toLowerCase());
+					if (KEY_SHAPE.test(key.trim()) && (!known || known === key.trim())) {
+						expect(calls).toHaveLength(1);
+						expect(calls[0].path).toBe(`/v1.0/servicePrincipals/${tenant.servicePrincipal.id}/synchronization/acquireAccessToken`);
+						expect(JSON.parse(calls[0].body).credentials[0].key).toBe(key.trim());
+						expect(result.error?.message ?? 'accepted').toMatch(/^(accepted|Microsoft Graph rejected the request as invalid)$/);
+					} else {
+						expect(calls).toEqual([]);
+						expect(result.error?.message).toMatch(/^Secret 1( has (an invalid|no) key|: Graph spells the key)/);
+					}
+				},
+			),
+			{ numRuns: 100 },
+		);
+	});
+});
+
+describe('the Target list search text', () => {
+	it('any text becomes one OData string literal on the same path', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 60 }), async (text) => {
+				tenant.emulator.clearRequests();
+				await runListSearch(
+					'searchTargets',
+					acquireParameters({ type: 'servicePrincipal', mode: 'list', value: '' }, []),
+					tenant.appOnlyCredential({}, 'hostile-credential'),
+					text,
+				).catch(() => undefined);
+				const [call] = graphCalls(tenant.emulator);
+				expect(call.path).toBe('/v1.0/servicePrincipals');
+				const search = text.trim();
+				expect(call.query.get('$filter')).toBe(search ? `startswith(displayName,'${search.replace(/'/g, "''")}')` : null);
+			}),
+			{ numRuns: 80 },
+		);
+	});
+});
