@@ -206,6 +206,39 @@ async function executeManual(id: string): Promise<RunData> {
 	return (result.output as { data: RunData }).data;
 }
 
+describe('many executions at once, one credential', () => {
+	test('50 concurrent webhook calls: each gets its own target back, one token fetch at most, nothing lost', async () => {
+		clearRequests();
+		const targets = Array.from({ length: 50 }, (_, index) => stack.emulator.addServicePrincipal({ displayName: `Concurrent SCIM app ${index}` }));
+		const tokens = targets.map((_, index) => scimToken(`concurrent-${index}`));
+		const tokenRequestsBefore = stack.emulator.stats().byGrantType.client_credentials ?? 0;
+
+		const responses = await Promise.all(
+			targets.map(async (target, index) => {
+				const response = await fetch(stack.webhookUrl, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ targetType: 'servicePrincipal', targetId: target.id, baseAddress: `${BASE_ADDRESS}/${index}`, secretToken: tokens[index] }),
+				});
+				return { status: response.status, body: await response.text() };
+			}),
+		);
+
+		withLog(() => expect(responses.map((response) => response.status)).toEqual(targets.map(() => 200)));
+		// no cross-talk: every execution answers with its own target, and Graph stored each target's own secrets
+		expect(responses.map((response) => JSON.parse(response.body).targetObjectId)).toEqual(targets.map((target) => target.id));
+		targets.forEach((target, index) =>
+			expect(stack.emulator.getSynchronizationSecrets('servicePrincipals', target.id)).toEqual([
+				{ key: 'BaseAddress', value: `${BASE_ADDRESS}/${index}` },
+				{ key: 'SecretToken', value: tokens[index] },
+			]),
+		);
+		expect(graphRequests().filter((request) => request.path.endsWith('/acquireAccessToken'))).toHaveLength(50);
+		expect((stack.emulator.stats().byGrantType.client_credentials ?? 0) - tokenRequestsBefore).toBeLessThanOrEqual(1);
+		secretsSent.push(...tokens);
+	});
+});
+
 describe('manual workflows through `n8n execute --id … --rawOutput`', () => {
 	test.each([
 		['a service principal by object ID', 'e2eSpById', 'servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.servicePrincipal],
