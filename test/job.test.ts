@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runListSearch, runNode, type RunResult } from './harness/engine';
-import { addServicePrincipal, clientWith, expectNoSecretsFromTheNode, locator, synchronizationParameters } from './support/synchronization';
+import { expectNoSecrets } from './support/secrets';
+import { addServicePrincipal, clientWith, locator, synchronizationParameters } from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 const SCIM_URL = 'https://scim.contoso-payroll.example/scim/v2';
@@ -49,7 +50,7 @@ beforeEach(() => {
 afterAll(async () => {
 	try {
 		// Validate Credentials sends a SCIM token: every run of this file is searched for it.
-		expectNoSecretsFromTheNode(results, [SCIM_TOKEN, tenant.client.secret]);
+		expectNoSecrets(results, { anywhere: [tenant.client.secret], inNodeOutput: [SCIM_TOKEN] });
 	} finally {
 		await tenant.emulator.close();
 	}
