@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { OperationContext } from '../actions/node.type';
 import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS } from '../descriptions/requestOptions';
 import { SYNCHRONIZATION_ID_PATTERN } from '../descriptions/synchronization';
-import { GUID_PATTERN } from '../descriptions/target';
 import {
 	graphListPage,
 	graphPath,
@@ -19,10 +18,9 @@ import type { FailureContext } from './errors';
 import type { RequestPacer } from './pacing';
 import type { AccessName } from './permissions';
 import { objectIdNotFoundHint, resolveTarget, type ResolvedTarget } from './targets';
-import { readRequestSettings, type TargetReference } from './validation';
+import { readRequestSettings, readTarget } from './validation';
 
 const SYNCHRONIZATION_ID = new RegExp(SYNCHRONIZATION_ID_PATTERN);
-const GUID = new RegExp(GUID_PATTERN);
 
 /** For calls outside an item (list searches, the trigger), which have no Options: the defaults. */
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
@@ -40,32 +38,6 @@ export function invalidInput(ctx: IExecuteFunctions, itemIndex: number, message:
 	throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
 }
 
-/** The Service Principal locator of an item, checked before any request. */
-export function readServicePrincipalTarget(ctx: IExecuteFunctions, itemIndex: number): TargetReference {
-	const locator = ctx.getNodeParameter('target', itemIndex) as INodeParameterResourceLocator | string;
-	const mode = typeof locator === 'object' && locator !== null ? locator.mode : 'id';
-	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
-	if (typeof raw !== 'string' || raw.trim() === '') {
-		invalidInput(
-			ctx,
-			itemIndex,
-			'No Service Principal is selected',
-			'Pick the enterprise application from the list, or enter its Object ID or App ID. If an expression supplies it, check that it yields a GUID for this item.',
-		);
-	}
-	const id = raw.trim();
-	const by = mode === 'appId' ? 'appId' : 'objectId';
-	if (!GUID.test(id)) {
-		invalidInput(
-			ctx,
-			itemIndex,
-			`The Service Principal ${by === 'appId' ? 'app ID' : 'object ID'} is not a GUID`,
-			'Graph identifies a service principal by a GUID like 00000000-0000-0000-0000-000000000000. Copy it from the enterprise application\'s Overview page in the Microsoft Entra admin center.',
-		);
-	}
-	return { type: 'servicePrincipal', by, id: id.toLowerCase() };
-}
-
 /** The item's service principal as an object ID (an app ID is looked up once per execution). */
 export async function resolveServicePrincipal(
 	ctx: IExecuteFunctions,
@@ -73,7 +45,7 @@ export async function resolveServicePrincipal(
 	context: OperationContext,
 	settings: RequestSettings,
 ): Promise<ResolvedTarget> {
-	const target = readServicePrincipalTarget(ctx, itemIndex);
+	const target = readTarget(ctx, itemIndex, 'servicePrincipal');
 	return await resolveTarget(ctx, context.connection, target, settings, context.objectIds, itemIndex);
 }
 

@@ -1,8 +1,7 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TARGET_TYPES } from '../descriptions/target';
-import { graphPath, graphRequest, type GraphConnection, type RequestSettings } from '../transport';
+import { graphPath, graphRequest, type GraphConnection, type GraphFunctions, type RequestSettings } from '../transport';
 import type { TargetReference } from './validation';
 
 /** App ID → object ID lookups already made in this execution, so many items for one app cost one lookup. */
@@ -19,14 +18,17 @@ function label(target: TargetReference): string {
 	return TARGET_TYPES[target.type].displayName.toLowerCase();
 }
 
-/** Graph's synchronization API takes object IDs only; an app ID is looked up through its alternate key. */
+/**
+ * Graph's synchronization API takes object IDs only; an app ID is looked up through its alternate key. Items
+ * share `cache` across an execution; list searches and the trigger pass a fresh one.
+ */
 export async function resolveTarget(
-	ctx: IExecuteFunctions,
+	ctx: GraphFunctions,
 	connection: GraphConnection,
 	target: TargetReference,
 	settings: RequestSettings,
-	cache: ObjectIdCache,
-	itemIndex: number,
+	cache: ObjectIdCache = new Map(),
+	itemIndex?: number,
 ): Promise<ResolvedTarget> {
 	if (target.by === 'objectId') return { type: target.type, objectId: target.id };
 	const cacheKey = `${target.type}:${target.id}:${settings.apiVersion}`;

@@ -53,34 +53,50 @@ export function readRequestSettings(ctx: IExecuteFunctions, itemIndex: number, i
 	return { apiVersion, timeoutMs, retryLimit, idempotent };
 }
 
-export function readTarget(ctx: IExecuteFunctions, itemIndex: number): TargetReference {
-	const type = ctx.getNodeParameter('targetType', itemIndex) as TargetType;
-	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
-		fail(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
-	}
-	const locator = ctx.getNodeParameter('target', itemIndex) as INodeParameterResourceLocator | string;
-	const mode = typeof locator === 'object' && locator !== null ? locator.mode : 'id';
-	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
+export interface InputProblem {
+	message: string;
+	description: string;
+}
+
+/**
+ * Checks a Target-style resource locator: its value must be a GUID, an object ID or (mode "By App ID") an app ID.
+ * `name` is how the parameter is shown: "Target", or the fixed type where the operation has no Target Type.
+ */
+export function checkTargetLocator(locator: unknown, type: TargetType, name = 'Target'): TargetReference | InputProblem {
+	const isLocator = typeof locator === 'object' && locator !== null;
+	const mode = isLocator ? (locator as INodeParameterResourceLocator).mode : 'id';
+	const raw = isLocator ? (locator as INodeParameterResourceLocator).value : locator;
 	const label = TARGET_TYPES[type].displayName.toLowerCase();
 	if (raw === undefined || raw === null || String(raw).trim() === '') {
-		fail(
-			ctx,
-			itemIndex,
-			`No ${label} is selected as Target`,
-			'Pick the target from the list, or enter its Object ID or App ID. If an expression supplies it, check that it yields a GUID for this item.',
-		);
+		return {
+			message: name === 'Target' ? `No ${label} is selected as Target` : `No ${label} is selected`,
+			description: `Pick the ${name === 'Target' ? 'target' : label} from the list, or enter its Object ID or App ID. If an expression supplies it, check that it yields a GUID for this item.`,
+		};
 	}
 	const id = String(raw).trim();
 	const by = mode === 'appId' ? 'appId' : 'objectId';
 	if (!GUID.test(id)) {
-		fail(
-			ctx,
-			itemIndex,
-			`The Target ${by === 'appId' ? 'app ID' : 'object ID'} is not a GUID`,
-			`Graph identifies a ${label} by a GUID like 00000000-0000-0000-0000-000000000000. Copy it from the ${label}'s Overview page in the Microsoft Entra admin center.`,
-		);
+		return {
+			message: `The ${name} ${by === 'appId' ? 'app ID' : 'object ID'} is not a GUID`,
+			description: `Graph identifies a ${label} by a GUID like 00000000-0000-0000-0000-000000000000. Copy it from the ${label}'s Overview page in the Microsoft Entra admin center.`,
+		};
 	}
 	return { type, by, id: id.toLowerCase() };
+}
+
+/** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
+export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetReference {
+	const type = fixedType ?? (ctx.getNodeParameter('targetType', itemIndex) as TargetType);
+	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
+		fail(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
+	}
+	const checked = checkTargetLocator(
+		ctx.getNodeParameter('target', itemIndex),
+		type,
+		fixedType ? TARGET_TYPES[fixedType].displayName : 'Target',
+	);
+	if ('message' in checked) fail(ctx, itemIndex, checked.message, checked.description);
+	return checked;
 }
 
 function secretValueText(value: unknown): string | undefined {

@@ -13,12 +13,11 @@ import {
 import {
 	invalidInput,
 	jobFailure,
-	readServicePrincipalTarget,
 	readSynchronizationId,
 	servicePrincipalFields,
 } from '../../helpers/synchronization';
 import { resolveTarget, type ResolvedTarget } from '../../helpers/targets';
-import { readRequestSettings, type TargetReference } from '../../helpers/validation';
+import { readRequestSettings, readTarget, type TargetReference } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { ItemOutcome, OperationContext } from '../node.type';
 
@@ -158,7 +157,7 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 					'Send each employee once per upload: the job matches on externalId, so a second record would race the first.',
 				);
 			}
-			const target = readServicePrincipalTarget(this, itemIndex);
+			const target = readTarget(this, itemIndex, 'servicePrincipal');
 			const jobId = readSynchronizationId(this, itemIndex, 'job');
 			itemOfExternalId.set(employee.externalId, itemIndex);
 			const key = `${target.by}:${target.id}:${jobId}`;
