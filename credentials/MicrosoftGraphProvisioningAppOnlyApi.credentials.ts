@@ -10,6 +10,7 @@ import type {
 import { APP_ONLY_METHODS, getAppOnlyAccessToken, SignInError } from '../lib/appOnlySignIn';
 import { cloudOptions, cloudUrlExpression, CUSTOM_CLOUD, resolveCloud } from '../lib/clouds';
 import { cloudProperties } from '../lib/cloudProperties';
+import { describeRequiredAccess } from '../lib/permissions';
 
 const showFor = (...methods: Array<keyof typeof APP_ONLY_METHODS>) => ({ show: { authMethod: methods } });
 
@@ -184,5 +185,14 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			url: '/v1.0/servicePrincipals?$top=1&$select=id',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: `Signed in, but Graph refused to list service principals. ${describeRequiredAccess('readDirectoryObjects', false)}`,
+				},
+			},
+		],
 	};
 }

@@ -1,6 +1,7 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 import { cloudProperties } from '../lib/cloudProperties';
+import { describeRequiredAccess } from '../lib/permissions';
 import { cloudOptions, cloudUrlExpression } from '../lib/clouds';
 
 /** Scopes that are not Graph permissions and so are sent as they are. */
@@ -89,5 +90,14 @@ export class MicrosoftGraphProvisioningOAuth2Api implements ICredentialType {
 			url: '/v1.0/servicePrincipals?$top=1&$select=id',
 			method: 'GET',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: `Signed in, but Graph refused to list service principals. ${describeRequiredAccess('readDirectoryObjects', true)}`,
+				},
+			},
+		],
 	};
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
-import { PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS } from '../nodes/MicrosoftEntraProvisioning/helpers/permissions';
+import { PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS } from '../lib/permissions';
 import {
 	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,

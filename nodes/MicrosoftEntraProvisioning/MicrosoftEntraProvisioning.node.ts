@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { nodeCredentials, nodeProperties } from './actions/description';
+import { nodeCredentials, nodeProperties, nodeSubtitle } from './actions/description';
 import { router } from './actions/router';
 import { listSearch } from './methods';
 
@@ -12,7 +12,7 @@ export class MicrosoftEntraProvisioning implements INodeType {
 		icon: { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: nodeSubtitle,
 		description: 'Drive Microsoft Entra provisioning (synchronization) through Microsoft Graph',
 		defaults: { name: 'Microsoft Entra Provisioning' },
 		usableAsTool: true,

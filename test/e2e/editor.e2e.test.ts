@@ -112,11 +112,11 @@ describe('the credential Test request (POST /rest/credentials/test)', () => {
 		expect(await testCredential(id)).toEqual({ status, message });
 	});
 
-	test('app-only without Graph permissions: the test fails', async () => {
+	test('app-only without Graph permissions: the test fails and names the permission to grant', async () => {
 		const result = await testCredential(NO_PERMISSION_CREDENTIAL.id);
 		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/Signed in, but Graph refused to list service principals\. .*Application\.Read\.All or Application\.ReadWrite\.OwnedBy, with admin consent/);
 		expect(lastGraphRequest('/v1.0/servicePrincipals')?.status).toBe(403);
-		process.stdout.write(`Test of a credential without permissions: ${result.message}\n`);
 	});
 
 	test('delegated, before it is connected: the test fails for want of a token', async () => {

@@ -66,6 +66,23 @@ export const nodeProperties: INodeProperties[] = [
 	requestOptionsProperty,
 ];
 
+/**
+ * The canvas subtitle: each operation's own action label (e.g. "Acquire provisioning token"), read from the
+ * operation lists above so a new operation gets its subtitle with its description.
+ */
+export const nodeSubtitle = (() => {
+	const labels: Record<string, string> = {};
+	for (const property of nodeProperties) {
+		if (property.name !== 'operation') continue;
+		for (const resource of (property.displayOptions?.show?.resource ?? []) as string[]) {
+			for (const option of (property.options ?? []) as Array<{ value?: unknown; action?: string; name?: string }>) {
+				labels[`${resource}.${String(option.value)}`] = option.action ?? option.name ?? String(option.value);
+			}
+		}
+	}
+	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + "." + $parameter["operation"]] }}`;
+})();
+
 /** One credential entry per Authentication choice. */
 export const nodeCredentials: INodeCredentialDescription[] = Object.entries(AUTHENTICATION_METHODS).map(
 	([value, { credentialType }]) => ({

@@ -1,7 +1,7 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { describeRequiredAccess, type AccessName } from './permissions';
+import { describeRequiredAccess, type AccessName } from '../../../lib/permissions';
 
 /** Graph's error body: {"error":{"code","message","innerError":{"request-id","date"}}}. */
 export interface GraphErrorBody {

@@ -16,7 +16,7 @@ import {
 } from '../transport';
 import type { FailureContext } from './errors';
 import type { RequestPacer } from './pacing';
-import type { AccessName } from './permissions';
+import type { AccessName } from '../../../lib/permissions';
 import { objectIdNotFoundHint, resolveTarget, type ResolvedTarget } from './targets';
 import { readRequestSettings, readTarget } from './validation';
 
