@@ -8,9 +8,8 @@ import type {
 } from 'n8n-workflow';
 
 import { APP_ONLY_METHODS, getAppOnlyAccessToken, SignInError } from '../lib/appOnlySignIn';
-import { cloudOptions, cloudUrlExpression, CUSTOM_CLOUD, resolveCloud } from '../lib/clouds';
-import { cloudProperties } from '../lib/cloudProperties';
-import { describeRequiredAccess } from '../lib/permissions';
+import { cloudOptions, CUSTOM_CLOUD, resolveCloud } from '../lib/clouds';
+import { cloudProperties, graphCredentialTest } from '../lib/cloudProperties';
 
 const showFor = (...methods: Array<keyof typeof APP_ONLY_METHODS>) => ({ show: { authMethod: methods } });
 
@@ -179,20 +178,5 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 		};
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{ ${cloudUrlExpression('graphUrl', '$credentials')} }}`,
-			url: '/v1.0/servicePrincipals?$top=1&$select=id',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: `Signed in, but Graph refused to list service principals. ${describeRequiredAccess('readDirectoryObjects', false)}`,
-				},
-			},
-		],
-	};
+	test: ICredentialTestRequest = graphCredentialTest(false);
 }

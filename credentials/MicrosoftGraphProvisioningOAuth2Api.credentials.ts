@@ -1,7 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { cloudProperties } from '../lib/cloudProperties';
-import { describeRequiredAccess } from '../lib/permissions';
+import { cloudProperties, graphCredentialTest } from '../lib/cloudProperties';
 import { cloudOptions, cloudUrlExpression } from '../lib/clouds';
 
 /** Scopes that are not Graph permissions and so are sent as they are. */
@@ -84,20 +83,5 @@ export class MicrosoftGraphProvisioningOAuth2Api implements ICredentialType {
 		},
 	];
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: `={{ ${cloudUrlExpression('graphUrl', '$credentials')} }}`,
-			url: '/v1.0/servicePrincipals?$top=1&$select=id',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: `Signed in, but Graph refused to list service principals. ${describeRequiredAccess('readDirectoryObjects', true)}`,
-				},
-			},
-		],
-	};
+	test: ICredentialTestRequest = graphCredentialTest(true);
 }

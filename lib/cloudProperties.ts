@@ -1,6 +1,7 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { CUSTOM_CLOUD } from './clouds';
+import { cloudUrlExpression, CUSTOM_CLOUD } from './clouds';
+import { describeRequiredAccess } from './permissions';
 
 /** The cloud picker and the Custom cloud's two URLs, shared by both credential types. */
 export function cloudProperties(options: INodePropertyOptions[]): INodeProperties[] {
@@ -35,4 +36,27 @@ export function cloudProperties(options: INodePropertyOptions[]): INodePropertie
 			displayOptions: showForCustom,
 		},
 	];
+}
+
+/**
+ * The credential "Test" request of both credential types: read one service principal from the credential's Graph,
+ * which proves the sign-in and the permission the target list needs; a 403 names that permission.
+ */
+export function graphCredentialTest(delegated: boolean): ICredentialTestRequest {
+	return {
+		request: {
+			baseURL: `={{ ${cloudUrlExpression('graphUrl', '$credentials')} }}`,
+			url: '/v1.0/servicePrincipals?$top=1&$select=id',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: `Signed in, but Graph refused to list service principals. ${describeRequiredAccess('readDirectoryObjects', delegated)}`,
+				},
+			},
+		],
+	};
 }
