@@ -1,6 +1,6 @@
 import { acquireParameters, bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
 import { expectNoSecrets } from './support/secrets';
-import { runNode, type RunResult } from './harness/engine';
+import { loadPackage, runNode, type RunResult } from './harness/engine';
 
 const SCIM_URL = 'https://scim.contoso-hr.example/scim/v2';
 const SCIM_TOKEN = 'scim-token-8Hq2!vZ0pLr7Xm4Kc1Wn';
@@ -135,6 +135,23 @@ describe('Acquire Provisioning Token', () => {
 				{ key: 'SecretToken', value: `${SCIM_TOKEN}-${index}` },
 			]),
 		);
+	});
+
+	it('reads the credential once per execution, however many items it sends', async () => {
+		const { servicePrincipal, emulator } = tenant;
+		const helper = (await loadPackage()).credentialsHelper;
+		const before = helper.decryptions;
+		const result = await run({
+			parameters: acquireParameters({ type: 'servicePrincipal', value: servicePrincipal.id }, [
+				{ key: 'BaseAddress', value: SCIM_URL },
+				{ key: 'SecretToken', value: '={{ $json.token }}' },
+			]),
+			credential: tenant.appOnlyCredential(),
+			items: Array.from({ length: 25 }, (_, index) => ({ token: `${SCIM_TOKEN}-${index}` })),
+		});
+		expect(result.error).toBeUndefined();
+		expect(graphCalls(emulator)).toHaveLength(25);
+		expect(helper.decryptions - before).toBe(1);
 	});
 
 	it('sends a custom key and stringifies number and boolean values', async () => {

@@ -153,6 +153,9 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 
 	oauthTokenUpdates = 0;
 
+	/** How often n8n fetched and decrypted a credential (each is a database read and a decryption in n8n) */
+	decryptions = 0;
+
 	constructor(
 		private readonly credentialTypes: LoadedCredentialTypes,
 		private readonly nodeTypes: INodeTypes,
@@ -221,6 +224,7 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		mode: WorkflowExecuteMode,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
 		const stored = this.store.get(nodeCredentials.id ?? '');
 		if (!stored || stored.type !== type) throw new Error(`No stored credential ${nodeCredentials.id} of type ${type}`);
 		return this.resolve(type, structuredClone(stored.data), mode);

@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -23,6 +24,11 @@ export interface GraphConnection {
 	delegated: boolean;
 	/** Graph root without version, e.g. https://graph.microsoft.com */
 	graphUrl: string;
+	/**
+	 * The app-only credential as read once for the execution, handed to n8n with every request so it does not fetch
+	 * and decrypt it again for each one. Not for OAuth2: n8n keeps its token data current itself.
+	 */
+	decrypted?: ICredentialsDecrypted;
 	/** Told about throttling and successes, so the execution can slow down while Graph asks it to */
 	pace?: { throttled(): void; succeeded(): void };
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
@@ -97,7 +103,12 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 	const credentials = await ctx.getCredentials(method.credentialType);
 	try {
 		const { graphUrl } = resolveCloud(credentials);
-		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl };
+		const reference = ctx.getNode().credentials?.[method.credentialType];
+		const decrypted =
+			method.delegated || !reference
+				? undefined
+				: { id: reference.id ?? '', name: reference.name, type: method.credentialType, data: credentials };
+		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl, decrypted };
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error, {
 			description:
@@ -218,6 +229,7 @@ export async function graphRequest<T = unknown>(
 				ctx,
 				connection.credentialType,
 				options,
+				connection.decrypted ? { credentialsDecrypted: connection.decrypted } : undefined,
 			)) as { statusCode: number; body: T; headers: Record<string, unknown> };
 			connection.pace?.succeeded();
 			return {
