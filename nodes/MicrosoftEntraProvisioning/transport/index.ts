@@ -29,8 +29,11 @@ export interface GraphConnection {
 	 * and decrypt it again for each one. Not for OAuth2: n8n keeps its token data current itself.
 	 */
 	decrypted?: ICredentialsDecrypted;
-	/** Told about throttling and successes, so the execution can slow down while Graph asks it to */
-	pace?: { throttled(): void; succeeded(): void };
+	/**
+	 * Told about throttling and successes, so the execution can slow down while Graph asks it to; waits between
+	 * retries go through pause(), so a waiting item does not hold a call slot.
+	 */
+	pace?: { throttled(retryAfterMs?: number): void; succeeded(): void; pause?(ms: number): Promise<void> };
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 }
@@ -251,11 +254,11 @@ export async function graphRequest<T = unknown>(
 		const response = (failure as HttpFailure).response;
 		const status = response?.status;
 		const code = status ? undefined : networkCode(failure);
-		if (status === 429) connection.pace?.throttled();
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
 			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
 		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
+		if (status === 429) connection.pace?.throttled(asked);
 		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
 		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
 			const delay = asked ?? backoffDelay(attempt);
@@ -263,7 +266,8 @@ export async function graphRequest<T = unknown>(
 				`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
 				{ node: node.name },
 			);
-			await sleep(delay);
+			if (connection.pace?.pause) await connection.pace.pause(delay);
+			else await sleep(delay);
 			continue;
 		}
 		if (status) {
