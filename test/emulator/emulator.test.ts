@@ -323,6 +323,20 @@ describe('Graph listener', () => {
 		expect(sometimes.hits).toBeLessThan(35);
 		emulator.clearFaults();
 
+		// a fault with its own seed draws the same sequence whatever ran before it
+		const drawn: number[][] = [];
+		for (let round = 0; round < 2; round++) {
+			await graph('/v1.0/servicePrincipals?$top=1');
+			emulator.injectFault({ listener: 'graph', path: '/v1.0/servicePrincipals', probability: 0.3, status: 429, seed: 7 });
+			const sequence: number[] = [];
+			for (let call = 0; call < 20; call++) sequence.push((await graph('/v1.0/servicePrincipals?$top=1')).status);
+			drawn.push(sequence);
+			emulator.clearFaults();
+		}
+		expect(drawn[0]).toEqual(drawn[1]);
+		expect(drawn[0]).toContain(429);
+		expect(drawn[0]).toContain(200);
+
 		emulator.setLatency({ graph: 150 });
 		const started = Date.now();
 		expect((await graph('/v1.0/servicePrincipals?$top=1')).status).toBe(200);

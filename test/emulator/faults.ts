@@ -15,6 +15,8 @@ export interface FaultSpec {
 	count?: number;
 	/** Catch only this share (0..1) of the matching requests, drawn from the emulator's seeded random source. */
 	probability?: number;
+	/** Draw `probability` from a source of this fault's own, seeded so (the same draws whatever ran before). */
+	seed?: number;
 
 	/** Answer with this status instead of the normal handling. */
 	status?: number;
@@ -50,12 +52,16 @@ export interface FaultTarget {
 class Fault implements FaultHandle {
 	hits = 0;
 	removed = false;
+	/** Set when the spec has its own seed */
+	readonly random?: () => number;
 
 	constructor(
 		readonly id: string,
 		readonly spec: Readonly<FaultSpec>,
 		private readonly registry: FaultRegistry,
-	) {}
+	) {
+		if (spec.seed !== undefined) this.random = seededRandom(spec.seed);
+	}
 
 	get active(): boolean {
 		return !this.removed && (this.spec.count === undefined || this.hits < this.spec.count);
@@ -96,7 +102,7 @@ export class FaultRegistry {
 	take(target: FaultTarget): FaultHandle | undefined {
 		for (const fault of this.faults) {
 			if (!fault.active || !fault.matches(target)) continue;
-			if (fault.spec.probability !== undefined && this.random() >= fault.spec.probability) continue;
+			if (fault.spec.probability !== undefined && (fault.random ?? this.random)() >= fault.spec.probability) continue;
 			fault.hits++;
 			return fault;
 		}
@@ -129,6 +135,9 @@ function validate(spec: FaultSpec): void {
 	}
 	if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {
 		throw new Error('probability must be within 0..1');
+	}
+	if (spec.seed !== undefined && !Number.isInteger(spec.seed)) {
+		throw new Error('seed must be an integer');
 	}
 	if (spec.count !== undefined && !(Number.isInteger(spec.count) && spec.count > 0)) {
 		throw new Error('count must be a positive integer');
