@@ -4,9 +4,9 @@ export const API_VERSIONS = ['v1.0', 'beta'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_RETRY_LIMIT = 3;
+export const DEFAULT_RETRY_LIMIT = 8;
 export const MAX_RETRY_LIMIT = 10;
-export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 50;
 
 /** The per-node "Options" collection every operation shares. */

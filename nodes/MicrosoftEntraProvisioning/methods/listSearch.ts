@@ -1,10 +1,12 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS } from '../descriptions/requestOptions';
+import { DEFAULT_TIMEOUT_MS } from '../descriptions/requestOptions';
 import { TARGET_TYPES, type TargetType } from '../descriptions/target';
 import { getGraphConnection, graphListPage, graphPath, type RequestSettings } from '../transport';
 
 const PAGE_SIZE = 50;
+/** The editor waits for the list: a few retries, as Microsoft's SDKs make, not the bulk-run default. */
+const LIST_RETRY_LIMIT = 3;
 
 interface DirectoryObject {
 	id: string;
@@ -29,7 +31,7 @@ export async function searchTargets(
 	const settings: RequestSettings = {
 		apiVersion: 'v1.0',
 		timeoutMs: DEFAULT_TIMEOUT_MS,
-		retryLimit: DEFAULT_RETRY_LIMIT,
+		retryLimit: LIST_RETRY_LIMIT,
 		idempotent: true,
 	};
 	const search = filter?.trim();
