@@ -326,6 +326,11 @@ export class N8n {
 		}
 	}
 
+	/** Process id of the running `n8n start` (the main n8n process), e.g. to read its CPU time and memory. */
+	get pid(): number | undefined {
+		return this.running ? this.server?.pid : undefined;
+	}
+
 	/** Whether the server process is still running. */
 	get running(): boolean {
 		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;

@@ -1,0 +1,334 @@
+/**
+ * The benchmark's plumbing: the emulator with realistic latency, one prepared n8n user folder (credentials and
+ * workflows imported once, migrations done), a fresh n8n process started from a copy of it for each scenario, and one
+ * measured run: the webhook call, n8n's stored execution, the n8n process's CPU time and peak memory, and what the
+ * emulator saw.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { startEmulator, type Emulator } from '../../../test/emulator';
+import { getExecution, listExecutions, type RunData } from '../../../test/e2e/support/executions';
+import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../demo-tenant';
+import { N8n, type N8nRestClient } from '../n8n';
+import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../../n8n-runtime';
+import { measure, type Usage } from './process-stats';
+import { httpOAuth2Credential, TOOL_NODE_NAME, type BenchItem } from './workflows';
+
+const OWNER = { email: 'bench-owner@example.com', password: 'Bench-Owner-Passw0rd', firstName: 'Bench', lastName: 'Owner' };
+export const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'bench');
+const ACQUIRE_PATH = /\/synchronization\/acquireAccessToken$/;
+
+export interface Latency {
+	graphMs: number;
+	tokenMs: number;
+}
+
+export interface BenchEnvironment {
+	runtime: N8nRuntime;
+	emulator: Emulator;
+	client: SignInClient;
+	/** Service principal object IDs the items point at */
+	targets: string[];
+	folder: string;
+	pristine: string;
+	encryptionKey: string;
+	caFile: string;
+	close(): Promise<void>;
+}
+
+/** The emulator, its tenant (with `targetCount` service principals to provision), and the prepared n8n folder. */
+export async function prepareEnvironment(options: {
+	latency: Latency;
+	seed: number;
+	targetCount: number;
+	workflows: (emulator: Emulator) => WorkflowJson[];
+	log: (message: string) => void;
+}): Promise<BenchEnvironment> {
+	const runtime = await ensureN8nRuntime();
+	const folder = path.join(OUTPUT_DIR, `run-${Date.now().toString(36)}`);
+	rmSync(OUTPUT_DIR, { recursive: true, force: true });
+	mkdirSync(folder, { recursive: true });
+	const emulator = await startEmulator({ latencyMs: { graph: options.latency.graphMs, token: options.latency.tokenMs }, randomSeed: options.seed });
+	try {
+		const client = seedDemoTenant(emulator);
+		const targets: string[] = [];
+		for (let index = 0; index < options.targetCount; index++) {
+			const suffix = index.toString(16).padStart(12, '0');
+			const sp = emulator.addServicePrincipal({
+				id: `5e000000-0000-4000-8000-${suffix}`,
+				appId: `a0000000-0000-4000-8000-${suffix}`,
+				displayName: `Bench SCIM app ${index + 1}`,
+			});
+			targets.push(sp.id);
+		}
+		const caFile = emulator.writeCaFile(folder);
+		const encryptionKey = randomBytes(24).toString('base64url');
+		const pristine = path.join(folder, 'pristine');
+		const n8n = new N8n({ runtime, userFolder: pristine, encryptionKey, owner: OWNER, caFile, loopbackOnly: true, env: {} });
+		options.log('preparing an n8n user folder (migrations, credentials, workflows)');
+		n8n.prepare();
+		const tenant = emulatorTenant(emulator);
+		await n8n.importCredentials([appOnlyCredential(tenant, client, CREDENTIALS.appOnly), httpOAuth2Credential(emulator, client)]);
+		const workflows = options.workflows(emulator);
+		await n8n.importWorkflows(workflows);
+		for (const workflow of workflows) await n8n.publishWorkflow(workflow.id);
+		await n8n.stop();
+		return {
+			runtime,
+			emulator,
+			client,
+			targets,
+			folder,
+			pristine,
+			encryptionKey,
+			caFile,
+			close: async () => {
+				await emulator.close();
+			},
+		};
+	} catch (error) {
+		await emulator.close().catch(() => undefined);
+		throw error;
+	}
+}
+
+export interface BenchN8n {
+	n8n: N8n;
+	rest: N8nRestClient;
+	pid: number;
+}
+
+/** A fresh n8n process on a copy of the prepared folder: no stored OAuth2 token, no cached token, a new heap. */
+export async function withFreshN8n<T>(
+	environment: BenchEnvironment,
+	name: string,
+	work: (instance: BenchN8n) => Promise<T>,
+	extraEnv: Record<string, string> = {},
+): Promise<T> {
+	const userFolder = path.join(environment.folder, name);
+	rmSync(userFolder, { recursive: true, force: true });
+	cpSync(environment.pristine, userFolder, { recursive: true, verbatimSymlinks: true });
+	rmSync(path.join(userFolder, 'n8n.log'), { force: true });
+	const n8n = new N8n({
+		runtime: environment.runtime,
+		userFolder,
+		encryptionKey: environment.encryptionKey,
+		owner: OWNER,
+		caFile: environment.caFile,
+		loopbackOnly: true,
+		env: extraEnv,
+	});
+	n8n.prepare();
+	await n8n.start();
+	const stopOnExit = () => n8n.killNow();
+	process.once('exit', stopOnExit);
+	try {
+		const rest = await n8n.login();
+		const pid = n8n.pid;
+		if (!pid) throw new Error('n8n started but has no process id');
+		return await work({ n8n, rest, pid });
+	} finally {
+		await n8n.stop();
+		process.off('exit', stopOnExit);
+	}
+}
+
+/** The N input items: target i mod targets, a SCIM secret unique to the item (so the emulator log identifies it). */
+export function makeItems(count: number, targets: string[], label: string): BenchItem[] {
+	return Array.from({ length: count }, (_, index) => ({
+		targetId: targets[index % targets.length],
+		baseAddress: 'https://scim.contoso.example/scim/v2',
+		secretToken: `bench-${label}-${index}`,
+	}));
+}
+
+export interface GraphSide {
+	tokenRequests: number;
+	graphRequests: number;
+	acquireCalls: number;
+	throttled: number;
+	/** Calls beyond the first for an item */
+	retries: number;
+	/** Items whose secrets Graph accepted (a 204) */
+	applied: number;
+	/** How many 429s each item received, for the items that got any */
+	throttlesPerItem: number[];
+}
+
+/** The V8 heap in use after full garbage collections (gc-probe.cjs), around one run */
+export interface LiveHeap {
+	/** After the last collection before the run started */
+	beforeBytes: number;
+	/** The most after any collection during the run */
+	maxBytes: number;
+	/** Collections during the run */
+	samples: number;
+}
+
+export interface RunResult {
+	items: number;
+	/** Webhook call to its answer */
+	wallMs: number;
+	/** The tool node's own time, from n8n's run data */
+	nodeMs: number;
+	status: string;
+	executionId: string;
+	/** Items the tool node output without an error field */
+	succeeded: number;
+	/** Items output with an error field (Continue On Fail) */
+	errorItems: number;
+	/** The node's error message when the execution failed */
+	error?: string;
+	usage: Usage;
+	graph: GraphSide;
+	/** Only for runs in an n8n with the GC probe */
+	liveHeap?: LiveHeap;
+}
+
+/** Reads what gc-probe.cjs wrote for this process around [fromUs, toUs]. */
+function liveHeapOf(file: string, pid: number, fromUs: number, toUs: number): LiveHeap | undefined {
+	if (!existsSync(file)) return undefined;
+	const lines = readFileSync(file, 'utf8')
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line) as { pid: number; timeUs: number; heapUsed: number })
+		.filter((line) => line.pid === pid);
+	const before = lines.filter((line) => line.timeUs < fromUs).at(-1);
+	// the timer's collections during the run, and the one asked for as soon as the webhook answered
+	const during = lines.filter((line) => line.timeUs >= fromUs && line.timeUs <= toUs);
+	if (!before || during.length === 0) return undefined;
+	return { beforeBytes: before.heapUsed, maxBytes: Math.max(...during.map((line) => line.heapUsed)), samples: during.length };
+}
+
+function secretTokenOf(body: string): string | undefined {
+	try {
+		const parsed = JSON.parse(body) as { credentials?: Array<{ key: string; value: string }> };
+		return parsed.credentials?.find((pair) => pair.key === 'SecretToken')?.value;
+	} catch {
+		return undefined;
+	}
+}
+
+function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
+	const stats = emulator.stats();
+	const wanted = new Set(items.map((item) => item.secretToken));
+	const attempts = new Map<string, number>();
+	const throttles = new Map<string, number>();
+	const applied = new Set<string>();
+	let acquireCalls = 0;
+	let throttled = 0;
+	for (const request of emulator.requests) {
+		if (request.listener !== 'graph' || request.method !== 'POST' || !ACQUIRE_PATH.test(request.path)) continue;
+		acquireCalls++;
+		const token = secretTokenOf(request.body);
+		if (!token || !wanted.has(token)) continue;
+		attempts.set(token, (attempts.get(token) ?? 0) + 1);
+		if (request.status === 429) {
+			throttled++;
+			throttles.set(token, (throttles.get(token) ?? 0) + 1);
+		}
+		if (request.status === 204) applied.add(token);
+	}
+	let retries = 0;
+	for (const count of attempts.values()) retries += count - 1;
+	return {
+		tokenRequests: stats.tokenRequests,
+		graphRequests: stats.graphRequests,
+		acquireCalls,
+		throttled,
+		retries,
+		applied: applied.size,
+		throttlesPerItem: [...throttles.values()],
+	};
+}
+
+async function waitForExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs: number): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const done = (await listExecutions(rest, workflowId)).filter((e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new');
+		if (done.length) return done[0].id;
+		if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} within ${timeoutMs / 1000} s`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/**
+ * One run: POST the items to the workflow's webhook and wait for its answer (the webhook answers when the last node
+ * has finished), wait until n8n has stored the execution, then read the process's CPU time and peak memory, and the
+ * stored run data.
+ */
+export async function runWorkflow(
+	instance: BenchN8n,
+	environment: BenchEnvironment,
+	workflow: { id: string; webhookPath: string },
+	items: BenchItem[],
+	options: { timeoutMs?: number; gcLog?: string } = {},
+): Promise<RunResult> {
+	const { emulator } = environment;
+	const known = new Set((await listExecutions(instance.rest, workflow.id)).map((e) => e.id));
+	const body = JSON.stringify({ items });
+	emulator.clearRequests();
+	emulator.resetStats();
+	// let the previous run's garbage and sockets settle, so they are not measured as this run's
+	if (options.gcLog) process.kill(instance.pid, 'SIGUSR2');
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	let finish: () => Usage;
+	let wallMs: number;
+	let startedUs = 0;
+	for (let attempt = 0; ; attempt++) {
+		startedUs = Number(process.hrtime.bigint() / 1000n);
+		finish = measure(instance.pid);
+		const started = performance.now();
+		const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body,
+			signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
+		});
+		const answer = await response.text();
+		wallMs = performance.now() - started;
+		// n8n answers readiness before it has registered the published workflows' webhooks; nothing ran yet
+		if (response.status === 404 && /not registered/.test(answer) && attempt < 240) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			continue;
+		}
+		break;
+	}
+	if (options.gcLog) {
+		process.kill(instance.pid, 'SIGUSR2');
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+	const executionId = await waitForExecution(instance.rest, workflow.id, known, 120_000);
+	const usage = finish();
+	const endedUs = Number(process.hrtime.bigint() / 1000n);
+	const graph = graphSide(emulator, items);
+	const liveHeap = options.gcLog ? liveHeapOf(options.gcLog, instance.pid, startedUs, endedUs) : undefined;
+	if (options.gcLog) {
+		// a collection after the run, so the next run's "before" is taken with nothing of this one left to collect
+		process.kill(instance.pid, 'SIGUSR2');
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+
+	const execution = await getExecution(instance.rest, executionId);
+	const data: RunData = execution.data;
+	const run = data.resultData.runData[TOOL_NODE_NAME]?.[0] as
+		| { startTime?: number; executionTime?: number; data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message?: string } }
+		| undefined;
+	const output = run?.data?.main?.[0] ?? [];
+	const errorItems = output.filter((item) => item.json && 'error' in item.json).length;
+	return {
+		items: items.length,
+		wallMs,
+		nodeMs: run?.executionTime ?? Number.NaN,
+		status: execution.status,
+		executionId,
+		succeeded: output.length - errorItems,
+		errorItems,
+		error: run?.error?.message ?? data.resultData.error?.message,
+		usage,
+		graph,
+		liveHeap,
+	};
+}

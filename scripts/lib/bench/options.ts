@@ -1,0 +1,149 @@
+/** The benchmark's settings: command-line flags, each also settable by an environment variable. */
+
+export interface BenchSettings {
+	/** Items per run */
+	items: number;
+	/** Added to every Graph answer, ms */
+	graphLatencyMs: number;
+	/** Added to every token endpoint answer, ms */
+	tokenLatencyMs: number;
+	/** Share of acquireAccessToken calls answered 429 in the throttling runs */
+	throttleShare: number;
+	/** Retry-After of those 429s, seconds */
+	retryAfterSeconds: number;
+	/** Seed of the throttling draws */
+	seed: number;
+	/** Runs with a warm token after the first (cold) one; the report gives their median */
+	warmRuns: number;
+	/** The HTTP Request node's batching when tuned: Items per Batch */
+	httpBatchSize: number;
+	/** … and Batch Interval (ms) */
+	httpBatchIntervalMs: number;
+	/** Items in Flight values to compare (this node, warm token); empty: none */
+	sweep: number[];
+	/** A run of this many items in a fresh n8n for memory growth (0: none; skipped when equal to items) */
+	memoryItems: number;
+	/** CPU profiles of n8n to split the CPU time per item by where it goes */
+	profile: boolean;
+	/** Scenario groups to run (all when empty) */
+	only: string[];
+	/** Write docs/benchmarks.md and the chart */
+	write: boolean;
+	/** Render the report from the results of an earlier run (its results.json) instead of measuring */
+	from: string;
+}
+
+interface Flag {
+	key: keyof BenchSettings;
+	flag: string;
+	env: string;
+	kind: 'int' | 'number' | 'list' | 'bool' | 'names' | 'text';
+	help: string;
+}
+
+const FLAGS: Flag[] = [
+	{ key: 'items', flag: 'items', env: 'BENCH_ITEMS', kind: 'int', help: 'items per run (default 1000)' },
+	{ key: 'graphLatencyMs', flag: 'graph-latency', env: 'BENCH_GRAPH_LATENCY_MS', kind: 'int', help: 'ms added to every Graph answer (default 50)' },
+	{ key: 'tokenLatencyMs', flag: 'token-latency', env: 'BENCH_TOKEN_LATENCY_MS', kind: 'int', help: 'ms added to every token answer (default 200)' },
+	{ key: 'throttleShare', flag: 'throttle', env: 'BENCH_THROTTLE_SHARE', kind: 'number', help: 'share of calls answered 429 when throttling (default 0.2)' },
+	{ key: 'retryAfterSeconds', flag: 'retry-after', env: 'BENCH_RETRY_AFTER_S', kind: 'number', help: 'Retry-After of those 429s, s (default 1)' },
+	{ key: 'seed', flag: 'seed', env: 'BENCH_SEED', kind: 'int', help: 'seed of the throttling draws (default 20260206)' },
+	{ key: 'warmRuns', flag: 'warm-runs', env: 'BENCH_WARM_RUNS', kind: 'int', help: 'runs with a warm token per tool (default 3)' },
+	{ key: 'httpBatchSize', flag: 'http-batch-size', env: 'BENCH_HTTP_BATCH_SIZE', kind: 'int', help: "tuned HTTP Request: Items per Batch (default 50, n8n's own)" },
+	{ key: 'httpBatchIntervalMs', flag: 'http-batch-interval', env: 'BENCH_HTTP_BATCH_INTERVAL_MS', kind: 'int', help: "tuned HTTP Request: Batch Interval, ms (default 1000, n8n's own)" },
+	{ key: 'sweep', flag: 'sweep', env: 'BENCH_SWEEP', kind: 'list', help: "Items in Flight values to compare (default 5,10,20,50; '' for none)" },
+	{ key: 'memoryItems', flag: 'memory-items', env: 'BENCH_MEMORY_ITEMS', kind: 'int', help: 'items of the memory-growth run (default 10000; 0 for none)' },
+	{ key: 'profile', flag: 'profile', env: 'BENCH_PROFILE', kind: 'bool', help: 'CPU profiles to split CPU time (default on; --no-profile)' },
+	{ key: 'only', flag: 'only', env: 'BENCH_ONLY', kind: 'names', help: 'scenario groups to run, comma-separated (default all)' },
+	{ key: 'write', flag: 'write', env: 'BENCH_WRITE', kind: 'bool', help: 'write docs/benchmarks.md and the chart (default on; --no-write)' },
+	{ key: 'from', flag: 'from', env: 'BENCH_FROM', kind: 'text', help: 'render the report from an earlier run\'s results.json, measure nothing' },
+];
+
+export const DEFAULTS: BenchSettings = {
+	items: 1000,
+	graphLatencyMs: 50,
+	tokenLatencyMs: 200,
+	throttleShare: 0.2,
+	retryAfterSeconds: 1,
+	seed: 20260206,
+	warmRuns: 3,
+	httpBatchSize: 50,
+	httpBatchIntervalMs: 1000,
+	sweep: [5, 10, 20, 50],
+	memoryItems: 10_000,
+	profile: true,
+	only: [],
+	write: true,
+	from: '',
+};
+
+export function usage(): string {
+	return [
+		'npm run bench -- [flags]',
+		...FLAGS.map((flag) => `  --${flag.flag.padEnd(20)} ${flag.help}  [${flag.env}]`),
+	].join('\n');
+}
+
+function parse(flag: Flag, text: string): unknown {
+	switch (flag.kind) {
+		case 'int':
+		case 'number': {
+			const value = Number(text);
+			if (!Number.isFinite(value) || value < 0 || (flag.kind === 'int' && !Number.isInteger(value))) {
+				throw new Error(`--${flag.flag} wants a ${flag.kind === 'int' ? 'whole ' : ''}number ≥ 0, not "${text}"`);
+			}
+			return value;
+		}
+		case 'list':
+			return text
+				.split(',')
+				.map((part) => part.trim())
+				.filter(Boolean)
+				.map((part) => {
+					const value = Number(part);
+					if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag.flag}: "${part}" is not a whole number ≥ 1`);
+					return value;
+				});
+		case 'names':
+			return text
+				.split(',')
+				.map((part) => part.trim())
+				.filter(Boolean);
+		case 'bool':
+			return !/^(0|false|no|off)$/i.test(text);
+		case 'text':
+			return text;
+	}
+}
+
+export function readSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSettings {
+	const settings: BenchSettings = { ...DEFAULTS };
+	const assign = (flag: Flag, value: unknown) => Object.assign(settings, { [flag.key]: value });
+	for (const flag of FLAGS) {
+		const fromEnv = env[flag.env];
+		if (fromEnv !== undefined && fromEnv !== '') assign(flag, parse(flag, fromEnv));
+	}
+	for (let index = 0; index < argv.length; index++) {
+		const argument = argv[index];
+		if (argument === '--help' || argument === '-h') throw new UsageRequest();
+		const match = /^--(no-)?([a-z-]+)(?:=(.*))?$/.exec(argument);
+		const flag = match && FLAGS.find((candidate) => candidate.flag === match[2]);
+		if (!match || !flag) throw new Error(`Unknown argument "${argument}"\n${usage()}`);
+		if (flag.kind === 'bool') {
+			assign(flag, match[1] ? false : match[3] === undefined ? true : parse(flag, match[3]));
+			continue;
+		}
+		const text = match[3] ?? argv[++index];
+		if (text === undefined) throw new Error(`--${flag.flag} needs a value`);
+		assign(flag, parse(flag, text));
+	}
+	if (settings.items < 1) throw new Error('--items must be at least 1');
+	if (settings.throttleShare >= 1) throw new Error('--throttle must be below 1');
+	return settings;
+}
+
+export class UsageRequest extends Error {
+	constructor() {
+		super(usage());
+	}
+}
