@@ -5,6 +5,8 @@ export type ApiVersion = (typeof API_VERSIONS)[number];
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRY_LIMIT = 8;
+/** Calls a person waits for (list searches in the editor, a trigger's poll): a few retries, as Microsoft's SDKs make. */
+export const INTERACTIVE_RETRY_LIMIT = 3;
 export const MAX_RETRY_LIMIT = 10;
 export const DEFAULT_CONCURRENCY = 20;
 export const MAX_CONCURRENCY = 50;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } fr
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { OperationContext } from '../actions/node.type';
-import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS } from '../descriptions/requestOptions';
+import { DEFAULT_TIMEOUT_MS, INTERACTIVE_RETRY_LIMIT } from '../descriptions/requestOptions';
 import { SYNCHRONIZATION_ID_PATTERN } from '../descriptions/synchronization';
 import {
 	graphListPage,
@@ -26,7 +26,7 @@ const SYNCHRONIZATION_ID = new RegExp(SYNCHRONIZATION_ID_PATTERN);
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
 	apiVersion: 'v1.0',
 	timeoutMs: DEFAULT_TIMEOUT_MS,
-	retryLimit: DEFAULT_RETRY_LIMIT,
+	retryLimit: INTERACTIVE_RETRY_LIMIT,
 	idempotent: true,
 };
 

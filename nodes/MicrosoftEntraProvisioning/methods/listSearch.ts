@@ -1,12 +1,10 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_MS } from '../descriptions/requestOptions';
 import { TARGET_TYPES, type TargetType } from '../descriptions/target';
-import { getGraphConnection, graphListPage, graphPath, type RequestSettings } from '../transport';
+import { DEFAULT_REQUEST_SETTINGS } from '../helpers/synchronization';
+import { getGraphConnection, graphListPage, graphPath } from '../transport';
 
 const PAGE_SIZE = 50;
-/** The editor waits for the list: a few retries, as Microsoft's SDKs make, not the bulk-run default. */
-const LIST_RETRY_LIMIT = 3;
 
 interface DirectoryObject {
 	id: string;
@@ -28,12 +26,6 @@ export async function searchTargets(
 	const targetType = (this.getCurrentNodeParameter('targetType') ?? 'servicePrincipal') as TargetType;
 	const { collection, displayName } = TARGET_TYPES[targetType] ?? TARGET_TYPES.servicePrincipal;
 	const connection = await getGraphConnection(this);
-	const settings: RequestSettings = {
-		apiVersion: 'v1.0',
-		timeoutMs: DEFAULT_TIMEOUT_MS,
-		retryLimit: LIST_RETRY_LIMIT,
-		idempotent: true,
-	};
 	const search = filter?.trim();
 	const page = await graphListPage<DirectoryObject>(
 		this,
@@ -49,7 +41,7 @@ export async function searchTargets(
 						...(search ? { $filter: `startswith(displayName,${odataString(search)})` } : {}),
 					},
 				},
-		settings,
+		DEFAULT_REQUEST_SETTINGS,
 		{ access: 'readDirectoryObjects', delegated: connection.delegated, subject: `${displayName.toLowerCase()}s` },
 	);
 	return {
