@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/requestOptions';
 import { AdaptiveConcurrency, runBounded } from '../helpers/concurrency';
-import { getGraphConnection, type GraphConnection } from '../transport';
+import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import type {
@@ -62,10 +62,13 @@ function readConcurrency(ctx: IExecuteFunctions): number {
 	return value;
 }
 
-/** Like Items in Flight, a setting of the execution: read from the first item. */
-function readRetryWhileReplicating(ctx: IExecuteFunctions): boolean {
-	const { retryWhileReplicating } = ctx.getNodeParameter('options', 0, {}) as { retryWhileReplicating?: unknown };
-	return retryWhileReplicating === true;
+/** Like Items in Flight, settings of the execution: read from the first item. */
+function readExecutionSwitches(ctx: IExecuteFunctions): { retryWhileReplicating: boolean; batching: boolean } {
+	const { retryWhileReplicating, batching } = ctx.getNodeParameter('options', 0, {}) as {
+		retryWhileReplicating?: unknown;
+		batching?: unknown;
+	};
+	return { retryWhileReplicating: retryWhileReplicating === true, batching: batching !== false };
 }
 
 /**
@@ -88,11 +91,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let connection: Promise<GraphConnection> | undefined;
 	const objectIds: OperationContext['objectIds'] = new Map();
 	const pacers: OperationContext['pacers'] = new Map();
+	const switches = readExecutionSwitches(this);
 	const context = async (): Promise<OperationContext> => {
 		connection ??= getGraphConnection(this).then((resolved) => ({
 			...resolved,
 			pace: limiter,
-			retryWhileReplicating: readRetryWhileReplicating(this),
+			retryWhileReplicating: switches.retryWhileReplicating,
+			// Items of a batch operation already share requests of their own making.
+			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved) : undefined,
 		}));
 		return { connection: await connection, objectIds, pacers };
 	};

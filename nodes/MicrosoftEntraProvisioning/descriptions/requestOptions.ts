@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { MAX_BATCH_REQUESTS } from '../transport/batch';
+
 export const API_VERSIONS = ['v1.0', 'beta'] as const;
 export type ApiVersion = (typeof API_VERSIONS)[number];
 
@@ -29,6 +31,13 @@ export const requestOptionsProperty: INodeProperties = {
 			],
 			default: 'v1.0',
 			description: 'Which Microsoft Graph version to call',
+		},
+		{
+			displayName: 'Combine Calls into Batches',
+			name: 'batching',
+			type: 'boolean',
+			default: true,
+			description: `Whether to send the calls of items in flight together, up to ${MAX_BATCH_REQUESTS} in one Microsoft Graph JSON batch ($batch). Graph still runs, throttles and answers each call on its own, so results and errors are the same per item; the node makes far fewer HTTP requests. Read from the first item.`,
 		},
 		{
 			displayName: 'Items in Flight',

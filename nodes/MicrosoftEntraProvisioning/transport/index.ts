@@ -15,6 +15,7 @@ import { SignInError } from '../../../lib/appOnlySignIn';
 import type { ApiVersion } from '../descriptions/requestOptions';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from '../helpers/credentialTypes';
 import { graphApiError, networkError, type FailureContext } from '../helpers/errors';
+import { BatchAnswerIncomplete, GraphBatcher, type FullResponse } from './batch';
 
 export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -36,6 +37,8 @@ export interface GraphConnection {
 	pace?: { throttled(retryAfterMs?: number): void; succeeded(): void; pause?(ms: number): Promise<void> };
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
+	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */
+	batcher?: GraphBatcher;
 }
 
 export interface RequestSettings {
@@ -202,6 +205,20 @@ function requestIdOf(headers: Record<string, unknown> | undefined): string | und
 	return typeof value === 'string' ? value : undefined;
 }
 
+async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnection, options: IHttpRequestOptions): Promise<FullResponse> {
+	return (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		connection.credentialType,
+		options,
+		connection.decrypted ? { credentialsDecrypted: connection.decrypted } : undefined,
+	)) as FullResponse;
+}
+
+/** A batcher that sends with the connection's credential, for the items of one execution to share. */
+export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection): GraphBatcher {
+	return new GraphBatcher(async (options) => await sendWithCredential(ctx, connection, options));
+}
+
 /**
  * One Graph call with the node's credential: retries throttling and brief outages as Graph asks, and turns
  * every failure into an error that says what to fix. The request body never reaches an error or a log line.
@@ -215,7 +232,21 @@ export async function graphRequest<T = unknown>(
 ): Promise<GraphResponse<T>> {
 	const node = ctx.getNode();
 	const url = resolveUrl(node, connection, request, settings.apiVersion);
-	for (let attempt = 0; ; attempt++) {
+	// A batch carries JSON bodies only, and only calls addressed by path (a link Graph handed out is absolute).
+	const batcher = request.path !== undefined && request.headers?.['Content-Type'] === undefined ? connection.batcher : undefined;
+	const send = async (attempt: number): Promise<FullResponse> => {
+		const headers = { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) };
+		if (batcher && request.path !== undefined) {
+			const query = Object.entries(request.qs ?? {})
+				.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+				.join('&');
+			return await batcher.submit(`${connection.graphUrl}/${settings.apiVersion}`, settings.timeoutMs, {
+				method: request.method,
+				url: query ? `${request.path}?${query}` : request.path,
+				headers,
+				body: request.body,
+			});
+		}
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url,
@@ -224,20 +255,18 @@ export async function graphRequest<T = unknown>(
 			json: true,
 			returnFullResponse: true,
 			timeout: settings.timeoutMs,
-			headers: { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) },
+			headers,
 		};
+		return await sendWithCredential(ctx, connection, options);
+	};
+	for (let attempt = 0; ; attempt++) {
 		let failure: unknown;
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				connection.credentialType,
-				options,
-				connection.decrypted ? { credentialsDecrypted: connection.decrypted } : undefined,
-			)) as { statusCode: number; body: T; headers: Record<string, unknown> };
+			const response = await send(attempt);
 			connection.pace?.succeeded();
 			return {
 				status: response.statusCode,
-				body: response.body,
+				body: response.body as T,
 				requestId: requestIdOf(response.headers),
 				headers: response.headers,
 			};
@@ -253,17 +282,18 @@ export async function graphRequest<T = unknown>(
 		}
 		const response = (failure as HttpFailure).response;
 		const status = response?.status;
-		const code = status ? undefined : networkCode(failure);
+		const incomplete = failure instanceof BatchAnswerIncomplete;
+		const code = status || incomplete ? undefined : networkCode(failure);
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
-			: settings.idempotent && code !== undefined && RETRYABLE_NETWORK_CODES.has(code);
+			: settings.idempotent && (incomplete || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
 		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
 		if (status === 429) connection.pace?.throttled(asked);
 		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
 		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
 			const delay = asked ?? backoffDelay(attempt);
 			ctx.logger.debug(
-				`Microsoft Graph answered ${status ?? code}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
+				`Microsoft Graph answered ${status ?? code ?? 'a batch without this call'}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
 				{ node: node.name },
 			);
 			if (connection.pace?.pause) await connection.pace.pause(delay);
@@ -277,6 +307,12 @@ export async function graphRequest<T = unknown>(
 				{ ...context, retries: attempt, refusedWaitMs: retryable && waitTooLong ? asked : undefined },
 				context.itemIndex,
 			);
+		}
+		if (incomplete) {
+			throw new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
+				description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${settings.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
+				itemIndex: context.itemIndex,
+			});
 		}
 		if (code) throw networkError(node, code, attempt, context.itemIndex);
 		throw credentialProblem(node, failure, connection, context.itemIndex);
