@@ -47,9 +47,18 @@ export interface Exchange {
 }
 
 export interface EmulatorStats {
+	/** HTTP requests received, on all listeners (a $batch is one). */
 	requests: number;
+	/** HTTP requests received per listener (a $batch is one): round trips. */
 	byListener: Record<ListenerName, number>;
+	/**
+	 * Graph operations: every Graph request other than a $batch, plus every request inside a $batch (those
+	 * answered 424 without running included). A $batch of 20 counts 20 here and 1 in batchRequests, so
+	 * byListener.graph = graphRequests - batched requests + batchRequests.
+	 */
 	graphRequests: number;
+	/** POST /{version}/$batch requests received, rejected ones included. */
+	batchRequests: number;
 	/** Token endpoint POSTs plus managed identity token requests. */
 	tokenRequests: number;
 	/** Token requests answered 200. */
@@ -64,6 +73,7 @@ export function emptyStats(): EmulatorStats {
 		requests: 0,
 		byListener: { graph: 0, login: 0, managedIdentity: 0 },
 		graphRequests: 0,
+		batchRequests: 0,
 		tokenRequests: 0,
 		tokensIssued: 0,
 		byGrantType: {},
@@ -90,6 +100,8 @@ export interface ListenerOptions {
 	faultReply?: (ex: Exchange, status: number) => Reply;
 	/** Added before each reply; evaluated per request so it can change at runtime. */
 	latencyMs?: (ex: Exchange) => number;
+	/** Counts the request in the stats this listener keeps beyond requests and byListener (counted for all). */
+	tally?: (ex: Exchange, stats: EmulatorStats) => void;
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -160,6 +172,7 @@ export class Listener {
 		this.ctx.stats.requests++;
 		this.ctx.stats.byListener[this.options.name]++;
 		const ex: Exchange = { listener: this.options.name, method, url, headers: req.headers, body: body ?? '', record };
+		this.options.tally?.(ex, this.ctx.stats);
 
 		if (body === undefined) {
 			this.send(res, ex, { status: 413, headers: { 'Content-Type': 'text/plain' }, body: 'Request body too large' });
