@@ -354,3 +354,246 @@ describe('Graph listener', () => {
 		expect(list.value).toEqual([{ id: owned.id }]);
 	});
 });
+
+describe('JSON batching', () => {
+	interface BatchRequest {
+		id: string;
+		method: string;
+		url: string;
+		headers?: Record<string, string>;
+		body?: unknown;
+		dependsOn?: string[];
+	}
+	interface BatchResponse {
+		id: string;
+		status: number;
+		headers?: Record<string, string>;
+		body?: GraphError & Record<string, unknown>;
+	}
+	const unknownId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+	function batch(requests: BatchRequest[] | unknown, init: { token?: string | null; path?: string } = {}): Promise<Response> {
+		return graph(init.path ?? '/v1.0/$batch', { method: 'POST', body: JSON.stringify({ requests }), token: init.token });
+	}
+
+	function acquireRequest(id: string, kind: string, objectId: string, secretToken: string, extra: Partial<BatchRequest> = {}): BatchRequest {
+		return {
+			id,
+			method: 'POST',
+			url: `/${kind}/${objectId}/synchronization/acquireAccessToken`,
+			headers: { 'Content-Type': 'application/json' },
+			body: { credentials: [{ key: 'SecretToken', value: secretToken }] },
+			...extra,
+		};
+	}
+
+	async function responsesOf(res: Response): Promise<Map<string, BatchResponse>> {
+		expect(res.status).toBe(200);
+		const { responses } = await read<{ responses: BatchResponse[] }>(res);
+		return new Map(responses.map((response) => [response.id, response]));
+	}
+
+	test('20 acquireAccessToken calls in one round trip: 204s and 404s matched by id, secrets stored, stats', async () => {
+		const targets = Array.from({ length: 12 }, (_, i) =>
+			i % 3 === 2 ? { kind: 'applications', ...emulator.addApplication({ displayName: `Batch app ${i}` }) } : { kind: 'servicePrincipals', ...emulator.addServicePrincipal({ displayName: `Batch SP ${i}` }) },
+		);
+		const requests = Array.from({ length: 20 }, (_, i) =>
+			i < targets.length ? acquireRequest(String(i + 1), targets[i].kind, targets[i].id, `batched-${i}`) : acquireRequest(String(i + 1), 'servicePrincipals', unknownId(i), `unknown-${i}`),
+		);
+		const before = emulator.stats();
+		const logged = emulator.requests.length;
+
+		const res = await batch(requests);
+		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+		const outerRequestId = res.headers.get('request-id');
+		const { responses } = await read<{ responses: BatchResponse[] }>(res);
+		expect(responses).toHaveLength(20);
+		expect(responses.map((r) => r.id)).not.toEqual(requests.map((r) => r.id));
+		const byId = new Map(responses.map((response) => [response.id, response]));
+		const innerRequestIds = new Set<string>();
+		for (const [i, request] of requests.entries()) {
+			const response = byId.get(request.id);
+			if (i < targets.length) {
+				expect(response).toEqual({ id: request.id, status: 204, headers: { 'Cache-Control': 'no-cache' } });
+				expect(emulator.getSynchronizationSecrets(targets[i].kind as 'applications' | 'servicePrincipals', targets[i].id)).toEqual([{ key: 'SecretToken', value: `batched-${i}` }]);
+			} else {
+				expect(response?.status).toBe(404);
+				expect(response?.headers?.['Content-Type']).toBe('application/json');
+				expect(response?.headers).not.toHaveProperty('request-id');
+				expect(response?.body?.error.code).toBe('Request_ResourceNotFound');
+				innerRequestIds.add(response?.body?.error.innerError['request-id'] ?? '');
+			}
+		}
+		// each request of the batch has its own request-id, none of them the batch's
+		expect(innerRequestIds.size).toBe(8);
+		expect(innerRequestIds.has(outerRequestId ?? '')).toBe(false);
+
+		const log = emulator.requests.slice(logged);
+		expect(log.map((r) => r.path)).toEqual(['/v1.0/$batch', ...requests.map((r) => `/v1.0${r.url}`)]);
+		expect(log[1]).toMatchObject({ listener: 'graph', method: 'POST', status: 204, body: JSON.stringify(requests[0].body) });
+		expect(log[1].headers).toMatchObject({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+		expect(log[0].status).toBe(200);
+		const after = emulator.stats();
+		expect(after.batchRequests - before.batchRequests).toBe(1);
+		expect(after.graphRequests - before.graphRequests).toBe(20);
+		expect(after.byListener.graph - before.byListener.graph).toBe(1);
+		expect(after.requests - before.requests).toBe(1);
+	});
+
+	test('/beta and %24batch, relative urls without a leading slash, a query string, client-request-id passed on', async () => {
+		const res = await graph('/beta/%24batch', {
+			method: 'POST',
+			headers: { 'client-request-id': 'batch-client-id' },
+			body: JSON.stringify({ requests: [{ id: 'list', method: 'GET', url: 'servicePrincipals?$top=1&$select=id' }, { id: 'nope', method: 'GET', url: '/nothingHere' }] }),
+		});
+		const byId = await responsesOf(res);
+		expect(byId.get('list')).toMatchObject({ status: 200, headers: { 'Content-Type': expect.stringMatching(/^application\/json/) }, body: { value: [{ id: expect.any(String) }] } });
+		expect(byId.get('nope')?.status).toBe(400);
+		expect(byId.get('nope')?.body?.error.innerError['client-request-id']).toBe('batch-client-id');
+		expect(res.headers.get('client-request-id')).toBe('batch-client-id');
+	});
+
+	test('a malformed batch is refused whole with 400, and none of its requests runs', async () => {
+		const untouched = emulator.addServicePrincipal({ displayName: 'Untouched by refused batches' });
+		const ok = (id: string) => acquireRequest(id, 'servicePrincipals', untouched.id, `refused-${id}`);
+		const refused: Array<[unknown, RegExp]> = [
+			[Array.from({ length: 21 }, (_, i) => ok(String(i + 1))), /^Number of requests exceeds the limit of 20\.$/],
+			[[ok('a'), ok('A')], /not unique/],
+			[[ok('1'), { ...ok('2'), headers: {} }], /Content-Type/],
+			[[ok('1'), { id: '2', method: 'GET' }], /id, a method and a url/],
+			[[{ ...ok('1'), url: `${emulator.graphUrl}/v1.0/servicePrincipals` }], /absolute/],
+			[[{ id: '1', method: 'POST', url: '/$batch', headers: { 'Content-Type': 'application/json' }, body: { requests: [] } }], /another \$batch/],
+			[[ok('1'), { ...ok('2'), dependsOn: ['3'] }], /not in the batch/],
+			[[{ ...ok('1'), dependsOn: ['2'] }, { ...ok('2'), dependsOn: ['1'] }], /depends on itself/],
+			[[], /non-empty/],
+		];
+		for (const [requests, message] of refused) {
+			const res = await batch(requests);
+			expect(res.status).toBe(400);
+			const body = await read<GraphError>(res);
+			expect(body.error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(message) });
+			expect(body.error.innerError['request-id']).toBe(res.headers.get('request-id'));
+		}
+		const invalidJson = await graph('/v1.0/$batch', { method: 'POST', body: '{"requests": [' });
+		expect(invalidJson.status).toBe(400);
+		expect((await read<GraphError>(invalidJson)).error.code).toBe('BadRequest');
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', untouched.id)).toBeNull();
+		expect(emulator.requests.some((r) => r.path.includes(untouched.id))).toBe(false);
+	});
+
+	test('a bad outer token is a 401 for the whole batch, before its body is read', async () => {
+		const expired = emulator.createAccessToken({ clientId: client.clientId, lifetimeSeconds: -60 });
+		const res = await batch([acquireRequest('1', 'servicePrincipals', target.id, 'never')], { token: expired });
+		expect(res.status).toBe(401);
+		expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+		expect((await read<GraphError>(res)).error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token has expired or is not yet valid.' });
+		const garbage = await graph('/v1.0/$batch', { method: 'POST', body: 'not json', token: null });
+		expect(garbage.status).toBe(401);
+	});
+
+	test('permissions are checked per request with the outer token', async () => {
+		const reader = emulator.createAccessToken({ clientId: client.clientId, roles: ['Application.Read.All'] });
+		const byId = await responsesOf(await batch([acquireRequest('write', 'servicePrincipals', target.id, 'denied'), { id: 'read', method: 'GET', url: '/applications?$top=1' }], { token: reader }));
+		expect(byId.get('write')?.status).toBe(403);
+		expect(byId.get('write')?.body?.error.code).toBe('Authorization_RequestDenied');
+		expect(byId.get('read')?.status).toBe(200);
+	});
+
+	test('faults hit requests inside the batch one by one: 429 with Retry-After while the others succeed', async () => {
+		const sp = emulator.addServicePrincipal({ displayName: 'Throttled in a batch' });
+		const counted = emulator.injectFault({ listener: 'graph', method: 'POST', path: '/v1.0/servicePrincipals/', count: 2, status: 429, headers: { 'Retry-After': '3' } });
+		const before = emulator.stats().faultsTriggered;
+		const logged = emulator.requests.length;
+		let byId = await responsesOf(await batch(Array.from({ length: 5 }, (_, i) => acquireRequest(String(i + 1), 'servicePrincipals', sp.id, `throttled-${i}`))));
+		const statuses = [...byId.values()].map((r) => r.status);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+		expect(statuses.filter((s) => s === 204)).toHaveLength(3);
+		for (const response of byId.values()) {
+			if (response.status !== 429) continue;
+			expect(response.headers).toMatchObject({ 'Retry-After': '3', 'Content-Type': 'application/json' });
+			expect(response.body?.error).toMatchObject({ code: 'TooManyRequests', message: expect.stringContaining(emulator.tenantId) });
+		}
+		expect(counted.hits).toBe(2);
+		expect(emulator.stats().faultsTriggered - before).toBe(2);
+		const inner = emulator.requests.slice(logged + 1);
+		expect(inner.filter((r) => r.fault === counted.id).map((r) => r.status)).toEqual([429, 429]);
+		emulator.clearFaults();
+
+		const sometimes = emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, probability: 0.4, seed: 11, status: 429, headers: { 'Retry-After': '1' } });
+		byId = await responsesOf(await batch(Array.from({ length: 20 }, (_, i) => acquireRequest(`p${i}`, 'servicePrincipals', sp.id, `probable-${i}`))));
+		const throttled = [...byId.values()].filter((r) => r.status === 429);
+		expect(throttled.length).toBe(sometimes.hits);
+		expect(throttled.length).toBeGreaterThan(0);
+		expect(throttled.length).toBeLessThan(20);
+		expect(throttled.every((r) => r.headers?.['Retry-After'] === '1')).toBe(true);
+		emulator.clearFaults();
+	});
+
+	test('a fault on the $batch itself answers the whole batch', async () => {
+		const fault = emulator.injectFault({ listener: 'graph', path: '/v1.0/$batch', count: 1, status: 503 });
+		const res = await batch([acquireRequest('1', 'servicePrincipals', target.id, 'whole-batch')]);
+		expect(res.status).toBe(503);
+		expect((await read<GraphError>(res)).error.code).toBe('serviceNotAvailable');
+		expect(fault.hits).toBe(1);
+	});
+
+	test('dependsOn: a request waits for those it depends on, and gets 424 without running when one failed', async () => {
+		const sp = emulator.addServicePrincipal({ displayName: 'Sequenced in a batch' });
+		const spared = emulator.addServicePrincipal({ displayName: 'Spared by a failed dependency' });
+		// '3' is slowed down: if '4' did not wait for it, '3' would write last
+		const slow = emulator.injectFault({ listener: 'graph', path: `/v1.0/servicePrincipals/${sp.id}`, count: 1, delayMs: 300 });
+		const logged = emulator.requests.length;
+		const byId = await responsesOf(
+			await batch([
+				acquireRequest('1', 'servicePrincipals', unknownId(99), 'missing'),
+				acquireRequest('2', 'servicePrincipals', spared.id, 'must-not-run', { dependsOn: ['1'] }),
+				acquireRequest('3', 'servicePrincipals', sp.id, 'first'),
+				acquireRequest('4', 'servicePrincipals', sp.id, 'second', { dependsOn: ['3'] }),
+			]),
+		);
+		expect(slow.hits).toBe(1);
+		expect([...byId.entries()].map(([id, r]) => [id, r.status]).sort()).toEqual([
+			['1', 404],
+			['2', 424],
+			['3', 204],
+			['4', 204],
+		]);
+		expect(byId.get('2')?.body?.error.code).toBe('FailedDependency');
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', sp.id)).toEqual([{ key: 'SecretToken', value: 'second' }]);
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', spared.id)).toBeNull();
+		expect(emulator.requests.slice(logged).find((r) => r.path.includes(spared.id))?.status).toBe(424);
+	});
+
+	test('a reset fault inside the batch breaks the batch connection; mid-response after the state changed', async () => {
+		const sp = emulator.addServicePrincipal({ displayName: 'Reset in a batch' });
+		emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, count: 1, reset: 'immediately' });
+		await expect(batch([acquireRequest('1', 'servicePrincipals', sp.id, 'lost'), { id: '2', method: 'GET', url: '/applications?$top=1' }])).rejects.toThrow();
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', sp.id)).toBeNull();
+
+		emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, count: 1, reset: 'mid-response' });
+		await expect(batch([acquireRequest('1', 'servicePrincipals', sp.id, 'applied-but-unanswered')]).then((r) => r.text())).rejects.toThrow();
+		expect(emulator.getSynchronizationSecrets('servicePrincipals', sp.id)).toEqual([{ key: 'SecretToken', value: 'applied-but-unanswered' }]);
+		const outer = emulator.requests.filter((r) => r.path === '/v1.0/$batch').at(-1);
+		expect(outer?.status).toBe(0);
+		emulator.clearFaults();
+	});
+
+	test('latency: a batch takes as long as its slowest request, not the sum', async () => {
+		emulator.setLatency({ graph: 200 });
+		try {
+			const started = Date.now();
+			const byId = await responsesOf(await batch(Array.from({ length: 20 }, (_, i) => acquireRequest(String(i), 'servicePrincipals', target.id, `timed-${i}`))));
+			const elapsed = Date.now() - started;
+			expect([...byId.values()].every((r) => r.status === 204)).toBe(true);
+			expect(elapsed).toBeGreaterThanOrEqual(190);
+			expect(elapsed).toBeLessThan(1000);
+
+			// a dependsOn chain runs one after the other
+			const chained = Date.now();
+			await responsesOf(await batch([acquireRequest('a', 'servicePrincipals', target.id, 'a'), acquireRequest('b', 'servicePrincipals', target.id, 'b', { dependsOn: ['a'] })]));
+			expect(Date.now() - chained).toBeGreaterThanOrEqual(390);
+		} finally {
+			emulator.setLatency({});
+		}
+	});
+});

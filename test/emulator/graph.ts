@@ -9,7 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Directory } from './directory';
 import { AllowedPermissions, allowedPermissions, SYNCHRONIZATION_ADMIN_ROLES } from './permissions';
 import type { Exchange, Reply } from './server';
-import type { TokenService } from './tokens';
+import type { TokenCheck, TokenService } from './tokens';
 import type { JwtPayload } from './jwt';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -136,6 +136,17 @@ export function graphFaultReply(ex: Exchange, status: number, tenantId: string):
 	return graphErrorReply(ex, status, code, message);
 }
 
+/** The bearer token's claims, or Graph's 401. */
+export function authenticate(ex: Exchange, env: GraphEnvironment): Extract<TokenCheck, { ok: true }> | Reply {
+	const authorization = ex.headers.authorization ?? '';
+	const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
+	const check = env.tokens.check(bearer ? bearer[1].trim() : '');
+	if (check.ok) return check;
+	return graphErrorReply(ex, 401, 'InvalidAuthenticationToken', check.message, {
+		'WWW-Authenticate': `Bearer realm="", authorization_uri="${env.authorityUrl()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+	});
+}
+
 interface CompiledRoute {
 	route: GraphRoute;
 	parts: Array<{ literal: string } | { param: string }>;
@@ -174,14 +185,8 @@ export class GraphRouter {
 		const rest = m[2] ?? '/';
 
 		// Authentication comes first: Graph answers 401 before looking at the path.
-		const authorization = ex.headers.authorization ?? '';
-		const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
-		const check = env.tokens.check(bearer ? bearer[1].trim() : '');
-		if (!check.ok) {
-			return fail(401, 'InvalidAuthenticationToken', check.message, {
-				'WWW-Authenticate': `Bearer realm="", authorization_uri="${env.authorityUrl()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-			});
-		}
+		const check = authenticate(ex, env);
+		if ('status' in check) return check;
 
 		let tokens: PathToken[];
 		try {

@@ -2,7 +2,7 @@
  * Microsoft Graph + Microsoft Entra ID emulator for tests and the local demo.
  *
  * Three listeners on 127.0.0.1 share one stateful tenant:
- * - Graph (HTTPS): `graphUrl`, requests under /v1.0 and /beta.
+ * - Graph (HTTPS): `graphUrl`, requests under /v1.0 and /beta, JSON batching ($batch) included.
  * - Login (HTTPS): `authorityUrl` = https://localhost:<port>, the login.microsoftonline.com stand-in MSAL talks to.
  * - Managed identity (HTTP): `managedIdentityEndpoint`, Azure App Service's IDENTITY_ENDPOINT.
  * HTTPS uses a CA generated at start: trust `caCertPem` (tls.setDefaultCACertificates or NODE_EXTRA_CA_CERTS).
@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GraphBatch, isBatchRequest } from './batch';
 import {
 	AddApplicationInput,
 	Directory,
@@ -24,7 +25,7 @@ import { decorateGraphReply, GraphRouter, graphFaultReply } from './graph';
 import { graphRoutes } from './graph-routes';
 import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedScopes, userTokenResponse } from './login';
 import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
-import { EmulatorStats, emptyStats, Listener, RecordedRequest } from './server';
+import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
 import {
 	BulkUploadRecord,
 	completeRun,
@@ -60,7 +61,7 @@ export interface EmulatorOptions {
 	latencyMs?: { graph?: number; token?: number };
 	/** expires_in of issued access tokens. Default 3599. */
 	tokenLifetimeSeconds?: number;
-	/** Seed of the random source drawing `probability` faults. Default: random. */
+	/** Seed of the random sources drawing `probability` faults and the order of $batch responses. Default: random. */
 	randomSeed?: number;
 }
 
@@ -150,7 +151,7 @@ export interface Emulator {
 	setLatency(latency: { graph?: number; token?: number }): void;
 
 	// Observation
-	/** Every request received on every listener, oldest first. */
+	/** Every request received on every listener, oldest first; the requests inside a $batch follow it. */
 	readonly requests: readonly RecordedRequest[];
 	clearRequests(): void;
 	stats(): EmulatorStats;
@@ -178,6 +179,8 @@ class EmulatorInstance implements Emulator {
 	private readonly tokens: TokenService;
 	private readonly federated: FederatedIssuer;
 	private readonly faults: FaultRegistry;
+	/** Order of the responses of a $batch. */
+	private readonly batchOrder: () => number;
 	/** One object for the emulator's lifetime (listeners hold it); resetStats() clears it in place. */
 	private readonly statsValue: EmulatorStats = emptyStats();
 	private latency: { graph: number; token: number };
@@ -194,7 +197,10 @@ class EmulatorInstance implements Emulator {
 		this.directory = new Directory(this.tenantId, this.tenantDomain);
 		this.tokens = new TokenService(this.directory, () => this.graphUrl, options.tokenLifetimeSeconds ?? 3599);
 		this.federated = new FederatedIssuer(() => this.authorityUrl);
-		this.faults = new FaultRegistry(seededRandom(options.randomSeed ?? Math.floor(Math.random() * 2 ** 32)));
+		const seed = options.randomSeed ?? Math.floor(Math.random() * 2 ** 32);
+		this.faults = new FaultRegistry(seededRandom(seed));
+		// A source of its own, so batches do not shift the draws of probability faults.
+		this.batchOrder = seededRandom(seed ^ 0x5bd1e995);
 		this.latency = { graph: options.latencyMs?.graph ?? 0, token: options.latencyMs?.token ?? 0 };
 	}
 
@@ -227,15 +233,22 @@ class EmulatorInstance implements Emulator {
 			authorityUrl: () => this.authorityUrl,
 		};
 		const router = new GraphRouter(graphRoutes);
+		const graphFault = (ex: Exchange, status: number) => graphFaultReply(ex, status, this.tenantId);
+		const batch = new GraphBatch({ ctx, router, graph: env, faultReply: graphFault, latencyMs: () => this.latency.graph, random: this.batchOrder });
 		const loginEnv = { ...env, federatedIssuer: this.federated, stats: this.statsValue };
 		const graph = new Listener(
 			{
 				name: 'graph',
 				tls,
-				handler: (ex) => router.handle(ex, env),
+				handler: (ex) => (isBatchRequest(ex) ? batch.handle(ex) : router.handle(ex, env)),
 				decorate: decorateGraphReply,
-				faultReply: (ex, status) => graphFaultReply(ex, status, this.tenantId),
-				latencyMs: () => this.latency.graph,
+				faultReply: graphFault,
+				// A $batch waits for its requests, each of which waits the Graph latency (batch.ts).
+				latencyMs: (ex) => (isBatchRequest(ex) ? 0 : this.latency.graph),
+				tally: (ex, stats) => {
+					if (isBatchRequest(ex)) stats.batchRequests++;
+					else stats.graphRequests++;
+				},
 			},
 			ctx,
 		);
@@ -401,7 +414,7 @@ class EmulatorInstance implements Emulator {
 
 	stats(): EmulatorStats {
 		const s = this.statsValue;
-		return { ...s, graphRequests: s.byListener.graph, byListener: { ...s.byListener }, byGrantType: { ...s.byGrantType } };
+		return { ...s, byListener: { ...s.byListener }, byGrantType: { ...s.byGrantType } };
 	}
 
 	resetStats(): void {

@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { FaultHandle, FaultRegistry } from './faults';
+import type { FaultHandle, FaultRegistry, FaultSpec } from './faults';
 
 export type ListenerName = 'graph' | 'login' | 'managedIdentity';
 
@@ -30,6 +30,11 @@ export interface Reply {
 	status: number;
 	headers?: Record<string, string>;
 	body?: string;
+	/**
+	 * Break the connection instead of answering, as a reset fault does: set by a handler whose work
+	 * caught a reset fault of its own (a request inside a $batch). 'mid-response' writes half of this reply.
+	 */
+	reset?: FaultSpec['reset'];
 }
 
 export interface Exchange {
@@ -42,9 +47,18 @@ export interface Exchange {
 }
 
 export interface EmulatorStats {
+	/** HTTP requests received, on all listeners (a $batch is one). */
 	requests: number;
+	/** HTTP requests received per listener (a $batch is one): round trips. */
 	byListener: Record<ListenerName, number>;
+	/**
+	 * Graph operations: every Graph request other than a $batch, plus every request inside a $batch (those
+	 * answered 424 without running included). A $batch of 20 counts 20 here and 1 in batchRequests, so
+	 * byListener.graph = graphRequests - batched requests + batchRequests.
+	 */
 	graphRequests: number;
+	/** POST /{version}/$batch requests received, rejected ones included. */
+	batchRequests: number;
 	/** Token endpoint POSTs plus managed identity token requests. */
 	tokenRequests: number;
 	/** Token requests answered 200. */
@@ -59,6 +73,7 @@ export function emptyStats(): EmulatorStats {
 		requests: 0,
 		byListener: { graph: 0, login: 0, managedIdentity: 0 },
 		graphRequests: 0,
+		batchRequests: 0,
 		tokenRequests: 0,
 		tokensIssued: 0,
 		byGrantType: {},
@@ -85,6 +100,8 @@ export interface ListenerOptions {
 	faultReply?: (ex: Exchange, status: number) => Reply;
 	/** Added before each reply; evaluated per request so it can change at runtime. */
 	latencyMs?: (ex: Exchange) => number;
+	/** Counts the request in the stats this listener keeps beyond requests and byListener (counted for all). */
+	tally?: (ex: Exchange, stats: EmulatorStats) => void;
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -155,6 +172,7 @@ export class Listener {
 		this.ctx.stats.requests++;
 		this.ctx.stats.byListener[this.options.name]++;
 		const ex: Exchange = { listener: this.options.name, method, url, headers: req.headers, body: body ?? '', record };
+		this.options.tally?.(ex, this.ctx.stats);
 
 		if (body === undefined) {
 			this.send(res, ex, { status: 413, headers: { 'Content-Type': 'text/plain' }, body: 'Request body too large' });
@@ -170,7 +188,7 @@ export class Listener {
 		}
 		const reply = await this.run(ex);
 		await this.sleep(this.options.latencyMs?.(ex) ?? 0);
-		this.send(res, ex, reply);
+		this.answer(req, res, ex, reply);
 	}
 
 	private async applyFault(fault: FaultHandle, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -181,42 +199,39 @@ export class Listener {
 			return;
 		}
 		if (spec.reset === 'mid-response') {
-			const reply = await this.run(ex);
-			const raw = serialize(reply);
-			const cut = Math.max(1, Math.floor(raw.length / 2));
-			req.socket.write(raw.subarray(0, cut), () => req.socket.destroy());
+			this.breakConnection(req, { ...(await this.run(ex)), reset: 'mid-response' });
 			return;
 		}
 		if (spec.status === undefined) {
 			// A delay alone: a slow but otherwise normal answer.
 			const reply = await this.run(ex);
 			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
-			this.send(res, ex, reply);
+			this.answer(req, res, ex, reply);
 			return;
 		}
-		let reply: Reply;
-		if (spec.body === undefined) {
-			reply = this.options.faultReply?.(ex, spec.status) ?? { status: spec.status };
-			reply = { ...reply, status: spec.status, headers: { ...reply.headers, ...spec.headers } };
-		} else {
-			const isText = typeof spec.body === 'string';
-			reply = {
-				status: spec.status,
-				headers: { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...spec.headers },
-				body: isText ? (spec.body as string) : JSON.stringify(spec.body),
-			};
-		}
-		this.send(res, ex, reply);
+		this.send(res, ex, cannedFaultReply(ex, spec, spec.status, this.options.faultReply));
 	}
 
 	private async run(ex: Exchange): Promise<Reply> {
-		let reply: Reply;
-		try {
-			reply = await this.options.handler(ex);
-		} catch (error) {
-			reply = { status: 500, headers: { 'Content-Type': 'text/plain' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` };
-		}
+		const reply = await runHandler(this.options.handler, ex);
 		return this.options.decorate ? this.options.decorate(ex, reply) : reply;
+	}
+
+	/** Sends the reply, or breaks the connection when the handler asked for it. */
+	private answer(req: IncomingMessage, res: ServerResponse, ex: Exchange, reply: Reply): void {
+		if (reply.reset) this.breakConnection(req, reply);
+		else this.send(res, ex, reply);
+	}
+
+	/** The socket destroyed: at once, or after half of the reply's bytes (the request was handled, its answer is lost). */
+	private breakConnection(req: IncomingMessage, reply: Reply): void {
+		if (reply.reset !== 'mid-response') {
+			req.socket.destroy();
+			return;
+		}
+		const raw = serialize(reply);
+		const cut = Math.max(1, Math.floor(raw.length / 2));
+		req.socket.write(raw.subarray(0, cut), () => req.socket.destroy());
 	}
 
 	private send(res: ServerResponse, ex: Exchange, reply: Reply): void {
@@ -232,21 +247,48 @@ export class Listener {
 	}
 
 	private sleep(ms: number): Promise<void> {
-		if (ms <= 0) return Promise.resolve();
-		const signal = this.ctx.closing;
-		return new Promise((resolve, reject) => {
-			if (signal.aborted) return reject(new Error('emulator closed'));
-			const timer = setTimeout(() => {
-				signal.removeEventListener('abort', onAbort);
-				resolve();
-			}, ms);
-			const onAbort = () => {
-				clearTimeout(timer);
-				reject(new Error('emulator closed'));
-			};
-			signal.addEventListener('abort', onAbort, { once: true });
-		});
+		return sleep(ms, this.ctx.closing);
 	}
+}
+
+/** The handler's reply; a handler that throws answers 500 with the stack, so a bug shows in the test that hit it. */
+export async function runHandler(handler: (ex: Exchange) => Reply | Promise<Reply>, ex: Exchange): Promise<Reply> {
+	try {
+		return await handler(ex);
+	} catch (error) {
+		return { status: 500, headers: { 'Content-Type': 'text/plain' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` };
+	}
+}
+
+/** The answer of a fault that has a status: its own body and headers, or the listener's error body for that status. */
+export function cannedFaultReply(ex: Exchange, spec: Readonly<FaultSpec>, status: number, faultReply?: (ex: Exchange, status: number) => Reply): Reply {
+	if (spec.body === undefined) {
+		const reply = faultReply?.(ex, status) ?? { status };
+		return { ...reply, status, headers: { ...reply.headers, ...spec.headers } };
+	}
+	const isText = typeof spec.body === 'string';
+	return {
+		status,
+		headers: { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...spec.headers },
+		body: isText ? (spec.body as string) : JSON.stringify(spec.body),
+	};
+}
+
+/** Waits ms; rejects when the emulator closes, so no timer outlives it. */
+export function sleep(ms: number, closing: AbortSignal): Promise<void> {
+	if (ms <= 0) return Promise.resolve();
+	return new Promise((resolve, reject) => {
+		if (closing.aborted) return reject(new Error('emulator closed'));
+		const timer = setTimeout(() => {
+			closing.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(new Error('emulator closed'));
+		};
+		closing.addEventListener('abort', onAbort, { once: true });
+	});
 }
 
 /** The body, or undefined when larger than MAX_BODY. */
