@@ -112,7 +112,10 @@ export function bearerTokens(emulator: Emulator): string[] {
 	];
 }
 
-/** The Graph calls (not sign-ins) the emulator received. */
+/** A JSON batch envelope (POST /{version}/$batch), recorded besides the calls it carried */
+export const isBatchEnvelope = (path: string) => /^\/[^/]+\/(\$|%24)batch$/i.test(path);
+
+/** The Graph calls (not sign-ins) the emulator received, whether sent alone or inside a JSON batch. */
 export function graphCalls(emulator: Emulator) {
-	return emulator.requests.filter((request) => request.listener === 'graph');
+	return emulator.requests.filter((request) => request.listener === 'graph' && !isBatchEnvelope(request.path));
 }

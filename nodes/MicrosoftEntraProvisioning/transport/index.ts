@@ -281,9 +281,11 @@ export async function graphRequest<T = unknown>(
 			});
 		}
 		const response = (failure as HttpFailure).response;
-		const status = response?.status;
+		// A failure that carries a success status is an answer the connection cut off half-way.
+		const cutOff = response?.status !== undefined && response.status < 400;
+		const status = cutOff ? undefined : response?.status;
 		const incomplete = failure instanceof BatchAnswerIncomplete;
-		const code = status || incomplete ? undefined : networkCode(failure);
+		const code = status || incomplete ? undefined : cutOff ? 'ECONNRESET' : networkCode(failure);
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
 			: settings.idempotent && (incomplete || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
