@@ -147,6 +147,8 @@ export function makeItems(count: number, targets: string[], label: string): Benc
 export interface GraphSide {
 	tokenRequests: number;
 	graphRequests: number;
+	/** HTTP requests Graph's endpoint received: a JSON batch is one, however many calls it carried */
+	httpRequests: number;
 	acquireCalls: number;
 	throttled: number;
 	/** Calls beyond the first for an item */
@@ -236,6 +238,7 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 	return {
 		tokenRequests: stats.tokenRequests,
 		graphRequests: stats.graphRequests,
+		httpRequests: stats.byListener.graph,
 		acquireCalls,
 		throttled,
 		retries,

@@ -102,6 +102,7 @@ function mainTable(input: ReportInput): Table {
 				times(r.wallMs / m.floor.ms),
 				count(r.graph.tokenRequests),
 				count(r.graph.graphRequests),
+				count(r.graph.httpRequests),
 				perItem(r.usage.cpuMs / r.items),
 				perItem(cpuBeyondBaseline(m)),
 				mib(r.usage.peakBytes),
@@ -112,7 +113,7 @@ function mainTable(input: ReportInput): Table {
 	}
 	return {
 		title: `Token acquisition: ${count(settings.items)} items (acquireAccessToken, one per item)`,
-		header: ['Tool', 'Run', 'Wall time', 'Items/s', 'Node time', 'Floor', '× floor', 'Token calls', 'Graph calls', 'CPU/item', 'CPU/item beyond fan-out', 'Peak RSS', 'RSS growth', 'Outcome'],
+		header: ['Tool', 'Run', 'Wall time', 'Items/s', 'Node time', 'Floor', '× floor', 'Token calls', 'Graph calls', 'HTTP requests', 'CPU/item', 'CPU/item beyond fan-out', 'Peak RSS', 'RSS growth', 'Outcome'],
 		rows,
 	};
 }
@@ -133,15 +134,16 @@ function throttledTable(input: ReportInput): Table {
 			count(r.graph.throttled),
 			count(r.graph.retries),
 			count(r.graph.acquireCalls),
+			count(r.graph.httpRequests),
 			...(tool === 'node'
 				? [seconds(m.throttled.floor.ms), times(r.wallMs / m.throttled.floor.ms), seconds(m.throttled.allowance.ms), times(r.wallMs / m.throttled.allowance.ms)]
 				: ['does not wait', '–', '–', '–']),
 		]);
 	}
-	for (const item of results.notMeasured) rows.push([item.scenario, '–', '–', item.reason, '–', '–', '–', '–', '–', '–', '–', '–']);
+	for (const item of results.notMeasured) rows.push([item.scenario, '–', '–', item.reason, '–', '–', '–', '–', '–', '–', '–', '–', '–']);
 	return {
 		title: `Under throttling: ${Math.round(settings.throttleShare * 100)} % of calls answered 429, Retry-After ${settings.retryAfterSeconds} s (seeded), ${count(settings.items)} items, token warm`,
-		header: ['Tool', 'Settings', 'Wall time', 'Outcome', 'Items not applied', '429s', 'Retries', 'Graph calls', 'Retry-After floor', '× floor', 'Work + longest wait chain', '× that'],
+		header: ['Tool', 'Settings', 'Wall time', 'Outcome', 'Items not applied', '429s', 'Retries', 'Graph calls', 'HTTP requests', 'Retry-After floor', '× floor', 'Work + longest wait chain', '× that'],
 		rows,
 	};
 }
@@ -481,7 +483,10 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		'- **Peak RSS**: `VmHWM` of the n8n process, reset before each run (`/proc/<pid>/clear_refs`), so it is the run\'s own',
 		'  peak; *growth* is that peak minus the RSS when the run started.',
 		'- **Token calls, Graph calls, 429s, retries, items not applied**: counted by the emulator. An item is applied when',
-		'  Graph answered 204 to a call carrying its secret.',
+		'  Graph answered 204 to a call carrying its secret. **HTTP requests**: what Graph\'s endpoint received; a JSON batch',
+		'  (`POST /v1.0/$batch`) is one request however many Graph calls it carries, and Graph counts, throttles and answers',
+		'  each of those calls on its own. The emulator runs the calls of a batch side by side, each with the Graph latency,',
+		'  and answers when the last is done.',
 		'- **Floors**: with per-call latency L and C calls in flight, N calls cannot take less than ⌈N / C⌉ × L, plus the',
 		'  token fetch when the run made one. The HTTP Request node with default settings sends every item at once (C = N);',
 		'  with batching, batch b starts (b − 1) × interval after the first. Under throttling, the **Retry-After floor** is the',
