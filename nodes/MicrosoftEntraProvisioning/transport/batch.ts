@@ -60,16 +60,24 @@ function lowerCaseNames(headers: Record<string, unknown> | undefined): Record<st
  * throttles and answers every call on its own, so each caller gets its own status, headers and body back and
  * handles them as if it had sent the call alone; a batch that fails as a whole fails each of its calls.
  *
- * Calls queue until a zero-delay timer fires (by then every item started together has made its call) or until 20
- * are waiting, whichever comes first; a lone call is sent alone, without the batch envelope.
+ * Calls queue until a zero-delay timer fires (by then every item started together has made its call) or until a
+ * batch is full, whichever comes first; a lone call is sent alone, without the batch envelope.
  */
 export class GraphBatcher {
 	private readonly queues = new Map<string, Pending[]>();
 
+	private readonly batchSize: number;
+
 	/**
 	 * @param send sends one request with the node's credential, as n8n's httpRequestWithAuthentication does
+	 * @param batchSize calls per batch, at most Graph's 20
 	 */
-	constructor(private readonly send: (options: IHttpRequestOptions) => Promise<FullResponse>) {}
+	constructor(
+		private readonly send: (options: IHttpRequestOptions) => Promise<FullResponse>,
+		batchSize = MAX_BATCH_REQUESTS,
+	) {
+		this.batchSize = Math.max(1, Math.min(MAX_BATCH_REQUESTS, Math.floor(batchSize)));
+	}
 
 	/**
 	 * Queues a call for the batch endpoint of one Graph version (e.g. https://graph.microsoft.com/v1.0);
@@ -86,7 +94,7 @@ export class GraphBatcher {
 				void sleep(0).then(() => this.flush(key, versionRoot, timeoutMs));
 			}
 			queue.push({ entry, resolve, reject });
-			if (queue.length >= MAX_BATCH_REQUESTS) this.flush(key, versionRoot, timeoutMs);
+			if (queue.length >= this.batchSize) this.flush(key, versionRoot, timeoutMs);
 		});
 	}
 
