@@ -84,8 +84,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!chosen) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	const itemsInFlight = readConcurrency(this);
-	const limiter = new AdaptiveConcurrency(itemsInFlight);
+	const limiter = new AdaptiveConcurrency(readConcurrency(this));
 	const continueOnFail = this.continueOnFail();
 
 	// Read once per execution; a credential problem still fails item by item, so Continue On Fail can pair it.
@@ -99,7 +98,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			pace: limiter,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			// Items of a batch operation already share requests of their own making.
-			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, itemsInFlight) : undefined,
+			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, () => limiter.limit) : undefined,
 		}));
 		return { connection: await connection, objectIds, pacers };
 	};

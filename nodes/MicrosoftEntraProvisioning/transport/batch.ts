@@ -66,18 +66,14 @@ function lowerCaseNames(headers: Record<string, unknown> | undefined): Record<st
 export class GraphBatcher {
 	private readonly queues = new Map<string, Pending[]>();
 
-	private readonly batchSize: number;
-
 	/**
 	 * @param send sends one request with the node's credential, as n8n's httpRequestWithAuthentication does
-	 * @param batchSize calls per batch, at most Graph's 20
+	 * @param batchSize calls per batch (at most Graph's 20), asked afresh for every batch
 	 */
 	constructor(
 		private readonly send: (options: IHttpRequestOptions) => Promise<FullResponse>,
-		batchSize = MAX_BATCH_REQUESTS,
-	) {
-		this.batchSize = Math.max(1, Math.min(MAX_BATCH_REQUESTS, Math.floor(batchSize)));
-	}
+		private readonly batchSize: () => number = () => MAX_BATCH_REQUESTS,
+	) {}
 
 	/**
 	 * Queues a call for the batch endpoint of one Graph version (e.g. https://graph.microsoft.com/v1.0);
@@ -94,7 +90,7 @@ export class GraphBatcher {
 				void sleep(0).then(() => this.flush(key, versionRoot, timeoutMs));
 			}
 			queue.push({ entry, resolve, reject });
-			if (queue.length >= this.batchSize) this.flush(key, versionRoot, timeoutMs);
+			if (queue.length >= Math.min(MAX_BATCH_REQUESTS, Math.max(1, this.batchSize()))) this.flush(key, versionRoot, timeoutMs);
 		});
 	}
 

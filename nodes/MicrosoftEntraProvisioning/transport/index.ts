@@ -216,10 +216,14 @@ async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnecti
 
 /**
  * A batcher that sends with the connection's credential, for the items of one execution to share. A batch holds
- * half the items in flight (at most 20), so one batch is on the wire while the items of the next are being prepared.
+ * half the items allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
+ * wire while the items of the next are being prepared.
  */
-export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, itemsInFlight: number): GraphBatcher {
-	return new GraphBatcher(async (options) => await sendWithCredential(ctx, connection, options), Math.ceil(itemsInFlight / 2));
+export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, itemsInFlight: () => number): GraphBatcher {
+	return new GraphBatcher(
+		async (options) => await sendWithCredential(ctx, connection, options),
+		() => Math.ceil(itemsInFlight() / 2),
+	);
 }
 
 /**
