@@ -10,7 +10,7 @@ export const DEFAULT_RETRY_LIMIT = 8;
 /** Calls a person waits for (list searches in the editor, a trigger's poll): a few retries, as Microsoft's SDKs make. */
 export const INTERACTIVE_RETRY_LIMIT = 3;
 export const MAX_RETRY_LIMIT = 10;
-export const DEFAULT_CONCURRENCY = 20;
+export const DEFAULT_CONCURRENCY = 40;
 export const MAX_CONCURRENCY = 50;
 
 /** The per-node "Options" collection every operation shares. */
