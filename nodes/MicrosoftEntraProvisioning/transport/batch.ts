@@ -84,10 +84,14 @@ export class GraphBatcher {
 		return new Promise<FullResponse>((resolve, reject) => {
 			let queue = this.queues.get(key);
 			if (!queue) {
-				queue = [];
-				this.queues.set(key, queue);
-				// A timer fires once the calls already under way (every item started together) have been queued.
-				void sleep(0).then(() => this.flush(key, versionRoot, timeoutMs));
+				const fresh: Pending[] = [];
+				this.queues.set(key, fresh);
+				// A timer fires once the calls already under way (every item started together) have been queued; it
+				// leaves alone a later queue that took this one's place after it was sent full.
+				void sleep(0).then(() => {
+					if (this.queues.get(key) === fresh) this.flush(key, versionRoot, timeoutMs);
+				});
+				queue = fresh;
 			}
 			queue.push({ entry, resolve, reject });
 			if (queue.length >= Math.min(MAX_BATCH_REQUESTS, Math.max(1, this.batchSize()))) this.flush(key, versionRoot, timeoutMs);
