@@ -27,7 +27,7 @@ async function measure(settings: BenchSettings): Promise<ReportInput> {
 		latency: { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs },
 		seed: settings.seed,
 		targetCount,
-		workflows: (emulator) => benchWorkflows(settings, defaults, emulator.graphUrl),
+		workflows: (emulator, bulk) => benchWorkflows(settings, defaults, emulator.graphUrl, bulk),
 		log,
 	});
 	try {
