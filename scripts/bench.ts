@@ -27,7 +27,7 @@ async function measure(settings: BenchSettings): Promise<ReportInput> {
 		latency: { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs },
 		seed: settings.seed,
 		targetCount,
-		workflows: (emulator) => benchWorkflows(settings, defaults, emulator.graphUrl),
+		workflows: (emulator, bulk) => benchWorkflows(settings, defaults, emulator.graphUrl, bulk),
 		log,
 	});
 	try {
@@ -55,6 +55,8 @@ async function main(): Promise<void> {
 			key === 'startedAt' && typeof value === 'string' ? new Date(value) : value,
 		) as ReportInput;
 		input.settings = { ...input.settings, write: settings.write };
+		// results written before the bulk-upload scenario existed have none
+		input.results.bulk ??= [];
 	} else {
 		input = await measure(settings);
 		writeFileSync(path.join(OUTPUT_DIR, 'results.json'), JSON.stringify(input, null, 1));

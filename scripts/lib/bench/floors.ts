@@ -76,3 +76,27 @@ export function throttledFloors(
 		},
 	};
 }
+
+/**
+ * Microsoft's documented limits of API-driven inbound provisioning (POST …/jobs/{id}/bulkUpload): at most 50 records
+ * (SCIM operations) per request; at most 40 requests in any 5 seconds and a tenant quota of 2,000 (Entra ID P1/P2) or
+ * 6,000 (Microsoft Entra ID Governance) requests per 24 hours, both answered 429 beyond. Stated here, not read from the
+ * node, so the benchmark holds the node to the documentation rather than to itself.
+ */
+export const BULK_UPLOAD_LIMITS = {
+	recordsPerRequest: 50,
+	requestsPerWindow: 40,
+	windowMs: 5_000,
+	dailyQuota: { entraIdP1P2: 2_000, governance: 6_000 },
+} as const;
+
+/** The floor of `requests` requests under a documented "at most `perWindow` in any `windowMs`" limit. */
+export function rateLimitFloor(requests: number, perWindow: number, windowMs: number, latency: Latency, tokenFetched: boolean): Floor {
+	const token = tokenPart(latency, tokenFetched);
+	if (requests === 0) return { ms: token.ms, formula: `no requests${token.text}` };
+	const windows = Math.ceil(requests / perWindow);
+	return {
+		ms: (windows - 1) * windowMs + latency.graphMs + token.ms,
+		formula: `(⌈${requests}/${perWindow}⌉ − 1) × ${windowMs} ms + ${latency.graphMs} ms${token.text}`,
+	};
+}

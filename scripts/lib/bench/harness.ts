@@ -14,11 +14,12 @@ import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type Si
 import { N8n, type N8nRestClient } from '../n8n';
 import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../../n8n-runtime';
 import { measure, type Usage } from './process-stats';
-import { httpOAuth2Credential, TOOL_NODE_NAME, type BenchItem } from './workflows';
+import { BULK_CREDENTIALS, httpOAuth2Credential, TOOL_NODE_NAME, type BenchEmployee, type BenchItem, type BulkTarget } from './workflows';
 
 const OWNER = { email: 'bench-owner@example.com', password: 'Bench-Owner-Passw0rd', firstName: 'Bench', lastName: 'Owner' };
 export const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'bench');
 const ACQUIRE_PATH = /\/synchronization\/acquireAccessToken$/;
+const BULK_UPLOAD_PATH = /\/synchronization\/jobs\/[^/]+\/bulkUpload$/;
 
 export interface Latency {
 	graphMs: number;
@@ -31,6 +32,8 @@ export interface BenchEnvironment {
 	client: SignInClient;
 	/** Service principal object IDs the items point at */
 	targets: string[];
+	/** The API-driven inbound provisioning job the bulk-upload runs send employees to */
+	bulk: BulkTarget;
 	folder: string;
 	pristine: string;
 	encryptionKey: string;
@@ -43,7 +46,7 @@ export async function prepareEnvironment(options: {
 	latency: Latency;
 	seed: number;
 	targetCount: number;
-	workflows: (emulator: Emulator) => WorkflowJson[];
+	workflows: (emulator: Emulator, bulk: BulkTarget) => WorkflowJson[];
 	log: (message: string) => void;
 }): Promise<BenchEnvironment> {
 	const runtime = await ensureN8nRuntime();
@@ -63,6 +66,12 @@ export async function prepareEnvironment(options: {
 			});
 			targets.push(sp.id);
 		}
+		// bulkUpload needs a permission the demo client does not hold: an HR upload signs in as its own app registration
+		const provisioningApp = emulator.addServicePrincipal({ displayName: 'Bench API-driven inbound provisioning' });
+		const bulk: BulkTarget = { servicePrincipalId: provisioningApp.id, jobId: emulator.createSynchronizationJob(provisioningApp.id, 'API2AAD').id };
+		const uploaderSecret = `upload~${randomBytes(24).toString('base64url')}`;
+		const uploader = emulator.registerClientApp({ displayName: 'n8n HR upload', secret: uploaderSecret, applicationPermissions: ['SynchronizationData-User.Upload'] });
+		const uploadClient = { clientId: uploader.clientId, clientSecret: uploaderSecret };
 		const caFile = emulator.writeCaFile(folder);
 		const encryptionKey = randomBytes(24).toString('base64url');
 		const pristine = path.join(folder, 'pristine');
@@ -70,8 +79,13 @@ export async function prepareEnvironment(options: {
 		options.log('preparing an n8n user folder (migrations, credentials, workflows)');
 		n8n.prepare();
 		const tenant = emulatorTenant(emulator);
-		await n8n.importCredentials([appOnlyCredential(tenant, client, CREDENTIALS.appOnly), httpOAuth2Credential(emulator, client)]);
-		const workflows = options.workflows(emulator);
+		await n8n.importCredentials([
+			appOnlyCredential(tenant, client, CREDENTIALS.appOnly),
+			httpOAuth2Credential(emulator, client),
+			appOnlyCredential(tenant, uploadClient, BULK_CREDENTIALS.appOnly),
+			httpOAuth2Credential(emulator, uploadClient, BULK_CREDENTIALS.http),
+		]);
+		const workflows = options.workflows(emulator, bulk);
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.publishWorkflow(workflow.id);
 		await n8n.stop();
@@ -80,6 +94,7 @@ export async function prepareEnvironment(options: {
 			emulator,
 			client,
 			targets,
+			bulk,
 			folder,
 			pristine,
 			encryptionKey,
@@ -144,6 +159,34 @@ export function makeItems(count: number, targets: string[], label: string): Benc
 	}));
 }
 
+const GIVEN_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim', 'Radia', 'Linus', 'Karen', 'John', 'Hedy', 'Dennis'];
+const FAMILY_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Berners-Lee', 'Perlman', 'Torvalds', 'Spärck Jones', 'McCarthy', 'Lamarr', 'Ritchie'];
+const DEPARTMENTS = ['Research', 'Engineering', 'Finance', 'Sales', 'Human Resources', 'Operations', 'Legal', 'Support'];
+const JOB_TITLES = ['Analyst', 'Engineer', 'Senior Engineer', 'Manager', 'Specialist', 'Coordinator', 'Director'];
+
+/**
+ * `count` employees as an HR system exports them: an employee ID unique to this run (the job matches on it, and the
+ * emulator's record of the job then tells this run's records apart), names, a work address, department, title, and
+ * every 25th one a leaver (active false).
+ */
+export function makeEmployees(count: number, label: string): BenchEmployee[] {
+	return Array.from({ length: count }, (_, index) => {
+		const firstName = GIVEN_NAMES[index % GIVEN_NAMES.length];
+		const lastName = FAMILY_NAMES[Math.floor(index / GIVEN_NAMES.length) % FAMILY_NAMES.length];
+		const employeeId = `${label}-${String(index + 1).padStart(6, '0')}`;
+		return {
+			employeeId,
+			firstName,
+			lastName,
+			displayName: `${firstName} ${lastName}`,
+			workEmail: `${firstName}.${lastName.replace(/[^A-Za-z]/g, '')}${index + 1}@contoso.com`.toLowerCase(),
+			department: DEPARTMENTS[index % DEPARTMENTS.length],
+			jobTitle: JOB_TITLES[index % JOB_TITLES.length],
+			active: index % 25 !== 24,
+		};
+	});
+}
+
 export interface GraphSide {
 	tokenRequests: number;
 	graphRequests: number;
@@ -169,8 +212,27 @@ export interface LiveHeap {
 	samples: number;
 }
 
-export interface RunResult {
+/** What Graph saw of a bulk-upload run: the requests, and the records the job received. */
+export interface BulkSide {
+	tokenRequests: number;
+	/** bulkUpload requests that reached Graph */
+	requests: number;
+	/** … answered 202 */
+	accepted: number;
+	/** … answered 429 (the 40-in-5-seconds limit or the daily quota) */
+	throttled: number;
+	/** Distinct employees of the run the job received */
+	recordsReceived: number;
+	/** From the webhook call to the first bulkUpload request reaching Graph: what n8n and the tool did before sending */
+	firstRequestMs: number;
+	/** … and to the last */
+	lastRequestMs: number;
+}
+
+export interface ExecutionResult {
 	items: number;
+	/** When the webhook was called (epoch ms) */
+	startedAtMs: number;
 	/** Webhook call to its answer */
 	wallMs: number;
 	/** The tool node's own time, from n8n's run data */
@@ -184,9 +246,12 @@ export interface RunResult {
 	/** The node's error message when the execution failed */
 	error?: string;
 	usage: Usage;
-	graph: GraphSide;
 	/** Only for runs in an n8n with the GC probe */
 	liveHeap?: LiveHeap;
+}
+
+export interface RunResult extends ExecutionResult {
+	graph: GraphSide;
 }
 
 /** Reads what gc-probe.cjs wrote for this process around [fromUs, toUs]. */
@@ -247,6 +312,42 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 	};
 }
 
+/** Reads the job's record of bulk uploads (`before`: how many it held when the run started) and this run's requests. */
+export function bulkSide(emulator: Emulator, bulk: BulkTarget, employees: BenchEmployee[], before: number, startedAtMs: number): BulkSide {
+	const wanted = new Set(employees.map((employee) => employee.employeeId));
+	const received = new Set<string>();
+	for (const upload of bulkUploadsOf(emulator, bulk).slice(before)) {
+		for (const operation of upload.operations) {
+			const externalId = operation.data.externalId;
+			if (typeof externalId === 'string' && wanted.has(externalId)) received.add(externalId);
+		}
+	}
+	const side: BulkSide = {
+		tokenRequests: emulator.stats().tokenRequests,
+		requests: 0,
+		accepted: 0,
+		throttled: 0,
+		recordsReceived: received.size,
+		firstRequestMs: Number.NaN,
+		lastRequestMs: Number.NaN,
+	};
+	for (const request of emulator.requests) {
+		if (request.listener !== 'graph' || request.method !== 'POST' || !BULK_UPLOAD_PATH.test(request.path)) continue;
+		const at = request.time.getTime() - startedAtMs;
+		if (side.requests === 0) side.firstRequestMs = at;
+		side.lastRequestMs = at;
+		side.requests++;
+		if (request.status === 202) side.accepted++;
+		else if (request.status === 429) side.throttled++;
+	}
+	return side;
+}
+
+/** The job's record of the bulk requests it accepted, oldest first. */
+export function bulkUploadsOf(emulator: Emulator, bulk: BulkTarget) {
+	return emulator.getSynchronizationJob(bulk.servicePrincipalId, bulk.jobId)?.bulkUploads ?? [];
+}
+
 async function waitForExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs: number): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -257,11 +358,7 @@ async function waitForExecution(rest: N8nRestClient, workflowId: string, known: 
 	}
 }
 
-/**
- * One run: POST the items to the workflow's webhook and wait for its answer (the webhook answers when the last node
- * has finished), wait until n8n has stored the execution, then read the process's CPU time and peak memory, and the
- * stored run data.
- */
+/** One run of the token workflows, with what the emulator saw of each item's acquireAccessToken calls. */
 export async function runWorkflow(
 	instance: BenchN8n,
 	environment: BenchEnvironment,
@@ -269,6 +366,22 @@ export async function runWorkflow(
 	items: BenchItem[],
 	options: { timeoutMs?: number; gcLog?: string } = {},
 ): Promise<RunResult> {
+	const result = await runExecution(instance, environment, workflow, items, options);
+	return { ...result, graph: graphSide(environment.emulator, items) };
+}
+
+/**
+ * One run: POST the items to the workflow's webhook and wait for its answer (the webhook answers when the last node
+ * has finished), wait until n8n has stored the execution, then read the process's CPU time and peak memory, and the
+ * stored run data. The emulator's request log then holds this run's requests only.
+ */
+export async function runExecution(
+	instance: BenchN8n,
+	environment: BenchEnvironment,
+	workflow: { id: string; webhookPath: string },
+	items: object[],
+	options: { timeoutMs?: number; gcLog?: string } = {},
+): Promise<ExecutionResult> {
 	const { emulator } = environment;
 	const known = new Set((await listExecutions(instance.rest, workflow.id)).map((e) => e.id));
 	const body = JSON.stringify({ items });
@@ -279,10 +392,12 @@ export async function runWorkflow(
 	await new Promise((resolve) => setTimeout(resolve, 500));
 	let finish: () => Usage;
 	let wallMs: number;
+	let startedAtMs: number;
 	let startedUs = 0;
 	for (let attempt = 0; ; attempt++) {
 		startedUs = Number(process.hrtime.bigint() / 1000n);
 		finish = measure(instance.pid);
+		startedAtMs = Date.now();
 		const started = performance.now();
 		const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
 			method: 'POST',
@@ -306,7 +421,6 @@ export async function runWorkflow(
 	const executionId = await waitForExecution(instance.rest, workflow.id, known, 120_000);
 	const usage = finish();
 	const endedUs = Number(process.hrtime.bigint() / 1000n);
-	const graph = graphSide(emulator, items);
 	const liveHeap = options.gcLog ? liveHeapOf(options.gcLog, instance.pid, startedUs, endedUs) : undefined;
 	if (options.gcLog) {
 		// a collection after the run, so the next run's "before" is taken with nothing of this one left to collect
@@ -323,6 +437,7 @@ export async function runWorkflow(
 	const errorItems = output.filter((item) => item.json && 'error' in item.json).length;
 	return {
 		items: items.length,
+		startedAtMs,
 		wallMs,
 		nodeMs: run?.executionTime ?? Number.NaN,
 		status: execution.status,
@@ -331,7 +446,6 @@ export async function runWorkflow(
 		errorItems,
 		error: run?.error?.message ?? data.resultData.error?.message,
 		usage,
-		graph,
 		liveHeap,
 	};
 }

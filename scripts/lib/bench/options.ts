@@ -23,6 +23,8 @@ export interface BenchSettings {
 	sweep: number[];
 	/** A run of this many items in a fresh n8n for memory growth (0: none; skipped when equal to items) */
 	memoryItems: number;
+	/** Employees of the bulk-upload runs (0: none) */
+	bulkItems: number;
 	/** CPU profiles of n8n to split the CPU time per item by where it goes */
 	profile: boolean;
 	/** Scenario groups to run (all when empty) */
@@ -53,6 +55,7 @@ const FLAGS: Flag[] = [
 	{ key: 'httpBatchIntervalMs', flag: 'http-batch-interval', env: 'BENCH_HTTP_BATCH_INTERVAL_MS', kind: 'int', help: "tuned HTTP Request: Batch Interval, ms (default 1000, n8n's own)" },
 	{ key: 'sweep', flag: 'sweep', env: 'BENCH_SWEEP', kind: 'list', help: "Items in Flight values to compare (default 5,10,20,50; '' for none)" },
 	{ key: 'memoryItems', flag: 'memory-items', env: 'BENCH_MEMORY_ITEMS', kind: 'int', help: 'items of the memory-growth run (default 10000; 0 for none)' },
+	{ key: 'bulkItems', flag: 'bulk-items', env: 'BENCH_BULK_ITEMS', kind: 'int', help: 'employees of the bulk-upload runs (default 10000; 0 for none)' },
 	{ key: 'profile', flag: 'profile', env: 'BENCH_PROFILE', kind: 'bool', help: 'CPU profiles to split CPU time (default on; --no-profile)' },
 	{ key: 'only', flag: 'only', env: 'BENCH_ONLY', kind: 'names', help: 'scenario groups to run, comma-separated (default all)' },
 	{ key: 'write', flag: 'write', env: 'BENCH_WRITE', kind: 'bool', help: 'write docs/benchmarks.md and the chart (default on; --no-write)' },
@@ -71,6 +74,7 @@ export const DEFAULTS: BenchSettings = {
 	httpBatchIntervalMs: 1000,
 	sweep: [5, 10, 20, 50],
 	memoryItems: 10_000,
+	bulkItems: 10_000,
 	profile: true,
 	only: [],
 	write: true,

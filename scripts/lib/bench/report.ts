@@ -3,8 +3,19 @@
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
-import { CPU_CATEGORIES, medianRun, MEMORY_GC_EVERY_MS, type BenchResults, type Measurement, type ToolId } from './scenarios';
-import type { BenchSettings } from './options';
+import { BULK_UPLOAD_LIMITS, rateLimitFloor } from './floors';
+import {
+	BULK_PACED_RUN_LIMIT_MS,
+	bulkPacedFloor,
+	CPU_CATEGORIES,
+	medianRun,
+	MEMORY_GC_EVERY_MS,
+	type BenchResults,
+	type BulkMeasurement,
+	type Measurement,
+	type ToolId,
+} from './scenarios';
+import { DEFAULTS, type BenchSettings } from './options';
 import { barChart, type BarGroup } from './svg';
 
 export interface MachineInfo {
@@ -140,11 +151,111 @@ function throttledTable(input: ReportInput): Table {
 				: ['does not wait', '–', '–', '–']),
 		]);
 	}
-	for (const item of results.notMeasured) rows.push([item.scenario, '–', '–', item.reason, '–', '–', '–', '–', '–', '–', '–', '–', '–']);
 	return {
 		title: `Under throttling: ${Math.round(settings.throttleShare * 100)} % of calls answered 429, Retry-After ${settings.retryAfterSeconds} s (seeded), ${count(settings.items)} items, token warm`,
 		header: ['Tool', 'Settings', 'Wall time', 'Outcome', 'Items not applied', '429s', 'Retries', 'Graph calls', 'HTTP requests', 'Retry-After floor', '× floor', 'Work + longest wait chain', '× that'],
 		rows,
+	};
+}
+
+const BULK_UPLOAD_REFERENCE = 'https://learn.microsoft.com/graph/api/synchronization-synchronizationjob-post-bulkupload';
+const BULK_UPLOAD_TROUBLESHOOTING = 'https://learn.microsoft.com/entra/identity/app-provisioning/inbound-provisioning-api-issues';
+const BULK_UPLOAD_CONCEPTS = 'https://learn.microsoft.com/entra/identity/app-provisioning/inbound-provisioning-api-concepts';
+
+/** The bulk runs pace the HTTP Request node at the documented rate, not at the token runs' batching. */
+function bulkToolLabel(m: BulkMeasurement, settings: BenchSettings): string {
+	return m.tool === 'httpTuned' ? `HTTP Request, batching ${BULK_UPLOAD_LIMITS.requestsPerWindow}/${BULK_UPLOAD_LIMITS.windowMs} ms` : toolLabel(m.tool, settings);
+}
+
+function recordsLost(m: BulkMeasurement): number {
+	return m.result.items - m.bulk.recordsReceived;
+}
+
+function bulkOutcome(m: BulkMeasurement): string {
+	const lost = recordsLost(m);
+	if (m.result.status === 'success') return lost === 0 ? 'succeeded, nothing lost' : `succeeded, ${count(lost)} lost`;
+	return `failed: ${(m.result.error ?? m.result.status).slice(0, 60)}`;
+}
+
+function bulkTable(input: ReportInput): Table | undefined {
+	const { results, settings } = input;
+	if (results.bulk.length === 0) return undefined;
+	const employees = results.bulk[0].result.items;
+	const dailyQuota = results.bulk[0].dailyQuota;
+	const { requestsPerWindow, windowMs, recordsPerRequest } = BULK_UPLOAD_LIMITS;
+	const rows = results.bulk.map((m) => {
+		const complete = m.result.status === 'success' && recordsLost(m) === 0;
+		const needed = Math.ceil(m.result.items / m.recordsPerRequest);
+		return [
+			bulkToolLabel(m, settings),
+			m.configuration,
+			seconds(m.result.wallMs),
+			count(m.bulk.requests),
+			count(m.result.items),
+			count(m.bulk.recordsReceived),
+			count(recordsLost(m)),
+			count(m.bulk.throttled),
+			`${seconds(m.floor.ms)} (${count(needed)} requests)`,
+			complete ? times(m.result.wallMs / m.floor.ms) : '–',
+			bulkOutcome(m),
+		];
+	});
+	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
+	const packed = rateLimitFloor(Math.ceil(employees / recordsPerRequest), requestsPerWindow, windowMs, latency, true);
+	// The HTTP Request node paced exactly at the documented rate, one request per employee, when it was too slow to
+	// run: it sends every item before it reports a failure, so its time is the floor of all its requests, and those
+	// beyond the daily quota are answered 429.
+	const paced = bulkPacedFloor(settings);
+	const pacedLost = Math.max(0, employees - dailyQuota);
+	const pacedRun = results.bulk.find((m) => m.tool === 'httpTuned');
+	if (!pacedRun) rows.push([
+		'HTTP Request, batching (computed, not measured)',
+		`Items per Batch ${requestsPerWindow}, Batch Interval ${windowMs} ms, one request per employee`,
+		`≥ ${seconds(paced.ms)}`,
+		count(employees),
+		count(employees),
+		count(employees - pacedLost),
+		count(pacedLost),
+		count(pacedLost),
+		`${seconds(paced.ms)} (${count(employees)} requests)`,
+		'–',
+		pacedLost > 0 ? `would fail: ${count(pacedLost)} requests beyond the daily quota of ${count(dailyQuota)}` : 'would succeed',
+	]);
+	const perEmployee = results.bulk.find((m) => m.recordsPerRequest === 1 && m.bulk.requests > 0);
+	return {
+		title: `Bulk upload of ${count(employees)} employees (API-driven inbound provisioning, Graph's documented limits enforced)`,
+		header: ['Tool', 'Settings', 'Wall time', 'Requests', 'Records sent', 'Records received', 'Records lost', '429s', 'Floor (documented limits)', '× floor', 'Outcome'],
+		rows,
+		notes: [
+			`Microsoft documents the limits of API-driven inbound provisioning: a bulkUpload request holds at most ${recordsPerRequest} records`,
+			`([Perform bulkUpload](${BULK_UPLOAD_REFERENCE})); the endpoint takes at most ${requestsPerWindow} requests in any ${windowMs / 1000} seconds, and a`,
+			`tenant at most ${count(BULK_UPLOAD_LIMITS.dailyQuota.entraIdP1P2)} requests per 24 hours with Microsoft Entra ID P1 or P2, ${count(BULK_UPLOAD_LIMITS.dailyQuota.governance)} with Microsoft Entra ID Governance;`,
+			`beyond either it answers 429 ([Troubleshoot inbound provisioning API issues](${BULK_UPLOAD_TROUBLESHOOTING}),`,
+			`[API-driven inbound provisioning concepts](${BULK_UPLOAD_CONCEPTS})). The API reference gives the rate as ${requestsPerWindow} requests a`,
+			`second; the emulator enforces the stricter ${requestsPerWindow} in any ${windowMs / 1000} seconds, and the Governance quota of ${count(dailyQuota)} a day (these`,
+			`runs used ${count(results.bulk.reduce((sum, m) => sum + m.bulk.accepted, 0))} of it).`,
+			'',
+			`**Floor**: with R requests and at most ${requestsPerWindow} in any ${windowMs / 1000} s, the last request cannot be sent before (⌈R / ${requestsPerWindow}⌉ − 1) × ${windowMs / 1000} s;`,
+			'it then takes one Graph latency, and the token is fetched before the first. R is what the tool\'s packing needs',
+			`for every employee: ${count(Math.ceil(employees / recordsPerRequest))} requests of ${recordsPerRequest} take ${packed.formula} = ${seconds(packed.ms)};`,
+			`${count(employees)} requests of one take ${seconds(paced.ms)}. **Records received**: distinct employees (externalId) of the run in the job's`,
+			'record of bulk uploads; lost = sent − received.',
+			'',
+			...(perEmployee
+				? [
+						`With default settings the HTTP Request node does not stop at the first 429: it sends every item, then fails.`,
+						`Its ${count(perEmployee.bulk.requests)} requests reached Graph over ${seconds(perEmployee.bulk.lastRequestMs - perEmployee.bulk.firstRequestMs)}, and Graph took ${requestsPerWindow} in each ${windowMs / 1000}-second window of that:`,
+						`${count(perEmployee.bulk.accepted)} employees.`,
+					]
+				: []),
+			...(pacedRun
+				? []
+				: [
+						`With batching it is not run (it is when that takes under ${BULK_PACED_RUN_LIMIT_MS / 60_000} minutes): paced at the documented rate, ${requestsPerWindow} items every`,
+						`${count(windowMs)} ms, it needs ${seconds(paced.ms)} for ${count(employees)} requests${pacedLost > 0 ? `, ${count(pacedLost)} more than the daily quota allows; those are answered` : ''}`,
+						`${pacedLost > 0 ? '429, and the node reports the failure only after sending every item' : 'and stays within the daily quota'}.`,
+					]),
+		],
 	};
 }
 
@@ -294,11 +405,23 @@ export function checks(input: ReportInput): Check[] {
 			met: ratio <= 1.2,
 		});
 	}
+	const bulkNode = results.bulk.find((m) => m.tool === 'node');
+	if (bulkNode) {
+		const ratio = bulkNode.result.wallMs / bulkNode.floor.ms;
+		list.push({
+			target: `Bulk upload of ${count(bulkNode.result.items)} employees: nothing lost, within 1.2× of the documented-limit floor`,
+			measured: `${count(recordsLost(bulkNode))} of ${count(bulkNode.result.items)} lost, execution ${bulkNode.result.status}; ${count(bulkNode.bulk.requests)} requests, ${count(bulkNode.bulk.throttled)} answered 429; ${times(ratio)} (${seconds(bulkNode.result.wallMs)} against ${seconds(bulkNode.floor.ms)})`,
+			met: recordsLost(bulkNode) === 0 && bulkNode.result.status === 'success' && ratio <= 1.2,
+		});
+	}
 	return list;
 }
 
 export function tables(input: ReportInput): Table[] {
-	return [mainTable(input), throttledTable(input), sweepTable(input), memoryTable(input), profileTable(input)].filter((t): t is Table => t !== undefined);
+	// a table without rows is a group left out (--only)
+	return [mainTable(input), throttledTable(input), bulkTable(input), sweepTable(input), memoryTable(input), profileTable(input)].filter(
+		(t): t is Table => t !== undefined && t.rows.length > 0,
+	);
 }
 
 /** Plain-text table for the terminal. */
@@ -316,7 +439,7 @@ function markdownTable(table: Table): string {
 export function chart(input: ReportInput): string {
 	const { results, settings } = input;
 	const groups: BarGroup[] = [];
-	const bar = (m: Measurement | undefined, floorMs: number | undefined, extra = '') =>
+	const bar = (m: { tool: ToolId; result: { wallMs: number } } | undefined, floorMs: number | undefined, extra = '') =>
 		m && {
 			label: toolLabel(m.tool, settings),
 			value: m.result.wallMs / 1000,
@@ -345,6 +468,17 @@ export function chart(input: ReportInput): string {
 		title: `${count(settings.items)} items, ${Math.round(settings.throttleShare * 100)} % answered 429 (Retry-After ${settings.retryAfterSeconds} s)`,
 		bars: throttledBars.filter((b): b is NonNullable<typeof b> => Boolean(b)),
 	});
+	if (results.bulk.length > 0) {
+		groups.push({
+			title: `Bulk upload of ${count(results.bulk[0].result.items)} employees (at most ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests in any ${BULK_UPLOAD_LIMITS.windowMs / 1000} s)`,
+			bars: results.bulk.map((m) => {
+				const complete = m.result.status === 'success' && recordsLost(m) === 0;
+				const drawn = bar(m, complete ? m.floor.ms : undefined, complete ? '' : ` · ${m.result.status === 'success' ? '' : 'failed, '}${count(recordsLost(m))} lost`);
+				const label = { node: 'This node, Upload Users', httpDefault: 'HTTP Request, 1 per request', httpTuned: 'HTTP Request, 1 per request, paced' }[m.tool];
+				return { ...drawn!, label };
+			}),
+		});
+	}
 	const memory = memoryRuns(results).at(-1);
 	if (memory && memory.result.items !== settings.items) {
 		groups.push({ title: `${count(memory.result.items)} items (memory run, a full GC every ${MEMORY_GC_EVERY_MS / 1000} s)`, bars: [bar(memory, memory.floor.ms)!] });
@@ -419,6 +553,21 @@ function discussion(input: ReportInput): string[] {
 			'',
 		);
 	}
+	const bulkNode = results.bulk.find((m) => m.tool === 'node');
+	if (bulkNode && bulkNode.result.wallMs / bulkNode.floor.ms > 1.2) {
+		const { requestsPerWindow, windowMs } = BULK_UPLOAD_LIMITS;
+		const sending = bulkNode.bulk.lastRequestMs - bulkNode.bulk.firstRequestMs;
+		const limit = (Math.ceil(bulkNode.bulk.accepted / requestsPerWindow) - 1) * windowMs;
+		lines.push(
+			`**Bulk upload within 1.2× of the documented-limit floor.** The floor counts Graph's limit only. The node reads and checks`,
+			'every employee before it sends one, so that an invalid employee stops the upload before any record leaves (without',
+			`Continue On Fail): the first request reached Graph ${seconds(bulkNode.bulk.firstRequestMs)} after the webhook call, the time n8n took to take in`,
+			`${count(bulkNode.result.items)} items, split them and evaluate each employee's attribute expressions. The ${count(bulkNode.bulk.requests)} requests then took ${seconds(sending)} from first to`,
+			`last, against ${seconds(limit)} that the limit requires: the node leaves a margin after each ${windowMs / 1000}-second window so that no`,
+			'request lands inside the previous one.',
+			'',
+		);
+	}
 	const throttled = pick(results, 'node', 'throttled')[0];
 	if (throttled?.throttled && throttled.result.wallMs / throttled.throttled.floor.ms > 1.2) {
 		const longest = Math.max(0, ...throttled.result.graph.throttlesPerItem);
@@ -435,7 +584,12 @@ function discussion(input: ReportInput): string[] {
 }
 
 export function markdown(input: ReportInput, chartPath: string): string {
-	const { settings, machine, defaults } = input;
+	const { settings, machine, defaults, results } = input;
+	const bulk = results.bulk[0];
+	const computed = bulk && !results.bulk.some((m) => m.tool === 'httpTuned');
+	const flags = [settings.items !== DEFAULTS.items ? `--items ${settings.items}` : '', settings.bulkItems !== DEFAULTS.bulkItems ? `--bulk-items ${settings.bulkItems}` : '']
+		.filter(Boolean)
+		.join(' ');
 	const all = tables(input);
 	const checkRows = checks(input);
 	const mark = (met: boolean | undefined) => (met === undefined ? '–' : met ? 'met' : '**not met**');
@@ -444,9 +598,9 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		'',
 		'<!-- Written by `npm run bench` (scripts/bench.ts); do not edit by hand. -->',
 		'',
-		`Measured ${machine.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(machine.durationS)} s, with \`npm run bench\`${settings.items !== 1000 ? ` -- --items ${settings.items}` : ''}.`,
+		`Measured ${machine.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${Math.round(machine.durationS)} s, with \`npm run bench${flags ? ` -- ${flags}` : ''}\`.`,
 		'Every figure comes from a real n8n running the workflows below against the project\'s Graph and Entra ID emulator',
-		'on the same machine; nothing is extrapolated.',
+		`on the same machine; nothing is extrapolated${computed ? ' except the bulk-upload row marked *computed, not measured*' : ''}.`,
 		'',
 		`![Wall time per scenario and tool](${chartPath})`,
 		'',
@@ -457,7 +611,7 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		...checkRows.map((check) => `| ${check.target} | ${check.measured} | ${mark(check.met)} |`),
 		'',
 		...discussion(input),
-		...all.flatMap((table) => [`## ${table.title}`, '', markdownTable(table), '']),
+		...all.flatMap((table) => [`## ${table.title}`, '', markdownTable(table), '', ...(table.notes ? [...table.notes, ''] : [])]),
 		'## Machine and settings',
 		'',
 		`- ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}.`,
@@ -467,6 +621,11 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		`- This node: its defaults (Items in Flight ${defaults.concurrency}, Retry Limit ${defaults.retryLimit}), app-only credential with a client secret.`,
 		`- HTTP Request node (n8n-nodes-base, version 4.5): the same POST with a generic OAuth2 credential (grant type Client Credentials, scope \`<graph>/.default\`), body from an expression; defaults, and batching of ${settings.httpBatchSize} items every ${settings.httpBatchIntervalMs} ms (the values n8n fills in when the Batching option is added).`,
 		`- Throttling: ${Math.round(settings.throttleShare * 100)} % of acquireAccessToken calls answered 429 with Retry-After ${settings.retryAfterSeconds} s, drawn with seed ${settings.seed}.`,
+		...(bulk
+			? [
+					`- Bulk upload: ${count(bulk.result.items)} generated employees to an API-driven inbound provisioning job (template API2AAD), signed in as an app registration holding only SynchronizationData-User.Upload; the emulator enforces ${BULK_UPLOAD_LIMITS.requestsPerWindow} bulkUpload requests in any ${BULK_UPLOAD_LIMITS.windowMs / 1000} seconds and the Microsoft Entra ID Governance quota of ${count(bulk.dailyQuota)} a day, both answered 429 with a Retry-After.`,
+				]
+			: []),
 		'',
 		'## How it is measured',
 		'',
@@ -494,6 +653,10 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		'  (k × (Retry-After + L) + L): no tool can finish sooner. A tool reaches it only if it knew in advance which items',
 		'  Graph will throttle and sent those first; *work + longest wait chain* adds that item\'s waits to the calls floor',
 		'  instead, the time a tool needs that wastes nothing beyond what Graph asks for but cannot know the future.',
+		'- **Bulk upload**: Webhook → Split Out (one item per employee) → this node\'s Upload Users with its defaults (SCIM',
+		'  attributes mapped by expressions such as `{{ $json.employeeId }}`), or the HTTP Request node posting each employee',
+		'  as a SCIM BulkRequest of one operation built by an expression (Content-Type `application/scim+json`). Requests and',
+		'  429s are counted by the emulator; its floor is set by the documented request limit, not by latency (see its table).',
 		'',
 		'## What the HTTP Request node does with many items',
 		'',
@@ -516,6 +679,7 @@ export function markdown(input: ReportInput, chartPath: string): string {
 		'```sh',
 		'npm run bench                      # this report, about 6 minutes on 2 cores',
 		'npm run bench -- --items 10000     # every scenario with 10,000 items',
+		'npm run bench -- --only bulk       # the bulk upload of 10,000 employees alone',
 		'npm run bench -- --help            # latency, throttling, batching, sweep, …',
 		'```',
 		'',

@@ -1,36 +1,39 @@
 /**
  * What the benchmark runs. Each group is one fresh n8n process (so its first run finds no token anywhere and its
  * memory figures are its own); a group first runs the baseline workflow (the same items, no tool) and then the
- * tool's runs in order. Adding a scenario is adding a workflow and a step to a group.
+ * tool's runs in order. The bulk-upload group needs no baseline: it counts Graph's requests and records, not CPU per
+ * item. Adding a scenario is adding a workflow and a step to a group.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_LIMIT } from '../../../nodes/MicrosoftEntraProvisioning/descriptions/requestOptions';
-import type { INodeType } from 'n8n-workflow';
 
 import type { WorkflowJson } from '../demo-tenant';
 import { PROJECT_ROOT } from '../../n8n-runtime';
-import { callsFloor, throttledFloors, type Floor, type Pacing, type ThrottledFloors } from './floors';
-import { makeItems, runWorkflow, withFreshN8n, type BenchEnvironment, type BenchN8n, type RunResult } from './harness';
+import { BULK_UPLOAD_LIMITS, callsFloor, rateLimitFloor, throttledFloors, type Floor, type Pacing, type ThrottledFloors } from './floors';
+import {
+	bulkSide,
+	bulkUploadsOf,
+	makeEmployees,
+	makeItems,
+	runExecution,
+	runWorkflow,
+	withFreshN8n,
+	type BenchEnvironment,
+	type BenchN8n,
+	type BulkSide,
+	type ExecutionResult,
+	type RunResult,
+} from './harness';
 import type { BenchSettings } from './options';
 import { CPU_CATEGORIES, monotonicMicros, readMainProfile, splitCpu, type CpuSplit, type ToolCode } from './profile';
-import { benchWorkflow, type ToolSpec } from './workflows';
+import { benchWorkflow, type BulkTarget, type ToolSpec } from './workflows';
 
 /** The node's defaults, so the report states what users get. */
 export function nodeDefaults(): { concurrency: number; retryLimit: number } {
 	return { concurrency: DEFAULT_CONCURRENCY, retryLimit: DEFAULT_RETRY_LIMIT };
-}
-
-/** The node's bulk-upload operation, if this version has one (the lifecycle work adds it). */
-export function bulkUploadOperation(): string | undefined {
-	const file = path.join(PROJECT_ROOT, 'dist', 'nodes', 'MicrosoftEntraProvisioning', 'MicrosoftEntraProvisioning.node.js');
-	const { MicrosoftEntraProvisioning } = createRequire(__filename)(file) as { MicrosoftEntraProvisioning: new () => INodeType };
-	const values = new MicrosoftEntraProvisioning().description.properties
-		.filter((property) => property.name === 'resource' || property.name === 'operation')
-		.flatMap((property) => (property.options ?? []).map((option) => ('value' in option ? String(option.value) : '')));
-	return values.find((value) => /bulk/i.test(value));
 }
 
 export type ToolId = 'node' | 'httpDefault' | 'httpTuned';
@@ -58,17 +61,30 @@ export interface ProfileSplit {
 	split: CpuSplit;
 }
 
+/** One bulk upload of employees to an API-driven inbound provisioning job. */
+export interface BulkMeasurement {
+	tool: ToolId;
+	configuration: string;
+	/** Employees per bulkUpload request in the tool's way of packing them */
+	recordsPerRequest: number;
+	result: ExecutionResult;
+	bulk: BulkSide;
+	/** The documented-limit floor of the requests that packing needs for every employee */
+	floor: Floor;
+	/** The tenant's bulkUpload quota per 24 hours the emulator enforced */
+	dailyQuota: number;
+}
+
 export interface BenchResults {
 	measurements: Measurement[];
 	profiles: ProfileSplit[];
-	/** Groups that could not run, with the reason */
-	notMeasured: Array<{ scenario: string; reason: string }>;
+	bulk: BulkMeasurement[];
 }
 
 interface WorkflowEntry {
 	id: string;
 	path: string;
-	spec: (graphUrl: string) => ToolSpec;
+	spec: (graphUrl: string, bulk: BulkTarget) => ToolSpec;
 }
 
 export function workflowEntries(settings: BenchSettings, defaults: { concurrency: number }): WorkflowEntry[] {
@@ -86,11 +102,22 @@ export function workflowEntries(settings: BenchSettings, defaults: { concurrency
 			path: 'bench/http-tuned-retry',
 			spec: (graphUrl) => ({ kind: 'http', graphUrl, batching, retryOnFail: { maxTries: 3, waitBetweenTries: 1000 } }),
 		},
+		...(settings.bulkItems > 0
+			? [
+					{ id: 'benchBulkNode', path: 'bench/bulk-node', spec: (_graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkNode' as const, bulk }) },
+					{ id: 'benchBulkHttp', path: 'bench/bulk-http', spec: (graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkHttp' as const, graphUrl, bulk }) },
+					{
+						id: 'benchBulkHttpPaced',
+						path: 'bench/bulk-http-paced',
+						spec: (graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkHttp' as const, graphUrl, bulk, batching: BULK_PACED_BATCHING }),
+					},
+				]
+			: []),
 	];
 }
 
-export function benchWorkflows(settings: BenchSettings, defaults: { concurrency: number }, graphUrl: string): WorkflowJson[] {
-	return workflowEntries(settings, defaults).map((entry) => benchWorkflow(entry.id, `Benchmark: ${entry.id}`, entry.path, entry.spec(graphUrl)));
+export function benchWorkflows(settings: BenchSettings, defaults: { concurrency: number }, graphUrl: string, bulk: BulkTarget): WorkflowJson[] {
+	return workflowEntries(settings, defaults).map((entry) => benchWorkflow(entry.id, `Benchmark: ${entry.id}`, entry.path, entry.spec(graphUrl, bulk)));
 }
 
 function entry(settings: BenchSettings, defaults: { concurrency: number }, id: string): { id: string; webhookPath: string } {
@@ -160,6 +187,39 @@ async function measured(
 	return { group: run.group, tool: run.tool, kind: run.kind, concurrency: run.concurrency, result, baseline, floor, throttled, configuration: run.configuration };
 }
 
+/** The HTTP Request node's Batching at exactly the documented rate: 40 items (one request each) every 5 seconds. */
+const BULK_PACED_BATCHING = { batchSize: BULK_UPLOAD_LIMITS.requestsPerWindow, batchInterval: BULK_UPLOAD_LIMITS.windowMs };
+
+/** Paced at the documented rate, one request per employee is slow (10,000 take over 20 minutes): run only if this short. */
+export const BULK_PACED_RUN_LIMIT_MS = 180_000;
+
+/** The least time of one request per employee at the documented rate; the report states it when the run is skipped. */
+export function bulkPacedFloor(settings: BenchSettings): Floor {
+	return rateLimitFloor(settings.bulkItems, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latencyOf(settings), true);
+}
+
+/** One bulk upload of `settings.bulkItems` new employees, with what the job received and the documented-limit floor. */
+async function bulkRun(
+	context: RunContext,
+	instance: BenchN8n,
+	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string },
+): Promise<BulkMeasurement> {
+	const { settings, environment } = context;
+	const { emulator, bulk } = environment;
+	// the previous run's requests must have left Graph's 5-second window, or they would count against this one
+	await sleep(BULK_UPLOAD_LIMITS.windowMs);
+	const employees = makeEmployees(settings.bulkItems, `${run.tool}-${Date.now().toString(36)}`);
+	const before = bulkUploadsOf(emulator, bulk).length;
+	const result = await runExecution(instance, environment, entry(settings, context.defaults, run.workflowId), employees);
+	const side = bulkSide(emulator, bulk, employees, before, result.startedAtMs);
+	const needed = Math.ceil(employees.length / run.recordsPerRequest);
+	const floor = rateLimitFloor(needed, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latencyOf(settings), side.tokenRequests > 0);
+	context.log(
+		`${run.tool} bulk upload: ${employees.length} employees in ${(result.wallMs / 1000).toFixed(1)} s (first request after ${(side.firstRequestMs / 1000).toFixed(1)} s), ${side.requests} bulkUpload requests (${side.throttled} answered 429), ${side.recordsReceived} received, ${result.status}`,
+	);
+	return { tool: run.tool, configuration: run.configuration, recordsPerRequest: run.recordsPerRequest, result, bulk: side, floor, dailyQuota: BULK_UPLOAD_LIMITS.dailyQuota.governance };
+}
+
 async function baselineRun(context: RunContext, instance: BenchN8n, items: number): Promise<RunResult> {
 	const { settings, environment } = context;
 	return await runWorkflow(instance, environment, entry(settings, context.defaults, 'benchBaseline'), makeItems(items, environment.targets, `baseline-${Date.now()}`));
@@ -171,7 +231,7 @@ export const MEMORY_GC_EVERY_MS = 2_000;
 type Group = {
 	name: string;
 	description: string;
-	run: (context: RunContext) => Promise<Measurement[] | ProfileSplit[]>;
+	run: (context: RunContext) => Promise<Measurement[] | ProfileSplit[] | BulkMeasurement[]>;
 };
 
 function median(values: number[]): number {
@@ -256,6 +316,42 @@ export function groups(context: RunContext): Group[] {
 				}),
 		},
 	];
+	if (settings.bulkItems > 0) {
+		list.push({
+			name: 'bulk',
+			description: `${settings.bulkItems.toLocaleString('en-US')} employees to an API-driven provisioning job under Graph's documented bulkUpload limits: this node, then HTTP Request with one request per employee (paced at the limit too when that takes under ${BULK_PACED_RUN_LIMIT_MS / 60_000} minutes)`,
+			run: async (ctx) =>
+				await withFreshN8n(ctx.environment, 'bulk', async (instance) => {
+					// Microsoft Entra ID Governance's quota, the larger of the two Microsoft documents
+					ctx.environment.emulator.setBulkUploadDailyLimit(BULK_UPLOAD_LIMITS.dailyQuota.governance);
+					const out = [
+						await bulkRun(ctx, instance, {
+							tool: 'node',
+							workflowId: 'benchBulkNode',
+							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+							configuration: `defaults (Retry Limit ${defaults.retryLimit}): ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
+						}),
+						await bulkRun(ctx, instance, {
+							tool: 'httpDefault',
+							workflowId: 'benchBulkHttp',
+							recordsPerRequest: 1,
+							configuration: 'default settings, one bulkUpload request per employee',
+						}),
+					];
+					if (bulkPacedFloor(settings).ms <= BULK_PACED_RUN_LIMIT_MS) {
+						out.push(
+							await bulkRun(ctx, instance, {
+								tool: 'httpTuned',
+								workflowId: 'benchBulkHttpPaced',
+								recordsPerRequest: 1,
+								configuration: `Items per Batch ${BULK_PACED_BATCHING.batchSize}, Batch Interval ${BULK_PACED_BATCHING.batchInterval} ms, one request per employee`,
+							}),
+						);
+					}
+					return out;
+				}),
+		});
+	}
 	if (settings.memoryItems > 0) {
 		// the larger run first: it is the one that fetches the token
 		const sizes = [...new Set([N, settings.memoryItems])].sort((a, b) => b - a);
@@ -337,23 +433,18 @@ export function groups(context: RunContext): Group[] {
 }
 
 export async function runGroups(context: RunContext): Promise<BenchResults> {
-	const results: BenchResults = { measurements: [], profiles: [], notMeasured: [] };
+	const results: BenchResults = { measurements: [], profiles: [], bulk: [] };
 	for (const group of groups(context)) {
 		context.log(`— ${group.name}: ${group.description}`);
 		const started = Date.now();
 		const out = await group.run(context);
 		for (const item of out) {
 			if ('split' in item) results.profiles.push(item);
+			else if ('bulk' in item) results.bulk.push(item);
 			else results.measurements.push(item);
 		}
 		context.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 	}
-	const operation = bulkUploadOperation();
-	results.notMeasured.push(
-		operation
-			? { scenario: 'Bulk upload of 10,000 employees', reason: `operation "${operation}" present, scenario not written yet: add it as a group here` }
-			: { scenario: 'Bulk upload of 10,000 employees', reason: 'not measured: operation not present in this version of the node' },
-	);
 	return results;
 }
 

@@ -2,7 +2,8 @@
  * The workflows the benchmark runs. Each starts with a Webhook that answers when the last node has finished, fans
  * the posted array out into one item per employee/application with Split Out, and hands the items to the tool under
  * test: this package's node, n8n's HTTP Request node doing the same Graph call, or nothing (the baseline that tells
- * n8n's own cost of the fan-out apart from the tool's).
+ * n8n's own cost of the fan-out apart from the tool's). The bulk-upload workflows send employees to an API-driven
+ * inbound provisioning job: this node's Upload Users, or the HTTP Request node with one SCIM bulk request per employee.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -10,6 +11,12 @@ import { CREDENTIALS } from '../demo-tenant';
 import type { WorkflowJson } from '../demo-tenant';
 
 export const HTTP_CREDENTIAL = { id: 'benchOAuth2ClientCredentials', name: 'Graph (generic OAuth2, client credentials)', type: 'oAuth2Api' } as const;
+
+/** The bulk-upload workflows sign in as an app registration holding SynchronizationData-User.Upload only. */
+export const BULK_CREDENTIALS = {
+	appOnly: { id: 'benchBulkAppOnly', name: 'Microsoft Graph HR upload (app-only)' },
+	http: { id: 'benchBulkOAuth2ClientCredentials', name: 'Graph HR upload (generic OAuth2, client credentials)' },
+} as const;
 
 export const TOOL_NODE_NAME = 'Tool';
 const SPLIT_NODE_NAME = 'Split Out';
@@ -22,8 +29,65 @@ export interface BenchItem {
 	secretToken: string;
 }
 
+/** One employee as an HR system exports it. */
+export interface BenchEmployee {
+	employeeId: string;
+	firstName: string;
+	lastName: string;
+	displayName: string;
+	workEmail: string;
+	department: string;
+	jobTitle: string;
+	active: boolean;
+}
+
+/** The API-driven inbound provisioning job the bulk-upload workflows send to. */
+export interface BulkTarget {
+	servicePrincipalId: string;
+	jobId: string;
+}
+
+const SCIM_ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** Which SCIM attribute each field of the employee goes to: this node's Attributes, and the HTTP Request body below. */
+const EMPLOYEE_ATTRIBUTES: Array<[attribute: string, field: keyof BenchEmployee]> = [
+	['externalId', 'employeeId'],
+	['userName', 'workEmail'],
+	['active', 'active'],
+	['displayName', 'displayName'],
+	['name.givenName', 'firstName'],
+	['name.familyName', 'lastName'],
+	['title', 'jobTitle'],
+	['emails[type eq "work"].value', 'workEmail'],
+	[`${SCIM_ENTERPRISE_USER}:department`, 'department'],
+];
+
+/** The SCIM BulkRequest with this one employee, as a user would write it in the HTTP Request node's JSON body. */
+const ONE_EMPLOYEE_BULK_REQUEST = `={{ JSON.stringify({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+  Operations: [{
+    method: "POST",
+    bulkId: $json.employeeId,
+    path: "/Users",
+    data: {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", "${SCIM_ENTERPRISE_USER}"],
+      externalId: $json.employeeId,
+      userName: $json.workEmail,
+      active: $json.active,
+      displayName: $json.displayName,
+      name: { givenName: $json.firstName, familyName: $json.lastName },
+      title: $json.jobTitle,
+      emails: [{ type: "work", primary: true, value: $json.workEmail }],
+      "${SCIM_ENTERPRISE_USER}": { department: $json.department }
+    }
+  }]
+}) }}`;
+
 export type ToolSpec =
 	| { kind: 'baseline' }
+	| { kind: 'bulkNode'; bulk: BulkTarget }
+	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
+	| { kind: 'bulkHttp'; graphUrl: string; bulk: BulkTarget; batching?: { batchSize: number; batchInterval: number } }
 	| { kind: 'node'; options?: Record<string, unknown> }
 	| {
 			kind: 'http';
@@ -63,6 +127,46 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					options: tool.options ?? {},
 				},
 				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
+			};
+		case 'bulkNode':
+			return {
+				id: 'a0000000-0000-4000-8000-000000000003',
+				name: TOOL_NODE_NAME,
+				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
+				typeVersion: 1,
+				position,
+				parameters: {
+					authentication: 'appOnly',
+					resource: 'bulkUpload',
+					operation: 'uploadUsers',
+					target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
+					job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
+					attributes: { attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({ attribute, value: `={{ $json.${field} }}` })) },
+					options: {},
+				},
+				credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
+			};
+		case 'bulkHttp':
+			return {
+				id: 'a0000000-0000-4000-8000-000000000003',
+				name: TOOL_NODE_NAME,
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.5,
+				position,
+				parameters: {
+					method: 'POST',
+					url: `${tool.graphUrl}/v1.0/servicePrincipals/${tool.bulk.servicePrincipalId}/synchronization/jobs/${tool.bulk.jobId}/bulkUpload`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'oAuth2Api',
+					// Graph refuses a bulk request without this Content-Type (400 "Invalid Data Format")
+					sendHeaders: true,
+					headerParameters: { parameters: [{ name: 'Content-Type', value: 'application/scim+json' }] },
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: ONE_EMPLOYEE_BULK_REQUEST,
+					options: tool.batching ? { batching: { batch: tool.batching } } : {},
+				},
+				credentials: { oAuth2Api: BULK_CREDENTIALS.http },
 			};
 		case 'http':
 			return {
@@ -125,10 +229,14 @@ export function benchWorkflow(id: string, name: string, webhookPath: string, too
 }
 
 /** n8n's generic OAuth2 credential with the client-credentials grant, against the emulator's token endpoint. */
-export function httpOAuth2Credential(emulator: { authorityUrl: string; graphUrl: string; tenantId: string }, client: { clientId: string; clientSecret: string }) {
+export function httpOAuth2Credential(
+	emulator: { authorityUrl: string; graphUrl: string; tenantId: string },
+	client: { clientId: string; clientSecret: string },
+	identity: { id: string; name: string } = HTTP_CREDENTIAL,
+) {
 	return {
-		id: HTTP_CREDENTIAL.id,
-		name: HTTP_CREDENTIAL.name,
+		id: identity.id,
+		name: identity.name,
 		type: HTTP_CREDENTIAL.type,
 		data: {
 			grantType: 'clientCredentials',
