@@ -36,7 +36,7 @@ export function nodeDefaults(): { concurrency: number; retryLimit: number } {
 	return { concurrency: DEFAULT_CONCURRENCY, retryLimit: DEFAULT_RETRY_LIMIT };
 }
 
-export type ToolId = 'node' | 'httpDefault' | 'httpTuned';
+export type ToolId = 'node' | 'httpDefault' | 'httpTuned' | 'expressions';
 
 export type RunKind = 'cold' | 'warm' | 'sweep' | 'throttled' | 'memory';
 
@@ -91,6 +91,7 @@ export function workflowEntries(settings: BenchSettings, defaults: { concurrency
 	const batching = { batchSize: settings.httpBatchSize, batchInterval: settings.httpBatchIntervalMs };
 	return [
 		{ id: 'benchBaseline', path: 'bench/baseline', spec: () => ({ kind: 'baseline' }) },
+		{ id: 'benchExpressions', path: 'bench/expressions', spec: () => ({ kind: 'expressions' }) },
 		{ id: 'benchNode', path: 'bench/node', spec: () => ({ kind: 'node' }) },
 		...settings.sweep
 			.filter((limit) => limit !== defaults.concurrency)
@@ -263,6 +264,17 @@ export function groups(context: RunContext): Group[] {
 					const base = { group: 'node', tool: 'node' as const, workflowId: 'benchNode', items: N, pacing: nodePacing(defaults.concurrency), concurrency: defaults.concurrency, configuration: nodeConfiguration };
 					out.push(await measured(ctx, instance, baseline, { ...base, kind: 'cold' }));
 					for (let index = 0; index < settings.warmRuns; index++) out.push(await measured(ctx, instance, baseline, { ...base, kind: 'warm' }));
+					// n8n alone evaluating the three expressions the node reads per item: less than this no node can take
+					out.push(
+						await measured(ctx, instance, baseline, {
+							...base,
+							tool: 'expressions',
+							kind: 'warm',
+							workflowId: 'benchExpressions',
+							concurrency: undefined,
+							configuration: 'Edit Fields evaluating the same three expressions, no Graph call',
+						}),
+					);
 					for (const limit of settings.sweep) {
 						if (limit === defaults.concurrency) continue;
 						out.push(

@@ -85,6 +85,8 @@ const ONE_EMPLOYEE_BULK_REQUEST = `={{ JSON.stringify({
 
 export type ToolSpec =
 	| { kind: 'baseline' }
+	/** n8n's Edit Fields node evaluating the three expressions this node reads per item, and nothing else */
+	| { kind: 'expressions' }
 	| { kind: 'bulkNode'; bulk: BulkTarget }
 	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
 	| { kind: 'bulkHttp'; graphUrl: string; bulk: BulkTarget; batching?: { batchSize: number; batchInterval: number } }
@@ -105,6 +107,27 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 	switch (tool.kind) {
 		case 'baseline':
 			return { id: 'a0000000-0000-4000-8000-000000000003', name: TOOL_NODE_NAME, type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+		case 'expressions':
+			return {
+				id: 'a0000000-0000-4000-8000-000000000003',
+				name: TOOL_NODE_NAME,
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position,
+				parameters: {
+					mode: 'manual',
+					assignments: {
+						assignments: (['targetId', 'baseAddress', 'secretToken'] as const).map((field, index) => ({
+							id: `a0000000-0000-4000-8000-00000000010${index}`,
+							name: field,
+							value: `={{ $json.${field} }}`,
+							type: 'string',
+						})),
+					},
+					includeOtherFields: false,
+					options: {},
+				},
+			};
 		case 'node':
 			return {
 				id: 'a0000000-0000-4000-8000-000000000003',
