@@ -38,16 +38,20 @@ export type CpuCategory = (typeof CPU_CATEGORIES)[number];
 
 export type CpuSplit = Record<CpuCategory, number>;
 
-/** Which code is the tool's own: this package (and the Microsoft sign-in library it uses), or the HTTP Request node. */
-export type ToolCode = 'package' | 'httpRequestNode';
+/** Which code is the tool's own: this package (and the Microsoft sign-in library it uses), the HTTP Request node, or Edit Fields. */
+export type ToolCode = 'package' | 'httpRequestNode' | 'setNode';
+
+const OWN_CODE: Record<ToolCode, RegExp> = {
+	package: /\/n8n-nodes-entra-provisioning\/|\/@azure\//,
+	httpRequestNode: /\/n8n-nodes-base\/dist\/nodes\/HttpRequest\//,
+	setNode: /\/n8n-nodes-base\/dist\/nodes\/Set\//,
+};
 
 const HTTP_CODE = /(\/axios\/|\/follow-redirects\/|@n8n\/backend-network\/|^node:internal\/tls|^node:https|^node:_http_|^node:net$|^node:tls$|\/client-oauth2\/|request-helpers\/)/;
 const N8N_CODE = /(\/n8n-core\/|\/n8n-workflow\/|\/@n8n\/|\/node_modules\/n8n\/|\/@n8n_|\/typeorm\/|\/sqlite3\/|\/flatted\/|\/lodash\/|\/luxon\/)/;
 
 function ownCode(tool: ToolCode, url: string): boolean {
-	return tool === 'package'
-		? /\/n8n-nodes-entra-provisioning\/|\/@azure\//.test(url)
-		: /\/n8n-nodes-base\/dist\/nodes\/HttpRequest\//.test(url);
+	return OWN_CODE[tool].test(url);
 }
 
 function classify(stack: CallFrame[], tool: ToolCode): CpuCategory {

@@ -425,6 +425,7 @@ export function groups(context: RunContext): Group[] {
 						for (const [tool, workflowId, code] of [
 							['node', 'benchNode', 'package'],
 							['httpDefault', 'benchHttpDefault', 'httpRequestNode'],
+							['expressions', 'benchExpressions', 'setNode'],
 						] as const) {
 							const target = entry(settings, defaults, workflowId);
 							// the first run warms up (token, code paths); the second is the one measured
