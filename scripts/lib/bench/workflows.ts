@@ -102,18 +102,18 @@ export type ToolSpec =
 			retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	  };
 
+/** What every tool node has in common: its place in the workflow and its name */
+function toolHeader(type: string, typeVersion: number) {
+	return { id: 'a0000000-0000-4000-8000-000000000003', name: TOOL_NODE_NAME, type, typeVersion, position: [520, 0] };
+}
+
 function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string, unknown> {
-	const position = [520, 0];
 	switch (tool.kind) {
 		case 'baseline':
-			return { id: 'a0000000-0000-4000-8000-000000000003', name: TOOL_NODE_NAME, type: 'n8n-nodes-base.noOp', typeVersion: 1, position, parameters: {} };
+			return { ...toolHeader('n8n-nodes-base.noOp', 1), parameters: {} };
 		case 'expressions':
 			return {
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: TOOL_NODE_NAME,
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position,
+				...toolHeader('n8n-nodes-base.set', 3.4),
 				parameters: {
 					mode: 'manual',
 					assignments: {
@@ -130,11 +130,7 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 			};
 		case 'node':
 			return {
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: TOOL_NODE_NAME,
-				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
-				typeVersion: 1,
-				position,
+				...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', 1),
 				parameters: {
 					authentication: 'appOnly',
 					resource: 'provisioningToken',
@@ -153,11 +149,7 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 			};
 		case 'bulkNode':
 			return {
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: TOOL_NODE_NAME,
-				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
-				typeVersion: 1,
-				position,
+				...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', 1),
 				parameters: {
 					authentication: 'appOnly',
 					resource: 'bulkUpload',
@@ -171,11 +163,7 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 			};
 		case 'bulkHttp':
 			return {
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: TOOL_NODE_NAME,
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.5,
-				position,
+				...toolHeader('n8n-nodes-base.httpRequest', 4.5),
 				parameters: {
 					method: 'POST',
 					url: `${tool.graphUrl}/v1.0/servicePrincipals/${tool.bulk.servicePrincipalId}/synchronization/jobs/${tool.bulk.jobId}/bulkUpload`,
@@ -193,11 +181,7 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 			};
 		case 'http':
 			return {
-				id: 'a0000000-0000-4000-8000-000000000003',
-				name: TOOL_NODE_NAME,
-				type: 'n8n-nodes-base.httpRequest',
-				typeVersion: 4.5,
-				position,
+				...toolHeader('n8n-nodes-base.httpRequest', 4.5),
 				parameters: {
 					method: 'POST',
 					url: `=${tool.graphUrl}/v1.0/servicePrincipals/{{ $json.targetId }}/synchronization/acquireAccessToken`,
