@@ -158,4 +158,31 @@ describe('Combine Calls into Batches', () => {
 			expect(tenant.emulator.getSynchronizationSecrets('servicePrincipals', targetId)?.[1]).toEqual({ key: 'SecretToken', value: tokenOf(index) });
 		});
 	});
+
+	it('sends again the calls a batch answer left out, and reports them only if they keep missing', async () => {
+		// a 200 whose list of responses is empty: Graph may or may not have run those calls
+		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, count: 1, status: 200, body: { responses: [] } });
+		const items = targets.slice(0, 6).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
+		const recovered = await run(items);
+
+		expect(recovered.error).toBeUndefined();
+		expect(recovered.items.every((item) => item.json.success === true)).toBe(true);
+
+		tenant.emulator.clearRequests();
+		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, status: 200, body: { responses: [] } });
+		const lost = await run(items, { retryLimit: 0 }, true);
+
+		expect(lost.items.map((item) => item.json.error)).toEqual(items.map(() => 'Microsoft Graph did not answer this call'));
+		expect(String(lost.items[0].json.description)).toMatch(/left it out/);
+		expect(acquireCalls()).toHaveLength(0);
+	});
+
+	it('gives every item of a batch refused as a whole for its token the same sign-in advice as alone', async () => {
+		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, status: 401 });
+		const items = targets.slice(0, 4).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
+		const result = await run(items, {}, true);
+
+		expect(result.items.map((item) => item.json.error)).toEqual(items.map(() => "Microsoft Graph did not accept the credential's access token"));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+	});
 });
