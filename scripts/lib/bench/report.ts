@@ -4,7 +4,6 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 
 import { MAX_CONCURRENCY } from '../../../nodes/MicrosoftEntraProvisioning/descriptions/requestOptions';
-
 import { BULK_UPLOAD_LIMITS, rateLimitFloor } from './floors';
 import {
 	BULK_PACED_RUN_LIMIT_MS,
@@ -57,7 +56,7 @@ export interface ReportInput {
 	results: BenchResults;
 }
 
-const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
+const seconds = (ms: number) => (ms >= 100_000 ? `${count(Math.round(ms / 1000))} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
 const times = (ratio: number) => (Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×` : '–');
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 const perItem = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
