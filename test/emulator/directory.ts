@@ -24,7 +24,8 @@ export type DirectoryObjectKind = 'applications' | 'servicePrincipals';
 
 export type { SynchronizationSecretPair } from './synchronization';
 
-export interface ApplicationObject {
+/** What the emulator keeps of an app registration or an enterprise application: the same fields for both. */
+interface DirectoryObject {
 	id: string;
 	appId: string;
 	displayName: string;
@@ -34,14 +35,8 @@ export interface ApplicationObject {
 	synchronization: SynchronizationState;
 }
 
-export interface ServicePrincipalObject {
-	id: string;
-	appId: string;
-	displayName: string;
-	createdDateTime: string;
-	owners: string[];
-	synchronization: SynchronizationState;
-}
+export type ApplicationObject = DirectoryObject;
+export type ServicePrincipalObject = DirectoryObject;
 
 export interface ClientCertificate {
 	pem: string;
@@ -156,6 +151,17 @@ export function isGuid(value: string): boolean {
 	return GUID.test(value);
 }
 
+function newDirectoryObject(input: AddApplicationInput): DirectoryObject {
+	return {
+		id: normalizeId(input.id),
+		appId: normalizeId(input.appId),
+		displayName: input.displayName,
+		createdDateTime: graphDate(new Date()),
+		owners: input.owners ?? [],
+		synchronization: newSynchronizationState(),
+	};
+}
+
 export class Directory {
 	readonly applications = new Map<string, ApplicationObject>();
 	readonly servicePrincipals = new Map<string, ServicePrincipalObject>();
@@ -173,14 +179,7 @@ export class Directory {
 	) {}
 
 	addApplication(input: AddApplicationInput): ApplicationObject {
-		const app: ApplicationObject = {
-			id: normalizeId(input.id),
-			appId: normalizeId(input.appId),
-			displayName: input.displayName,
-			createdDateTime: graphDate(new Date()),
-			owners: input.owners ?? [],
-			synchronization: newSynchronizationState(),
-		};
+		const app = newDirectoryObject(input);
 		this.assertFreeId(app.id);
 		if (this.findApplicationByAppId(app.appId)) {
 			throw new Error(`an application with appId ${app.appId} already exists`);
@@ -190,14 +189,7 @@ export class Directory {
 	}
 
 	addServicePrincipal(input: AddApplicationInput): ServicePrincipalObject {
-		const sp: ServicePrincipalObject = {
-			id: normalizeId(input.id),
-			appId: normalizeId(input.appId),
-			displayName: input.displayName,
-			createdDateTime: graphDate(new Date()),
-			owners: input.owners ?? [],
-			synchronization: newSynchronizationState(),
-		};
+		const sp = newDirectoryObject(input);
 		this.assertFreeId(sp.id);
 		if (this.findServicePrincipalByAppId(sp.appId)) {
 			throw new Error(`a service principal with appId ${sp.appId} already exists`);
