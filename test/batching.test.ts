@@ -3,6 +3,7 @@
  * answer, the retries and the error message it would get alone. Real workflows through n8n-core, real sockets to
  * the emulator's $batch.
  */
+import { BATCH_PATH } from './emulator/batch';
 import { acquireParameters, isBatchEnvelope, startTenant, type TestTenant } from './support/tenant';
 import { expectNoSecrets } from './support/secrets';
 import { runNode, type RunResult } from './harness/engine';
@@ -134,7 +135,7 @@ describe('Combine Calls into Batches', () => {
 	});
 
 	it('retries every call of a batch Graph refused as a whole', async () => {
-		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, count: 1, status: 503, headers: { 'Retry-After': '0' } });
+		tenant.emulator.injectFault({ listener: 'graph', path: BATCH_PATH, count: 1, status: 503, headers: { 'Retry-After': '0' } });
 		const items = targets.slice(0, 10).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
 		const result = await run(items);
 
@@ -161,7 +162,7 @@ describe('Combine Calls into Batches', () => {
 
 	it('sends again the calls a batch answer left out, and reports them only if they keep missing', async () => {
 		// a 200 whose list of responses is empty: Graph may or may not have run those calls
-		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, count: 1, status: 200, body: { responses: [] } });
+		tenant.emulator.injectFault({ listener: 'graph', path: BATCH_PATH, count: 1, status: 200, body: { responses: [] } });
 		const items = targets.slice(0, 6).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
 		const recovered = await run(items);
 
@@ -169,7 +170,7 @@ describe('Combine Calls into Batches', () => {
 		expect(recovered.items.every((item) => item.json.success === true)).toBe(true);
 
 		tenant.emulator.clearRequests();
-		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, status: 200, body: { responses: [] } });
+		tenant.emulator.injectFault({ listener: 'graph', path: BATCH_PATH, status: 200, body: { responses: [] } });
 		const lost = await run(items, { retryLimit: 0 }, true);
 
 		expect(lost.items.map((item) => item.json.error)).toEqual(items.map(() => 'Microsoft Graph did not answer this call'));
@@ -178,7 +179,7 @@ describe('Combine Calls into Batches', () => {
 	});
 
 	it('gives every item of a batch refused as a whole for its token the same sign-in advice as alone', async () => {
-		tenant.emulator.injectFault({ listener: 'graph', path: /\/(\$|%24)batch$/, status: 401 });
+		tenant.emulator.injectFault({ listener: 'graph', path: BATCH_PATH, status: 401 });
 		const items = targets.slice(0, 4).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
 		const result = await run(items, {}, true);
 

@@ -52,7 +52,8 @@ interface BatchResponse {
 	body?: unknown;
 }
 
-const BATCH_PATH = /^\/(v1\.0|beta)\/(\$|%24)batch\/?$/i;
+/** The path of a JSON batch, either version, `$` sent as is or percent-encoded */
+export const BATCH_PATH = /^\/(v1\.0|beta)\/(\$|%24)batch\/?$/i;
 
 export function isBatchRequest(ex: Pick<Exchange, 'method' | 'url'>): boolean {
 	return ex.method === 'POST' && BATCH_PATH.test(ex.url.pathname);

@@ -3,6 +3,7 @@ import tls from 'node:tls';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startEmulator, type Emulator, type EmulatorOptions, type RegisteredClient } from '../emulator';
+import { BATCH_PATH } from '../emulator/batch';
 import { APP_ONLY, OAUTH2, type CredentialInput } from '../harness/engine';
 
 /** An emulated tenant with one SCIM app (registration + enterprise app) and a client allowed to provision it. */
@@ -113,7 +114,7 @@ export function bearerTokens(emulator: Emulator): string[] {
 }
 
 /** A JSON batch envelope (POST /{version}/$batch), recorded besides the calls it carried */
-export const isBatchEnvelope = (path: string) => /^\/[^/]+\/(\$|%24)batch$/i.test(path);
+export const isBatchEnvelope = (path: string) => BATCH_PATH.test(path);
 
 /** The Graph calls (not sign-ins) the emulator received, whether sent alone or inside a JSON batch. */
 export function graphCalls(emulator: Emulator) {
