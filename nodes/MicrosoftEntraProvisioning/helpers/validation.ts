@@ -11,6 +11,7 @@ import {
 import { CUSTOM_SECRET_KEY } from '../descriptions/secrets';
 import { GUID_PATTERN, TARGET_TYPES, type TargetType } from '../descriptions/target';
 import type { RequestSettings } from '../transport';
+import { itemParameter } from './parameters';
 import { SYNCHRONIZATION_SECRET_KEYS, isSynchronizationSecretKey } from './synchronizationSecrets';
 
 const GUID = new RegExp(GUID_PATTERN);
@@ -33,7 +34,7 @@ function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, descri
 }
 
 export function readRequestSettings(ctx: IExecuteFunctions, itemIndex: number, idempotent: boolean): RequestSettings {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as {
+	const options = itemParameter(ctx, 'options', itemIndex, {}) as {
 		apiVersion?: unknown;
 		timeout?: unknown;
 		retryLimit?: unknown;
@@ -86,12 +87,12 @@ export function checkTargetLocator(locator: unknown, type: TargetType, name = 'T
 
 /** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
 export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetReference {
-	const type = fixedType ?? (ctx.getNodeParameter('targetType', itemIndex) as TargetType);
+	const type = fixedType ?? (itemParameter(ctx, 'targetType', itemIndex) as TargetType);
 	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
 		fail(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
 	}
 	const checked = checkTargetLocator(
-		ctx.getNodeParameter('target', itemIndex),
+		itemParameter(ctx, 'target', itemIndex),
 		type,
 		fixedType ? TARGET_TYPES[fixedType].displayName : 'Target',
 	);
@@ -108,7 +109,7 @@ function secretValueText(value: unknown): string | undefined {
 
 /** The secrets collection, checked: known or well-formed keys, no duplicates, a text value for each. */
 export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPair[] {
-	const entries = ctx.getNodeParameter('secrets.secret', itemIndex, []) as Array<{
+	const entries = itemParameter(ctx, 'secrets.secret', itemIndex, []) as Array<{
 		key?: unknown;
 		customKey?: unknown;
 		value?: unknown;
