@@ -85,6 +85,24 @@ describe('Combine Calls into Batches', () => {
 		expect(roundTrips().map((request) => (JSON.parse(request.body) as { requests: unknown[] }).requests.length)).toEqual([10, 10, 10, 10, 5]);
 	});
 
+	it.each([
+		['in batches', true],
+		['each alone', false],
+	])('never has more calls at Graph than Items in Flight, %s, and keeps that many going', async (_, batching) => {
+		tenant.emulator.setLatency({ graph: 25 });
+		tenant.emulator.resetStats();
+		try {
+			const items = targets.map((targetId, index) => ({ targetId, token: tokenOf(index) }));
+			const result = await run(items, { concurrency: 8, batching });
+
+			expect(result.error).toBeUndefined();
+			expect(acquireCalls()).toHaveLength(45);
+			expect(tenant.emulator.stats().peakGraphCallsInFlight).toBe(8);
+		} finally {
+			tenant.emulator.setLatency({});
+		}
+	});
+
 	it('sends each call on its own when turned off', async () => {
 		const items = targets.slice(0, 5).map((targetId, index) => ({ targetId, token: tokenOf(index) }));
 		const result = await run(items, { batching: false });

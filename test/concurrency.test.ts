@@ -1,6 +1,7 @@
 /**
  * The limiter behind "Items in Flight": at most the limit of calls in flight, halved once per throttling episode,
- * raised again after successes, and no slot held while an item waits out a Retry-After.
+ * raised again after successes, and no slot held while a call waits out a Retry-After; and the runner that starts
+ * items ahead of their calls.
  */
 import { AdaptiveConcurrency, runBounded, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 
@@ -51,55 +52,98 @@ describe('AdaptiveConcurrency', () => {
 		expect(limiter.limit).toBe(8);
 	});
 
-	it('lends the slot of an item waiting out a Retry-After, and gives it back before any new item', async () => {
+	it('holds no slot while a call rests before its retry, and gives the retry the next free slot before any first attempt', async () => {
 		const limiter = new AdaptiveConcurrency(1);
 		const order: string[] = [];
 		await limiter.acquire();
-		const waiting = limiter.pause(30).then(() => order.push('retry'));
+		// the call in flight was throttled: it gives its slot back and rests
+		limiter.release();
+		const resting = limiter.rest(30).then(async () => {
+			await limiter.acquire(true);
+			order.push('retry');
+		});
 		await tick();
-		// the slot is free while the first item waits
 		expect(limiter.inFlight).toBe(0);
 		await limiter.acquire();
 		order.push('second');
-		// a third item queues behind; when the second finishes, the waiting item goes first
+		// a third call queues behind; when the second finishes, the retry goes first
 		const third = limiter.acquire().then(() => order.push('third'));
 		await new Promise((resolve) => setTimeout(resolve, 60));
 		limiter.release();
-		await waiting;
+		await resting;
 		limiter.release();
 		await third;
 		expect(order).toEqual(['second', 'retry', 'third']);
 		limiter.release();
 		expect(limiter.inFlight).toBe(0);
 	});
+
+	it('lets twice the limit of items be under way, plus those resting before a retry', async () => {
+		const limiter = new AdaptiveConcurrency(4);
+		expect(limiter.itemWindow).toBe(8);
+		const resting = [limiter.rest(20), limiter.rest(20)];
+		expect(limiter.itemWindow).toBe(10);
+		await Promise.all(resting);
+		expect(limiter.itemWindow).toBe(8);
+		limiter.throttled();
+		expect(limiter.itemWindow).toBe(4);
+	});
 });
 
 describe('runBounded', () => {
-	it('never has more items in flight than the limit, and runs every item', async () => {
+	it('keeps the calls in flight within the limit and the items under way within the window, and runs every item', async () => {
 		const limiter = new AdaptiveConcurrency(5);
-		let inFlight = 0;
-		let most = 0;
+		let callsInFlight = 0;
+		let mostCalls = 0;
+		let underWay = 0;
+		let mostUnderWay = 0;
+		let mostWindow = 0;
 		const done: number[] = [];
 		await runBounded(
-			40,
+			60,
 			limiter,
 			async (index) => {
-				inFlight++;
-				most = Math.max(most, inFlight);
-				await new Promise((resolve) => setTimeout(resolve, 1 + (index % 3)));
-				if (index % 7 === 0) {
-					// a retry wait: the item is not in flight meanwhile
-					inFlight--;
-					await limiter.pause(2);
-					inFlight++;
+				underWay++;
+				mostUnderWay = Math.max(mostUnderWay, underWay);
+				mostWindow = Math.max(mostWindow, limiter.itemWindow);
+				for (let attempt = 0; ; attempt++) {
+					await limiter.acquire(attempt > 0);
+					callsInFlight++;
+					mostCalls = Math.max(mostCalls, callsInFlight);
+					await new Promise((resolve) => setTimeout(resolve, 1 + (index % 3)));
+					callsInFlight--;
+					limiter.release();
+					// every seventh item is throttled once and rests before its retry
+					if (index % 7 !== 0 || attempt > 0) break;
+					await limiter.rest(2);
 				}
-				inFlight--;
+				underWay--;
 				done.push(index);
 			},
 			() => false,
 		);
-		expect(most).toBeLessThanOrEqual(5);
-		expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, index) => index));
+		expect(mostCalls).toBe(5);
+		expect(mostUnderWay).toBeGreaterThan(5);
+		expect(mostUnderWay).toBeLessThanOrEqual(mostWindow);
+		expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, index) => index));
 		expect(limiter.inFlight).toBe(0);
+	});
+
+	it('starts no item once told to stop, and waits for those under way', async () => {
+		const limiter = new AdaptiveConcurrency(2);
+		const started: number[] = [];
+		let finished = 0;
+		await runBounded(
+			50,
+			limiter,
+			async (index) => {
+				started.push(index);
+				await new Promise((resolve) => setTimeout(resolve, 5));
+				finished++;
+			},
+			() => started.includes(6),
+		);
+		expect(started).toEqual([0, 1, 2, 3, 4, 5, 6]);
+		expect(finished).toBe(7);
 	});
 });

@@ -10,7 +10,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { authenticate, graphErrorReply, GraphEnvironment, GraphRouter } from './graph';
-import { cannedFaultReply, Exchange, RecordedRequest, Reply, runHandler, ServerContext, sleep } from './server';
+import { cannedFaultReply, countCallsInFlight, Exchange, RecordedRequest, Reply, runHandler, ServerContext, sleep } from './server';
 
 const BATCH_MAX_REQUESTS = 20;
 
@@ -70,7 +70,16 @@ export class GraphBatch {
 		const parsed = parse(outer, version);
 		if (typeof parsed === 'string') return graphErrorReply(outer, 400, 'BadRequest', parsed);
 		const requests = parsed.map((request) => this.accept(request));
+		countCallsInFlight(this.env.ctx.stats, requests.length);
+		try {
+			return await this.runAll(requests);
+		} finally {
+			countCallsInFlight(this.env.ctx.stats, -requests.length);
+		}
+	}
 
+	/** Runs the batch's requests side by side and answers with all their responses. */
+	private async runAll(requests: BatchedRequest[]): Promise<Reply> {
 		// Memoized, so a request that several others depend on runs once; dependencies are acyclic (checked by parse).
 		const byId = new Map(requests.map((request) => [request.id.toLowerCase(), request]));
 		const running = new Map<string, Promise<Reply>>();

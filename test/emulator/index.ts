@@ -249,6 +249,7 @@ class EmulatorInstance implements Emulator {
 					if (isBatchRequest(ex)) stats.batchRequests++;
 					else stats.graphRequests++;
 				},
+				isOneCall: (ex) => !isBatchRequest(ex),
 			},
 			ctx,
 		);

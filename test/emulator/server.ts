@@ -57,6 +57,10 @@ export interface EmulatorStats {
 	 * byListener.graph = graphRequests - batched requests + batchRequests.
 	 */
 	graphRequests: number;
+	/** Graph operations received and not yet answered (those inside a $batch until the batch is answered). */
+	graphCallsInFlight: number;
+	/** The most graphCallsInFlight has been: how many calls a client had at Graph at once. */
+	peakGraphCallsInFlight: number;
 	/** POST /{version}/$batch requests received, rejected ones included. */
 	batchRequests: number;
 	/** Token endpoint POSTs plus managed identity token requests. */
@@ -68,11 +72,19 @@ export interface EmulatorStats {
 	faultsTriggered: number;
 }
 
+/** Counts `count` Graph operations as arrived (positive) or answered (negative). */
+export function countCallsInFlight(stats: EmulatorStats, count: number): void {
+	stats.graphCallsInFlight += count;
+	stats.peakGraphCallsInFlight = Math.max(stats.peakGraphCallsInFlight, stats.graphCallsInFlight);
+}
+
 export function emptyStats(): EmulatorStats {
 	return {
 		requests: 0,
 		byListener: { graph: 0, login: 0, managedIdentity: 0 },
 		graphRequests: 0,
+		graphCallsInFlight: 0,
+		peakGraphCallsInFlight: 0,
 		batchRequests: 0,
 		tokenRequests: 0,
 		tokensIssued: 0,
@@ -102,6 +114,8 @@ export interface ListenerOptions {
 	latencyMs?: (ex: Exchange) => number;
 	/** Counts the request in the stats this listener keeps beyond requests and byListener (counted for all). */
 	tally?: (ex: Exchange, stats: EmulatorStats) => void;
+	/** Whether the request is one Graph operation, in flight until answered (a $batch counts its own). */
+	isOneCall?: (ex: Exchange) => boolean;
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -173,6 +187,17 @@ export class Listener {
 		this.ctx.stats.byListener[this.options.name]++;
 		const ex: Exchange = { listener: this.options.name, method, url, headers: req.headers, body: body ?? '', record };
 		this.options.tally?.(ex, this.ctx.stats);
+		const calls = this.options.isOneCall?.(ex) ? 1 : 0;
+		countCallsInFlight(this.ctx.stats, calls);
+		try {
+			await this.respond(req, res, ex, body);
+		} finally {
+			countCallsInFlight(this.ctx.stats, -calls);
+		}
+	}
+
+	private async respond(req: IncomingMessage, res: ServerResponse, ex: Exchange, body: string | undefined): Promise<void> {
+		const { method, url } = ex;
 
 		if (body === undefined) {
 			this.send(res, ex, { status: 413, headers: { 'Content-Type': 'text/plain' }, body: 'Request body too large' });
@@ -181,7 +206,7 @@ export class Listener {
 
 		const fault = this.ctx.faults.take({ listener: this.options.name, method, pathname: url.pathname, search: url.search });
 		if (fault) {
-			record.fault = fault.id;
+			ex.record.fault = fault.id;
 			this.ctx.stats.faultsTriggered++;
 			await this.applyFault(fault, ex, req, res);
 			return;

@@ -73,8 +73,9 @@ function readExecutionSwitches(ctx: IExecuteFunctions): { retryWhileReplicating:
 
 /**
  * Runs the chosen operation and returns one output item (or several, for a list) per input item, in input order.
- * An item operation runs for every item, several at a time; a batch operation gets all items at once. Without
- * Continue On Fail the first failure (by item order) stops the node once the work already in flight has finished.
+ * An item operation runs for every item, several at a time (Items in Flight bounds their Graph calls, and as many
+ * items again are prepared meanwhile); a batch operation gets all items at once. Without Continue On Fail the first
+ * failure (by item order) starts no further item and stops the node once the items under way have finished.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -87,21 +88,23 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const limiter = new AdaptiveConcurrency(readConcurrency(this));
 	const continueOnFail = this.continueOnFail();
 
-	// Read once per execution; a credential problem still fails item by item, so Continue On Fail can pair it.
-	let connection: Promise<GraphConnection> | undefined;
-	const objectIds: OperationContext['objectIds'] = new Map();
-	const pacers: OperationContext['pacers'] = new Map();
+	// Read once per execution, before the first item; a credential problem still fails item by item, so Continue
+	// On Fail can pair it. Resolved here, an item's parameters are read as soon as the item starts.
 	const switches = readExecutionSwitches(this);
-	const context = async (): Promise<OperationContext> => {
-		connection ??= getGraphConnection(this).then((resolved) => ({
+	let context: OperationContext | { failure: unknown };
+	try {
+		const resolved = await getGraphConnection(this);
+		const connection: GraphConnection = {
 			...resolved,
 			pace: limiter,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			// Items of a batch operation already share requests of their own making.
 			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, () => limiter.limit) : undefined,
-		}));
-		return { connection: await connection, objectIds, pacers };
-	};
+		};
+		context = { connection, objectIds: new Map(), pacers: new Map() };
+	} catch (failure) {
+		context = { failure };
+	}
 	const outputs: INodeExecutionData[][] = new Array(items.length);
 	const failures = new Map<number, unknown>();
 	const settle = (itemIndex: number, outcome: ItemOutcome) => {
@@ -120,7 +123,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const itemIndexes = items.map((_, itemIndex) => itemIndex);
 		let outcomes: ItemOutcome[];
 		try {
-			outcomes = await chosen.execute.call(this, itemIndexes, await context());
+			if ('failure' in context) throw context.failure;
+			outcomes = await chosen.execute.call(this, itemIndexes, context);
 		} catch (error) {
 			// A failure before any item was handled (e.g. the credential) belongs to every item.
 			outcomes = itemIndexes.map(() => ({ error }));
@@ -132,7 +136,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			limiter,
 			async (itemIndex) => {
 				try {
-					settle(itemIndex, { json: await chosen.execute.call(this, itemIndex, await context()) });
+					if ('failure' in context) throw context.failure;
+					settle(itemIndex, { json: await chosen.execute.call(this, itemIndex, context) });
 				} catch (error) {
 					settle(itemIndex, { error });
 				}

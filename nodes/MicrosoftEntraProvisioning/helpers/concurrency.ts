@@ -10,10 +10,10 @@ export const THROTTLE_EPISODE_MIN_MS = 1_000;
  *   Retry-After of the one that lowered the limit has passed belongs to the same episode. (Calls already in flight
  *   when Graph starts throttling all come back 429 together; halving for each would drop to one at once.)
  * - A run of successes as long as the current limit raises it by one, up to the maximum.
- * - An item waiting out a Retry-After (or a back-off) has no call in flight, so it gives its slot back for the wait
- *   and gets the next free one, before any new item, when the wait is over.
+ * - A call holds its slot only while it is on the wire: a retry waits out its Retry-After without one, then gets
+ *   the next free slot before any first attempt.
  *
- * This keeps a large batch close to Graph's pace without hammering it.
+ * This keeps a large run close to Graph's pace without hammering it.
  */
 export class AdaptiveConcurrency {
 	private active = 0;
@@ -22,11 +22,16 @@ export class AdaptiveConcurrency {
 
 	private episodeEnds = Number.NEGATIVE_INFINITY;
 
-	/** New items waiting for a slot */
+	/** First attempts waiting for a slot */
 	private readonly waiting: Array<() => void> = [];
 
-	/** Items coming back from a wait: served before new ones */
-	private readonly returning: Array<() => void> = [];
+	/** Retries waiting for a slot: served before first attempts */
+	private readonly retrying: Array<() => void> = [];
+
+	/** Calls waiting out a Retry-After or a back-off */
+	private resting = 0;
+
+	private restStarted: Array<() => void> = [];
 
 	private current: number;
 
@@ -46,18 +51,42 @@ export class AdaptiveConcurrency {
 		return this.active;
 	}
 
-	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter. */
-	async acquire(): Promise<void> {
-		if (this.active < this.current && this.waiting.length === 0 && this.returning.length === 0) {
+	/**
+	 * How many items may be under way: those with a call in flight, as many again being prepared for the next
+	 * calls, and those waiting out a Retry-After (which hold no slot).
+	 */
+	get itemWindow(): number {
+		return 2 * this.current + this.resting;
+	}
+
+	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
+	async acquire(retry = false): Promise<void> {
+		if (this.active < this.current && this.waiting.length === 0 && this.retrying.length === 0) {
 			this.active++;
 			return;
 		}
-		await new Promise<void>((resolve) => this.waiting.push(resolve));
+		await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
 	}
 
 	release(): void {
 		this.active--;
 		this.dispatch();
+	}
+
+	/** Waits `ms` before a retry, holding no slot; the window of items widens meanwhile. */
+	async rest(ms: number): Promise<void> {
+		this.resting++;
+		for (const listener of this.restStarted.splice(0)) listener();
+		try {
+			await sleep(ms);
+		} finally {
+			this.resting--;
+		}
+	}
+
+	/** Resolves when a call next starts resting. */
+	async nextRest(): Promise<void> {
+		await new Promise<void>((resolve) => this.restStarted.push(resolve));
 	}
 
 	/** Graph answered 429 (with this Retry-After, if any). */
@@ -78,20 +107,9 @@ export class AdaptiveConcurrency {
 		}
 	}
 
-	/** Waits `ms` without holding a slot (the caller holds one before and after). */
-	async pause(ms: number): Promise<void> {
-		this.release();
-		await sleep(ms);
-		if (this.active < this.current && this.returning.length === 0) {
-			this.active++;
-			return;
-		}
-		await new Promise<void>((resolve) => this.returning.push(resolve));
-	}
-
 	private dispatch(): void {
 		while (this.active < this.current) {
-			const next = this.returning.shift() ?? this.waiting.shift();
+			const next = this.retrying.shift() ?? this.waiting.shift();
 			if (!next) return;
 			this.active++;
 			next();
@@ -99,7 +117,17 @@ export class AdaptiveConcurrency {
 	}
 }
 
-/** Runs `work` for indexes 0..count-1 with the limiter; stops starting new work once `shouldStop` says so. */
+/**
+ * n8n evaluates an item's parameters synchronously; a long run of them would hold back the answers and TLS
+ * handshakes of the calls already sent, so the runner lets the event loop in after this much of it.
+ */
+const YIELD_AFTER_MS = 2;
+
+/**
+ * Runs `work` for indexes 0..count-1 while the limiter's window of items allows, and stops starting new work once
+ * `shouldStop` says so. The window is wider than the calls allowed in flight, so that the next items' parameters
+ * are being evaluated while the calls of the earlier ones are on the wire.
+ */
 export async function runBounded(
 	count: number,
 	limiter: AdaptiveConcurrency,
@@ -107,17 +135,25 @@ export async function runBounded(
 	shouldStop: () => boolean,
 ): Promise<void> {
 	const running = new Set<Promise<void>>();
+	let itemFinished: (() => void) | undefined;
+	let lastYield = Date.now();
 	for (let index = 0; index < count && !shouldStop(); index++) {
-		await limiter.acquire();
-		if (shouldStop()) {
-			limiter.release();
-			break;
+		if (running.size >= limiter.itemWindow) {
+			while (running.size >= limiter.itemWindow) {
+				await Promise.race([new Promise<void>((resolve) => (itemFinished = resolve)), limiter.nextRest()]);
+			}
+			lastYield = Date.now();
 		}
+		if (shouldStop()) break;
 		const task = work(index).finally(() => {
-			limiter.release();
 			running.delete(task);
+			itemFinished?.();
 		});
 		running.add(task);
+		if (Date.now() - lastYield >= YIELD_AFTER_MS) {
+			await sleep(0);
+			lastYield = Date.now();
+		}
 	}
 	await Promise.all(running);
 }

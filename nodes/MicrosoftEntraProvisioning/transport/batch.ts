@@ -60,8 +60,8 @@ function lowerCaseNames(headers: Record<string, unknown> | undefined): Record<st
  * throttles and answers every call on its own, so each caller gets its own status, headers and body back and
  * handles them as if it had sent the call alone; a batch that fails as a whole fails each of its calls.
  *
- * Calls queue until a zero-delay timer fires (by then every item started together has made its call) or until a
- * batch is full, whichever comes first; a lone call is sent alone, without the batch envelope.
+ * Calls queue until the batch is full, or until a turn of the event loop adds no call to it (the items under way
+ * have made theirs); a lone call is sent alone, without the batch envelope.
  */
 export class GraphBatcher {
 	private readonly queues = new Map<string, Pending[]>();
@@ -84,18 +84,23 @@ export class GraphBatcher {
 		return new Promise<FullResponse>((resolve, reject) => {
 			let queue = this.queues.get(key);
 			if (!queue) {
-				const fresh: Pending[] = [];
-				this.queues.set(key, fresh);
-				// A timer fires once the calls already under way (every item started together) have been queued; it
-				// leaves alone a later queue that took this one's place after it was sent full.
-				void sleep(0).then(() => {
-					if (this.queues.get(key) === fresh) this.flush(key, versionRoot, timeoutMs);
-				});
-				queue = fresh;
+				queue = [];
+				this.queues.set(key, queue);
+				void this.flushOnceSettled(key, queue, versionRoot, timeoutMs);
 			}
 			queue.push({ entry, resolve, reject });
 			if (queue.length >= Math.min(MAX_BATCH_REQUESTS, Math.max(1, this.batchSize()))) this.flush(key, versionRoot, timeoutMs);
 		});
+	}
+
+	/** Sends the queue when a zero-delay timer finds it no longer growing, unless it was sent full before. */
+	private async flushOnceSettled(key: string, queue: Pending[], versionRoot: string, timeoutMs: number): Promise<void> {
+		let seen: number;
+		do {
+			seen = queue.length;
+			await sleep(0);
+		} while (this.queues.get(key) === queue && queue.length > seen);
+		if (this.queues.get(key) === queue) this.flush(key, versionRoot, timeoutMs);
 	}
 
 	private flush(key: string, versionRoot: string, timeoutMs: number): void {

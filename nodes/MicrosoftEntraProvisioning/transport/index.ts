@@ -30,15 +30,26 @@ export interface GraphConnection {
 	 * and decrypt it again for each one. Not for OAuth2: n8n keeps its token data current itself.
 	 */
 	decrypted?: ICredentialsDecrypted;
-	/**
-	 * Told about throttling and successes, so the execution can slow down while Graph asks it to; waits between
-	 * retries go through pause(), so a waiting item does not hold a call slot.
-	 */
-	pace?: { throttled(retryAfterMs?: number): void; succeeded(): void; pause?(ms: number): Promise<void> };
+	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
+	pace?: CallGate;
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */
 	batcher?: GraphBatcher;
+}
+
+/**
+ * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
+ * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
+ */
+export interface CallGate {
+	/** Resolves when the call may go; a retry goes before first attempts. */
+	acquire(retry: boolean): Promise<void>;
+	release(): void;
+	/** Waits before a retry, holding no slot */
+	rest(ms: number): Promise<void>;
+	throttled(retryAfterMs?: number): void;
+	succeeded(): void;
 }
 
 export interface RequestSettings {
@@ -216,13 +227,13 @@ async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnecti
 
 /**
  * A batcher that sends with the connection's credential, for the items of one execution to share. A batch holds
- * half the items allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
- * wire while the items of the next are being prepared.
+ * half the calls allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
+ * wire while the next one fills.
  */
-export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, itemsInFlight: () => number): GraphBatcher {
+export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, callsInFlight: () => number): GraphBatcher {
 	return new GraphBatcher(
 		async (options) => await sendWithCredential(ctx, connection, options),
-		() => Math.ceil(itemsInFlight() / 2),
+		() => Math.ceil(callsInFlight() / 2),
 	);
 }
 
@@ -268,8 +279,10 @@ export async function graphRequest<T = unknown>(
 	};
 	for (let attempt = 0; ; attempt++) {
 		let failure: unknown;
+		await connection.pace?.acquire(attempt > 0);
 		try {
 			const response = await send(attempt);
+			connection.pace?.release();
 			connection.pace?.succeeded();
 			return {
 				status: response.statusCode,
@@ -278,6 +291,7 @@ export async function graphRequest<T = unknown>(
 				headers: response.headers,
 			};
 		} catch (error) {
+			connection.pace?.release();
 			failure = innermost(error);
 		}
 
@@ -305,7 +319,7 @@ export async function graphRequest<T = unknown>(
 				`Microsoft Graph answered ${status ?? code ?? 'a batch without this call'}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
 				{ node: node.name },
 			);
-			if (connection.pace?.pause) await connection.pace.pause(delay);
+			if (connection.pace) await connection.pace.rest(delay);
 			else await sleep(delay);
 			continue;
 		}
