@@ -78,15 +78,15 @@ describe('AdaptiveConcurrency', () => {
 		expect(limiter.inFlight).toBe(0);
 	});
 
-	it('lets twice the limit of items be under way, plus those resting before a retry', async () => {
+	it('lets three times the limit of items be under way, plus those resting before a retry', async () => {
 		const limiter = new AdaptiveConcurrency(4);
-		expect(limiter.itemWindow).toBe(8);
+		expect(limiter.itemWindow).toBe(12);
 		const resting = [limiter.rest(20), limiter.rest(20)];
-		expect(limiter.itemWindow).toBe(10);
+		expect(limiter.itemWindow).toBe(14);
 		await Promise.all(resting);
-		expect(limiter.itemWindow).toBe(8);
+		expect(limiter.itemWindow).toBe(12);
 		limiter.throttled();
-		expect(limiter.itemWindow).toBe(4);
+		expect(limiter.itemWindow).toBe(6);
 	});
 });
 

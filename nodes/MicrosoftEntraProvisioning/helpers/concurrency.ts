@@ -52,11 +52,12 @@ export class AdaptiveConcurrency {
 	}
 
 	/**
-	 * How many items may be under way: those with a call in flight, as many again being prepared for the next
-	 * calls, and those waiting out a Retry-After (which hold no slot).
+	 * How many items may be under way: those with a call in flight, twice as many being prepared for the next calls
+	 * (enough to fill the slots a returning batch frees while n8n evaluates more), and those waiting out a
+	 * Retry-After (which hold no slot).
 	 */
 	get itemWindow(): number {
-		return 2 * this.current + this.resting;
+		return 3 * this.current + this.resting;
 	}
 
 	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
