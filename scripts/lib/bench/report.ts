@@ -563,7 +563,7 @@ function discussion(input: ReportInput): string[] {
 							`n8n\'s Edit Fields node evaluating the same three expressions, with no Graph call at all, took`,
 							`${seconds(expressions.result.wallMs)} for these ${count(settings.items)} items: no node that reads an item\'s target and secrets through n8n\'s expressions`,
 							`can be more than ${times(httpWarm.result.wallMs / expressions.result.wallMs)} faster than the HTTP Request node\'s ${seconds(httpWarm.result.wallMs)} on this host. This node reaches ${times(httpWarm.result.wallMs / warm.result.wallMs)} at its`,
-							`default and ${times(httpWarm.result.wallMs / fastest.result.wallMs)} at ${fastest.concurrency} in flight. What separates it from that bound is Graph\'s latency: ⌈N / C⌉ round`,
+							`default${fastest === warm ? ', the fastest setting measured' : ` and ${times(httpWarm.result.wallMs / fastest.result.wallMs)} at ${fastest.concurrency} in flight`}. What separates it from that bound is Graph\'s latency: ⌈N / C⌉ round`,
 							`trips, each ${settings.graphLatencyMs} ms plus a new connection and TLS handshake (n8n\'s HTTP helper keeps no connection open), at`,
 							`least ${seconds(warm.floor.ms)} at ${defaults.concurrency} in flight. The node overlaps them with n8n\'s CPU time (n8n evaluates the next items while`,
 							'batches are at Graph), but a run cannot be shorter than the longer of the two, and more calls in flight shorten the',
