@@ -17,6 +17,7 @@ import {
 import type { FailureContext } from './errors';
 import type { RequestPacer } from './pacing';
 import type { AccessName } from '../../../lib/permissions';
+import { itemParameter } from './parameters';
 import { objectIdNotFoundHint, resolveTarget, type ResolvedTarget } from './targets';
 import { readRequestSettings, readTarget } from './validation';
 
@@ -58,7 +59,7 @@ const LOCATOR_LABELS = {
 /** A job, template or rule ID from its resource locator, checked before any request. */
 export function readSynchronizationId(ctx: IExecuteFunctions, itemIndex: number, parameter: keyof typeof LOCATOR_LABELS): string {
 	const { label, example, where } = LOCATOR_LABELS[parameter];
-	const locator = ctx.getNodeParameter(parameter, itemIndex) as INodeParameterResourceLocator | string;
+	const locator = itemParameter(ctx, parameter, itemIndex) as INodeParameterResourceLocator | string;
 	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
 	if (typeof raw !== 'string' || raw.trim() === '') {
 		invalidInput(ctx, itemIndex, `No ${label} is selected`, `${where} If an expression supplies it, check that it yields an ID for this item.`);

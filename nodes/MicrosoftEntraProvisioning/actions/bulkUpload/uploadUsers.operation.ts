@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
 import { pacerFor } from '../../helpers/pacing';
+import { itemParameter } from '../../helpers/parameters';
 import {
 	MAX_OPERATIONS_PER_REQUEST,
 	REQUIRED_SCIM_ATTRIBUTES,
@@ -91,7 +92,7 @@ interface Upload {
 
 /** The employee of one item as a SCIM user; throws a NodeOperationError naming what is wrong. */
 function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, 'bulkId'> {
-	const entries = ctx.getNodeParameter('attributes.attribute', itemIndex, []) as Array<{ attribute?: unknown; value?: unknown }>;
+	const entries = itemParameter(ctx, 'attributes.attribute', itemIndex, []) as Array<{ attribute?: unknown; value?: unknown }>;
 	const mapped = new Set<string>();
 	const values: Array<{ path: string; value: string | boolean }> = [];
 	for (const { attribute, value } of entries) {

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { GUID_PATTERN } from '../../descriptions/target';
 import { jobProperties, ruleProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
 import { pacerFor } from '../../helpers/pacing';
+import { itemParameter } from '../../helpers/parameters';
 import { callJob, invalidInput, readSynchronizationId, servicePrincipalFields } from '../../helpers/synchronization';
 import type { OperationContext } from '../node.type';
 
@@ -44,11 +45,11 @@ export const description: INodeProperties[] = [
 ];
 
 function readSubject(ctx: IExecuteFunctions, itemIndex: number): { objectId: string; objectTypeName: string } {
-	const objectTypeName = ctx.getNodeParameter('objectTypeName', itemIndex) as string;
+	const objectTypeName = itemParameter(ctx, 'objectTypeName', itemIndex) as string;
 	if (!(SUBJECT_TYPES as readonly string[]).includes(objectTypeName)) {
 		invalidInput(ctx, itemIndex, `"${String(objectTypeName)}" is not an object type`, `Choose ${SUBJECT_TYPES.join(' or ')}.`);
 	}
-	const raw = ctx.getNodeParameter('objectId', itemIndex) as unknown;
+	const raw = itemParameter(ctx, 'objectId', itemIndex) as unknown;
 	const objectId = typeof raw === 'string' ? raw.trim() : '';
 	if (objectId === '') {
 		invalidInput(ctx, itemIndex, 'No Object ID is given', `Enter the object ID of the ${objectTypeName.toLowerCase()} in Microsoft Entra ID. If an expression supplies it, check that it yields an ID for this item.`);

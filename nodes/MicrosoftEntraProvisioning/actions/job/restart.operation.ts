@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
+import { itemParameter } from '../../helpers/parameters';
 import { callJob, invalidInput, servicePrincipalFields } from '../../helpers/synchronization';
 import { RESET_SCOPE_FLAGS, type ResetScopeFlag } from '../../helpers/synchronizationJob';
 import type { OperationContext } from '../node.type';
@@ -31,7 +32,7 @@ export const description: INodeProperties[] = [
 ];
 
 function readResetScope(ctx: IExecuteFunctions, itemIndex: number): ResetScopeFlag[] {
-	const raw = ctx.getNodeParameter('resetScope', itemIndex, []) as unknown;
+	const raw = itemParameter(ctx, 'resetScope', itemIndex, []) as unknown;
 	const chosen = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : []).map((flag) => String(flag).trim());
 	if (chosen.length === 0) {
 		invalidInput(ctx, itemIndex, 'Choose at least one Reset Scope', 'Pick what the restart clears, or None to restart without clearing anything.');

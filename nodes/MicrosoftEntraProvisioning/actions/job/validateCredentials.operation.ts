@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { secretsProperties } from '../../descriptions/secrets';
 import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
+import { itemParameter } from '../../helpers/parameters';
 import { callJob, invalidInput, servicePrincipalFields } from '../../helpers/synchronization';
 import { readSecrets, type SecretPair } from '../../helpers/validation';
 import type { OperationContext } from '../node.type';
@@ -32,7 +33,7 @@ export const description: INodeProperties[] = [
  * application refuses them.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
-	const credentialSource = this.getNodeParameter('credentialSource', itemIndex, 'saved') as unknown;
+	const credentialSource = itemParameter(this, 'credentialSource', itemIndex, 'saved') as unknown;
 	if (credentialSource !== 'saved' && credentialSource !== 'given') {
 		invalidInput(this, itemIndex, `"${String(credentialSource)}" is not a choice of Credentials to Test`, 'Choose Saved Secrets or These Secrets.');
 	}

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
+import { itemParameter } from '../../helpers/parameters';
 import { callJob, invalidInput, servicePrincipalFields } from '../../helpers/synchronization';
 import type { OperationContext } from '../node.type';
 
@@ -56,7 +57,7 @@ export const description: INodeProperties[] = [
 ];
 
 function readExpression(ctx: IExecuteFunctions, itemIndex: number): string {
-	const expression = ctx.getNodeParameter('expression', itemIndex) as unknown;
+	const expression = itemParameter(ctx, 'expression', itemIndex) as unknown;
 	if (typeof expression !== 'string' || expression.trim() === '') {
 		invalidInput(ctx, itemIndex, 'No Expression is given', 'Enter the attribute-mapping expression to test, e.g. Join(" ", [givenName], [surname]).');
 	}
@@ -64,7 +65,7 @@ function readExpression(ctx: IExecuteFunctions, itemIndex: number): string {
 }
 
 function readTestInput(ctx: IExecuteFunctions, itemIndex: number): Array<{ key: string; value: string }> {
-	const entries = ctx.getNodeParameter('testInput.attribute', itemIndex, []) as Array<{ name?: unknown; value?: unknown }>;
+	const entries = itemParameter(ctx, 'testInput.attribute', itemIndex, []) as Array<{ name?: unknown; value?: unknown }>;
 	const seen = new Set<string>();
 	return entries.map(({ name, value }, position) => {
 		const key = typeof name === 'string' ? name.trim() : '';
