@@ -73,8 +73,8 @@ function readExecutionSwitches(ctx: IExecuteFunctions): { retryWhileReplicating:
 
 /**
  * Runs the chosen operation and returns one output item (or several, for a list) per input item, in input order.
- * An item operation runs for every item, several at a time (Items in Flight bounds their Graph calls, and as many
- * items again are prepared meanwhile); a batch operation gets all items at once. Without Continue On Fail the first
+ * An item operation runs for every item, several at a time (Items in Flight bounds their Graph calls, and twice as
+ * many items are prepared meanwhile); a batch operation gets all items at once. Without Continue On Fail the first
  * failure (by item order) starts no further item and stops the node once the items under way have finished.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -46,7 +46,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
 			description:
-				'How many items may have a call at Graph at once. The node prepares as many more meanwhile, so their calls are ready the moment a slot frees up. While Graph answers 429 (throttling) the node lowers this by itself and raises it again once Graph keeps up. Output order always matches input order.',
+				'How many items may have a call at Graph at once. The node prepares twice as many more meanwhile, so their calls are ready the moment a slot frees up. While Graph answers 429 (throttling) the node lowers this by itself and raises it again once Graph keeps up. Output order always matches input order.',
 		},
 		{
 			displayName: 'Retry Limit',

@@ -31,7 +31,8 @@ export class AdaptiveConcurrency {
 	/** Calls waiting out a Retry-After or a back-off */
 	private resting = 0;
 
-	private restStarted: Array<() => void> = [];
+	/** Told when a call starts resting, which widens the window of items */
+	onRest?: () => void;
 
 	private current: number;
 
@@ -77,17 +78,12 @@ export class AdaptiveConcurrency {
 	/** Waits `ms` before a retry, holding no slot; the window of items widens meanwhile. */
 	async rest(ms: number): Promise<void> {
 		this.resting++;
-		for (const listener of this.restStarted.splice(0)) listener();
+		this.onRest?.();
 		try {
 			await sleep(ms);
 		} finally {
 			this.resting--;
 		}
-	}
-
-	/** Resolves when a call next starts resting. */
-	async nextRest(): Promise<void> {
-		await new Promise<void>((resolve) => this.restStarted.push(resolve));
 	}
 
 	/** Graph answered 429 (with this Retry-After, if any). */
@@ -136,19 +132,19 @@ export async function runBounded(
 	shouldStop: () => boolean,
 ): Promise<void> {
 	const running = new Set<Promise<void>>();
-	let itemFinished: (() => void) | undefined;
+	// Wakes the loop when the window may have room: an item finished, or a call started resting.
+	let wake: (() => void) | undefined;
+	limiter.onRest = () => wake?.();
 	let lastYield = Date.now();
 	for (let index = 0; index < count && !shouldStop(); index++) {
 		if (running.size >= limiter.itemWindow) {
-			while (running.size >= limiter.itemWindow) {
-				await Promise.race([new Promise<void>((resolve) => (itemFinished = resolve)), limiter.nextRest()]);
-			}
+			while (running.size >= limiter.itemWindow) await new Promise<void>((resolve) => (wake = resolve));
 			lastYield = Date.now();
 		}
 		if (shouldStop()) break;
 		const task = work(index).finally(() => {
 			running.delete(task);
-			itemFinished?.();
+			wake?.();
 		});
 		running.add(task);
 		if (Date.now() - lastYield >= YIELD_AFTER_MS) {
