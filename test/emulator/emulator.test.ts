@@ -578,6 +578,32 @@ describe('JSON batching', () => {
 		emulator.clearFaults();
 	});
 
+	test('calls in flight: a batch counts its calls until it is answered; a reset meanwhile keeps the count whole', async () => {
+		emulator.setLatency({ graph: 400 });
+		try {
+			// an earlier test's broken connection may still be winding down at the emulator
+			for (const deadline = Date.now() + 2000; emulator.stats().graphCallsInFlight > 0 && Date.now() < deadline; ) {
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
+			emulator.resetStats();
+			const first = batch(Array.from({ length: 5 }, (_, i) => acquireRequest(String(i), 'servicePrincipals', target.id, `in-flight-${i}`)));
+			const second = graph(`/v1.0/servicePrincipals/${target.id}/synchronization/acquireAccessToken`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ credentials: [{ key: 'SecretToken', value: 'in-flight-alone' }] }),
+			});
+			await new Promise((resolve) => setTimeout(resolve, 150));
+			expect(emulator.stats().graphCallsInFlight).toBe(6);
+			emulator.resetStats();
+			expect(emulator.stats()).toMatchObject({ graphCallsInFlight: 6, peakGraphCallsInFlight: 6, graphRequests: 0 });
+			await responsesOf(await first);
+			expect((await second).status).toBe(204);
+			expect(emulator.stats()).toMatchObject({ graphCallsInFlight: 0, peakGraphCallsInFlight: 6 });
+		} finally {
+			emulator.setLatency({});
+		}
+	});
+
 	test('latency: a batch takes as long as its slowest request, not the sum', async () => {
 		emulator.setLatency({ graph: 200 });
 		try {

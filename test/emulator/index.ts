@@ -419,7 +419,9 @@ class EmulatorInstance implements Emulator {
 	}
 
 	resetStats(): void {
-		Object.assign(this.statsValue, emptyStats());
+		// Calls still in flight are answered after the reset; counting them out again must not go below zero.
+		const inFlight = this.statsValue.graphCallsInFlight;
+		Object.assign(this.statsValue, emptyStats(), { graphCallsInFlight: inFlight, peakGraphCallsInFlight: inFlight });
 	}
 
 	injectFault(fault: FaultSpec): FaultHandle {
