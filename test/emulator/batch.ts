@@ -9,6 +9,7 @@
  * listener's latencyMs is 0): a batch takes as long as its slowest request, or its longest dependsOn chain.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { capacityRefusal } from './capacity';
 import { authenticate, graphErrorReply, GraphEnvironment, GraphRouter } from './graph';
 import { cannedFaultReply, countCallsInFlight, Exchange, RecordedRequest, Reply, runHandler, ServerContext, sleep } from './server';
 
@@ -135,8 +136,14 @@ export class GraphBatch {
 			ex.record.status = reply.status;
 			return reply;
 		}
-		const reply = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);
-		await sleep(this.env.latencyMs(), ctx.closing);
+		if (!ctx.capacity.enter()) return capacityRefusal(ctx, ex, this.env.faultReply);
+		let reply: Reply;
+		try {
+			reply = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);
+			await sleep(this.env.latencyMs(), ctx.closing);
+		} finally {
+			ctx.capacity.leave();
+		}
 		// Handled, so the state changed, but the answer is lost with the connection: the record keeps status 0.
 		if (spec?.reset === 'mid-response') return { ...reply, reset: 'mid-response' };
 		ex.record.status = reply.status;

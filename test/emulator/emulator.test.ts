@@ -604,6 +604,36 @@ describe('JSON batching', () => {
 		}
 	});
 
+	test('capacity: calls beyond what Graph works on at once are answered 429 with a Retry-After, alone and in a batch', async () => {
+		emulator.setLatency({ graph: 300 });
+		emulator.setGraphCapacity(3, 2);
+		try {
+			emulator.resetStats();
+			const held = batch(Array.from({ length: 5 }, (_, i) => acquireRequest(String(i), 'servicePrincipals', target.id, `capacity-${i}`)));
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			// the batch holds all three places: a call alone is refused at once
+			const alone = await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'capacity-alone' }]);
+			expect(alone.status).toBe(429);
+			expect(alone.headers.get('retry-after')).toBe('2');
+			expect((await read<{ error: { code: string } }>(alone)).error.code).toBe('TooManyRequests');
+
+			const byId = await responsesOf(await held);
+			const statuses = [...byId.values()].map((response) => response.status).sort();
+			expect(statuses).toEqual([204, 204, 204, 429, 429]);
+			expect([...byId.values()].filter((response) => response.status === 429).every((response) => response.headers?.['Retry-After'] === '2')).toBe(true);
+			expect(emulator.stats().capacityRefusals).toBe(3);
+
+			// answered calls free their places
+			expect((await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'capacity-after' }])).status).toBe(204);
+			emulator.setGraphCapacity(undefined);
+			const unlimited = await responsesOf(await batch(Array.from({ length: 5 }, (_, i) => acquireRequest(String(i), 'servicePrincipals', target.id, `unlimited-${i}`))));
+			expect([...unlimited.values()].every((response) => response.status === 204)).toBe(true);
+		} finally {
+			emulator.setGraphCapacity(undefined);
+			emulator.setLatency({});
+		}
+	});
+
 	test('latency: a batch takes as long as its slowest request, not the sum', async () => {
 		emulator.setLatency({ graph: 200 });
 		try {

@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBatch, isBatchRequest } from './batch';
+import { GraphCapacity } from './capacity';
 import {
 	AddApplicationInput,
 	Directory,
@@ -149,6 +150,11 @@ export interface Emulator {
 	/** Lifetime of tokens issued from now on. */
 	setTokenLifetime(seconds: number): void;
 	setLatency(latency: { graph?: number; token?: number }): void;
+	/**
+	 * How many Graph calls the emulated Graph works on at once (unlimited by default, and again with undefined);
+	 * beyond that a call is answered 429 with this Retry-After, counted in stats().capacityRefusals.
+	 */
+	setGraphCapacity(callsAtOnce: number | undefined, retryAfterSeconds?: number): void;
 
 	// Observation
 	/** Every request received on every listener, oldest first; the requests inside a $batch follow it. */
@@ -184,6 +190,8 @@ class EmulatorInstance implements Emulator {
 	/** One object for the emulator's lifetime (listeners hold it); resetStats() clears it in place. */
 	private readonly statsValue: EmulatorStats = emptyStats();
 	private latency: { graph: number; token: number };
+
+	private readonly capacity = new GraphCapacity();
 	private readonly closing = new AbortController();
 	private listeners: Listener[] = [];
 	private ports = { graph: 0, login: 0, managedIdentity: 0 };
@@ -225,7 +233,7 @@ class EmulatorInstance implements Emulator {
 	}
 
 	async listen(tls: { key: string; cert: string }, ports: { graph?: number; login?: number; managedIdentity?: number }): Promise<void> {
-		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, closing: this.closing.signal };
+		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, closing: this.closing.signal };
 		const env = {
 			directory: this.directory,
 			tokens: this.tokens,
@@ -407,6 +415,11 @@ class EmulatorInstance implements Emulator {
 
 	setLatency(latency: { graph?: number; token?: number }): void {
 		this.latency = { graph: latency.graph ?? 0, token: latency.token ?? 0 };
+	}
+
+	setGraphCapacity(callsAtOnce: number | undefined, retryAfterSeconds = 1): void {
+		this.capacity.limit = callsAtOnce ?? Number.POSITIVE_INFINITY;
+		this.capacity.retryAfterSeconds = retryAfterSeconds;
 	}
 
 	clearRequests(): void {

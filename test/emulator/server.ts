@@ -6,6 +6,7 @@
 import { createServer as createHttpServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { capacityRefusal, type GraphCapacity } from './capacity';
 import type { FaultHandle, FaultRegistry, FaultSpec } from './faults';
 
 export type ListenerName = 'graph' | 'login' | 'managedIdentity';
@@ -70,6 +71,8 @@ export interface EmulatorStats {
 	/** Token requests by grant_type ('client_credentials', 'authorization_code', 'refresh_token', 'password'; 'managed_identity' for the App Service endpoint). */
 	byGrantType: Record<string, number>;
 	faultsTriggered: number;
+	/** Graph calls answered 429 because the emulated Graph was working on as many calls as setGraphCapacity allows */
+	capacityRefusals: number;
 }
 
 /** Counts `count` Graph operations as arrived (positive) or answered (negative). */
@@ -90,6 +93,7 @@ export function emptyStats(): EmulatorStats {
 		tokensIssued: 0,
 		byGrantType: {},
 		faultsTriggered: 0,
+		capacityRefusals: 0,
 	};
 }
 
@@ -98,6 +102,8 @@ export interface ServerContext {
 	requests: RecordedRequest[];
 	faults: FaultRegistry;
 	stats: EmulatorStats;
+	/** How many Graph calls are worked on at once */
+	capacity: GraphCapacity;
 	/** Aborted by close(): cancels pending delays. */
 	closing: AbortSignal;
 }
@@ -211,9 +217,18 @@ export class Listener {
 			await this.applyFault(fault, ex, req, res);
 			return;
 		}
-		const reply = await this.run(ex);
-		await this.sleep(this.options.latencyMs?.(ex) ?? 0);
-		this.answer(req, res, ex, reply);
+		const oneCall = this.options.isOneCall?.(ex) === true;
+		if (oneCall && !this.ctx.capacity.enter()) {
+			this.send(res, ex, capacityRefusal(this.ctx, ex, this.options.faultReply));
+			return;
+		}
+		try {
+			const reply = await this.run(ex);
+			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
+			this.answer(req, res, ex, reply);
+		} finally {
+			if (oneCall) this.ctx.capacity.leave();
+		}
 	}
 
 	private async applyFault(fault: FaultHandle, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
