@@ -1,7 +1,7 @@
 /**
- * The limiter behind "Items in Flight": at most the limit of calls in flight, halved once per throttling episode,
- * raised again after successes, and no slot held while a call waits out a Retry-After; and the runner that starts
- * items ahead of their calls.
+ * The limiter behind "Items in Flight": at most the limit of calls in flight, lowered once per throttling episode to
+ * the share of calls Graph accepted (by half at most), raised again after successes, and no slot held while a call
+ * waits out a Retry-After; and the runner that starts items ahead of their calls.
  */
 import { AdaptiveConcurrency, runBounded, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 
@@ -13,36 +13,46 @@ function clock(start = 1_000_000) {
 const tick = async () => await new Promise((resolve) => setImmediate(resolve));
 
 describe('AdaptiveConcurrency', () => {
-	it('halves once for all the 429s of one episode, and again after its Retry-After has passed', () => {
+	it('falls to the share of a round of answers Graph accepted: 8 of 40 throttled leave 32', () => {
+		const limiter = new AdaptiveConcurrency(40);
+		// the first 429 begins the episode and its round: 40 answers, 8 of them 429
+		for (let call = 0; call < 40; call++) {
+			if (call % 5 === 0) limiter.throttled(1_000);
+			else limiter.succeeded();
+			if (call < 39) expect(limiter.limit).toBe(40);
+		}
+		expect(limiter.limit).toBe(32);
+	});
+
+	it('falls by half at most, once per episode; again after the Retry-After has passed', () => {
 		const time = clock();
 		const limiter = new AdaptiveConcurrency(40, time.now);
 		// 40 calls were in flight when Graph started throttling: they all come back 429
 		for (let call = 0; call < 40; call++) limiter.throttled(2_000);
 		expect(limiter.limit).toBe(20);
 		time.advance(1_999);
-		limiter.throttled(2_000);
+		for (let call = 0; call < 20; call++) limiter.throttled(2_000);
 		expect(limiter.limit).toBe(20);
 		time.advance(1);
-		limiter.throttled(2_000);
+		for (let call = 0; call < 20; call++) limiter.throttled(2_000);
 		expect(limiter.limit).toBe(10);
 	});
 
 	it('treats 429s without a Retry-After within a second as one episode; never goes below one', () => {
 		const time = clock();
 		const limiter = new AdaptiveConcurrency(4, time.now);
-		limiter.throttled();
-		limiter.throttled();
+		for (let call = 0; call < 6; call++) limiter.throttled();
 		expect(limiter.limit).toBe(2);
 		for (let episode = 0; episode < 5; episode++) {
 			time.advance(THROTTLE_EPISODE_MIN_MS);
-			limiter.throttled(0);
+			for (let call = 0; call < limiter.limit; call++) limiter.throttled(0);
 		}
 		expect(limiter.limit).toBe(1);
 	});
 
 	it('raises the limit by one after as many successes as the limit, up to the maximum', () => {
 		const limiter = new AdaptiveConcurrency(8);
-		limiter.throttled();
+		for (let call = 0; call < 8; call++) limiter.throttled();
 		expect(limiter.limit).toBe(4);
 		for (let call = 0; call < 3; call++) limiter.succeeded();
 		expect(limiter.limit).toBe(4);
@@ -85,7 +95,7 @@ describe('AdaptiveConcurrency', () => {
 		expect(limiter.itemWindow).toBe(14);
 		await Promise.all(resting);
 		expect(limiter.itemWindow).toBe(12);
-		limiter.throttled();
+		for (let call = 0; call < 4; call++) limiter.throttled();
 		expect(limiter.itemWindow).toBe(6);
 	});
 });

@@ -6,10 +6,13 @@ export const THROTTLE_EPISODE_MIN_MS = 1_000;
 /**
  * Bounds how many Graph calls are in flight at once, and backs off while Graph is throttling.
  *
- * - A 429 halves the limit (down to one) — once per throttling episode: every 429 that arrives before the
- *   Retry-After of the one that lowered the limit has passed belongs to the same episode. (Calls already in flight
- *   when Graph starts throttling all come back 429 together; halving for each would drop to one at once.)
- * - A run of successes as long as the current limit raises it by one, up to the maximum.
+ * - A 429 starts a throttling episode. The limit then falls to the share of the next round of answers (as many as
+ *   the limit) that Graph accepted, and never by more than half at once: 40 calls of which Graph throttled 8 leave
+ *   32; a round Graph throttled entirely leaves 20. A few 429s among many calls thus cost a few slots, not half.
+ * - An episode lasts the first 429's Retry-After, and at least a second: the 429s that arrive meanwhile (the retries
+ *   of the same round, Graph still catching up) do not cut the limit again.
+ * - Once the round is counted, each run of successes as long as the current limit raises the limit by one, up to
+ *   the maximum.
  * - A call holds its slot only while it is on the wire: a retry waits out its Retry-After without one, then gets
  *   the next free slot before any first attempt.
  *
@@ -21,6 +24,9 @@ export class AdaptiveConcurrency {
 	private successes = 0;
 
 	private episodeEnds = Number.NEGATIVE_INFINITY;
+
+	/** The round of answers counted after the 429 that started an episode, until it is complete */
+	private round?: { size: number; answers: number; throttled: number };
 
 	/** First attempts waiting for a slot */
 	private readonly waiting: Array<() => void> = [];
@@ -89,19 +95,36 @@ export class AdaptiveConcurrency {
 	/** Graph answered 429 (with this Retry-After, if any). */
 	throttled(retryAfterMs?: number): void {
 		const now = this.now();
-		if (now < this.episodeEnds) return;
-		this.current = Math.max(1, Math.floor(this.current / 2));
-		this.successes = 0;
-		this.episodeEnds = now + Math.max(THROTTLE_EPISODE_MIN_MS, retryAfterMs ?? 0);
+		if (!this.round && now >= this.episodeEnds) {
+			this.round = { size: this.current, answers: 0, throttled: 0 };
+			this.episodeEnds = now + Math.max(THROTTLE_EPISODE_MIN_MS, retryAfterMs ?? 0);
+		}
+		this.count(true);
 	}
 
 	succeeded(): void {
+		if (this.round) {
+			this.count(false);
+			return;
+		}
 		if (this.current >= this.maximum) return;
 		if (++this.successes >= this.current) {
 			this.current++;
 			this.successes = 0;
 			this.dispatch();
 		}
+	}
+
+	/** Counts an answer of the round after a 429; the last one sets the new limit. */
+	private count(throttled: boolean): void {
+		const round = this.round;
+		if (!round) return;
+		round.answers++;
+		if (throttled) round.throttled++;
+		if (round.answers < round.size) return;
+		this.current = Math.max(1, Math.floor(round.size / 2), round.size - round.throttled);
+		this.successes = 0;
+		this.round = undefined;
 	}
 
 	private dispatch(): void {
