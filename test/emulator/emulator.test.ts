@@ -608,9 +608,15 @@ describe('JSON batching', () => {
 		emulator.setLatency({ graph: 300 });
 		emulator.setGraphCapacity(3, 2);
 		try {
+			// a call of an earlier test still winding down would hold a place
+			for (const deadline = Date.now() + 2000; emulator.stats().graphCallsInFlight > 0 && Date.now() < deadline; ) {
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
 			emulator.resetStats();
 			const held = batch(Array.from({ length: 5 }, (_, i) => acquireRequest(String(i), 'servicePrincipals', target.id, `capacity-${i}`)));
-			await new Promise((resolve) => setTimeout(resolve, 100));
+			for (const deadline = Date.now() + 2000; emulator.stats().graphCallsInFlight < 5 && Date.now() < deadline; ) {
+				await new Promise((resolve) => setTimeout(resolve, 10));
+			}
 			// the batch holds all three places: a call alone is refused at once
 			const alone = await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'capacity-alone' }]);
 			expect(alone.status).toBe(429);
