@@ -136,7 +136,8 @@ export class GraphBatch {
 			ex.record.status = reply.status;
 			return reply;
 		}
-		if (!ctx.capacity.enter()) return capacityRefusal(ctx, ex, this.env.faultReply);
+		const refusedFor = ctx.capacity.admit();
+		if (refusedFor !== undefined) return capacityRefusal(ctx, ex, refusedFor, this.env.faultReply);
 		let reply: Reply;
 		try {
 			reply = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);

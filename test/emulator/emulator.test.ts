@@ -606,7 +606,7 @@ describe('JSON batching', () => {
 
 	test('capacity: calls beyond what Graph works on at once are answered 429 with a Retry-After, alone and in a batch', async () => {
 		emulator.setLatency({ graph: 300 });
-		emulator.setGraphCapacity(3, 2);
+		emulator.setGraphCapacity({ callsAtOnce: 3, retryAfterSeconds: 2 });
 		try {
 			// a call of an earlier test still winding down would hold a place
 			for (const deadline = Date.now() + 2000; emulator.stats().graphCallsInFlight > 0 && Date.now() < deadline; ) {
@@ -638,6 +638,28 @@ describe('JSON batching', () => {
 			emulator.setGraphCapacity(undefined);
 			emulator.setLatency({});
 		}
+	});
+
+	test('capacity: calls beyond a rate are answered 429 with the seconds until the window has room', async () => {
+		emulator.setGraphCapacity({ rate: { calls: 3, windowMs: 2_000 } });
+		try {
+			emulator.resetStats();
+			const statuses: number[] = [];
+			const retryAfter: Array<string | null> = [];
+			for (let call = 0; call < 5; call++) {
+				const response = await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: `rate-${call}` }]);
+				statuses.push(response.status);
+				retryAfter.push(response.headers.get('retry-after'));
+			}
+			expect(statuses).toEqual([204, 204, 204, 429, 429]);
+			expect(retryAfter.slice(3)).toEqual(['2', '2']);
+			expect(emulator.stats().capacityRefusals).toBe(2);
+			// refused calls take no place in the window
+			expect(emulator.getSynchronizationSecrets('servicePrincipals', target.id)).toEqual([{ key: 'SecretToken', value: 'rate-2' }]);
+		} finally {
+			emulator.setGraphCapacity(undefined);
+		}
+		expect((await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'rate-lifted' }])).status).toBe(204);
 	});
 
 	test('latency: a batch takes as long as its slowest request, not the sum', async () => {

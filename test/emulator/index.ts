@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphBatch, isBatchRequest } from './batch';
-import { GraphCapacity } from './capacity';
+import { GraphCapacity, type GraphCapacitySettings } from './capacity';
 import {
 	AddApplicationInput,
 	Directory,
@@ -151,10 +151,11 @@ export interface Emulator {
 	setTokenLifetime(seconds: number): void;
 	setLatency(latency: { graph?: number; token?: number }): void;
 	/**
-	 * How many Graph calls the emulated Graph works on at once (unlimited by default, and again with undefined);
-	 * beyond that a call is answered 429 with this Retry-After, counted in stats().capacityRefusals.
+	 * How much the emulated Graph takes (unlimited by default, and again with undefined): calls at once (beyond them
+	 * a call is answered 429 with `retryAfterSeconds`), and calls in any window of time (beyond them 429 with the
+	 * seconds until the window has room). Refusals are counted in stats().capacityRefusals.
 	 */
-	setGraphCapacity(callsAtOnce: number | undefined, retryAfterSeconds?: number): void;
+	setGraphCapacity(capacity: GraphCapacitySettings | undefined): void;
 
 	// Observation
 	/** Every request received on every listener, oldest first; the requests inside a $batch follow it. */
@@ -417,9 +418,8 @@ class EmulatorInstance implements Emulator {
 		this.latency = { graph: latency.graph ?? 0, token: latency.token ?? 0 };
 	}
 
-	setGraphCapacity(callsAtOnce: number | undefined, retryAfterSeconds = 1): void {
-		this.capacity.limit = callsAtOnce ?? Number.POSITIVE_INFINITY;
-		this.capacity.retryAfterSeconds = retryAfterSeconds;
+	setGraphCapacity(capacity: GraphCapacitySettings | undefined): void {
+		this.capacity.set(capacity);
 	}
 
 	clearRequests(): void {

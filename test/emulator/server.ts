@@ -71,7 +71,7 @@ export interface EmulatorStats {
 	/** Token requests by grant_type ('client_credentials', 'authorization_code', 'refresh_token', 'password'; 'managed_identity' for the App Service endpoint). */
 	byGrantType: Record<string, number>;
 	faultsTriggered: number;
-	/** Graph calls answered 429 because the emulated Graph was working on as many calls as setGraphCapacity allows */
+	/** Graph calls answered 429 because the emulated Graph was at the capacity setGraphCapacity gave it */
 	capacityRefusals: number;
 }
 
@@ -218,8 +218,9 @@ export class Listener {
 			return;
 		}
 		const oneCall = this.options.isOneCall?.(ex) === true;
-		if (oneCall && !this.ctx.capacity.enter()) {
-			this.send(res, ex, capacityRefusal(this.ctx, ex, this.options.faultReply));
+		const refusedFor = oneCall ? this.ctx.capacity.admit() : undefined;
+		if (refusedFor !== undefined) {
+			this.send(res, ex, capacityRefusal(this.ctx, ex, refusedFor, this.options.faultReply));
 			return;
 		}
 		try {
