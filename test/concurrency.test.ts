@@ -3,7 +3,7 @@
  * the share of calls Graph accepted (by half at most), raised again after successes, and no slot held while a call
  * waits out a Retry-After; and the runner that starts items ahead of their calls.
  */
-import { AdaptiveConcurrency, runBounded, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
+import { AdaptiveConcurrency, RecentCount, runBounded, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 
 function clock(start = 1_000_000) {
 	let now = start;
@@ -62,6 +62,46 @@ describe('AdaptiveConcurrency', () => {
 		expect(limiter.limit).toBe(8);
 	});
 
+	it('does not grow while Graph throttles more than one call for every three it accepts', () => {
+		const limiter = new AdaptiveConcurrency(8);
+		for (let call = 0; call < 8; call++) limiter.throttled(5_000);
+		expect(limiter.limit).toBe(4);
+		// still within the episode: these 429s cut nothing, but they count against growing
+		limiter.throttled(5_000);
+		limiter.throttled(5_000);
+		for (let call = 0; call < 4; call++) limiter.succeeded();
+		expect(limiter.limit).toBe(4);
+		for (let call = 0; call < 4; call++) limiter.succeeded();
+		expect(limiter.limit).toBe(5);
+	});
+
+	it('keeps every call, retries too, to the pace Graph accepted calls at once it refuses most of a round', async () => {
+		const limiter = new AdaptiveConcurrency(4);
+		// Graph accepted 10 calls in the last second, then refuses a whole round
+		for (let call = 0; call < 10; call++) limiter.succeeded();
+		for (let call = 0; call < 4; call++) limiter.throttled(0);
+		expect(limiter.limit).toBe(2);
+		const started = Date.now();
+		const sentAt: number[] = [];
+		// from the end of the Retry-After (the episode's second) on, one call per 100 ms
+		for (const retry of [true, false, true]) {
+			await limiter.acquire(retry);
+			sentAt.push(Date.now() - started);
+			limiter.release();
+		}
+		expect(sentAt[0]).toBeGreaterThanOrEqual(THROTTLE_EPISODE_MIN_MS - 5);
+		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(95);
+		expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(95);
+		// a success once the episode's length has passed without a 429 lifts the pace
+		await new Promise((resolve) => setTimeout(resolve, THROTTLE_EPISODE_MIN_MS - sentAt[2] + THROTTLE_EPISODE_MIN_MS));
+		limiter.succeeded();
+		const free = Date.now();
+		await limiter.acquire();
+		limiter.release();
+		await limiter.acquire();
+		expect(Date.now() - free).toBeLessThan(50);
+	});
+
 	it('holds no slot while a call rests before its retry, and gives the retry the next free slot before any first attempt', async () => {
 		const limiter = new AdaptiveConcurrency(1);
 		const order: string[] = [];
@@ -97,6 +137,21 @@ describe('AdaptiveConcurrency', () => {
 		expect(limiter.itemWindow).toBe(12);
 		for (let call = 0; call < 4; call++) limiter.throttled();
 		expect(limiter.itemWindow).toBe(6);
+	});
+});
+
+describe('RecentCount', () => {
+	it('counts the events of the last seconds, to the 100 ms bucket, and forgets those older than ten seconds', () => {
+		const recent = new RecentCount();
+		const start = 5_000_000;
+		for (let event = 0; event < 30; event++) recent.add(start + event * 100);
+		const now = start + 2_999;
+		expect(recent.since(now, 1_000)).toBe(10);
+		expect(recent.since(now, 3_000)).toBe(30);
+		// ten seconds on, the buckets are reused for new events and the old ones no longer count
+		recent.add(start + 10_050);
+		expect(recent.since(start + 10_050, 10_000)).toBe(30);
+		expect(recent.since(start + 12_999, 10_000)).toBe(1);
 	});
 });
 

@@ -4,24 +4,82 @@ import { sleep } from 'n8n-workflow';
 export const THROTTLE_EPISODE_MIN_MS = 1_000;
 
 /**
- * Bounds how many Graph calls are in flight at once, and backs off while Graph is throttling.
+ * Counts events in 100 ms buckets over the last ten seconds: how many calls Graph accepted lately, at any moment,
+ * in constant memory whatever the pace.
+ */
+export class RecentCount {
+	static readonly BUCKET_MS = 100;
+	static readonly MEMORY_MS = 10_000;
+	private static readonly BUCKETS = RecentCount.MEMORY_MS / RecentCount.BUCKET_MS;
+	private readonly counts = new Array<number>(RecentCount.BUCKETS).fill(0);
+	/** Which bucket (time / BUCKET_MS) each slot holds now */
+	private readonly holds = new Array<number>(RecentCount.BUCKETS).fill(-1);
+
+	add(now: number): void {
+		const bucket = Math.floor(now / RecentCount.BUCKET_MS);
+		const slot = bucket % RecentCount.BUCKETS;
+		if (this.holds[slot] !== bucket) {
+			this.holds[slot] = bucket;
+			this.counts[slot] = 0;
+		}
+		this.counts[slot]++;
+	}
+
+	/** Events of the last `ms` (at most MEMORY_MS), to the bucket */
+	since(now: number, ms: number): number {
+		const last = Math.floor(now / RecentCount.BUCKET_MS);
+		const first = last - Math.min(RecentCount.BUCKETS, Math.ceil(ms / RecentCount.BUCKET_MS)) + 1;
+		let count = 0;
+		for (let bucket = first; bucket <= last; bucket++) {
+			const slot = bucket % RecentCount.BUCKETS;
+			if (this.holds[slot] === bucket) count += this.counts[slot];
+		}
+		return count;
+	}
+}
+
+/** The limit grows after a run of successes only if Graph throttled at most one call for this many it accepted. */
+const GROWTH_REFUSALS_RATIO = 3;
+
+/**
+ * Bounds how many Graph calls are in flight at once, and follows Graph's pace while it throttles.
  *
- * - A 429 starts a throttling episode. The limit then falls to the share of the next round of answers (as many as
- *   the limit) that Graph accepted, and never by more than half at once: 40 calls of which Graph throttled 8 leave
- *   32; a round Graph throttled entirely leaves 20. A few 429s among many calls thus cost a few slots, not half.
- * - An episode lasts the first 429's Retry-After, and at least a second: the 429s that arrive meanwhile (the retries
- *   of the same round, Graph still catching up) do not cut the limit again.
- * - Once the round is counted, each run of successes as long as the current limit raises the limit by one, up to
- *   the maximum.
+ * - A 429 starts a throttling episode, which lasts its Retry-After (at least a second). The next round of answers
+ *   (as many as the limit) is counted, and the limit falls to the share of them Graph accepted, by half at most: 40
+ *   calls of which Graph throttled 8 leave 32; a round throttled entirely leaves 20. Further 429s of the episode (the
+ *   rest of the round, Graph still catching up) do not cut it again.
+ * - If Graph throttled more than half of that round, it has reached a rate limit and refuses nearly every call
+ *   beyond it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then
+ *   keeps to the pace at which Graph accepted calls over the last episode's length, from the end of the Retry-After
+ *   on: sent faster, calls would only spend their retries on 429s. The pace is lifted once that long passes without
+ *   a 429.
+ * - A run of successes as long as the limit raises it by one, up to the maximum, unless Graph throttled more than
+ *   one call for every three it accepted meanwhile.
  * - A call holds its slot only while it is on the wire: a retry waits out its Retry-After without one, then gets
  *   the next free slot before any first attempt.
- *
- * This keeps a large run close to Graph's pace without hammering it.
  */
 export class AdaptiveConcurrency {
 	private active = 0;
 
 	private successes = 0;
+
+	/** 429s answered since the limit last changed */
+	private refusals = 0;
+
+	/** How long the last throttling episode lasts (or lasted) */
+	private episodeLength = THROTTLE_EPISODE_MIN_MS;
+
+	/** When Graph last answered 429 */
+	private lastRefusal = Number.NEGATIVE_INFINITY;
+
+	/** The calls Graph accepted lately */
+	private readonly accepted = new RecentCount();
+
+	/** The pace every call keeps to while Graph refuses nearly all calls: one per interval, the next one not before nextAt */
+	private rate?: { intervalMs: number; nextAt: number; windowMs: number };
+
+	/** A dispatch is already due when the pace next allows a call */
+	private rateTimer = false;
 
 	private episodeEnds = Number.NEGATIVE_INFINITY;
 
@@ -69,8 +127,8 @@ export class AdaptiveConcurrency {
 
 	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
 	async acquire(retry = false): Promise<void> {
-		if (this.active < this.current && this.waiting.length === 0 && this.retrying.length === 0) {
-			this.active++;
+		if (this.active < this.current && this.waiting.length === 0 && this.retrying.length === 0 && this.paced()) {
+			this.take();
 			return;
 		}
 		await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
@@ -97,21 +155,34 @@ export class AdaptiveConcurrency {
 		const now = this.now();
 		if (!this.round && now >= this.episodeEnds) {
 			this.round = { size: this.current, answers: 0, throttled: 0 };
-			this.episodeEnds = now + Math.max(THROTTLE_EPISODE_MIN_MS, retryAfterMs ?? 0);
+			this.episodeLength = Math.max(THROTTLE_EPISODE_MIN_MS, retryAfterMs ?? 0);
+			this.episodeEnds = now + this.episodeLength;
 		}
+		this.lastRefusal = now;
+		this.refusals++;
 		this.count(true);
 	}
 
 	succeeded(): void {
+		const now = this.now();
+		this.accepted.add(now);
+		if (this.rate && now - this.lastRefusal >= this.rate.windowMs) {
+			this.rate = undefined;
+			this.dispatch();
+		}
 		if (this.round) {
 			this.count(false);
 			return;
 		}
 		if (this.current >= this.maximum) return;
 		if (++this.successes >= this.current) {
-			this.current++;
+			// Grow only while Graph takes nearly all calls: under a rate limit a larger limit only draws more 429s.
+			if (this.refusals * GROWTH_REFUSALS_RATIO <= this.successes) {
+				this.current++;
+				this.dispatch();
+			}
 			this.successes = 0;
-			this.dispatch();
+			this.refusals = 0;
 		}
 	}
 
@@ -123,15 +194,44 @@ export class AdaptiveConcurrency {
 		if (throttled) round.throttled++;
 		if (round.answers < round.size) return;
 		this.current = Math.max(1, Math.floor(round.size / 2), round.size - round.throttled);
+		if (round.throttled * 2 > round.size) this.keepToAcceptedRate();
 		this.successes = 0;
+		this.refusals = 0;
 		this.round = undefined;
 	}
 
+	private keepToAcceptedRate(): void {
+		const now = this.now();
+		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
+		const accepted = this.accepted.since(now, windowMs);
+		this.rate = { intervalMs: windowMs / Math.max(1, accepted), nextAt: this.episodeEnds, windowMs };
+	}
+
+	/** Whether the pace allows a call now; if not, a dispatch is due when it will. */
+	private paced(): boolean {
+		const rate = this.rate;
+		if (!rate) return true;
+		const now = this.now();
+		if (now >= rate.nextAt) return true;
+		if (!this.rateTimer) {
+			this.rateTimer = true;
+			void sleep(rate.nextAt - now).then(() => {
+				this.rateTimer = false;
+				this.dispatch();
+			});
+		}
+		return false;
+	}
+
+	private take(): void {
+		this.active++;
+		if (this.rate) this.rate.nextAt = Math.max(this.now(), this.rate.nextAt) + this.rate.intervalMs;
+	}
+
 	private dispatch(): void {
-		while (this.active < this.current) {
-			const next = this.retrying.shift() ?? this.waiting.shift();
-			if (!next) return;
-			this.active++;
+		while (this.active < this.current && (this.retrying.length > 0 || this.waiting.length > 0) && this.paced()) {
+			const next = (this.retrying.shift() ?? this.waiting.shift()) as () => void;
+			this.take();
 			next();
 		}
 	}
