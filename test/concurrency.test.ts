@@ -27,6 +27,7 @@ describe('AdaptiveConcurrency', () => {
 	it('falls by half at most, once per episode; again after the Retry-After has passed', () => {
 		const time = clock();
 		const limiter = new AdaptiveConcurrency(40, time.now);
+		for (let call = 0; call < 40; call++) limiter.succeeded();
 		// 40 calls were in flight when Graph started throttling: they all come back 429
 		for (let call = 0; call < 40; call++) limiter.throttled(2_000);
 		expect(limiter.limit).toBe(20);
@@ -41,6 +42,7 @@ describe('AdaptiveConcurrency', () => {
 	it('treats 429s without a Retry-After within a second as one episode; never goes below one', () => {
 		const time = clock();
 		const limiter = new AdaptiveConcurrency(4, time.now);
+		for (let call = 0; call < 4; call++) limiter.succeeded();
 		for (let call = 0; call < 6; call++) limiter.throttled();
 		expect(limiter.limit).toBe(2);
 		for (let episode = 0; episode < 5; episode++) {
@@ -52,6 +54,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('raises the limit by one after as many successes as the limit, up to the maximum', () => {
 		const limiter = new AdaptiveConcurrency(8);
+		for (let call = 0; call < 8; call++) limiter.succeeded();
 		for (let call = 0; call < 8; call++) limiter.throttled();
 		expect(limiter.limit).toBe(4);
 		for (let call = 0; call < 3; call++) limiter.succeeded();
@@ -64,6 +67,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('does not grow while Graph throttles more than one call for every three it accepts', () => {
 		const limiter = new AdaptiveConcurrency(8);
+		for (let call = 0; call < 8; call++) limiter.succeeded();
 		for (let call = 0; call < 8; call++) limiter.throttled(5_000);
 		expect(limiter.limit).toBe(4);
 		// still within the episode: these 429s cut nothing, but they count against growing
@@ -100,6 +104,27 @@ describe('AdaptiveConcurrency', () => {
 		limiter.release();
 		await limiter.acquire();
 		expect(Date.now() - free).toBeLessThan(50);
+	});
+
+	it('keeps to no pace when Graph accepted nothing lately, and counts the next round too', async () => {
+		const limiter = new AdaptiveConcurrency(40);
+		for (let call = 0; call < 40; call++) limiter.throttled(0);
+		expect(limiter.limit).toBe(20);
+		// no pace: calls only wait out their own Retry-After
+		const started = Date.now();
+		await limiter.acquire(true);
+		await limiter.acquire();
+		expect(Date.now() - started).toBeLessThan(50);
+		limiter.release();
+		limiter.release();
+		// the next round, refused whole as well, cuts again within the episode
+		for (let call = 0; call < 20; call++) limiter.throttled(0);
+		expect(limiter.limit).toBe(10);
+		// a round Graph accepted whole leaves the limit as it is, and ends the counting
+		for (let call = 0; call < 10; call++) limiter.succeeded();
+		expect(limiter.limit).toBe(10);
+		for (let call = 0; call < 10; call++) limiter.throttled(0);
+		expect(limiter.limit).toBe(10);
 	});
 
 	it('holds no slot while a call rests before its retry, and gives the retry the next free slot before any first attempt', async () => {

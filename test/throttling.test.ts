@@ -73,9 +73,9 @@ describe('Items in Flight under throttling', () => {
 		const count = 150;
 		const { result, refusals } = await runAgainst({ rate: { calls: 10, windowMs: 1_000 } }, count);
 
-		// Sent as fast as their slots free up (a 429 comes back at once), the calls would spend every item's retries
-		// on 429s and fail a third of the items (measured: 4.5 refusals per item). At Graph's pace, about one.
+		// Sent as fast as their slots free up (a 429 comes back at once), the calls spend the items' retries on 429s
+		// and items fail (the limiter without a pace lost items here). At Graph's pace, an item meets 1.4-1.8 429s.
 		everyItemApplied(result, count);
-		expect(refusals).toBeLessThan(2 * count);
+		expect(refusals).toBeLessThan(3 * count);
 	}, 60_000);
 });

@@ -52,7 +52,9 @@ const GROWTH_REFUSALS_RATIO = 3;
  *   beyond it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then
  *   keeps to the pace at which Graph accepted calls over the last episode's length, from the end of the Retry-After
  *   on: sent faster, calls would only spend their retries on 429s. The pace is lifted once that long passes without
- *   a 429.
+ *   a 429. If Graph accepted no call in that time there is no pace to read: the next round is counted too, and cuts
+ *   again if Graph refuses most of it; calls then wait out only their own Retry-After, and fail after their retries
+ *   rather than crawl.
  * - A run of successes as long as the limit raises it by one, up to the maximum, unless Graph throttled more than
  *   one call for every three it accepted meanwhile.
  * - A call holds its slot only while it is on the wire: a retry waits out its Retry-After without one, then gets
@@ -194,17 +196,21 @@ export class AdaptiveConcurrency {
 		if (throttled) round.throttled++;
 		if (round.answers < round.size) return;
 		this.current = Math.max(1, Math.floor(round.size / 2), round.size - round.throttled);
-		if (round.throttled * 2 > round.size) this.keepToAcceptedRate();
 		this.successes = 0;
 		this.refusals = 0;
 		this.round = undefined;
+		// Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail
+		// after their retries rather than crawl): the next round is counted too.
+		if (round.throttled * 2 > round.size && !this.keepToAcceptedRate()) this.round = { size: this.current, answers: 0, throttled: 0 };
 	}
 
-	private keepToAcceptedRate(): void {
-		const now = this.now();
+	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
+	private keepToAcceptedRate(): boolean {
 		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
-		const accepted = this.accepted.since(now, windowMs);
-		this.rate = { intervalMs: windowMs / Math.max(1, accepted), nextAt: this.episodeEnds, windowMs };
+		const accepted = this.accepted.since(this.now(), windowMs);
+		if (accepted === 0) return false;
+		this.rate = { intervalMs: windowMs / accepted, nextAt: this.episodeEnds, windowMs };
+		return true;
 	}
 
 	/** Whether the pace allows a call now; if not, a dispatch is due when it will. */

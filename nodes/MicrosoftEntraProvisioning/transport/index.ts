@@ -311,8 +311,9 @@ export async function graphRequest<T = unknown>(
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
 			: settings.idempotent && (incomplete || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
 		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
-		if (status === 429) connection.pace?.throttled(asked);
 		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
+		// A wait the node refuses (a quota spent for the day) says nothing about the pace of the calls that follow.
+		if (status === 429 && !waitTooLong) connection.pace?.throttled(asked);
 		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
 			const delay = asked ?? backoffDelay(attempt);
 			ctx.logger.debug(
