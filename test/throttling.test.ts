@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 /** Runs `count` items with the node's defaults (40 in flight) against a Graph of this capacity and 40 ms latency. */
-async function runAgainst(capacity: GraphCapacitySettings, count: number): Promise<{ result: RunResult; refusals: number }> {
+async function runAgainst(capacity: GraphCapacitySettings, count: number, continueOnFail = false): Promise<{ result: RunResult; refusals: number }> {
 	tenant.emulator.setLatency({ graph: 40 });
 	tenant.emulator.setGraphCapacity(capacity);
 	tenant.emulator.resetStats();
@@ -44,6 +44,7 @@ async function runAgainst(capacity: GraphCapacitySettings, count: number): Promi
 			),
 			credential: tenant.appOnlyCredential({}, 'throttling'),
 			items: Array.from({ length: count }, (_, index) => ({ targetId: targets[index % targets.length], token: tokenOf(index) })),
+			continueOnFail,
 		});
 		results.push(result);
 		return { result, refusals: tenant.emulator.stats().capacityRefusals };
@@ -78,4 +79,18 @@ describe('Items in Flight under throttling', () => {
 		everyItemApplied(result, count);
 		expect(refusals).toBeLessThan(3 * count);
 	}, 60_000);
+
+	it('lets a 429 whose wait it refuses (a quota spent for the day) fail its item without slowing the others', async () => {
+		tenant.emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, status: 429, headers: { 'Retry-After': '86400' }, count: 30 });
+		try {
+			const { result } = await runAgainst({}, 200, true);
+
+			const failed = result.items.filter((item) => item.json.success !== true);
+			expect(failed).toHaveLength(30);
+			for (const item of failed) expect(item.json.error).toMatch(/asked to wait 86400 s before retrying/);
+			expect(result.items.filter((item) => item.json.success === true)).toHaveLength(170);
+		} finally {
+			tenant.emulator.clearFaults();
+		}
+	}, 20_000);
 });
