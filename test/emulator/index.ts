@@ -191,7 +191,6 @@ class EmulatorInstance implements Emulator {
 	/** One object for the emulator's lifetime (listeners hold it); resetStats() clears it in place. */
 	private readonly statsValue: EmulatorStats = emptyStats();
 	private latency: { graph: number; token: number };
-
 	private readonly capacity = new GraphCapacity();
 	private readonly closing = new AbortController();
 	private listeners: Listener[] = [];

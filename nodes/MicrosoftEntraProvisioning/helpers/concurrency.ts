@@ -65,10 +65,12 @@ export class AdaptiveConcurrency {
 
 	private successes = 0;
 
-	/** 429s answered since the limit last changed */
+	/** 429s answered since the last cut or growth check */
 	private refusals = 0;
 
-	/** How long the last throttling episode lasts (or lasted) */
+	/** When the throttling episode under way ends (or the last one ended), and how long it lasts */
+	private episodeEnds = Number.NEGATIVE_INFINITY;
+
 	private episodeLength = THROTTLE_EPISODE_MIN_MS;
 
 	/** When Graph last answered 429 */
@@ -82,8 +84,6 @@ export class AdaptiveConcurrency {
 
 	/** A dispatch is already due when the pace next allows a call */
 	private rateTimer = false;
-
-	private episodeEnds = Number.NEGATIVE_INFINITY;
 
 	/** The round of answers counted after the 429 that started an episode, until it is complete */
 	private round?: { size: number; answers: number; throttled: number };
