@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
 import { pacerFor } from '../../helpers/pacing';
@@ -301,6 +302,8 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 	}
 
 	const pacer = pacerFor(context.pacers, 'bulkUpload', BULK_UPLOAD_LIMIT.requests, BULK_UPLOAD_LIMIT.windowMs);
+	/** When each request of the execution had its answer, in sending order */
+	const answeredAt: Array<Promise<number>> = [];
 	for (const { target, jobId, uploads } of destinations.values()) {
 		if (mustStop()) break;
 		// Requests are shared by items: the first item's options (API version, timeout, retries) apply. The job
@@ -354,13 +357,19 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 				for (const upload of batch) outcomes[upload.itemIndex] = { error };
 			}
 		};
-		// The pacer alone spaces the requests: one does not wait for the answer to the one before, so at a Graph
-		// latency of hundreds of ms the 40 requests of a 5-second window still fit in it (Items in Flight bounds them).
+		// A request does not wait for the answer to the one before, so at a Graph latency of hundreds of ms the 40
+		// requests of a 5-second window still fit in it (Items in Flight bounds them on the wire). A request leaves
+		// n8n some time after the pacer lets it go (a busy n8n, the first token); so that Graph never counts more than
+		// 40 in a window, each also waits a window after the answer to the request 40 before it.
 		const sending: Array<Promise<void>> = [];
 		for (let start = 0; start < uploads.length && !mustStop(); start += MAX_OPERATIONS_PER_REQUEST) {
+			const windowAgo = answeredAt[answeredAt.length - BULK_UPLOAD_LIMIT.requests];
+			if (windowAgo) await sleep((await windowAgo) + BULK_UPLOAD_LIMIT.windowMs - Date.now());
 			await pacer.next();
 			if (mustStop()) break;
-			sending.push(send(uploads.slice(start, start + MAX_OPERATIONS_PER_REQUEST)));
+			const sent = send(uploads.slice(start, start + MAX_OPERATIONS_PER_REQUEST));
+			sending.push(sent);
+			answeredAt.push(sent.then(() => Date.now()));
 		}
 		await Promise.all(sending);
 	}
