@@ -2,7 +2,7 @@
  * Bulk Upload › Upload Users from node version 2: attributes mapped with n8n's resource mapper (Map Automatically by
  * field names, Map Each Attribute from the job's attribute list for API), custom extension attributes, leavers.
  */
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, ResourceMapperField } from 'n8n-workflow';
 
 import type { CredentialInput } from './harness/engine';
 import { loadPackage, NODE_TYPE, runNode, runResourceMapping } from './harness/engine';
@@ -37,8 +37,9 @@ function scimNamed(number: number, overrides: IDataObject = {}): IDataObject {
 
 const automatically = { columns: { mappingMode: 'autoMapInputData', value: null } };
 
-function eachAttribute(value: IDataObject) {
-	return { columns: { mappingMode: 'defineBelow', value, matchingColumns: [], schema: [], attemptToConvertTypes: false, convertFieldsToString: false } };
+/** Map Each Attribute as the editor saves it: the values, and the field list it loaded (types included). */
+function eachAttribute(value: IDataObject, schema: ResourceMapperField[] = []) {
+	return { columns: { mappingMode: 'defineBelow', value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: false } };
 }
 
 function upload(items: IDataObject[], fields: IDataObject, options: { continueOnFail?: boolean; jobId?: string; servicePrincipalId?: string } = {}) {
@@ -242,6 +243,25 @@ describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () =
 			['E00020', 'lin@contoso.com', { item: 0 }],
 			['E00021', 'sam@contoso.com', { item: 1 }],
 		]);
+	});
+
+	it('reads active as true/false; n8n refuses another value for the toggle, paired with its item', async () => {
+		const { fields } = await runResourceMapping('getScimAttributes', synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {}, { jobId }), tenant.appOnlyCredential(), 2);
+		tenant.emulator.clearRequests();
+		const result = await upload(
+			[
+				{ id: 'E00025', state: 'false' },
+				{ id: 'E00026', state: 'maybe' },
+			],
+			eachAttribute({ externalId: '={{ $json.id }}', userName: 'x@contoso.com', active: '={{ $json.state }}' }, fields),
+			{ continueOnFail: true },
+		);
+		expect(result.items.map((item) => [item.json.externalId ?? item.json.error, item.pairedItem])).toEqual([
+			['E00025', { item: 0 }],
+			["Invalid input for 'active' [item 1]", { item: 1 }],
+		]);
+		expect(result.items[1].json.description).toContain("'active' expects a boolean but we got 'maybe'");
+		expect(sentUsers()).toEqual([{ schemas: [CORE, ENTERPRISE], externalId: 'E00025', userName: 'x@contoso.com', active: false }]);
 	});
 
 	it('says which attribute is missing or empty', async () => {
