@@ -3,7 +3,8 @@
  * through Graph's status codes (create → NotConfigured/NotRun, start → Active, pause → Paused, restart resets what
  * its scope names and lifts a quarantine), saved secrets, job schemas with their rules, a small evaluator for
  * parseExpression, on-demand provisioning and the API-driven inbound upload queue, with the limits Microsoft
- * documents. State and rules only: synchronization-routes.ts turns requests into calls on this model.
+ * documents; an inbound job's schema lists its attribute list for API, against which uploads' custom extension
+ * attributes are checked. State and rules only: synchronization-routes.ts turns requests into calls on this model.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
