@@ -84,28 +84,32 @@ describe('CallWindow: telling load from noise', () => {
 		}
 	});
 
-	it('falls to the share Graph accepted when more than a quarter of a round is throttled: 12 of 40 leave 28, all of them half', async () => {
+	it('falls to the share Graph accepted when clearly more than a quarter of a round is throttled: 40 of 100 leave 60, all of them half', async () => {
 		const time = clock();
-		const window = new CallWindow(40, time.now);
-		await round(window, 40, (call) => call < 12);
-		expect(window.limit).toBe(28);
+		const window = new CallWindow(100, time.now);
+		// 30 of 100 is within chance of a quarter: noise
+		await round(window, 100, (call) => call % 10 < 3);
+		expect(window.limit).toBe(100);
 		time.advance(THROTTLE_EPISODE_MIN_MS);
-		await round(window, 28, () => true);
-		expect(window.limit).toBe(14);
+		await round(window, 100, (call) => call % 10 < 4);
+		expect(window.limit).toBe(60);
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		await round(window, 60, () => true);
+		expect(window.limit).toBe(30);
 	});
 
 	it('cuts once per episode: the rest of the round and the episode’s later 429s do not cut again', async () => {
 		const time = clock();
-		const window = new CallWindow(40, time.now);
+		const window = new CallWindow(100, time.now);
 		const everyOther = (call: number) => call % 2 === 0;
-		await round(window, 40, everyOther, 2_000);
-		expect(window.limit).toBe(20);
+		await round(window, 100, everyOther, 2_000);
+		expect(window.limit).toBe(50);
 		time.advance(1_999);
-		await round(window, 20, everyOther, 2_000);
-		expect(window.limit).toBe(20);
+		await round(window, 50, everyOther, 2_000);
+		expect(window.limit).toBe(50);
 		time.advance(1);
-		await round(window, 20, everyOther, 2_000);
-		expect(window.limit).toBe(10);
+		await round(window, 50, everyOther, 2_000);
+		expect(window.limit).toBe(25);
 	});
 
 	it('falls when the share rises by more than chance explains, even below a quarter', async () => {
@@ -135,8 +139,8 @@ describe('CallWindow: telling load from noise', () => {
 		time.advance(2 * THROTTLE_EPISODE_MIN_MS);
 		await round(window, 5, () => false);
 		expect(window.limit).toBe(40);
-		// and the next 429 starts a round of its own, which judges the 12 calls in flight: Graph took half
-		await round(window, 12, (call) => call < 6);
+		// and the next 429 starts a round of its own, which judges the 12 calls in flight: Graph took 2, half stay
+		await round(window, 12, (call) => call < 10);
 		expect(window.limit).toBe(6);
 	});
 
@@ -144,10 +148,24 @@ describe('CallWindow: telling load from noise', () => {
 		const time = clock();
 		const window = new CallWindow(4, time.now);
 		for (let episode = 0; episode < 5; episode++) {
-			await round(window, MIN_ROUND, (call) => call % 2 === 0, 0);
+			await round(window, MIN_ROUND, () => true, 0);
 			time.advance(THROTTLE_EPISODE_MIN_MS);
 		}
 		expect(window.limit).toBe(1);
+	});
+
+	it('grows back by one per accepted call once an episode has passed since a cut, while 429s keep coming as noise', async () => {
+		const time = clock();
+		const window = new CallWindow(100, time.now);
+		const oneInFive = (call: number) => call % 5 === 0;
+		await round(window, 100, oneInFive, 5_000);
+		expect(window.limit).toBe(50);
+		time.advance(5_000);
+		// the first 429 opens a round, which judges one in five as noise
+		await round(window, 50, oneInFive);
+		expect(window.limit).toBe(50);
+		await round(window, 50, oneInFive);
+		expect(window.limit).toBe(90);
 	});
 
 	it('right after throttling grows by one per round of successes, and not while Graph throttles more than one call in four', async () => {

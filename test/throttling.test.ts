@@ -108,9 +108,11 @@ describe('Calls in flight under throttling', () => {
 	}, 20_000);
 
 	it('slows down before Graph refuses when its answers say the app is near its limit', async () => {
-		const count = 300;
-		const rate = { calls: 100, windowMs: 1_000 };
-		const plan = { options: { concurrency: 10 } };
+		// A pace the window sets (10 calls in flight for 200 ms: up to 50 a second), not the machine's speed, meets a
+		// limit of 20 a second.
+		const count = 100;
+		const rate = { calls: 20, windowMs: 1_000 };
+		const plan = { options: { concurrency: 10 }, latencyMs: 200 };
 		const warned = await runAgainst({ rate }, count, { ...plan, credentialId: 'near-limit-warned' });
 		const unwarned = await runAgainst({ rate, withoutUsageHeader: true }, count, { ...plan, credentialId: 'near-limit-unwarned' });
 

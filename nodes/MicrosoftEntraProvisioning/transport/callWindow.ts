@@ -49,15 +49,23 @@ export interface CallAnswer {
 }
 
 /**
- * Above this share of 429s in a round Graph is full, not unlucky: a share this high from independent chance would
- * be rare with rounds of tens of calls, and a quarter of calls refused costs more than a smaller window.
+ * Above this share of 429s in a round (by more than chance explains, see beyond) Graph is full, not unlucky: a
+ * quarter of calls refused costs more than a smaller window.
  */
 export const LOAD_SHARE = 1 / 4;
+/** Standard errors a round's share must lie beyond a bound to count: chance alone gets there about once in 700 rounds. */
+const SIGNIFICANCE = 3;
+
+/** Whether `share` of `answers` lies above `bound` by more than SIGNIFICANCE standard errors of a share at `bound`. */
+function above(share: number, bound: number, answers: number): boolean {
+	const p = Math.min(0.99, Math.max(0.01, bound));
+	return share > bound + SIGNIFICANCE * Math.sqrt((p * (1 - p)) / answers);
+}
 /** Fewer answers than this say nothing about a share: a round counts at least this many. */
 export const MIN_ROUND = 10;
 /** The share of its limit (x-ms-throttle-limit-percentage) the node keeps an app to once Graph says it is near it */
 export const TARGET_LIMIT_USAGE = 0.8;
-/** The limit grows slowly after a 429 only if Graph throttled at most one call for this many it accepted. */
+/** The window grows after a 429 only if Graph throttled at most one call for this many it accepted. */
 const GROWTH_REFUSALS_RATIO = 3;
 
 interface Round {
@@ -79,10 +87,10 @@ interface Round {
  *   accepts while Graph has not throttled for a while, up to the maximum.
  * - A 429 starts a throttling episode, which lasts its Retry-After (at least a second), and a round: the next
  *   answers, as many as the calls in flight then (at least MIN_ROUND). A round decides whether the 429s are load or
- *   noise. Load is more than a quarter of the round throttled, a share above the previous round's by more than
- *   chance explains, or a Retry-After longer than both a second and the round trip. Noise (a lone 429, or a steady
- *   small share) is retried after its Retry-After and leaves the window as it is. Load lowers the window to the
- *   share of the round Graph accepted, by half at most (a long Retry-After halves it).
+ *   noise. Load is more than a quarter of the round throttled, or a share above the previous round's, each by more
+ *   than chance explains (three standard errors), or a Retry-After longer than both a second and the round trip.
+ *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the window as it is.
+ *   Load lowers the window to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
  * - If Graph throttled more than half of a round, it has reached a rate limit and refuses nearly every call beyond
  *   it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then keeps
  *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on. The pace
@@ -90,8 +98,8 @@ interface Round {
  *   the next round is counted too.
  * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
  *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses.
- * - After a 429, until the episode has passed quietly, the window grows only by one per round of successes, and not
- *   while Graph throttled more than one call in four.
+ * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
+ *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
  */
 export class CallWindow {
@@ -109,8 +117,10 @@ export class CallWindow {
 
 	private episodeLength = THROTTLE_EPISODE_MIN_MS;
 
-	/** When Graph last answered 429, and last said the app was near its limit */
+	/** When Graph last answered 429, last said the app was near its limit, and the window last fell for load */
 	private lastRefusal = Number.NEGATIVE_INFINITY;
+
+	private lastCut = Number.NEGATIVE_INFINITY;
 
 	private lastWarning = Number.NEGATIVE_INFINITY;
 
@@ -209,6 +219,7 @@ export class CallWindow {
 		}
 		this.answersSinceWarningCut++;
 		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE) this.nearLimit(answer.limitUsage, now);
+		this.successes++;
 		if (this.round) {
 			this.count(false);
 			return;
@@ -220,9 +231,16 @@ export class CallWindow {
 			this.dispatch();
 			return;
 		}
-		if (++this.successes >= this.current) {
-			// Right after throttling, grow only while Graph takes nearly all calls: a larger window draws more 429s.
-			if (this.refusals * GROWTH_REFUSALS_RATIO <= this.successes) {
+		const fewRefusals = this.refusals * GROWTH_REFUSALS_RATIO <= this.successes;
+		if (now - this.lastCut >= this.episodeLength && this.successes + this.refusals >= MIN_ROUND && fewRefusals) {
+			// 429s keep coming, but as noise: no cut for an episode and at most one for three accepted calls.
+			this.current++;
+			this.dispatch();
+			return;
+		}
+		if (this.successes >= this.current) {
+			// Right after a cut, grow only while Graph takes nearly all calls: a larger window draws more 429s.
+			if (fewRefusals) {
 				this.current++;
 				this.dispatch();
 			}
@@ -262,13 +280,13 @@ export class CallWindow {
 		const share = round.throttled / round.answers;
 		const previous = this.previousRound;
 		this.previousRound = { share, answers: round.answers };
-		const rising =
-			previous !== undefined &&
-			share > previous.share + 2 * Math.sqrt((Math.max(previous.share, 0.01) * (1 - previous.share)) / round.answers);
+		const full = above(share, LOAD_SHARE, round.answers);
+		const rising = previous !== undefined && above(share, previous.share, round.answers);
 		const longWait = round.longestWaitMs > Math.max(THROTTLE_EPISODE_MIN_MS, this.roundTripMs ?? 0);
-		if (share <= LOAD_SHARE && !rising && !longWait) return;
-		const cut = share > LOAD_SHARE || rising ? Math.floor(round.base * (1 - share)) : 0;
+		if (!full && !rising && !longWait) return;
+		const cut = full || rising ? Math.floor(round.base * (1 - share)) : 0;
 		this.current = Math.max(1, Math.floor(round.base / 2), cut);
+		this.lastCut = this.now();
 		this.successes = 0;
 		this.refusals = 0;
 		// Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail
