@@ -166,7 +166,7 @@ export class CallWindow {
 		return this.active;
 	}
 
-	/** Nothing in flight or waiting, and no pace or round under way: the window may be dropped. */
+	/** Nothing in flight or waiting, and no paced dispatch due: the window may be dropped. */
 	get idle(): boolean {
 		return this.active === 0 && this.waiting.length === 0 && this.retrying.length === 0 && !this.rateTimer;
 	}
