@@ -153,6 +153,12 @@ export class RequestWindow {
 		this.times.push(now);
 		return undefined;
 	}
+
+	/** The share of the limit the requests of the last window used. */
+	used(now = Date.now()): number {
+		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
+		return this.times.length / this.limit;
+	}
 }
 
 // ---- state ----------------------------------------------------------------------------------
