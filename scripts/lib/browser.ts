@@ -89,6 +89,11 @@ export class Editor {
 		await this.page.getByTestId('editCredential-modal').waitFor();
 	}
 
+	/** Waits until an OAuth2 credential's dialog offers Connect: the not-connected banner (2.x) or the Connect button (1.x). */
+	async waitForOAuth2NotConnected(): Promise<void> {
+		await this.page.getByTestId('oauth-not-connected-banner').or(this.page.getByTestId('oauth-connect-button')).first().waitFor();
+	}
+
 	/**
 	 * Presses Connect in an OAuth2 credential's dialog and follows the sign-in window (the emulator consents at
 	 * once and redirects to n8n's callback, which closes the window). Resolves when the dialog says connected.
@@ -97,7 +102,8 @@ export class Editor {
 		const { page, context } = this;
 		const visited: string[] = [];
 		const popupPromise = context.waitForEvent('page');
-		await page.getByTestId('quick-connect-button').click();
+		// 2.x's dialog has a banner with a quick-connect button; 1.x a plain Connect button (test id oauth-connect-button)
+		await page.getByTestId('quick-connect-button').or(page.getByTestId('oauth-connect-button')).first().click();
 		const popup = await popupPromise;
 		popup.on('framenavigated', (frame) => {
 			if (frame === popup.mainFrame()) visited.push(frame.url());
