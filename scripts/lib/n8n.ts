@@ -221,11 +221,11 @@ export class N8n {
 	}
 
 	/** Runs `n8n <args>` to completion. Each CLI command gets its own task-broker port. */
-	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<CliResult> {
+	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
 		const brokerPort = await freePort();
 		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
+			env: this.environment({ ...options.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
@@ -284,8 +284,8 @@ export class N8n {
 	 * `n8n execute --id=… --rawOutput`. Resolves with the run data n8n prints; on a failed execution (exit 1) throws,
 	 * unless allowFailure, then resolves with what n8n printed.
 	 */
-	async execute(id: string, options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
-		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000 });
+	async execute(id: string, options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000, env: options.env });
 		const text = `${result.stdout}\n${result.stderr}`;
 		// a successful run prints its JSON on stdout, a failed one after "Execution error:" on stderr
 		const output = parseTrailingJson(result.stdout) ?? parseTrailingJson(result.stderr);

@@ -3,8 +3,9 @@
  * connection the emulator accepts (Graph and the Entra sign-in endpoint) must be one of the proxy's CONNECT tunnels.
  * A request that went around the proxy would be a connection the proxy's log does not account for.
  *
- * NO_PROXY is empty here: the emulator listens on 127.0.0.1 and localhost, which a real setup would list in
- * NO_PROXY (and n8n's own harness does for the other suites). Real Graph and Entra hosts are never loopback.
+ * NO_PROXY is empty (until the last case, which names the emulator's hosts in it): the emulator listens on 127.0.0.1
+ * and localhost, which neither n8n nor @azure/identity leaves out of the proxy on its own, and which the other suites
+ * list in NO_PROXY. Real Graph and Entra hosts are never loopback.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -72,8 +73,8 @@ function tunnelsTo(url: string): number {
 	return proxy.tunnels().filter((tunnel) => tunnel.target.endsWith(`:${port}`)).length;
 }
 
-async function executeManual(id: string): Promise<RunData> {
-	const result = await stack.n8n.execute(id);
+async function executeManual(id: string, env?: Record<string, string>): Promise<RunData> {
+	const result = await stack.n8n.execute(id, { env });
 	return (result.output as { data: RunData }).data;
 }
 
@@ -121,4 +122,15 @@ test('every connection the emulator accepted was a CONNECT tunnel of the proxy: 
 	expect(graph).toBeGreaterThanOrEqual(4);
 	expect(login).toBeGreaterThanOrEqual(2);
 	expect(stack.n8n.blockedEgress()).toEqual([]);
+});
+
+test('NO_PROXY naming the emulator’s hosts: the sign-in and the Graph calls connect directly, and the proxy sees none', async () => {
+	const tunnelsBefore = proxy.tunnels().length;
+	const before = stack.emulator.stats().connectionsByListener;
+	const data = await executeManual('e2eProxyAppOnly', { NO_PROXY: '127.0.0.1,localhost' });
+	expect(nodeOutput(data, NODE_NAME)).toMatchObject([{ success: true, graphStatus: 204 }]);
+	const after = stack.emulator.stats().connectionsByListener;
+	expect(proxy.tunnels().length).toBe(tunnelsBefore);
+	expect(after.graph - before.graph).toBeGreaterThanOrEqual(1);
+	expect(after.login - before.login).toBeGreaterThanOrEqual(1);
 });
