@@ -22,7 +22,7 @@ import {
 	type WorkflowJson,
 } from './demo-tenant';
 import { N8n, type N8nRestClient } from './n8n';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../n8n-runtime';
 
 /**
  * n8n 2.41 ships its SSRF protection switched off. The suite switches it on and allows only the loopback interface
@@ -91,7 +91,8 @@ function pruneOldRuns(name: string, keep = 3): void {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-	const runtime = await ensureN8nRuntime();
+	// the release line N8N_E2E_LINE names (default: the pinned 2.41.1)
+	const runtime = await ensureN8nRuntime(selectedLine());
 	pruneOldRuns(options.name);
 	const folder = path.join(OUTPUT_DIR, `${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`);
 	const emulator = await startEmulator();

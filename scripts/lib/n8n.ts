@@ -1,7 +1,7 @@
 /**
- * One n8n 2.x instance from the pinned runtime, bound to 127.0.0.1 on free ports, with its own user folder and
- * SQLite database: the CLI (import, publish, execute), the server (`n8n start`) and a small REST client.
- * Anything that goes wrong fails loudly with the tail of n8n's log.
+ * One n8n instance from a runtime (the pinned 2.41.1, or 1.123.81 of the 1.x line), bound to 127.0.0.1 on free
+ * ports, with its own user folder and SQLite database: the CLI (import, publish, execute), the server (`n8n start`)
+ * and a small REST client. Anything that goes wrong fails loudly with the tail of n8n's log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import type { N8nRuntime } from '../n8n-runtime';
+import type { N8nLine, N8nRuntime } from '../n8n-runtime';
 import { installCommunityPackage } from './community-package';
 import { freePort } from './ports';
 
@@ -50,6 +50,28 @@ export interface CliResult {
 export class N8nError extends Error {}
 
 const LOG_TAIL_LINES = 80;
+
+/** Where the two release lines differ in what this harness uses of n8n (everything else is the same). */
+interface LineDifferences {
+	/** The CLI command that makes an imported workflow active at the next start (webhooks, triggers) */
+	activate(id: string): string[];
+	/** Modules to switch off: 2.x's MCP registry would reach a remote host; 1.x has no such module and refuses the name */
+	disabledModules?: string;
+	/** 2.x sets the owner account from N8N_INSTANCE_OWNER_*; 1.x has the owner set up once through POST /rest/owner/setup */
+	ownerFromEnvironment: boolean;
+}
+
+export const LINE_DIFFERENCES: Record<N8nLine, LineDifferences> = {
+	'2': {
+		activate: (id) => ['publish:workflow', `--id=${id}`],
+		disabledModules: 'mcp-registry',
+		ownerFromEnvironment: true,
+	},
+	'1': {
+		activate: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
+		ownerFromEnvironment: false,
+	},
+};
 
 /** Variables a parent process may carry that would change how this n8n runs (jest sets NODE_ENV=test, which n8n obeys). */
 const INHERITED_VARIABLES_TO_DROP = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|CREDENTIALS_OVERWRITE|VUE_APP_|EXTERNAL_HOOK_FILES$|NODES_(INCLUDE|EXCLUDE)$|AZURE_|IDENTITY_(ENDPOINT|HEADER)$|MSI_|NODE_ENV$|JEST_)/;
@@ -127,18 +149,23 @@ export class N8n {
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 			N8N_AI_ENABLED: 'false',
 			N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
-			// The editor login: an owner account set from the environment at every start (a bcrypt hash, as n8n wants)
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: owner.email,
-			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
-			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
 		});
+		const line = LINE_DIFFERENCES[runtime.line];
+		if (line.disabledModules) env.N8N_DISABLED_MODULES = line.disabledModules;
+		if (line.ownerFromEnvironment) {
+			// The editor login: an owner account set from the environment at every start (a bcrypt hash, as n8n wants)
+			Object.assign(env, {
+				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+				N8N_INSTANCE_OWNER_EMAIL: owner.email,
+				N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+				N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
+			});
+		}
 		if (this.options.caFile) env.NODE_EXTRA_CA_CERTS = this.options.caFile;
 		if (this.options.loopbackOnly) {
 			env.NODE_OPTIONS = `--require "${path.join(__dirname, 'loopback-guard.cjs')}"`;
@@ -194,11 +221,11 @@ export class N8n {
 	}
 
 	/** Runs `n8n <args>` to completion. Each CLI command gets its own task-broker port. */
-	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<CliResult> {
+	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
 		const brokerPort = await freePort();
 		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
+			env: this.environment({ ...options.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
@@ -248,16 +275,17 @@ export class N8n {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Makes an imported workflow active from the next start: 2.x `publish:workflow`, 1.x `update:workflow --active=true`. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		await this.cli(LINE_DIFFERENCES[this.options.runtime.line].activate(id));
 	}
 
 	/**
 	 * `n8n execute --id=… --rawOutput`. Resolves with the run data n8n prints; on a failed execution (exit 1) throws,
 	 * unless allowFailure, then resolves with what n8n printed.
 	 */
-	async execute(id: string, options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
-		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000 });
+	async execute(id: string, options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000, env: options.env });
 		const text = `${result.stdout}\n${result.stderr}`;
 		// a successful run prints its JSON on stdout, a failed one after "Execution error:" on stderr
 		const output = parseTrailingJson(result.stdout) ?? parseTrailingJson(result.stderr);
@@ -323,6 +351,30 @@ export class N8n {
 		if (failedPackage && this.options.requirePackage !== false) {
 			await this.stop();
 			throw this.failure(`n8n started but could not load the community package "${failedPackage[1]}"`);
+		}
+		if (!LINE_DIFFERENCES[this.options.runtime.line].ownerFromEnvironment) await this.setUpOwner(base);
+	}
+
+	/** n8n 1.x: the first start has no owner yet; POST /rest/owner/setup creates it (once per user folder). */
+	private async setUpOwner(base: string): Promise<void> {
+		// readiness answers before 1.x has mounted its REST routes (until then the editor's index.html answers)
+		let settings: { data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } } | undefined;
+		for (const deadline = Date.now() + 60_000; !settings; ) {
+			const response = await fetch(`${base}rest/settings`);
+			if (response.ok && String(response.headers.get('content-type')).includes('json')) settings = (await response.json()) as typeof settings;
+			else if (Date.now() > deadline) throw this.failure('n8n did not serve its REST API within 60 s of being ready');
+			else await new Promise((resolve) => setTimeout(resolve, 300));
+		}
+		if (settings?.data?.userManagement?.showSetupOnFirstLoad === false) return;
+		const { owner } = this.options;
+		const response = await fetch(`${base}rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+		});
+		if (!response.ok) {
+			await this.stop();
+			throw this.failure(`n8n owner setup failed: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
 		}
 	}
 

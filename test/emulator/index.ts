@@ -441,7 +441,7 @@ class EmulatorInstance implements Emulator {
 
 	stats(): EmulatorStats {
 		const s = this.statsValue;
-		return { ...s, byListener: { ...s.byListener }, byGrantType: { ...s.byGrantType } };
+		return { ...s, byListener: { ...s.byListener }, connectionsByListener: { ...s.connectionsByListener }, byGrantType: { ...s.byGrantType } };
 	}
 
 	resetStats(): void {

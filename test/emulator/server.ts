@@ -52,6 +52,8 @@ export interface EmulatorStats {
 	requests: number;
 	/** HTTP requests received per listener (a $batch is one): round trips. */
 	byListener: Record<ListenerName, number>;
+	/** TCP connections accepted per listener: a client that keeps its connection alive counts once (a proxy's tunnel too). */
+	connectionsByListener: Record<ListenerName, number>;
 	/**
 	 * Graph operations: every Graph request other than a $batch, plus every request inside a $batch (those
 	 * answered 424 without running included). A $batch of 20 counts 20 here and 1 in batchRequests, so
@@ -85,6 +87,7 @@ export function emptyStats(): EmulatorStats {
 	return {
 		requests: 0,
 		byListener: { graph: 0, login: 0, managedIdentity: 0 },
+		connectionsByListener: { graph: 0, login: 0, managedIdentity: 0 },
 		graphRequests: 0,
 		graphCallsInFlight: 0,
 		peakGraphCallsInFlight: 0,
@@ -148,6 +151,7 @@ export class Listener {
 		this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
 		// Raw TCP sockets (before any TLS handshake), so close() can destroy every one of them.
 		this.server.on('connection', (socket: Socket) => {
+			this.ctx.stats.connectionsByListener[this.options.name]++;
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
