@@ -300,7 +300,7 @@ export class N8n {
 						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 						QUEUE_HEALTH_CHECK_PORT: String(this.port),
 						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-						// a worker starts no HTTP server of its own on N8N_PORT, but give it one nobody else has
+						// its server is the health check above; N8N_PORT gets a free port too, so nothing collides with main's
 						N8N_PORT: String(await freePort()),
 					}
 				: { N8N_PORT: String(this.port), N8N_EDITOR_BASE_URL: base, WEBHOOK_URL: base };
@@ -365,7 +365,7 @@ export class N8n {
 	}
 
 	/**
-	 * Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). With `signal: 'SIGKILL'` it dies at
+	 * Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). With `first` = 'SIGKILL' it dies at
 	 * once, as when its machine or container goes away.
 	 */
 	async stop(graceMs = 15_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
