@@ -336,8 +336,7 @@ async function queueDemo(): Promise<void> {
 		say('stopped');
 		process.exit(code);
 	};
-	process.on('SIGINT', () => void shutdown(0));
-	process.on('SIGTERM', () => void shutdown(0));
+	// Ctrl-C: the stack ends all its processes at once (also while they are still starting) and exits
 	try {
 		say('starting PostgreSQL, Redis, the emulator, then n8n main, two workers and a webhook processor …');
 		stack = await startQueueStack({ name: 'demo', folder, owner, echo: verbose ? process.stdout : undefined });

@@ -33,6 +33,11 @@ export interface QueueStackOptions {
 	emulatorPorts?: { graph?: number; login?: number; managedIdentity?: number };
 	/** Let the main process answer production webhooks too (default false: only the webhook processor does) */
 	mainAnswersWebhooks?: boolean;
+	/**
+	 * End every process at once on SIGINT/SIGTERM and exit (default true): they run detached (PostgreSQL as a daemon),
+	 * so an interrupted run (Ctrl-C in a test run or the demo) would otherwise leave them behind.
+	 */
+	killOnSignal?: boolean;
 }
 
 export interface QueueStack extends StackContext {
@@ -65,13 +70,23 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		started.redis?.killNow();
 		started.postgres?.killNow();
 	};
+	const killAndExit = (signal: NodeJS.Signals) => {
+		killAll();
+		process.exit(signal === 'SIGINT' ? 130 : 143);
+	};
 	process.once('exit', killAll);
+	if (options.killOnSignal !== false) {
+		process.once('SIGINT', killAndExit);
+		process.once('SIGTERM', killAndExit);
+	}
 	const stopAll = async () => {
 		await Promise.all(started.n8n.map((n8n) => n8n.stop().catch(() => undefined)));
 		await started.redis?.stop().catch(() => undefined);
 		await started.postgres?.stop().catch(() => undefined);
 		await started.emulator?.close().catch(() => undefined);
 		process.removeListener('exit', killAll);
+		process.removeListener('SIGINT', killAndExit);
+		process.removeListener('SIGTERM', killAndExit);
 	};
 	try {
 		started.postgres = await Postgres.start(path.join(folder, 'postgres'));
