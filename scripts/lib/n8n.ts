@@ -88,6 +88,9 @@ export class N8n {
 
 	private readonly lines: string[] = [];
 
+	/** CLI commands still running (killNow ends them too) */
+	private readonly commands = new Set<ChildProcess>();
+
 	private readonly serverOutput: string[] = [];
 
 	private logStream?: WriteStream;
@@ -219,6 +222,8 @@ export class N8n {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
+		this.commands.add(child);
+		child.once('exit', () => this.commands.delete(child));
 		let stdout = '';
 		let stderr = '';
 		child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -393,6 +398,7 @@ export class N8n {
 
 	/** Synchronous last resort for process exit handlers. */
 	killNow(): void {
+		for (const command of this.commands) command.kill('SIGKILL');
 		const pid = this.serverGroup;
 		if (!pid) return;
 		try {
