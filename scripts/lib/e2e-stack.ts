@@ -75,12 +75,12 @@ const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'e2e');
  * Each run leaves its user folder (database, n8n.log) for a look after a failure; older ones go, keeping the newest
  * few per name and anything younger than 15 minutes (another run may be using it).
  */
-function pruneOldRuns(name: string, keep = 3): void {
+export function pruneOldRuns(name: string, keep = 3, outputDir = OUTPUT_DIR): void {
 	let entries: Array<{ dir: string; mtime: number }>;
 	try {
-		entries = readdirSync(OUTPUT_DIR)
+		entries = readdirSync(outputDir)
 			.filter((entry) => entry.startsWith(`${name}-`))
-			.map((entry) => ({ dir: path.join(OUTPUT_DIR, entry), mtime: statSync(path.join(OUTPUT_DIR, entry)).mtimeMs }))
+			.map((entry) => ({ dir: path.join(outputDir, entry), mtime: statSync(path.join(outputDir, entry)).mtimeMs }))
 			.sort((a, b) => b.mtime - a.mtime);
 	} catch {
 		return;

@@ -1,7 +1,8 @@
 /**
- * One n8n instance from a runtime (the pinned 2.41.1, or 1.123.81 of the 1.x line), bound to 127.0.0.1 on free
- * ports, with its own user folder and SQLite database: the CLI (import, publish, execute), the server (`n8n start`)
- * and a small REST client. Anything that goes wrong fails loudly with the tail of n8n's log.
+ * One n8n process from a runtime (the pinned 2.41.1, or 1.123.81 of the 1.x line), bound to 127.0.0.1 on free
+ * ports, with its own user folder and SQLite database (or the database its `env` names): the CLI (import, publish,
+ * execute), the server (`n8n start`, or in queue mode `n8n worker` / `n8n webhook`) and a small REST client.
+ * Anything that goes wrong fails loudly with the tail of n8n's log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +50,22 @@ export interface CliResult {
 
 export class N8nError extends Error {}
 
+/**
+ * The n8n process to run: `start` (the main process: editor, API, triggers; in queue mode it hands executions to
+ * workers), `worker` (runs queued executions) or `webhook` (a webhook processor: answers production webhooks and
+ * queues their executions).
+ */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
+export interface N8nStartOptions {
+	command?: N8nCommand;
+	/** The port its server listens on (the worker's health check for `worker`); default a free one */
+	port?: number;
+	/** More command-line arguments, e.g. --concurrency=10 for a worker */
+	args?: string[];
+	timeoutMs?: number;
+}
+
 const LOG_TAIL_LINES = 80;
 
 /** Where the two release lines differ in what this harness uses of n8n (everything else is the same). */
@@ -92,6 +109,9 @@ export class N8n {
 	private serverExit?: Promise<number | null>;
 
 	private readonly lines: string[] = [];
+
+	/** CLI commands still running (killNow ends them too) */
+	private readonly commands = new Set<ChildProcess>();
 
 	private readonly serverOutput: string[] = [];
 
@@ -229,6 +249,8 @@ export class N8n {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
+		this.commands.add(child);
+		child.once('exit', () => this.commands.delete(child));
 		let stdout = '';
 		let stderr = '';
 		child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -295,21 +317,32 @@ export class N8n {
 		return { ok: result.code === 0, output, text };
 	}
 
-	/** `n8n start`, resolved when /healthz/readiness answers 200. */
-	async start(options: { port?: number; timeoutMs?: number } = {}): Promise<void> {
+	/**
+	 * `n8n start` (or `n8n worker`, `n8n webhook`), resolved when /healthz/readiness answers 200: on the server's port,
+	 * or for a worker on its health-check server, which this switches on at that port.
+	 */
+	async start(options: N8nStartOptions = {}): Promise<void> {
 		if (this.server) throw new N8nError('already started');
+		const command = options.command ?? 'start';
 		this.port = options.port ?? (await freePort());
 		const brokerPort = await freePort();
 		const base = `http://127.0.0.1:${this.port}/`;
-		this.capture(`\n$ n8n start (port ${this.port}, task broker ${brokerPort})\n`);
-		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, 'start'], {
+		const serverEnv: Record<string, string> =
+			command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						// its server is the health check above; N8N_PORT gets a free port too, so nothing collides with main's
+						N8N_PORT: String(await freePort()),
+					}
+				: { N8N_PORT: String(this.port), N8N_EDITOR_BASE_URL: base, WEBHOOK_URL: base };
+		const args = [command, ...(options.args ?? [])];
+		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
+		this.capture(`\n$ n8n ${args.join(' ')} (port ${this.port}, task broker ${brokerPort})\n`);
+		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({
-				N8N_PORT: String(this.port),
-				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-				N8N_EDITOR_BASE_URL: base,
-				WEBHOOK_URL: base,
-			}),
+			env: this.environment({ ...serverEnv, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			// its own process group, so stop() ends n8n and the task runner it starts
 			detached: true,
@@ -388,8 +421,11 @@ export class N8n {
 		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
 	}
 
-	/** Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). */
-	async stop(graceMs = 15_000): Promise<void> {
+	/**
+	 * Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). With `first` = 'SIGKILL' it dies at
+	 * once, as when its machine or container goes away.
+	 */
+	async stop(graceMs = 15_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 		const child = this.server;
 		if (!child) return;
 		this.server = undefined;
@@ -401,7 +437,7 @@ export class N8n {
 					// already gone
 				}
 			};
-			signal('SIGTERM');
+			signal(first);
 			const timer = setTimeout(() => signal('SIGKILL'), graceMs);
 			await this.serverExit;
 			clearTimeout(timer);
@@ -414,6 +450,7 @@ export class N8n {
 
 	/** Synchronous last resort for process exit handlers. */
 	killNow(): void {
+		for (const command of this.commands) command.kill('SIGKILL');
 		const pid = this.serverGroup;
 		if (!pid) return;
 		try {

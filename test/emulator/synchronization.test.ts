@@ -170,4 +170,30 @@ describe('synchronization routes', () => {
 		expect(emulator.getSynchronizationJob(sp.id, id)?.bulkUploads).toHaveLength(1 + firstThrottled);
 	});
 
+	test('acquireAccessToken and a secrets PUT sent again with the same pairs leave the state as one call did (a re-run after a crash is safe)', async () => {
+		const target = emulator.addServicePrincipal({ displayName: 'Re-run target' });
+		const job = emulator.createSynchronizationJob(target.id, 'scim').id;
+		const pairs = [
+			{ key: 'BaseAddress', value: 'https://scim.example.com/v2' },
+			{ key: 'SecretToken', value: 'rerun-token-1f0c' },
+		];
+		const at = (path: string) => `${emulator.graphUrl}/v1.0/servicePrincipals/${target.id}/synchronization${path}`;
+		const send = (method: string, path: string, body: unknown) =>
+			fetch(at(path), { method, body: JSON.stringify(body), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+		const states: string[] = [];
+		for (let round = 0; round < 2; round++) {
+			expect((await send('POST', '/acquireAccessToken', { credentials: pairs })).status).toBe(204);
+			expect((await send('PUT', '/secrets', { value: pairs })).status).toBe(204);
+			states.push(
+				JSON.stringify({
+					acquired: emulator.getSynchronizationSecrets('servicePrincipals', target.id),
+					saved: emulator.getSavedSynchronizationSecrets(target.id),
+					job: emulator.getSynchronizationJob(target.id, job)?.job,
+				}),
+			);
+		}
+		expect(JSON.parse(states[0]).acquired).toEqual(pairs);
+		expect(JSON.parse(states[0]).saved).toEqual(pairs);
+		expect(states[1]).toBe(states[0]);
+	});
 });
