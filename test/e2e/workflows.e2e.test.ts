@@ -181,7 +181,7 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		secretsSent.push(token);
 	});
 
-	test('a target that does not exist: the webhook answers 404 with the node\'s message, from the node\'s error output', async () => {
+	test('a target that does not exist: the webhook answers 404 with the node\'s message', async () => {
 		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
 		const missing = '00000000-0000-4000-8000-0000000000a1';
 		const token = scimToken('hook-missing');
@@ -199,8 +199,7 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		expect(text).not.toContain(token);
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
 		expect(execution.status).toBe('success');
-		const errorOutput = execution.data.resultData.runData[NODE_NAME][0].data?.main[1] ?? [];
-		expect(errorOutput.map((item) => item.json.error)).toEqual([body.error]);
+		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([{ error: body.error, description: body.description, httpCode: '404' }]);
 		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
 		secretsSent.push(token);
 	});

@@ -82,7 +82,9 @@ describe('provisioning logs', () => {
 		emulator.setProvisioningDelay(0);
 		await bulk([{ externalId: 'A', active: false }, { externalId: 'C', manager: 'A' }]);
 		const again = await list(`?$filter=jobId eq '${jobId}' and provisioningStatusInfo/status eq 'SUCCESS'`);
-		expect(again.body.value.slice(0, 2).map((entry) => [(entry.sourceIdentity as { id: string }).id, entry.provisioningAction]).sort()).toEqual([['A', 'disable'], ['C', 'create']]);
+		const pairs = again.body.value.map((entry) => [(entry.sourceIdentity as { id: string }).id, entry.provisioningAction]);
+		expect(pairs).toHaveLength(4);
+		expect(pairs).toEqual(expect.arrayContaining([['A', 'disable'], ['C', 'create']]));
 	});
 
 	test('$filter: the documented operators and properties only, values case-sensitive, quotes doubled', async () => {
