@@ -82,6 +82,20 @@ afterAll(async () => {
 	await stack?.stop();
 });
 
+/**
+ * n8n answers its editor before it has registered the published webhooks; on a busy machine the first calls can come
+ * too early. A body without a target is refused by the node before any Graph call, so waiting costs nothing.
+ */
+beforeAll(async () => {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const response = await fetch(stack.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		if (response.status !== 404) return;
+		if (Date.now() > deadline) throw new Error(`the webhook was not registered within 60 s\n${stack.n8n.logTail(40)}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+});
+
 /** Fails with n8n's log tail when an expectation about n8n does not hold. */
 function withLog<T>(check: () => T): T {
 	try {
