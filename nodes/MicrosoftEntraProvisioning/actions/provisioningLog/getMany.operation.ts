@@ -12,6 +12,7 @@ import {
 	PROVISIONING_ACTIONS,
 	PROVISIONING_STATUSES,
 	readLogEntries,
+	readMoment,
 } from '../../helpers/provisioningLogs';
 import { invalidInput, isSynchronizationId } from '../../helpers/synchronization';
 import { readRequestSettings } from '../../helpers/validation';
@@ -146,17 +147,6 @@ function text(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
 	const trimmed = String(value).trim();
 	return trimmed === '' ? undefined : trimmed;
-}
-
-/** A moment from a dateTime filter; n8n hands them over as ISO text (or a Luxon DateTime from an expression). */
-export function readMoment(ctx: IExecuteFunctions, itemIndex: number, value: unknown, label: string): Date | undefined {
-	const raw = text(value);
-	if (raw === undefined) return undefined;
-	const date = new Date(raw);
-	if (Number.isNaN(date.getTime())) {
-		invalidInput(ctx, itemIndex, `${label} is not a date and time`, `Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`);
-	}
-	return date;
 }
 
 /** The item's filters as Graph's $filter, checked and escaped before any request. */

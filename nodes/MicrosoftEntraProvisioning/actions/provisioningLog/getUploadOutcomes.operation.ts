@@ -3,12 +3,11 @@ import { sleep } from 'n8n-workflow';
 
 import { GUID_PATTERN } from '../../descriptions/target';
 import { itemParameter } from '../../helpers/parameters';
-import { logFailure, odataDateTime, odataString, readLogEntries } from '../../helpers/provisioningLogs';
+import { logFailure, odataDateTime, odataString, readLogEntries, readMoment } from '../../helpers/provisioningLogs';
 import { invalidInput, isSynchronizationId } from '../../helpers/synchronization';
 import { employeeOutcome, entriesBySource } from '../../helpers/uploadOutcomes';
 import { readRequestSettings } from '../../helpers/validation';
 import type { ItemOutcome, OperationContext } from '../node.type';
-import { readMoment } from './getMany.operation';
 
 const show = { resource: ['provisioningLog'], operation: ['getUploadOutcomes'] };
 const GUID = new RegExp(GUID_PATTERN);
