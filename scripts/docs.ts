@@ -9,6 +9,7 @@ import path from 'node:path';
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
+import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
 import {
 	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,
@@ -26,7 +27,7 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	provisionOnDemand: 'Job › Provision On Demand',
 	validateSynchronizationCredentials: 'Job › Validate Credentials',
 	readSynchronizationTemplates: 'Template › List, Get; template list',
-	readSynchronizationSchema: 'Schema › Get; rule list',
+	readSynchronizationSchema: 'Schema › Get; rule list; Bulk Upload\'s attribute list',
 	parseSynchronizationExpression: 'Schema › Parse Expression',
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
 	readProvisioningLogs: 'Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger\'s Provisioning Failures event',
@@ -73,6 +74,15 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 		table(
 			['Entra role', 'Role template ID'],
 			Object.entries(PROVISIONING_ADMIN_ROLES).map(([role, id]) => [role, `\`${id}\``]),
+		),
+	scimAttributes: () =>
+		table(
+			['SCIM attribute', 'Also read by Map Automatically as', 'Meaning'],
+			Object.entries(SCIM_USER_ATTRIBUTES).map(([path, attribute]) => [
+				`\`${path}\`${attribute.required ? ' (required)' : ''}`,
+				(attribute.aliases ?? []).map((alias) => `\`${alias}\``).join(', ') || '—',
+				attribute.description,
+			]),
 		),
 	secretKeys: () =>
 		table(

@@ -29,6 +29,7 @@ import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityErr
 import type { ProvisioningLogEntry } from './provisioning-logs';
 import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
 import {
+	AttributeType,
 	BulkUploadRecord,
 	completeRun,
 	createJob,
@@ -48,7 +49,7 @@ export type { CreateAccessTokenOptions } from './tokens';
 export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, SetManagedIdentityInput, SynchronizationSecretPair } from './directory';
 export { DirectoryRoles } from './directory';
 export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
-export type { BulkUploadRecord, QuarantineReason } from './synchronization';
+export type { AttributeType, BulkUploadRecord, QuarantineReason } from './synchronization';
 export type { ProvisioningLogEntry } from './provisioning-logs';
 export { BULK_UPLOAD_MAX_OPERATIONS } from './synchronization-routes';
 export { createClientCertificate } from './tls';
@@ -122,6 +123,11 @@ export interface Emulator {
 	// Provisioning (synchronization) state of a service principal
 	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
+	/**
+	 * Adds attributes to an API-driven inbound provisioning job's attribute list for API, as an admin does in "Edit
+	 * attribute list for API" (custom extension attributes by full name, e.g. urn:…:contoso:1.0:User:HireDate).
+	 */
+	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void;
 	/** The job and what happened to it; undefined once deleted. Throws for an unknown service principal. */
 	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined;
 	/** Puts the job into quarantine, as the provisioning service does when a run keeps failing. */
@@ -332,6 +338,14 @@ class EmulatorInstance implements Emulator {
 		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
 		if (!template) throw new Error(`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`);
 		return { id: createJob(sp.synchronization, template, this.tenantId).id };
+	}
+
+	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
+		if (!job?.template.acceptsBulkUpload) throw new Error(`no API-driven inbound provisioning job ${jobId}`);
+		for (const { name, type } of attributes) {
+			if (!job.apiAttributes.some((listed) => listed.name.toLowerCase() === name.toLowerCase())) job.apiAttributes.push({ name, type: type ?? 'String' });
+		}
 	}
 
 	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined {

@@ -22,6 +22,8 @@ export interface FailureContext {
 	subject?: string;
 	/** Extra advice for a 404, e.g. the object ID vs app ID mix-up */
 	notFoundHint?: string;
+	/** What usually makes Graph answer 400 to this call, when the node's parameters alone do not say */
+	invalidHint?: string;
 	/** How many retries were made before giving up */
 	retries?: number;
 	/** A Retry-After longer than the node waits, when that is why it gave up */
@@ -47,7 +49,7 @@ function summarize(status: number, context: FailureContext, code: string | undef
 		case 400:
 			return {
 				message: 'Microsoft Graph rejected the request as invalid',
-				advice: 'Check the node\'s parameters against the Graph message above.',
+				advice: context.invalidHint ?? 'Check the node\'s parameters against the Graph message above.',
 			};
 		case 401:
 			return {

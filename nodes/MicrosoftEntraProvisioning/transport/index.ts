@@ -11,11 +11,11 @@ import type {
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
-import { SignInError } from '../../../lib/appOnlySignIn';
 import type { ApiVersion } from '../descriptions/requestOptions';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from '../helpers/credentialTypes';
 import { graphApiError, networkError, type FailureContext } from '../helpers/errors';
-import { BatchAnswerIncomplete, GraphBatcher, type FullResponse } from './batch';
+import { GraphBatcher, type FullResponse } from './batch';
+import { readFailure, type TransportFailure } from './failureShapes';
 
 export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -164,42 +164,8 @@ function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequ
 	return url.toString();
 }
 
-interface HttpFailure {
-	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
-	code?: string;
-	cause?: unknown;
-}
-
-/** n8n wraps transport errors; find the innermost one that says what happened. */
-function innermost(error: unknown): unknown {
-	let current = error;
-	for (let depth = 0; depth < 5; depth++) {
-		if (current instanceof SignInError) return current;
-		const failure = current as HttpFailure;
-		if (failure?.response?.status) return current;
-		if (failure && typeof failure === 'object' && failure.cause && failure.cause !== current) {
-			current = failure.cause;
-			continue;
-		}
-		return current;
-	}
-	return current;
-}
-
-function networkCode(error: unknown): string | undefined {
-	let current = error as HttpFailure | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && current.code !== 'ERR_BAD_REQUEST' && current.code !== 'ERR_BAD_RESPONSE') {
-			return current.code;
-		}
-		current = current.cause as HttpFailure | undefined;
-	}
-	return undefined;
-}
-
 /** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
-function credentialProblem(node: INode, failure: unknown, connection: GraphConnection, itemIndex?: number): NodeOperationError {
-	const message = failure instanceof Error ? failure.message : String(failure);
+function credentialProblem(node: INode, message: string, connection: GraphConnection, itemIndex?: number): NodeOperationError {
 	const notConnected = /not connected/i.test(message);
 	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
 		description: notConnected
@@ -278,7 +244,7 @@ export async function graphRequest<T = unknown>(
 		return await sendWithCredential(ctx, connection, options);
 	};
 	for (let attempt = 0; ; attempt++) {
-		let failure: unknown;
+		let failure: TransportFailure;
 		await connection.pace?.acquire(attempt > 0);
 		try {
 			const response = await send(attempt);
@@ -292,25 +258,22 @@ export async function graphRequest<T = unknown>(
 			};
 		} catch (error) {
 			connection.pace?.release();
-			failure = innermost(error);
+			failure = readFailure(error);
 		}
 
-		if (failure instanceof SignInError) {
-			throw new NodeOperationError(node, failure.message, {
-				description: failure.description,
+		if (failure.kind === 'signIn') {
+			throw new NodeOperationError(node, failure.error.message, {
+				description: failure.error.description,
 				itemIndex: context.itemIndex,
 			});
 		}
-		const response = (failure as HttpFailure).response;
-		// A failure that carries a success status is an answer the connection cut off half-way.
-		const cutOff = response?.status !== undefined && response.status < 400;
-		const status = cutOff ? undefined : response?.status;
-		const incomplete = failure instanceof BatchAnswerIncomplete;
-		const code = status || incomplete ? undefined : cutOff ? 'ECONNRESET' : networkCode(failure);
+		if (failure.kind === 'credential') throw credentialProblem(node, failure.message, connection, context.itemIndex);
+		const status = failure.kind === 'http' ? failure.status : undefined;
+		const code = failure.kind === 'network' ? failure.code : undefined;
 		const retryable = status
 			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
-			: settings.idempotent && (incomplete || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
-		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
+			: settings.idempotent && (failure.kind === 'batchIncomplete' || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
+		const asked = failure.kind === 'http' ? parseRetryAfter(failure.headers['retry-after']) : undefined;
 		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
 		// A wait the node refuses (a quota spent for the day) says nothing about the pace of the calls that follow.
 		if (status === 429 && !waitTooLong) connection.pace?.throttled(asked);
@@ -324,22 +287,21 @@ export async function graphRequest<T = unknown>(
 			else await sleep(delay);
 			continue;
 		}
-		if (status) {
+		if (failure.kind === 'http') {
 			throw graphApiError(
 				node,
-				{ status, body: response?.data, requestId: requestIdOf(response?.headers) },
+				{ status: failure.status, body: failure.body, requestId: requestIdOf(failure.headers) },
 				{ ...context, retries: attempt, refusedWaitMs: retryable && waitTooLong ? asked : undefined },
 				context.itemIndex,
 			);
 		}
-		if (incomplete) {
+		if (failure.kind === 'batchIncomplete') {
 			throw new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
 				description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${settings.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
 				itemIndex: context.itemIndex,
 			});
 		}
-		if (code) throw networkError(node, code, attempt, context.itemIndex);
-		throw credentialProblem(node, failure, connection, context.itemIndex);
+		throw networkError(node, failure.code, attempt, context.itemIndex);
 	}
 }
 

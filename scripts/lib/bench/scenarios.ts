@@ -29,7 +29,7 @@ import {
 } from './harness';
 import type { BenchSettings } from './options';
 import { CPU_CATEGORIES, monotonicMicros, readMainProfile, splitCpu, type CpuSplit, type ToolCode } from './profile';
-import { benchWorkflow, type BulkTarget, type ToolSpec } from './workflows';
+import { benchWorkflow, scimNamedEmployee, type BenchEmployee, type BulkTarget, type ToolSpec } from './workflows';
 
 /** The node's defaults, so the report states what users get. */
 export function nodeDefaults(): { concurrency: number; retryLimit: number } {
@@ -106,6 +106,11 @@ export function workflowEntries(settings: BenchSettings, defaults: { concurrency
 		...(settings.bulkItems > 0
 			? [
 					{ id: 'benchBulkNode', path: 'bench/bulk-node', spec: (_graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkNode' as const, bulk }) },
+					{
+						id: 'benchBulkNodeAutoMap',
+						path: 'bench/bulk-node-automap',
+						spec: (_graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkNodeAutoMap' as const, bulk }),
+					},
 					{ id: 'benchBulkHttp', path: 'bench/bulk-http', spec: (graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkHttp' as const, graphUrl, bulk }) },
 					{
 						id: 'benchBulkHttpPaced',
@@ -203,7 +208,7 @@ export function bulkPacedFloor(settings: BenchSettings): Floor {
 async function bulkRun(
 	context: RunContext,
 	instance: BenchN8n,
-	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string },
+	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string; asPosted?: (employee: BenchEmployee) => object },
 ): Promise<BulkMeasurement> {
 	const { settings, environment } = context;
 	const { emulator, bulk } = environment;
@@ -211,7 +216,7 @@ async function bulkRun(
 	await sleep(BULK_UPLOAD_LIMITS.windowMs);
 	const employees = makeEmployees(settings.bulkItems, `${run.tool}-${Date.now().toString(36)}`);
 	const before = bulkUploadsOf(emulator, bulk).length;
-	const result = await runExecution(instance, environment, entry(settings, context.defaults, run.workflowId), employees);
+	const result = await runExecution(instance, environment, entry(settings, context.defaults, run.workflowId), run.asPosted ? employees.map(run.asPosted) : employees);
 	const side = bulkSide(emulator, bulk, employees, before, result.startedAtMs);
 	const needed = Math.ceil(employees.length / run.recordsPerRequest);
 	const floor = rateLimitFloor(needed, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latencyOf(settings), side.tokenRequests > 0);
@@ -342,6 +347,13 @@ export function groups(context: RunContext): Group[] {
 							workflowId: 'benchBulkNode',
 							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
 							configuration: `defaults (Retry Limit ${defaults.retryLimit}): ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
+						}),
+						await bulkRun(ctx, instance, {
+							tool: 'node',
+							workflowId: 'benchBulkNodeAutoMap',
+							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+							configuration: `Map Automatically (node version 2, fields named as SCIM attributes), defaults (Retry Limit ${defaults.retryLimit}): ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
+							asPosted: scimNamedEmployee,
 						}),
 						await bulkRun(ctx, instance, {
 							tool: 'httpDefault',
