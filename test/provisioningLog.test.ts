@@ -184,6 +184,8 @@ describe('Provisioning Log › Get Many and Get', () => {
 
 describe('Provisioning Log › Get Upload Outcomes', () => {
 	it('marks each uploaded employee processed (with the result) or pending; a loop picks up the rest', async () => {
+		// Graph compares to the second and the node reads from one second before: the earlier upload must be older.
+		await new Promise((resolve) => setTimeout(resolve, 2_100));
 		const uploadedAfter = new Date().toISOString();
 		tenant.emulator.setProvisioningDelay(400);
 		const uploaded = await upload([employee('E200'), employee('E201', { manager: 'E200' }), employee('E202', { manager: 'E404' }), employee('E100', { last: 'Lovelace' })]);
