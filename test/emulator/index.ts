@@ -247,7 +247,7 @@ class EmulatorInstance implements Emulator {
 	}
 
 	async listen(tls: { key: string; cert: string }, ports: { graph?: number; login?: number; managedIdentity?: number }): Promise<void> {
-		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, closing: this.closing.signal };
+		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, tenantId: this.tenantId, closing: this.closing.signal };
 		const env = {
 			directory: this.directory,
 			tokens: this.tokens,

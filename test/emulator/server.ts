@@ -104,6 +104,8 @@ export interface ServerContext {
 	stats: EmulatorStats;
 	/** How many Graph calls are worked on at once */
 	capacity: GraphCapacity;
+	/** The emulated tenant, named in throttling headers */
+	tenantId: string;
 	/** Aborted by close(): cancels pending delays. */
 	closing: AbortSignal;
 }
@@ -224,7 +226,8 @@ export class Listener {
 			return;
 		}
 		try {
-			const reply = await this.run(ex);
+			const handled = await this.run(ex);
+			const reply = oneCall ? { ...handled, headers: { ...handled.headers, ...this.ctx.capacity.usageHeaders() } } : handled;
 			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
 			this.answer(req, res, ex, reply);
 		} finally {

@@ -145,11 +145,19 @@ export class RequestWindow {
 	take(now = Date.now()): number | undefined {
 		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
 		if (this.times.length >= this.limit) {
-			const oldest = this.times[0] ?? now;
-			return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+			// A slot frees once all but limit − 1 of the calls in the window have left it; a limit lowered to 0 frees none
+			// within the window, so the whole window is the wait.
+			const freeing = this.times[this.times.length - this.limit] ?? now;
+			return Math.max(1, Math.ceil((freeing + this.windowMs - now) / 1000));
 		}
 		this.times.push(now);
 		return undefined;
+	}
+
+	/** The share of the limit the requests of the last window used. */
+	used(now = Date.now()): number {
+		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
+		return this.times.length / this.limit;
 	}
 }
 
