@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { graphListPage, type GraphConnection, type GraphFunctions, type GraphRequest, type RequestSettings } from '../transport';
-import type { FailureContext } from './errors';
+import type { FailureContext } from '../transport/errors';
 import { invalidInput } from './synchronization';
 
 /** Where Graph keeps them: GET /auditLogs/provisioning (provisioningObjectSummary), newest first. */
