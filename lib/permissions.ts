@@ -9,6 +9,8 @@ export interface RequiredAccess {
 	delegated: string[];
 	/** Entra roles the signed-in user must hold for delegated calls (any one of them) */
 	delegatedRoles: string[];
+	/** The call needs every listed permission at once, not any one of them */
+	allRequired?: boolean;
 }
 
 /** Entra built-in roles that may manage provisioning of an app, with their role template IDs. */
@@ -85,18 +87,41 @@ export const REQUIRED_ACCESS = {
 		delegated: ['SynchronizationData-User.Upload'],
 		delegatedRoles: ['Global Administrator'],
 	},
+	// Microsoft: "AuditLog.Read.All and Directory.Read.All" (a known issue of the API requires consent to both), and
+	// for delegated calls one of the least privileged roles it lists.
+	readProvisioningLogs: {
+		application: ['AuditLog.Read.All', 'Directory.Read.All'],
+		delegated: ['AuditLog.Read.All', 'Directory.Read.All'],
+		delegatedRoles: [
+			'Reports Reader',
+			'Security Reader',
+			'Security Operator',
+			'Security Administrator',
+			'Global Reader',
+			'Application Administrator',
+			'Cloud Application Administrator',
+		],
+		allRequired: true,
+	},
 } satisfies Record<string, RequiredAccess>;
+
+/** How the permissions of an entry join: "A or B" (either is enough) or "A and B" (both are needed). */
+export function permissionJoiner(access: RequiredAccess): string {
+	return access.allRequired ? ' and ' : ' or ';
+}
 
 export type AccessName = keyof typeof REQUIRED_ACCESS;
 
 /** A sentence naming what to grant, for 401/403 errors. */
 export function describeRequiredAccess(access: AccessName, delegated: boolean): string {
 	const required: RequiredAccess = REQUIRED_ACCESS[access];
+	const joiner = permissionJoiner(required);
+	const plural = required.allRequired ? 's' : '';
 	if (!delegated) {
-		return `The app needs the Microsoft Graph application permission ${required.application.join(' or ')}, with admin consent granted (App registrations › API permissions › Grant admin consent).`;
+		return `The app needs the Microsoft Graph application permission${plural} ${required.application.join(joiner)}, with admin consent granted (App registrations › API permissions › Grant admin consent).`;
 	}
 	const roles = required.delegatedRoles.length
 		? ` and the signed-in user must hold one of the Entra roles ${required.delegatedRoles.join(', ')}`
 		: '';
-	return `The credential's scopes must include the delegated permission ${required.delegated.join(' or ')} (with admin consent)${roles}. Reconnect the credential after changing its scopes.`;
+	return `The credential's scopes must include the delegated permission${plural} ${required.delegated.join(joiner)} (with admin consent)${roles}. Reconnect the credential after changing its scopes.`;
 }

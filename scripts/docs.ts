@@ -8,7 +8,7 @@ import path from 'node:path';
 
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
-import { PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS } from '../lib/permissions';
+import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
 import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
 import {
 	SECRET_KEY_HINTS,
@@ -30,6 +30,7 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	readSynchronizationSchema: 'Schema › Get; rule list; Bulk Upload\'s attribute list',
 	parseSynchronizationExpression: 'Schema › Parse Expression',
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
+	readProvisioningLogs: 'Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger\'s Provisioning Failures event',
 };
 
 function table(header: string[], rows: string[][]): string {
@@ -62,10 +63,10 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 	permissions: () =>
 		table(
 			['What the node does', 'Application permission (app-only)', 'Delegated permission (OAuth2)', 'Entra role of the signed-in admin (OAuth2)'],
-			Object.entries(REQUIRED_ACCESS).map(([name, access]) => [
+			Object.entries(REQUIRED_ACCESS).map(([name, access]: [string, RequiredAccess]) => [
 				ACCESS_LABELS[name as keyof typeof REQUIRED_ACCESS],
-				access.application.map((permission) => `\`${permission}\``).join(' or '),
-				access.delegated.map((permission) => `\`${permission}\``).join(' or '),
+				access.application.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
+				access.delegated.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
 				access.delegatedRoles.length ? access.delegatedRoles.join(', ') : '—',
 			]),
 		),

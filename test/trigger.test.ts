@@ -177,4 +177,111 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		});
 		expect(emitted(result).map((item) => [item.servicePrincipalId, item.templateId])).toEqual([[sp.id, 'API2AAD']]);
 	});
+
+	describe('Provisioning Failures', () => {
+		let watcher: ReturnType<typeof clientWith>;
+		beforeAll(() => {
+			watcher = clientWith(tenant, ['Synchronization.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'], 'failure watcher');
+		});
+
+		function failureEntry(servicePrincipalId: string, jobId: string, sourceId: string, status = 'failure', activityDateTime?: string) {
+			return tenant.emulator.addProvisioningLogEntry({
+				jobId,
+				...(activityDateTime ? { activityDateTime } : {}),
+				servicePrincipal: { id: servicePrincipalId, displayName: 'Inbound' },
+				provisioningAction: 'create',
+				sourceIdentity: { id: sourceId, displayName: '', identityType: 'User', details: {} },
+				provisioningStatusInfo: {
+					status,
+					errorInformation: { errorCode: 'UnableToResolveReferenceAttributeValue', reason: `The manager of ${sourceId} was not found.`, recommendedAction: 'Upload the manager first.' },
+				},
+			});
+		}
+
+		async function logPoll(parameters: INodeParameters, staticData?: IDataObject): Promise<PollResult> {
+			const result = await runPoll({ parameters, credential: watcher.credential, staticData });
+			expect(result.error).toBeUndefined();
+			return result;
+		}
+
+		it('emits one item per failed entry since the last poll, once, also after n8n restarts; only the logs are read', async () => {
+			const sp = addServicePrincipal(tenant, 'Failures');
+			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+			failureEntry(sp.id, jobId, 'OLD1');
+			const parameters = triggerParameters(sp.id, { watch: 'job', job: locator(jobId), events: ['provisioningFailures'] });
+
+			const first = await logPoll(parameters);
+			expect(first.items).toBeNull();
+			expect(Object.keys((first.staticData['node:Entra Provisioning'] as { logs: { seen: object } }).logs.seen)).toHaveLength(1);
+			tenant.emulator.clearRequests();
+
+			const failed = failureEntry(sp.id, jobId, 'E1');
+			failureEntry(sp.id, jobId, 'E2', 'skipped');
+			failureEntry(sp.id, 'API2AAD.other', 'E3');
+			const second = await logPoll(parameters, first.staticData);
+			expect(emitted(second)).toEqual([
+				expect.objectContaining({
+					event: 'provisioningFailures',
+					logId: failed.id,
+					sourceId: 'E1',
+					status: 'failure',
+					errorCode: 'UnableToResolveReferenceAttributeValue',
+					reason: 'The manager of E1 was not found.',
+					recommendedAction: 'Upload the manager first.',
+					jobId,
+				}),
+			]);
+			expect(graphCalls(tenant.emulator).map((call) => [call.path, call.query.get('$filter')?.replace(/gt \S+$/, 'gt …')])).toEqual([
+				['/v1.0/auditLogs/provisioning', `jobId eq '${jobId}' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt …`],
+			]);
+
+			expect((await logPoll(parameters, second.staticData)).items).toBeNull();
+			const afterRestart = await logPoll(parameters, JSON.parse(JSON.stringify(second.staticData)));
+			expect(afterRestart.items).toBeNull();
+
+			// An entry that shows up late, dated before the previous poll, is still reported, and once.
+			const late = failureEntry(sp.id, jobId, 'E4', 'failure', new Date(Date.now() - 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+			const withLate = await logPoll(parameters, afterRestart.staticData);
+			expect(emitted(withLate).map((item) => item.logId)).toEqual([late.id]);
+			expect((await logPoll(parameters, withLate.staticData)).items).toBeNull();
+		});
+
+		it('reports skipped and warning entries when chosen, next to job events of all jobs', async () => {
+			const sp = addServicePrincipal(tenant, 'Failures and quarantine');
+			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+			const parameters = triggerParameters(sp.id, { events: ['quarantineEntered', 'provisioningFailures'], logStatuses: ['failure', 'skipped', 'warning'] });
+			const memory = (await logPoll(parameters)).staticData;
+
+			tenant.emulator.quarantineSynchronizationJob(sp.id, jobId);
+			failureEntry(sp.id, jobId, 'S1', 'skipped');
+			failureEntry(sp.id, jobId, 'W1', 'warning');
+			failureEntry(sp.id, jobId, 'OK1', 'success');
+			const next = await logPoll(parameters, memory);
+			expect(emitted(next).map((item) => item.events ?? [item.event, item.sourceId, item.status])).toEqual([
+				['quarantineEntered'],
+				expect.arrayContaining(['provisioningFailures']),
+				expect.arrayContaining(['provisioningFailures']),
+			]);
+			expect(emitted(next).slice(1).map((item) => [item.sourceId, item.status]).sort()).toEqual([['S1', 'skipped'], ['W1', 'warning']]);
+		});
+
+		it('"Fetch Test Event" shows the newest entries; without a log permission the error names both', async () => {
+			const sp = addServicePrincipal(tenant, 'Failures manual');
+			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+			const parameters = triggerParameters(sp.id, { watch: 'job', job: locator(jobId), events: ['provisioningFailures'] });
+			const empty = await runPoll({ parameters, credential: watcher.credential, mode: 'manual' });
+			expect(empty.error?.message).toBe('No provisioning log entry has the status failure');
+			for (let index = 0; index < 7; index++) failureEntry(sp.id, jobId, `M${index}`);
+			const manual = await runPoll({ parameters, credential: watcher.credential, mode: 'manual' });
+			expect(emitted(manual)).toHaveLength(5);
+			expect(manual.staticData).toEqual({});
+
+			const { credential } = clientWith(tenant, ['Synchronization.Read.All'], 'no audit log');
+			const forbidden = await runPoll({ parameters, credential });
+			expect(forbidden.error?.message).toBe('The credential is not allowed to do this in Microsoft Graph');
+			expect(forbidden.error?.description).toContain('AuditLog.Read.All and Directory.Read.All');
+			const noStatus = await runPoll({ parameters: { ...parameters, logStatuses: [] }, credential: watcher.credential });
+			expect(noStatus.error?.message).toBe('Choose at least one log status to report');
+		});
+	});
 });

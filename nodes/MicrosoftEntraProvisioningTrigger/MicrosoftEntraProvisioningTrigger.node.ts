@@ -12,11 +12,25 @@ import { nodeCredentials } from '../MicrosoftEntraProvisioning/actions/descripti
 import { jobProperties, servicePrincipalProperties } from '../MicrosoftEntraProvisioning/descriptions/synchronization';
 import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
 import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from '../MicrosoftEntraProvisioning/helpers/jobEvents';
+import {
+	isReportableStatus,
+	pollProvisioningFailures,
+	PROVISIONING_FAILURES_EVENT,
+	readReportableEntries,
+	REPORTABLE_STATUS_OPTIONS,
+	type LogWatch,
+	type LogWatchMemory,
+	type ReportableStatus,
+} from '../MicrosoftEntraProvisioning/helpers/provisioningFailures';
+import { flattenLogEntry } from '../MicrosoftEntraProvisioning/helpers/provisioningLogs';
 import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalLocator';
 import { DEFAULT_REQUEST_SETTINGS, isSynchronizationId, listAll } from '../MicrosoftEntraProvisioning/helpers/synchronization';
 import { summarizeJob, type SynchronizationJob } from '../MicrosoftEntraProvisioning/helpers/synchronizationJob';
 import { listSearch } from '../MicrosoftEntraProvisioning/methods';
 import { getGraphConnection, graphPath, graphRequest, type GraphConnection } from '../MicrosoftEntraProvisioning/transport';
+
+/** Entries "Fetch Test Event" shows for the log event: the newest few, enough to build the rest of the workflow on. */
+const TEST_EVENT_ENTRIES = 5;
 
 /** What the trigger keeps in the workflow's static data, which n8n persists: the jobs as last seen. */
 interface WatchMemory extends IDataObject {
@@ -34,7 +48,7 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["watch"] === "job" ? "Watch one job" : "Watch all jobs" }}',
 		description:
-			'Starts the workflow when a provisioning job enters or leaves quarantine, finishes a run with escrows or errors, or changes status',
+			'Starts the workflow when a provisioning job enters or leaves quarantine, finishes a run with escrows or errors, or changes status, or when provisioning an object fails',
 		defaults: { name: 'Microsoft Entra Provisioning Trigger' },
 		polling: true,
 		inputs: [],
@@ -64,11 +78,28 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 				displayName: 'Events',
 				name: 'events',
 				type: 'multiOptions',
-				options: Object.entries(JOB_EVENTS).map(([value, { displayName, description }]) => ({ name: displayName, value, description })),
+				options: [
+					...Object.entries(JOB_EVENTS).map(([value, { displayName, description }]) => ({ name: displayName, value, description })),
+					{
+						name: 'Provisioning Failures',
+						value: PROVISIONING_FAILURES_EVENT,
+						description:
+							'An entry of the provisioning logs failed (or, as chosen, warned or was skipped): one item per entry, e.g. an employee whose manager was not found. Needs AuditLog.Read.All and Directory.Read.All.',
+					},
+				],
 				default: Object.keys(JOB_EVENTS),
 				required: true,
 				description:
-					'Which changes start the workflow. The first poll only notes how the jobs are; changes are reported from then on, once each, also across n8n restarts.',
+					'Which changes start the workflow. The first poll only notes how things are; changes are reported from then on, once each, also across n8n restarts.',
+			},
+			{
+				displayName: 'Log Statuses to Report',
+				name: 'logStatuses',
+				type: 'multiOptions',
+				options: REPORTABLE_STATUS_OPTIONS,
+				default: ['failure'],
+				description: 'Which provisioning log entries count as Provisioning Failures',
+				displayOptions: { show: { events: [PROVISIONING_FAILURES_EVENT] } },
 			},
 		],
 	};
@@ -76,48 +107,83 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 	methods = { listSearch: { searchTargets: listSearch.searchTargets, searchJobs: listSearch.searchJobs } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const events = readEvents(this);
+		const { jobEvents, watchLogs } = readEvents(this);
+		const statuses = watchLogs ? readLogStatuses(this) : [];
 		const watchedJobId = readWatchedJobId(this);
 		const connection = await getGraphConnection(this);
 		const servicePrincipalId = await locatedServicePrincipalId(this, connection, this.getNodeParameter('target'), DEFAULT_REQUEST_SETTINGS);
-		const jobs = await readJobs(this, connection, servicePrincipalId, watchedJobId);
+		const logWatch: LogWatch | undefined = watchLogs ? { servicePrincipalId, jobId: watchedJobId, statuses } : undefined;
+		const jobs = jobEvents.length > 0 ? await readJobs(this, connection, servicePrincipalId, watchedJobId) : [];
 
-		// "Fetch Test Event": the jobs as they are now, without touching what the active workflow remembers.
+		// "Fetch Test Event": how things are now, without touching what the active workflow remembers.
 		if (this.getMode() === 'manual') {
-			if (jobs.length === 0) {
-				throw new NodeOperationError(this.getNode(), 'The service principal has no provisioning jobs', {
-					description: 'Create one with the Microsoft Entra Provisioning node (Job › Create), or pick another service principal.',
-				});
+			const entries = logWatch
+				? await readReportableEntries(this, connection, logWatch, undefined, TEST_EVENT_ENTRIES, DEFAULT_REQUEST_SETTINGS)
+				: [];
+			const items = [
+				...jobs.map((job) => ({ json: eventItem(servicePrincipalId, job, [], undefined) })),
+				...entries.slice(-TEST_EVENT_ENTRIES).map((entry) => ({ json: { event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) } })),
+			];
+			if (items.length === 0) {
+				throw new NodeOperationError(
+					this.getNode(),
+					jobEvents.length > 0 ? 'The service principal has no provisioning jobs' : `No provisioning log entry has the status ${statuses.join(' or ')}`,
+					{
+						description:
+							jobEvents.length > 0
+								? 'Create one with the Microsoft Entra Provisioning node (Job › Create), or pick another service principal.'
+								: 'Nothing to show yet: once an entry of the watched job fails (the provisioning logs go back 30 days), it appears here. The active workflow reports new ones as they come.',
+					},
+				);
 			}
-			return [jobs.map((job) => ({ json: eventItem(servicePrincipalId, job, [], undefined) }))];
+			return [items];
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const scope = `${servicePrincipalId}/${watchedJobId ?? '*'}`;
-		const memory = staticData.watched as WatchMemory | undefined;
-		const seen = memory?.scope === scope ? memory.jobs : undefined;
-		const watched: WatchMemory = { scope, jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])) };
-		// n8n saves the workflow when its static data changes: write only what changed, not on every poll.
-		if (JSON.stringify(memory) !== JSON.stringify(watched)) staticData.watched = watched;
-		// The first poll (or one after the settings changed) only notes the current state: nothing old is replayed.
-		if (!seen) return null;
-
-		const items = jobs.flatMap((job) => {
-			const happened = eventsSince(seen[job.id], job, events);
-			return happened.length > 0 ? [{ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) }] : [];
-		});
+		const items: INodeExecutionData[] = [];
+		if (jobEvents.length > 0) {
+			const scope = `${servicePrincipalId}/${watchedJobId ?? '*'}`;
+			const memory = staticData.watched as WatchMemory | undefined;
+			const seen = memory?.scope === scope ? memory.jobs : undefined;
+			const watched: WatchMemory = { scope, jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])) };
+			// n8n saves the workflow when its static data changes: write only what changed, not on every poll.
+			if (JSON.stringify(memory) !== JSON.stringify(watched)) staticData.watched = watched;
+			// The first poll (or one after the settings changed) only notes the current state: nothing old is replayed.
+			if (seen) {
+				for (const job of jobs) {
+					const happened = eventsSince(seen[job.id], job, jobEvents);
+					if (happened.length > 0) items.push({ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) });
+				}
+			}
+		}
+		if (logWatch) {
+			const polled = await pollProvisioningFailures(this, connection, logWatch, staticData.logs as LogWatchMemory | undefined, DEFAULT_REQUEST_SETTINGS);
+			staticData.logs = polled.memory;
+			items.push(...polled.items.map((json) => ({ json })));
+		}
 		return items.length > 0 ? [items] : null;
 	}
 }
 
-function readEvents(ctx: IPollFunctions): JobEvent[] {
+function readEvents(ctx: IPollFunctions): { jobEvents: JobEvent[]; watchLogs: boolean } {
 	const events = ctx.getNodeParameter('events', []) as unknown;
-	if (!Array.isArray(events) || events.length === 0 || !events.every(isJobEvent)) {
+	const known = (event: unknown) => isJobEvent(event) || event === PROVISIONING_FAILURES_EVENT;
+	if (!Array.isArray(events) || events.length === 0 || !events.every(known)) {
 		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to watch', {
-			description: `Pick one or more of: ${Object.values(JOB_EVENTS).map(({ displayName }) => displayName).join(', ')}.`,
+			description: `Pick one or more of: ${[...Object.values(JOB_EVENTS).map(({ displayName }) => displayName), 'Provisioning Failures'].join(', ')}.`,
 		});
 	}
-	return events;
+	return { jobEvents: events.filter(isJobEvent), watchLogs: events.includes(PROVISIONING_FAILURES_EVENT) };
+}
+
+function readLogStatuses(ctx: IPollFunctions): ReportableStatus[] {
+	const statuses = ctx.getNodeParameter('logStatuses', ['failure']) as unknown;
+	if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every(isReportableStatus)) {
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one log status to report', {
+			description: `Under Log Statuses to Report, pick one or more of: ${REPORTABLE_STATUS_OPTIONS.map(({ name }) => name).join(', ')}.`,
+		});
+	}
+	return statuses;
 }
 
 /** The job to watch, or undefined for all jobs. */

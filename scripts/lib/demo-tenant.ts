@@ -27,6 +27,14 @@ export const CREDENTIALS = {
 export const WEBHOOK_PATH = 'entra-provisioning/acquire-token';
 
 export const PROVISIONING_PERMISSIONS = ['Synchronization.ReadWrite.All', 'Application.Read.All'];
+/** What the HR-onboarding and alerting templates need besides: bulk upload and the provisioning logs. */
+export const HR_PERMISSIONS = ['SynchronizationData-User.Upload', 'AuditLog.Read.All', 'Directory.Read.All'];
+
+/** The SCIM endpoint the rotation template validates its new secret against, and the secret it accepts. */
+export const DEMO_SCIM = { baseAddress: 'https://scim.contoso.example/scim/v2', secretToken: 'demo-rotated-scim-token' } as const;
+
+/** How long the emulated provisioning service takes to process an upload: long enough to see the Wait loop. */
+export const DEMO_PROVISIONING_DELAY_MS = 3_000;
 
 export interface ImportedCredential {
 	id: string;
@@ -49,10 +57,15 @@ export function seedDemoTenant(emulator: Emulator, client: Partial<SignInClient>
 		clientId: client.clientId,
 		displayName: 'n8n provisioning',
 		secret,
-		applicationPermissions: PROVISIONING_PERMISSIONS,
+		applicationPermissions: [...PROVISIONING_PERMISSIONS, ...HR_PERMISSIONS],
 		delegatedPermissions: PROVISIONING_PERMISSIONS,
 	});
 	emulator.registerUser({ upn: DEMO_ADMIN_UPN, displayName: 'Contoso Admin', directoryRoles: ['Application Administrator'] });
+	// The templates find their jobs by template: an API-driven inbound job for HR uploads, a SCIM job for rotation.
+	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
+	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'scim');
+	emulator.acceptScimCredentials(DEMO_SCIM.baseAddress, DEMO_SCIM.secretToken);
+	emulator.setProvisioningDelay(DEMO_PROVISIONING_DELAY_MS);
 	return { clientId: registered.clientId, clientSecret: secret };
 }
 

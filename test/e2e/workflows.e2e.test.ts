@@ -112,6 +112,20 @@ afterAll(async () => {
 	await stack?.stop();
 });
 
+/**
+ * n8n answers its editor before it has registered the published webhooks; on a busy machine the first calls can come
+ * too early. A body without a target is refused by the node before any Graph call, so waiting costs nothing.
+ */
+beforeAll(async () => {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const response = await fetch(stack.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		if (response.status !== 404) return;
+		if (Date.now() > deadline) throw new Error(`the webhook was not registered within 60 s\n${stack.n8n.logTail(40)}`);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+});
+
 /** Fails with n8n's log tail when an expectation about n8n does not hold. */
 function withLog<T>(check: () => T): T {
 	try {
@@ -211,7 +225,7 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		secretsSent.push(token);
 	});
 
-	test('a target that does not exist: the webhook fails and the stored execution says what Graph did not find', async () => {
+	test('a target that does not exist: the webhook answers 404 with the node\'s message', async () => {
 		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
 		const missing = '00000000-0000-4000-8000-0000000000a1';
 		const token = scimToken('hook-missing');
@@ -220,14 +234,29 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({ targetId: missing, baseAddress: BASE_ADDRESS, secretToken: token }),
 		});
-		expect(response.status).toBe(500);
+		const text = await response.text();
+		withLog(() => expect(response.status).toBe(404));
+		const body = JSON.parse(text) as { error: string; description: string; httpCode: string };
+		expect(body.error).toBe(`Microsoft Graph found no service principal with object ID ${missing}`);
+		expect(body.description).toContain('Object ID');
+		expect(body.httpCode).toBe('404');
+		expect(text).not.toContain(token);
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
-		expect(execution.status).toBe('error');
-		const error = execution.data.resultData.error!;
-		expect(error.message).toContain('found no service principal');
-		expect(error.message).toContain(missing);
-		expect(JSON.stringify(ownFields(error))).not.toContain(token);
+		expect(execution.status).toBe('success');
+		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([{ error: body.error, description: body.description, httpCode: '404' }]);
+		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
 		secretsSent.push(token);
+	});
+
+	test('input the node refuses before any request: 400 with what to fix', async () => {
+		const response = await fetch(stack.webhookUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ targetId: 'not-a-guid', baseAddress: BASE_ADDRESS, secretToken: scimToken('hook-invalid') }),
+		});
+		expect(response.status).toBe(400);
+		const body = (await response.json()) as { error: string; description: string; httpCode: string | null };
+		expect(body).toEqual({ error: 'The Target object ID is not a GUID', description: expect.stringContaining('GUID'), httpCode: null });
 	});
 });
 

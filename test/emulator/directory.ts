@@ -4,6 +4,7 @@
  * users, managed identities) and the grants issued by the token endpoint.
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
+import { ProvisioningLogs } from './provisioning-logs';
 import { newSynchronizationState, SynchronizationState, SynchronizationTenant } from './synchronization';
 import { certificateThumbprints } from './tls';
 
@@ -15,6 +16,8 @@ export const DirectoryRoles: Readonly<Record<string, string>> = {
 	'Hybrid Identity Administrator': '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2',
 	'Global Reader': 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
 	'User Administrator': 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+	'Reports Reader': '4a5d8f65-41da-4de4-8968-e035b65339cf',
+	'Security Reader': '5d6b6bb7-de71-4623-b4af-96380a352509',
 };
 
 /** Every member's `wids` claim carries this "User" template id besides its admin roles. */
@@ -172,6 +175,8 @@ export class Directory {
 	readonly refreshTokens = new Map<string, RefreshTokenGrant>();
 	/** Provisioning limits and SCIM endpoints shared by every service principal of the tenant. */
 	readonly synchronization = new SynchronizationTenant();
+	/** GET /auditLogs/provisioning, filled by bulk uploads */
+	readonly provisioningLogs = new ProvisioningLogs();
 
 	constructor(
 		readonly tenantId: string,

@@ -9,6 +9,7 @@ import type { GraphContext, GraphEnvironment, GraphRoute } from './graph';
 import { applyFilter, EntityShape, encodeSkipToken, formatQuery, ODataError, parseListQuery, parseSelectOption, selectProperties } from './odata';
 import { DirectoryObject, isOwnedBy, isReply, parseActionBody, parseSecretPairs, resolve } from './route-helpers';
 import type { Reply } from './server';
+import { provisioningLogRoutes } from './provisioning-logs';
 import { synchronizationRoutes } from './synchronization-routes';
 
 export const graphRoutes: GraphRoute[] = [
@@ -19,6 +20,7 @@ export const graphRoutes: GraphRoute[] = [
 	{ method: 'POST', path: '/applications/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'applications') },
 	{ method: 'POST', path: '/servicePrincipals/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'servicePrincipals') },
 	...synchronizationRoutes,
+	...provisioningLogRoutes,
 ];
 
 // ---- directory objects -------------------------------------------------------------------

@@ -26,6 +26,7 @@ import { decorateGraphReply, GraphRouter, graphFaultReply } from './graph';
 import { graphRoutes } from './graph-routes';
 import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedScopes, userTokenResponse } from './login';
 import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
+import type { ProvisioningLogEntry } from './provisioning-logs';
 import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
 import {
 	AttributeType,
@@ -49,6 +50,7 @@ export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, Se
 export { DirectoryRoles } from './directory';
 export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
 export type { AttributeType, BulkUploadRecord, QuarantineReason } from './synchronization';
+export type { ProvisioningLogEntry } from './provisioning-logs';
 export { BULK_UPLOAD_MAX_OPERATIONS } from './synchronization-routes';
 export { createClientCertificate } from './tls';
 
@@ -138,6 +140,12 @@ export interface Emulator {
 	acceptScimCredentials(baseAddress: string, secretToken: string): void;
 	/** The tenant's bulkUpload quota per 24 hours (Microsoft documents 2,000 for Entra ID P1/P2 and 6,000 for Governance). */
 	setBulkUploadDailyLimit(limit: number): void;
+	/** How long after its upload a bulk request shows in the provisioning logs (0 by default; Microsoft documents minutes). */
+	setProvisioningDelay(ms: number): void;
+	/** Writes a provisioning log entry as a provisioning cycle would; id and activityDateTime default to new ones. */
+	addProvisioningLogEntry(entry: Partial<ProvisioningLogEntry>): ProvisioningLogEntry;
+	/** The provisioning logs as GET /auditLogs/provisioning holds them now, newest first; and uploads still waiting. */
+	provisioningLogs(): { entries: ProvisioningLogEntry[]; waitingUploads: number };
 	/** A client app (application + service principal) that can sign in; credentials and granted permissions as given. */
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
@@ -371,6 +379,19 @@ class EmulatorInstance implements Emulator {
 
 	setBulkUploadDailyLimit(limit: number): void {
 		this.directory.synchronization.bulkUploadDaily.limit = limit;
+	}
+
+	setProvisioningDelay(ms: number): void {
+		this.directory.provisioningLogs.processingDelayMs = ms;
+	}
+
+	addProvisioningLogEntry(entry: Partial<ProvisioningLogEntry>): ProvisioningLogEntry {
+		return structuredClone(this.directory.provisioningLogs.add(entry));
+	}
+
+	provisioningLogs(): { entries: ProvisioningLogEntry[]; waitingUploads: number } {
+		const entries = structuredClone(this.directory.provisioningLogs.all());
+		return { entries, waitingUploads: this.directory.provisioningLogs.waiting };
 	}
 
 	private servicePrincipal(id: string) {

@@ -298,7 +298,7 @@ function validateCredentials(ctx: GraphContext): Reply {
 // ---- API-driven inbound provisioning ----------------------------------------------------------
 
 function bulkUpload(ctx: GraphContext): Reply {
-	return withJob(ctx, (_sp, job) => {
+	return withJob(ctx, (sp, job) => {
 		const limits = ctx.env.directory.synchronization;
 		const burst = limits.bulkUploadBurst.take();
 		if (burst !== undefined) return throttled(ctx, burst, 'Too many bulkUpload requests: at most 40 in any 5 seconds.');
@@ -345,8 +345,19 @@ function bulkUpload(ctx: GraphContext): Reply {
 			receivedAt: new Date().toISOString(),
 			operations: operations as SynchronizationJob['bulkUploads'][number]['operations'],
 		});
+		logUpload(ctx, sp, job, operations as SynchronizationJob['bulkUploads'][number]['operations']);
 		const filter = encodeURIComponent(`jobid eq '${job.id}'`);
 		return { status: 202, headers: { Location: `${ctx.env.graphUrl()}/${ctx.version}/auditLogs/provisioning/?$filter=${filter}` } };
+	});
+}
+
+/** Hands an accepted request to the provisioning logs, which process it after their delay. */
+function logUpload(ctx: GraphContext, sp: ServicePrincipalObject, job: SynchronizationJob, operations: SynchronizationJob['bulkUploads'][number]['operations']): void {
+	ctx.env.directory.provisioningLogs.recordUpload({
+		servicePrincipal: { id: sp.id, displayName: sp.displayName },
+		job,
+		tenantId: ctx.env.directory.tenantId,
+		operations,
 	});
 }
 

@@ -4,6 +4,7 @@ import { requestOptionsProperty } from '../descriptions/requestOptions';
 import { AUTHENTICATION_METHODS } from '../transport/credentialTypes';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
+import * as provisioningLog from './provisioningLog';
 import * as provisioningToken from './provisioningToken';
 import * as schema from './schema';
 import * as secrets from './secrets';
@@ -35,6 +36,11 @@ export const nodeProperties: INodeProperties[] = [
 				description: 'Create, run, watch and restart provisioning jobs; provision one user on demand',
 			},
 			{
+				name: 'Provisioning Log',
+				value: 'provisioningLog',
+				description: 'What the provisioning service did to each object, and each uploaded employee\'s outcome',
+			},
+			{
 				name: 'Provisioning Token',
 				value: 'provisioningToken',
 				description: 'Authorize the provisioning service to reach an application',
@@ -63,6 +69,7 @@ export const nodeProperties: INodeProperties[] = [
 	...template.description,
 	...schema.description,
 	...bulkUpload.description,
+	...provisioningLog.description,
 	requestOptionsProperty,
 ];
 

@@ -41,6 +41,7 @@ export type ResourceMap = {
 	template: 'list' | 'get';
 	schema: 'get' | 'parseExpression';
 	bulkUpload: 'uploadUsers';
+	provisioningLog: 'getMany' | 'get' | 'getUploadOutcomes';
 };
 
 export type Resource = keyof ResourceMap;

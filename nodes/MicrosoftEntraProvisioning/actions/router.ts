@@ -17,6 +17,7 @@ import type {
 	Resource,
 	ResourceMap,
 } from './node.type';
+import * as provisioningLog from './provisioningLog';
 import * as provisioningToken from './provisioningToken';
 import * as schema from './schema';
 import * as secrets from './secrets';
@@ -42,6 +43,11 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 	template: { list: item(template.list.execute), get: item(template.get.execute) },
 	schema: { get: item(schema.get.execute), parseExpression: item(schema.parseExpression.execute) },
 	bulkUpload: { uploadUsers: batch(bulkUpload.uploadUsers.execute) },
+	provisioningLog: {
+		getMany: item(provisioningLog.getMany.execute),
+		get: item(provisioningLog.get.execute),
+		getUploadOutcomes: batch(provisioningLog.getUploadOutcomes.execute),
+	},
 };
 
 function errorJson(error: unknown) {

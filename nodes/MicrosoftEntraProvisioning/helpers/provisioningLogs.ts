@@ -1,0 +1,196 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { graphListPage, type GraphConnection, type GraphFunctions, type GraphRequest, type RequestSettings } from '../transport';
+import type { FailureContext } from '../transport/errors';
+import { invalidInput } from './synchronization';
+
+/** Where Graph keeps them: GET /auditLogs/provisioning (provisioningObjectSummary), newest first. */
+export const PROVISIONING_LOG_PATH = '/auditLogs/provisioning';
+
+/**
+ * Entries asked for per page when reading many. Graph pages this collection with $top and $skiptoken and
+ * documents no larger page; 500 keeps an answer well under a megabyte for entries with many steps.
+ */
+export const LOG_PAGE_SIZE = 500;
+
+/** provisioningStatusInfo.status: the outcomes Graph reports, with what each means to an admin. */
+export const PROVISIONING_STATUSES = {
+	success: { displayName: 'Success', description: 'The change was applied' },
+	failure: { displayName: 'Failure', description: 'The change failed; the entry says why and what to do' },
+	skipped: { displayName: 'Skipped', description: 'Nothing was done, e.g. the object is out of scope' },
+	warning: { displayName: 'Warning', description: 'Applied with a problem worth a look' },
+} as const;
+
+export type ProvisioningStatus = keyof typeof PROVISIONING_STATUSES;
+
+/** provisioningAction values, as Graph filters them (case-sensitive). */
+export const PROVISIONING_ACTIONS = {
+	create: 'Create',
+	update: 'Update',
+	delete: 'Delete',
+	stagedDelete: 'Staged Delete',
+	disable: 'Disable',
+	other: 'Other',
+} as const;
+
+/** The Graph spelling of each action value in $filter. */
+export const ACTION_FILTER_VALUES: Record<keyof typeof PROVISIONING_ACTIONS, string> = {
+	create: 'create',
+	update: 'update',
+	delete: 'delete',
+	stagedDelete: 'stageddelete',
+	disable: 'disable',
+	other: 'other',
+};
+
+export function isProvisioningStatus(value: unknown): value is ProvisioningStatus {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVISIONING_STATUSES, value);
+}
+
+interface Identity {
+	id?: string | null;
+	displayName?: string | null;
+	identityType?: string | null;
+	details?: Record<string, unknown> | null;
+}
+
+/** The parts of a provisioningObjectSummary the node reads; everything else stays in the raw object. */
+export interface ProvisioningObjectSummary {
+	id: string;
+	activityDateTime?: string;
+	jobId?: string;
+	cycleId?: string;
+	changeId?: string;
+	provisioningAction?: string;
+	durationInMilliseconds?: number;
+	servicePrincipal?: { id?: string; displayName?: string } | null;
+	sourceSystem?: { displayName?: string } | null;
+	targetSystem?: { displayName?: string } | null;
+	sourceIdentity?: Identity | null;
+	targetIdentity?: Identity | null;
+	provisioningStatusInfo?: {
+		status?: string;
+		errorInformation?: {
+			errorCode?: string | null;
+			reason?: string | null;
+			additionalDetails?: string | null;
+			errorCategory?: string | null;
+			recommendedAction?: string | null;
+		} | null;
+	} | null;
+	provisioningSteps?: Array<{ name?: string; provisioningStepType?: string; status?: string; description?: string }> | null;
+	modifiedProperties?: Array<{ displayName?: string; oldValue?: string | null; newValue?: string | null }> | null;
+}
+
+/** An OData string literal: single quotes doubled, so a value can never end the literal early. */
+export function odataString(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
+function userPrincipalName(identity: Identity | null | undefined): string | null {
+	const details = identity?.details ?? {};
+	const value = details.UserPrincipalName ?? details.userPrincipalName;
+	return typeof value === 'string' ? value : null;
+}
+
+/** The status in Graph's lower-case spelling (older entries answer e.g. "Success"). */
+export function statusOf(entry: ProvisioningObjectSummary): string | null {
+	const status = entry.provisioningStatusInfo?.status;
+	return typeof status === 'string' ? status.toLowerCase() : null;
+}
+
+/** One entry as an admin reads it: when, what, the result and why, who; Graph's object under provisioningLog. */
+export function flattenLogEntry(entry: ProvisioningObjectSummary): IDataObject {
+	const error = entry.provisioningStatusInfo?.errorInformation ?? null;
+	return {
+		logId: entry.id,
+		activityDateTime: entry.activityDateTime ?? null,
+		action: entry.provisioningAction ?? null,
+		status: statusOf(entry),
+		errorCode: error?.errorCode ?? null,
+		reason: error?.reason ?? null,
+		recommendedAction: error?.recommendedAction ?? null,
+		errorCategory: error?.errorCategory ?? null,
+		sourceId: entry.sourceIdentity?.id ?? null,
+		sourceDisplayName: entry.sourceIdentity?.displayName || null,
+		sourceType: entry.sourceIdentity?.identityType ?? null,
+		sourceSystem: entry.sourceSystem?.displayName ?? null,
+		targetId: entry.targetIdentity?.id || null,
+		targetDisplayName: entry.targetIdentity?.displayName || null,
+		targetUserPrincipalName: userPrincipalName(entry.targetIdentity),
+		targetSystem: entry.targetSystem?.displayName ?? null,
+		jobId: entry.jobId ?? null,
+		servicePrincipalId: entry.servicePrincipal?.id ?? null,
+		servicePrincipalDisplayName: entry.servicePrincipal?.displayName ?? null,
+		cycleId: entry.cycleId ?? null,
+		changeId: entry.changeId ?? null,
+		durationInMilliseconds: entry.durationInMilliseconds ?? null,
+		steps: (entry.provisioningSteps ?? []).map((step) => ({
+			name: step.name ?? null,
+			type: step.provisioningStepType ?? null,
+			status: step.status ?? null,
+			description: step.description ?? null,
+		})),
+		modifiedProperties: (entry.modifiedProperties ?? []).map((property) => ({
+			name: property.displayName ?? null,
+			oldValue: property.oldValue ?? null,
+			newValue: property.newValue ?? null,
+		})),
+		provisioningLog: entry as unknown as IDataObject,
+	};
+}
+
+export function logFailure(connection: GraphConnection, itemIndex?: number): FailureContext & { itemIndex?: number } {
+	return {
+		access: 'readProvisioningLogs',
+		delegated: connection.delegated,
+		subject: 'provisioning logs',
+		itemIndex,
+	};
+}
+
+/**
+ * Reads entries matching `filter`, newest first, page by page until `limit` entries (all when undefined). Returns the
+ * entries and how many Graph calls that took.
+ */
+export async function readLogEntries(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	filter: string | undefined,
+	limit: number | undefined,
+	settings: RequestSettings,
+	failure: FailureContext & { itemIndex?: number },
+): Promise<{ entries: ProvisioningObjectSummary[]; calls: number }> {
+	const entries: ProvisioningObjectSummary[] = [];
+	const top = limit === undefined ? LOG_PAGE_SIZE : Math.min(limit, LOG_PAGE_SIZE);
+	let request: GraphRequest = {
+		method: 'GET',
+		path: PROVISIONING_LOG_PATH,
+		qs: { ...(filter ? { $filter: filter } : {}), $top: top },
+	};
+	let calls = 0;
+	for (;;) {
+		const page = await graphListPage<ProvisioningObjectSummary>(ctx, connection, request, settings, failure);
+		calls++;
+		entries.push(...page.value);
+		if (limit !== undefined && entries.length >= limit) return { entries: entries.slice(0, limit), calls };
+		if (!page.nextLink) return { entries, calls };
+		request = { method: 'GET', url: page.nextLink };
+	}
+}
+
+/** Graph compares activityDateTime with gt and lt only, to the second: the ISO form it reads, unquoted. */
+export function odataDateTime(date: Date): string {
+	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A moment from a dateTime filter; n8n hands them over as ISO text (or a Luxon DateTime from an expression). */
+export function readMoment(ctx: IExecuteFunctions, itemIndex: number, value: unknown, label: string): Date | undefined {
+	const raw = value === undefined || value === null ? '' : String(value).trim();
+	if (raw === '') return undefined;
+	const date = new Date(raw);
+	if (Number.isNaN(date.getTime())) {
+		invalidInput(ctx, itemIndex, `${label} is not a date and time`, `Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`);
+	}
+	return date;
+}
