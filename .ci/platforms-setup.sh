@@ -17,4 +17,6 @@ else
 	$SUDO systemctl disable --now tinyproxy >/dev/null 2>&1 || $SUDO service tinyproxy stop >/dev/null 2>&1 || true
 fi
 
-npx tsx scripts/n8n-runtime.ts 1 >/dev/null
+if [ "${PLATFORMS_SETUP_SKIP_RUNTIME:-}" != "1" ]; then
+	npx tsx scripts/n8n-runtime.ts 1 >/dev/null
+fi
