@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../../../test/emulator';
-import { getExecution, listExecutions, type RunData } from '../../../test/e2e/support/executions';
+import { getExecution as readExecution, listExecutions as readExecutions, type RunData } from '../../../test/e2e/support/executions';
 import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../demo-tenant';
 import { N8n, type N8nRestClient } from '../n8n';
 import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../../n8n-runtime';
@@ -375,6 +375,24 @@ export function bulkUploadsOf(emulator: Emulator, bulk: BulkTarget) {
 	return emulator.getSynchronizationJob(bulk.servicePrincipalId, bulk.jobId)?.bulkUploads ?? [];
 }
 
+/**
+ * n8n's REST reads, repeated for a while when they fail: on a loaded machine n8n answers 503 "Database is not
+ * ready" now and then (its health check timed out); reading the executions again is safe.
+ */
+async function repeated<T>(read: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await read();
+		} catch (error) {
+			if (attempt >= 60) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
+
+const listExecutions = (rest: N8nRestClient, workflowId: string) => repeated(() => readExecutions(rest, workflowId));
+const getExecution = (rest: N8nRestClient, executionId: string) => repeated(() => readExecution(rest, executionId));
+
 async function waitForExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs: number): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -428,14 +446,18 @@ export async function runConcurrently(
 	const started = performance.now();
 	const answers = await Promise.all(
 		batches.map(async (items) => {
-			const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({ items }),
-				signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
-			});
-			await response.text();
-			return performance.now() - started;
+			for (let attempt = 0; ; attempt++) {
+				const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ items }),
+					signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
+				});
+				await response.text();
+				// 503: n8n's database was busy, before any node ran (see runExecution)
+				if (response.status !== 503 || attempt >= 240) return performance.now() - started;
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
 		}),
 	);
 	const wallMs = Math.max(...answers);
@@ -506,8 +528,9 @@ export async function runExecution(
 		});
 		const answer = await response.text();
 		wallMs = performance.now() - started;
-		// n8n answers readiness before it has registered the published workflows' webhooks; nothing ran yet
-		if (response.status === 404 && /not registered/.test(answer) && attempt < 240) {
+		// n8n answers readiness before it has registered the published workflows' webhooks, and 503 while its
+		// database is busy on a loaded machine; in both cases before any node ran
+		if (((response.status === 404 && /not registered/.test(answer)) || response.status === 503) && attempt < 240) {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 			continue;
 		}
