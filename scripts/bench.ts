@@ -11,13 +11,14 @@ import path from 'node:path';
 import { OUTPUT_DIR, prepareEnvironment } from './lib/bench/harness';
 import { readSettings, UsageRequest, type BenchSettings } from './lib/bench/options';
 import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './lib/bench/report';
-import type { ReportInput } from './lib/bench/results';
+import type { BenchResults, ReportInput } from './lib/bench/results';
 import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './lib/bench/scenarios';
 import { BENCHMARKS_JSON, README_PATH, renderReadme } from './docs';
 import { PROJECT_ROOT } from './n8n-runtime';
 
 const BENCHMARKS_MD = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
 const CHART = path.join(PROJECT_ROOT, 'docs', 'images', 'benchmarks.svg');
+const RESULTS = path.join(OUTPUT_DIR, 'results.json');
 
 function log(message: string): void {
 	process.stderr.write(`[bench] ${message}\n`);
@@ -36,7 +37,10 @@ async function measure(settings: BenchSettings): Promise<ReportInput> {
 		log,
 	});
 	try {
-		const results = await runScenarios({ settings, environment, log });
+		// the results so far, after each scenario: `--from` renders them if the run is cut short
+		const keep = (results: BenchResults) =>
+			writeFileSync(RESULTS, JSON.stringify({ settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results }, null, 1));
+		const results = await runScenarios({ settings, environment, log }, keep);
 		return { settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results };
 	} finally {
 		await environment.close();
@@ -63,10 +67,7 @@ async function main(): Promise<void> {
 		throw error;
 	}
 	const input = settings.from ? readResults(settings.from, settings.write) : await measure(settings);
-	if (!settings.from) {
-		mkdirSync(OUTPUT_DIR, { recursive: true });
-		writeFileSync(path.join(OUTPUT_DIR, 'results.json'), JSON.stringify(input, null, 1));
-	}
+	if (!settings.from) writeFileSync(RESULTS, JSON.stringify(input, null, 1));
 	process.stdout.write('\n');
 	for (const table of tables(input)) process.stdout.write(`${printable(table)}\n\n`);
 	for (const check of checks(input)) {

@@ -511,7 +511,8 @@ export function selectedScenarios(settings: BenchSettings): Scenario[] {
 	return SCENARIOS.filter((scenario) => settings.only.includes(scenario.name));
 }
 
-export async function runScenarios(context: RunContext): Promise<BenchResults> {
+/** Runs the selected scenarios in turn; `done` gets the results so far after each, so an interrupted run keeps them. */
+export async function runScenarios(context: RunContext, done: (results: BenchResults) => void = () => {}): Promise<BenchResults> {
 	const results: BenchResults = { measurements: [], profiles: [], bulk: [] };
 	for (const scenario of selectedScenarios(context.settings)) {
 		context.log(`— ${scenario.name}: ${scenario.description(context.settings)}`);
@@ -521,6 +522,7 @@ export async function runScenarios(context: RunContext): Promise<BenchResults> {
 		results.profiles.push(...(out.profiles ?? []));
 		results.bulk.push(...(out.bulk ?? []));
 		context.log(`  (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+		done(results);
 	}
 	return results;
 }
