@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../../../test/emulator';
@@ -376,6 +377,25 @@ export function bulkUploadsOf(emulator: Emulator, bulk: BulkTarget) {
 }
 
 /**
+ * POSTs to a webhook and waits for its answer, however long the workflow runs: fetch gives up when the answer's
+ * headers take over 5 minutes, which a webhook that answers when its last node has finished may well take (10,000
+ * items at a Graph latency of hundreds of milliseconds on a loaded machine).
+ */
+function postWebhook(url: string, body: string, timeoutMs = 30 * 60_000): Promise<{ status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+			response.on('error', reject);
+		});
+		request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer from ${url} within ${timeoutMs / 1000} s`)));
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+/**
  * n8n's REST reads, repeated for a while when they fail: on a loaded machine n8n answers 503 "Database is not
  * ready" now and then (its health check timed out); reading the executions again is safe.
  */
@@ -447,13 +467,7 @@ export async function runConcurrently(
 	const answers = await Promise.all(
 		batches.map(async (items) => {
 			for (let attempt = 0; ; attempt++) {
-				const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
-					method: 'POST',
-					headers: { 'Content-Type': 'application/json' },
-					body: JSON.stringify({ items }),
-					signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
-				});
-				await response.text();
+				const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, JSON.stringify({ items }), options.timeoutMs);
 				// 503: n8n's database was busy, before any node ran (see runExecution)
 				if (response.status !== 503 || attempt >= 240) return performance.now() - started;
 				await new Promise((resolve) => setTimeout(resolve, 250));
@@ -520,13 +534,8 @@ export async function runExecution(
 		finish = measure(instance.pid);
 		startedAtMs = Date.now();
 		const started = performance.now();
-		const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body,
-			signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
-		});
-		const answer = await response.text();
+		const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, body, options.timeoutMs);
+		const answer = response.text;
 		wallMs = performance.now() - started;
 		// n8n answers readiness before it has registered the published workflows' webhooks, and 503 while its
 		// database is busy on a loaded machine; in both cases before any node ran
