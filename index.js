@@ -5,6 +5,9 @@
 module.exports = {
 	MicrosoftEntraProvisioning: require('./dist/nodes/MicrosoftEntraProvisioning/MicrosoftEntraProvisioning.node.js')
 		.MicrosoftEntraProvisioning,
+	MicrosoftEntraProvisioningTrigger:
+		require('./dist/nodes/MicrosoftEntraProvisioningTrigger/MicrosoftEntraProvisioningTrigger.node.js')
+			.MicrosoftEntraProvisioningTrigger,
 	MicrosoftGraphProvisioningAppOnlyApi: require('./dist/credentials/MicrosoftGraphProvisioningAppOnlyApi.credentials.js')
 		.MicrosoftGraphProvisioningAppOnlyApi,
 	MicrosoftGraphProvisioningOAuth2Api: require('./dist/credentials/MicrosoftGraphProvisioningOAuth2Api.credentials.js')

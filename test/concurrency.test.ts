@@ -1,9 +1,15 @@
 /**
- * The limiter behind "Items in Flight": at most the limit of calls in flight, lowered once per throttling episode to
- * the share of calls Graph accepted (by half at most), raised again after successes, and no slot held while a call
- * waits out a Retry-After; and the runner that starts items ahead of their calls.
+ * The pace behind "Max Items in Flight", on its own (no n8n): the shared window of calls in flight, which opens
+ * wide, grows while Graph accepts calls and falls only when Graph's answers say it is at a limit; the execution's
+ * gate through it; the registry that keeps one window per credential and tenant; and the runner that starts items
+ * ahead of their calls.
  */
-import { AdaptiveConcurrency, RecentCount, runBounded, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
+import { runBounded } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
+import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
+import { ExecutionGate, sharedWindow } from '../nodes/MicrosoftEntraProvisioning/transport/callGate';
+import { CallWindow, MIN_ROUND, RecentCount, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/transport/callWindow';
+import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/graphLimits';
+import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/idleRegistry';
 
 function clock(start = 1_000_000) {
 	let now = start;
@@ -12,156 +18,360 @@ function clock(start = 1_000_000) {
 
 const tick = async () => await new Promise((resolve) => setImmediate(resolve));
 
-describe('AdaptiveConcurrency', () => {
-	it('falls to the share of a round of answers Graph accepted: 8 of 40 throttled leave 32', () => {
-		const limiter = new AdaptiveConcurrency(40);
-		// the first 429 begins the episode and its round: 40 answers, 8 of them 429
-		for (let call = 0; call < 40; call++) {
-			if (call % 5 === 0) limiter.throttled(1_000);
-			else limiter.succeeded();
-			if (call < 39) expect(limiter.limit).toBe(40);
-		}
-		expect(limiter.limit).toBe(32);
+/** Takes `count` slots, as calls sent at once would. */
+async function send(window: CallWindow, count: number): Promise<void> {
+	for (let call = 0; call < count; call++) await window.acquire();
+}
+
+/** One call's answer: its slot freed, then Graph's verdict, as the transport reports it. */
+function answer(window: CallWindow, verdict: 'ok' | number, limitUsage?: number): void {
+	window.release();
+	if (verdict === 'ok') window.succeeded({ elapsedMs: 300, limitUsage });
+	else window.throttled(verdict);
+}
+
+/**
+ * `count` calls, sent in waves as wide as the window, of which those `isThrottled` picks come back 429 (with a
+ * Retry-After of 1 s unless told otherwise).
+ */
+async function round(window: CallWindow, count: number, isThrottled: (call: number) => boolean, retryAfterMs = 1_000): Promise<void> {
+	for (let sent = 0; sent < count; ) {
+		const wave = Math.min(window.limit, count - sent);
+		await send(window, wave);
+		for (let call = sent; call < sent + wave; call++) answer(window, isThrottled(call) ? retryAfterMs : 'ok');
+		sent += wave;
+	}
+}
+
+describe('CallWindow: opening and growing', () => {
+	it(`opens at ${GRAPH_LIMITS.openingWindow} calls, or at the maximum if that is lower`, () => {
+		expect(new CallWindow(GRAPH_LIMITS.maximumWindow).limit).toBe(GRAPH_LIMITS.openingWindow);
+		expect(new CallWindow(40).limit).toBe(40);
 	});
 
-	it('falls by half at most, once per episode; again after the Retry-After has passed', () => {
-		const time = clock();
-		const limiter = new AdaptiveConcurrency(40, time.now);
-		for (let call = 0; call < 40; call++) limiter.succeeded();
-		// 40 calls were in flight when Graph started throttling: they all come back 429
-		for (let call = 0; call < 40; call++) limiter.throttled(2_000);
-		expect(limiter.limit).toBe(20);
-		time.advance(1_999);
-		for (let call = 0; call < 20; call++) limiter.throttled(2_000);
-		expect(limiter.limit).toBe(20);
-		time.advance(1);
-		for (let call = 0; call < 20; call++) limiter.throttled(2_000);
-		expect(limiter.limit).toBe(10);
+	it('grows by one for every call Graph accepts while it has not throttled, which doubles the window per round, up to the maximum', async () => {
+		const window = new CallWindow(GRAPH_LIMITS.maximumWindow);
+		await round(window, GRAPH_LIMITS.openingWindow, () => false);
+		expect(window.limit).toBe(2 * GRAPH_LIMITS.openingWindow);
+		await round(window, 2 * GRAPH_LIMITS.openingWindow, () => false);
+		expect(window.limit).toBe(GRAPH_LIMITS.maximumWindow);
 	});
 
-	it('treats 429s without a Retry-After within a second as one episode; never goes below one', () => {
+	it('takes a raised maximum from another execution sharing it, and opens that wide if it had not moved', () => {
+		const window = new CallWindow(40);
+		window.raiseMaximum(GRAPH_LIMITS.maximumWindow);
+		expect(window.limit).toBe(GRAPH_LIMITS.openingWindow);
+		expect(window.maximum).toBe(GRAPH_LIMITS.maximumWindow);
+		window.raiseMaximum(10);
+		expect(window.maximum).toBe(GRAPH_LIMITS.maximumWindow);
+	});
+});
+
+describe('CallWindow: telling load from noise', () => {
+	it('keeps the window for a lone 429', async () => {
+		const window = new CallWindow(40);
+		await round(window, 40, (call) => call === 7);
+		expect(window.limit).toBe(40);
+	});
+
+	it('keeps the window for a steady one in five (what random throttling looks like)', async () => {
 		const time = clock();
-		const limiter = new AdaptiveConcurrency(4, time.now);
-		for (let call = 0; call < 4; call++) limiter.succeeded();
-		for (let call = 0; call < 6; call++) limiter.throttled();
-		expect(limiter.limit).toBe(2);
+		const window = new CallWindow(40, time.now);
 		for (let episode = 0; episode < 5; episode++) {
 			time.advance(THROTTLE_EPISODE_MIN_MS);
-			for (let call = 0; call < limiter.limit; call++) limiter.throttled(0);
+			await round(window, 40, (call) => call % 5 === 0);
+			expect(window.limit).toBe(40);
 		}
-		expect(limiter.limit).toBe(1);
 	});
 
-	it('raises the limit by one after as many successes as the limit, up to the maximum', () => {
-		const limiter = new AdaptiveConcurrency(8);
-		for (let call = 0; call < 8; call++) limiter.succeeded();
-		for (let call = 0; call < 8; call++) limiter.throttled();
-		expect(limiter.limit).toBe(4);
-		for (let call = 0; call < 3; call++) limiter.succeeded();
-		expect(limiter.limit).toBe(4);
-		limiter.succeeded();
-		expect(limiter.limit).toBe(5);
-		for (let call = 0; call < 100; call++) limiter.succeeded();
-		expect(limiter.limit).toBe(8);
+	it('falls to the share Graph accepted when clearly more than a quarter of a round is throttled: 40 of 100 leave 60, all of them half', async () => {
+		const time = clock();
+		const window = new CallWindow(100, time.now);
+		// 30 of 100 is within chance of a quarter: noise
+		await round(window, 100, (call) => call % 10 < 3);
+		expect(window.limit).toBe(100);
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		await round(window, 100, (call) => call % 10 < 4);
+		expect(window.limit).toBe(60);
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		await round(window, 60, () => true);
+		expect(window.limit).toBe(30);
 	});
 
-	it('does not grow while Graph throttles more than one call for every three it accepts', () => {
-		const limiter = new AdaptiveConcurrency(8);
-		for (let call = 0; call < 8; call++) limiter.succeeded();
-		for (let call = 0; call < 8; call++) limiter.throttled(5_000);
-		expect(limiter.limit).toBe(4);
+	it('cuts once per episode: the rest of the round and the episode’s later 429s do not cut again', async () => {
+		const time = clock();
+		const window = new CallWindow(100, time.now);
+		const everyOther = (call: number) => call % 2 === 0;
+		await round(window, 100, everyOther, 2_000);
+		expect(window.limit).toBe(50);
+		time.advance(1_999);
+		await round(window, 50, everyOther, 2_000);
+		expect(window.limit).toBe(50);
+		time.advance(1);
+		await round(window, 50, everyOther, 2_000);
+		expect(window.limit).toBe(25);
+	});
+
+	it('falls when the share rises by more than chance explains, even below a quarter', async () => {
+		const time = clock();
+		const window = new CallWindow(40, time.now);
+		await round(window, 40, (call) => call < 2);
+		expect(window.limit).toBe(40);
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		// 2 of 40, then 8 of 40: 5 % to 20 %, four standard errors up
+		await round(window, 40, (call) => call < 8);
+		expect(window.limit).toBe(32);
+	});
+
+	it('halves for a Retry-After longer than a second and the round trip, even for a lone 429', async () => {
+		const window = new CallWindow(40);
+		await round(window, 40, (call) => call === 0, 5_000);
+		expect(window.limit).toBe(20);
+	});
+
+	it('counts at least ten answers to a round, and forgets one a few calls could not complete', async () => {
+		const time = clock();
+		const window = new CallWindow(40, time.now);
+		await round(window, 3, (call) => call === 0);
+		expect(MIN_ROUND).toBe(10);
+		// the round still waits for answers: growth waits too
+		expect(window.limit).toBe(40);
+		time.advance(2 * THROTTLE_EPISODE_MIN_MS);
+		await round(window, 5, () => false);
+		expect(window.limit).toBe(40);
+		// and the next 429 starts a round of its own, which judges the 12 calls in flight: Graph took 2, half stay
+		await round(window, 12, (call) => call < 10);
+		expect(window.limit).toBe(6);
+	});
+
+	it('never goes below one', async () => {
+		const time = clock();
+		const window = new CallWindow(4, time.now);
+		for (let episode = 0; episode < 5; episode++) {
+			await round(window, MIN_ROUND, () => true, 0);
+			time.advance(THROTTLE_EPISODE_MIN_MS);
+		}
+		expect(window.limit).toBe(1);
+	});
+
+	it('grows back by one per accepted call once an episode has passed since a cut, while 429s keep coming as noise', async () => {
+		const time = clock();
+		const window = new CallWindow(100, time.now);
+		const oneInFive = (call: number) => call % 5 === 0;
+		await round(window, 100, oneInFive, 5_000);
+		expect(window.limit).toBe(50);
+		time.advance(5_000);
+		// the first 429 opens a round, which judges one in five as noise
+		await round(window, 50, oneInFive);
+		expect(window.limit).toBe(50);
+		await round(window, 50, oneInFive);
+		expect(window.limit).toBe(90);
+	});
+
+	it('right after throttling grows by one per round of successes, and not while Graph throttles more than one call in four', async () => {
+		const time = clock();
+		const window = new CallWindow(20, time.now);
+		await round(window, 20, (call) => call % 2 === 0, 5_000);
+		expect(window.limit).toBe(10);
 		// still within the episode: these 429s cut nothing, but they count against growing
-		limiter.throttled(5_000);
-		limiter.throttled(5_000);
-		for (let call = 0; call < 4; call++) limiter.succeeded();
-		expect(limiter.limit).toBe(4);
-		for (let call = 0; call < 4; call++) limiter.succeeded();
-		expect(limiter.limit).toBe(5);
+		await round(window, 4, () => true, 5_000);
+		await round(window, 10, () => false);
+		expect(window.limit).toBe(10);
+		await round(window, 10, () => false);
+		expect(window.limit).toBe(11);
+		// once an episode passed without a 429, it grows by one per accepted call again
+		time.advance(5_000);
+		await round(window, 9, () => false);
+		expect(window.limit).toBe(20);
 	});
+});
 
+describe('CallWindow: Graph says the app is near its limit', () => {
+	/** `count` answers with this limit use, each followed by a new call while the window has room: a steady stream. */
+	async function stream(window: CallWindow, count: number, limitUsage?: number): Promise<void> {
+		for (let call = 0; call < count; call++) {
+			answer(window, 'ok', limitUsage);
+			if (window.inFlight < window.limit) await window.acquire();
+		}
+	}
+
+	it('stops growing from 80 % of the limit, and falls in proportion above it, once per round', async () => {
+		const time = clock();
+		const window = new CallWindow(GRAPH_LIMITS.maximumWindow, time.now);
+		await send(window, 100);
+		await stream(window, 100, 0.8);
+		// at 80 %, the window neither grows nor falls
+		expect(window.limit).toBe(GRAPH_LIMITS.openingWindow);
+		// at 100 %, the calls in flight fall by a fifth, to bring the use back to 80 %
+		await stream(window, 1, 1.0);
+		expect(window.limit).toBe(80);
+		await stream(window, 78, 1.2);
+		expect(window.limit).toBe(80);
+		// a round of answers later it falls again, by half at most
+		await stream(window, 2, 1.8);
+		expect(window.limit).toBe(40);
+		// no growth within an episode's length of the last warning, then growth again
+		await stream(window, 10);
+		expect(window.limit).toBe(40);
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		await stream(window, 10);
+		expect(window.limit).toBe(50);
+	});
+});
+
+describe('CallWindow: keeping the pace Graph accepted', () => {
 	it('keeps every call, retries too, to the pace Graph accepted calls at once it refuses most of a round', async () => {
-		const limiter = new AdaptiveConcurrency(4);
+		const window = new CallWindow(12);
 		// Graph accepted 10 calls in the last second, then refuses a whole round
-		for (let call = 0; call < 10; call++) limiter.succeeded();
-		for (let call = 0; call < 4; call++) limiter.throttled(0);
-		expect(limiter.limit).toBe(2);
+		await round(window, 10, () => false);
+		await round(window, 12, () => true, 0);
+		expect(window.limit).toBe(6);
+		expect(window.idle).toBe(true);
 		const started = Date.now();
 		const sentAt: number[] = [];
 		// from the end of the Retry-After (the episode's second) on, one call per 100 ms
 		for (const retry of [true, false, true]) {
-			await limiter.acquire(retry);
+			await window.acquire(retry);
 			sentAt.push(Date.now() - started);
-			limiter.release();
+			window.release();
 		}
 		expect(sentAt[0]).toBeGreaterThanOrEqual(THROTTLE_EPISODE_MIN_MS - 5);
 		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(95);
 		expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(95);
 		// a success once the episode's length has passed without a 429 lifts the pace
 		await new Promise((resolve) => setTimeout(resolve, THROTTLE_EPISODE_MIN_MS - sentAt[2] + THROTTLE_EPISODE_MIN_MS));
-		limiter.succeeded();
+		window.succeeded({ elapsedMs: 300 });
 		const free = Date.now();
-		await limiter.acquire();
-		limiter.release();
-		await limiter.acquire();
+		await window.acquire();
+		window.release();
+		await window.acquire();
+		window.release();
 		expect(Date.now() - free).toBeLessThan(50);
 	});
 
 	it('keeps to no pace when Graph accepted nothing lately, and counts the next round too', async () => {
-		const limiter = new AdaptiveConcurrency(40);
-		for (let call = 0; call < 40; call++) limiter.throttled(0);
-		expect(limiter.limit).toBe(20);
+		const window = new CallWindow(40);
+		await round(window, 40, () => true, 0);
+		expect(window.limit).toBe(20);
 		// no pace: calls only wait out their own Retry-After
 		const started = Date.now();
-		await limiter.acquire(true);
-		await limiter.acquire();
+		await window.acquire(true);
+		await window.acquire();
 		expect(Date.now() - started).toBeLessThan(50);
-		limiter.release();
-		limiter.release();
+		window.release();
+		window.release();
 		// the next round, refused whole as well, cuts again within the episode
-		for (let call = 0; call < 20; call++) limiter.throttled(0);
-		expect(limiter.limit).toBe(10);
-		// a round Graph accepted whole leaves the limit as it is, and ends the counting
-		for (let call = 0; call < 10; call++) limiter.succeeded();
-		expect(limiter.limit).toBe(10);
-		for (let call = 0; call < 10; call++) limiter.throttled(0);
-		expect(limiter.limit).toBe(10);
+		await round(window, 20, () => true, 0);
+		expect(window.limit).toBe(10);
+	});
+});
+
+describe('ExecutionGate', () => {
+	it('keeps each execution to its own maximum and all of them to the shared window', async () => {
+		const window = new CallWindow(6);
+		const first = new ExecutionGate(window, 4);
+		const second = new ExecutionGate(window, 4);
+		for (let call = 0; call < 4; call++) await first.acquire();
+		let secondIn = 0;
+		const waiting = Array.from({ length: 4 }, () => second.acquire().then(() => secondIn++));
+		await tick();
+		// the window holds 6: the second execution gets the 2 left
+		expect(secondIn).toBe(2);
+		expect(window.inFlight).toBe(6);
+		const fifth = first.acquire();
+		first.release();
+		await tick();
+		// a freed slot goes to the longest waiter of the window, the second execution
+		expect(secondIn).toBe(3);
+		first.release();
+		await tick();
+		expect(secondIn).toBe(4);
+		first.release();
+		await fifth;
+		expect(first.inFlight).toBe(2);
+		await Promise.all(waiting);
 	});
 
 	it('holds no slot while a call rests before its retry, and gives the retry the next free slot before any first attempt', async () => {
-		const limiter = new AdaptiveConcurrency(1);
+		const gate = new ExecutionGate(new CallWindow(1), 1);
 		const order: string[] = [];
-		await limiter.acquire();
+		await gate.acquire();
 		// the call in flight was throttled: it gives its slot back and rests
-		limiter.release();
-		const resting = limiter.rest(30).then(async () => {
-			await limiter.acquire(true);
+		gate.release();
+		const resting = gate.rest(30).then(async () => {
+			await gate.acquire(true);
 			order.push('retry');
 		});
 		await tick();
-		expect(limiter.inFlight).toBe(0);
-		await limiter.acquire();
+		expect(gate.inFlight).toBe(0);
+		await gate.acquire();
 		order.push('second');
 		// a third call queues behind; when the second finishes, the retry goes first
-		const third = limiter.acquire().then(() => order.push('third'));
+		const third = gate.acquire().then(() => order.push('third'));
 		await new Promise((resolve) => setTimeout(resolve, 60));
-		limiter.release();
+		gate.release();
 		await resting;
-		limiter.release();
+		gate.release();
 		await third;
 		expect(order).toEqual(['second', 'retry', 'third']);
-		limiter.release();
-		expect(limiter.inFlight).toBe(0);
+		gate.release();
+		expect(gate.inFlight).toBe(0);
+		expect(gate.window.idle).toBe(true);
 	});
 
-	it('lets three times the limit of items be under way, plus those resting before a retry', async () => {
-		const limiter = new AdaptiveConcurrency(4);
-		expect(limiter.itemWindow).toBe(12);
-		const resting = [limiter.rest(20), limiter.rest(20)];
-		expect(limiter.itemWindow).toBe(14);
+	it('lets three times its calls of items be under way, plus those resting before a retry', async () => {
+		const window = new CallWindow(40);
+		const gate = new ExecutionGate(window, 4);
+		expect(gate.itemWindow).toBe(12);
+		const resting = [gate.rest(20), gate.rest(20)];
+		expect(gate.itemWindow).toBe(14);
 		await Promise.all(resting);
-		expect(limiter.itemWindow).toBe(12);
-		for (let call = 0; call < 4; call++) limiter.throttled();
-		expect(limiter.itemWindow).toBe(6);
+		expect(gate.itemWindow).toBe(12);
+		// bounded by the shared window too, when that is lower
+		const wide = new ExecutionGate(window, 100);
+		expect(wide.itemWindow).toBe(120);
+		await round(window, 40, () => true, 5_000);
+		expect(wide.itemWindow).toBe(60);
+		expect(gate.itemWindow).toBe(12);
+	});
+});
+
+describe('One pace per credential and tenant', () => {
+	it('hands every execution on one credential and tenant the same window, and others their own', () => {
+		const key = `test ${Math.random()}`;
+		const window = sharedWindow(key, 40);
+		expect(sharedWindow(key, 40)).toBe(window);
+		expect(sharedWindow(`${key} other tenant`, 40)).not.toBe(window);
+		// a second execution allowing more raises what the shared window may grow to
+		expect(sharedWindow(key, 200).maximum).toBe(200);
+	});
+
+	it('shares a pacer of a limited API between executions on one tenant', async () => {
+		const scope = { tenantKey: `tenant ${Math.random()}` };
+		const first = pacerFor(scope, 'bulkUpload', 2, 60_000);
+		expect(pacerFor({ tenantKey: scope.tenantKey }, 'bulkUpload', 2, 60_000)).toBe(first);
+		expect(pacerFor({ tenantKey: `${scope.tenantKey}-b` }, 'bulkUpload', 2, 60_000)).not.toBe(first);
+		expect(first.idle).toBe(true);
+		await first.next();
+		expect(first.idle).toBe(false);
+	});
+
+	it('drops entries idle for ten minutes and keeps its size bounded, never dropping one in use', () => {
+		const time = clock();
+		const busy = new Set<string>();
+		const registry = new IdleRegistry<string>((value) => !busy.has(value), 3, time.now);
+		registry.get('a', () => 'a');
+		busy.add('b');
+		registry.get('b', () => 'b');
+		time.advance(IdleRegistry.IDLE_MS);
+		registry.get('c', () => 'c');
+		// 'a' was idle for ten minutes; 'b' is in use
+		expect(registry.size).toBe(2);
+		registry.get('d', () => 'd');
+		registry.get('e', () => 'e');
+		registry.get('f', () => 'f');
+		expect(registry.size).toBeLessThanOrEqual(3);
+		expect(registry.get('b', () => 'new b')).toBe('b');
 	});
 });
 
@@ -182,7 +392,7 @@ describe('RecentCount', () => {
 
 describe('runBounded', () => {
 	it('keeps the calls in flight within the limit and the items under way within the window, and runs every item', async () => {
-		const limiter = new AdaptiveConcurrency(5);
+		const gate = new ExecutionGate(new CallWindow(40), 5);
 		let callsInFlight = 0;
 		let mostCalls = 0;
 		let underWay = 0;
@@ -191,21 +401,21 @@ describe('runBounded', () => {
 		const done: number[] = [];
 		await runBounded(
 			60,
-			limiter,
+			gate,
 			async (index) => {
 				underWay++;
 				mostUnderWay = Math.max(mostUnderWay, underWay);
-				mostWindow = Math.max(mostWindow, limiter.itemWindow);
+				mostWindow = Math.max(mostWindow, gate.itemWindow);
 				for (let attempt = 0; ; attempt++) {
-					await limiter.acquire(attempt > 0);
+					await gate.acquire(attempt > 0);
 					callsInFlight++;
 					mostCalls = Math.max(mostCalls, callsInFlight);
 					await new Promise((resolve) => setTimeout(resolve, 1 + (index % 3)));
 					callsInFlight--;
-					limiter.release();
+					gate.release();
 					// every seventh item is throttled once and rests before its retry
 					if (index % 7 !== 0 || attempt > 0) break;
-					await limiter.rest(2);
+					await gate.rest(2);
 				}
 				underWay--;
 				done.push(index);
@@ -216,16 +426,16 @@ describe('runBounded', () => {
 		expect(mostUnderWay).toBeGreaterThan(5);
 		expect(mostUnderWay).toBeLessThanOrEqual(mostWindow);
 		expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, index) => index));
-		expect(limiter.inFlight).toBe(0);
+		expect(gate.inFlight).toBe(0);
 	});
 
 	it('starts no item once told to stop, and waits for those under way', async () => {
-		const limiter = new AdaptiveConcurrency(2);
+		const gate = new ExecutionGate(new CallWindow(2), 2);
 		const started: number[] = [];
 		let finished = 0;
 		await runBounded(
 			50,
-			limiter,
+			gate,
 			async (index) => {
 				started.push(index);
 				await new Promise((resolve) => setTimeout(resolve, 5));

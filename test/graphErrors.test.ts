@@ -173,8 +173,20 @@ describe('throttling and brief outages are retried as Graph asks', () => {
 		tenant.emulator.injectFault({ listener: 'graph', path: acquirePath(), status: 429, headers: { 'Retry-After': '0' } });
 		const result = await acquire({ extra: { options: { retryLimit: 1 } } });
 		expect(result.error?.message).toBe('Microsoft Graph is throttling requests and kept doing so after 1 retries');
-		expect(result.error?.description).toMatch(/Items in Flight.*Retry Limit/);
+		expect(result.error?.description).toMatch(/Max Items in Flight.*Retry Limit/);
 		expect(attempts()).toHaveLength(2);
+	});
+
+	it('429 that persists: names the limit Graph’s throttling headers report', async () => {
+		// Every call beyond none at once: refused with x-ms-throttle-scope and x-ms-throttle-information
+		tenant.emulator.setGraphCapacity({ callsAtOnce: 0, retryAfterSeconds: 0 });
+		try {
+			const result = await acquire({ extra: { options: { retryLimit: 1 } } });
+			expect(result.error?.message).toBe('Microsoft Graph is throttling requests and kept doing so after 1 retries');
+			expect(result.error?.description).toMatch(/Graph says the calls reached this app's limit in this tenant for writes \(CPULimitExceeded\)\./);
+		} finally {
+			tenant.emulator.setGraphCapacity(undefined);
+		}
 	});
 
 	it('a Retry-After longer than the node waits: fails at once instead of hanging', async () => {

@@ -1,5 +1,5 @@
 /**
- * Items in Flight follows Graph's pace: when Graph throttles because of the load the node itself makes, the node
+ * The calls in flight follow Graph's pace: when Graph throttles because of the load the node itself makes, the node
  * lowers its calls in flight or keeps to the pace Graph accepts calls at, and loses nothing. Real workflows through
  * n8n-core against the emulator, which answers 429 to every call beyond the calls it works on at once, or beyond
  * the calls it takes in a second.
@@ -19,7 +19,7 @@ const results: RunResult[] = [];
 
 beforeAll(async () => {
 	tenant = await startTenant();
-	targets = Array.from({ length: 40 }, (_, index) => tenant.emulator.addServicePrincipal({ displayName: `Payroll ${index}` }).id);
+	targets = Array.from({ length: 80 }, (_, index) => tenant.emulator.addServicePrincipal({ displayName: `Payroll ${index}` }).id);
 });
 
 afterAll(async () => {
@@ -27,25 +27,37 @@ afterAll(async () => {
 	await tenant.emulator.close();
 });
 
-/** Runs `count` items with the node's defaults (40 in flight) against a Graph of this capacity and 40 ms latency. */
-async function runAgainst(capacity: GraphCapacitySettings, count: number, continueOnFail = false): Promise<{ result: RunResult; refusals: number }> {
-	tenant.emulator.setLatency({ graph: 40 });
+interface Plan {
+	continueOnFail?: boolean;
+	/** A credential of the test's own, so the pace another test left is not its */
+	credentialId?: string;
+	options?: Record<string, number | boolean>;
+	latencyMs?: number;
+}
+
+function runItems(count: number, plan: Plan, firstItem = 0): Promise<RunResult> {
+	return runNode({
+		parameters: acquireParameters(
+			{ type: 'servicePrincipal', value: '={{ $json.targetId }}' },
+			[
+				{ key: 'BaseAddress', value: SCIM_URL },
+				{ key: 'SecretToken', value: '={{ $json.token }}' },
+			],
+			{ options: plan.options ?? {} },
+		),
+		credential: tenant.appOnlyCredential({}, plan.credentialId ?? 'throttling'),
+		items: Array.from({ length: count }, (_, index) => ({ targetId: targets[(firstItem + index) % targets.length], token: tokenOf(firstItem + index) })),
+		continueOnFail: plan.continueOnFail,
+	});
+}
+
+/** Runs `count` items (default options unless told) against a Graph of this capacity and 40 ms latency. */
+async function runAgainst(capacity: GraphCapacitySettings, count: number, plan: Plan = {}): Promise<{ result: RunResult; refusals: number }> {
+	tenant.emulator.setLatency({ graph: plan.latencyMs ?? 40 });
 	tenant.emulator.setGraphCapacity(capacity);
 	tenant.emulator.resetStats();
 	try {
-		const result = await runNode({
-			parameters: acquireParameters(
-				{ type: 'servicePrincipal', value: '={{ $json.targetId }}' },
-				[
-					{ key: 'BaseAddress', value: SCIM_URL },
-					{ key: 'SecretToken', value: '={{ $json.token }}' },
-				],
-				{ options: {} },
-			),
-			credential: tenant.appOnlyCredential({}, 'throttling'),
-			items: Array.from({ length: count }, (_, index) => ({ targetId: targets[index % targets.length], token: tokenOf(index) })),
-			continueOnFail,
-		});
+		const result = await runItems(count, plan);
 		results.push(result);
 		return { result, refusals: tenant.emulator.stats().capacityRefusals };
 	} finally {
@@ -59,12 +71,13 @@ const everyItemApplied = (result: RunResult, count: number) => {
 	expect(result.items.map((item) => item.json.success)).toEqual(Array.from({ length: count }, () => true));
 };
 
-describe('Items in Flight under throttling', () => {
+describe('Calls in flight under throttling', () => {
 	it('backs off when Graph throttles every call beyond 10 at once, and loses nothing', async () => {
 		const { result, refusals } = await runAgainst({ callsAtOnce: 10 }, MOST_ITEMS);
 
 		everyItemApplied(result, MOST_ITEMS);
-		expect(tenant.emulator.stats().peakGraphCallsInFlight).toBe(40);
+		// The node opened wider than Graph takes, so it had to find Graph's capacity from its answers.
+		expect(tenant.emulator.stats().peakGraphCallsInFlight).toBeGreaterThan(10);
 		// Kept at 40 calls in flight, Graph would refuse three of every four: close to 4 refusals per item
 		// (measured: about 3.7). Lowering its calls in flight keeps the node well below 2.
 		expect(refusals).toBeLessThan(2 * MOST_ITEMS);
@@ -83,7 +96,7 @@ describe('Items in Flight under throttling', () => {
 	it('lets a 429 whose wait it refuses (a quota spent for the day) fail its item without slowing the others', async () => {
 		tenant.emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, status: 429, headers: { 'Retry-After': '86400' }, count: 30 });
 		try {
-			const { result } = await runAgainst({}, 200, true);
+			const { result } = await runAgainst({}, 200, { continueOnFail: true });
 
 			const failed = result.items.filter((item) => item.json.success !== true);
 			expect(failed).toHaveLength(30);
@@ -93,4 +106,40 @@ describe('Items in Flight under throttling', () => {
 			tenant.emulator.clearFaults();
 		}
 	}, 20_000);
+
+	it('slows down before Graph refuses when its answers say the app is near its limit', async () => {
+		// A pace the window sets (10 calls in flight for 200 ms: up to 50 a second), not the machine's speed, meets a
+		// limit of 20 a second.
+		const count = 100;
+		const rate = { calls: 20, windowMs: 1_000 };
+		const plan = { options: { concurrency: 10 }, latencyMs: 200 };
+		const warned = await runAgainst({ rate }, count, { ...plan, credentialId: 'near-limit-warned' });
+		const unwarned = await runAgainst({ rate, withoutUsageHeader: true }, count, { ...plan, credentialId: 'near-limit-unwarned' });
+
+		everyItemApplied(warned.result, count);
+		everyItemApplied(unwarned.result, count);
+		expect(warned.refusals).toBeLessThan(unwarned.refusals);
+	}, 60_000);
+
+	it('keeps one pace for executions running at once on one credential, and each execution its own items', async () => {
+		const executions = 4;
+		const count = 20;
+		tenant.emulator.setLatency({ graph: 250 });
+		tenant.emulator.resetStats();
+		try {
+			const runs = await Promise.all(
+				Array.from({ length: executions }, (_, execution) => runItems(count, { credentialId: 'shared-pace', options: { concurrency: 8 } }, execution * count)),
+			);
+			results.push(...runs);
+			// Each execution alone may have 8 at Graph; together they still have 8, not 32.
+			expect(tenant.emulator.stats().peakGraphCallsInFlight).toBe(8);
+			runs.forEach((run, execution) => {
+				everyItemApplied(run, count);
+				const expected = Array.from({ length: count }, (_, index) => targets[(execution * count + index) % targets.length]);
+				expect(run.items.map((item) => item.json.targetObjectId)).toEqual(expected);
+			});
+		} finally {
+			tenant.emulator.setLatency({});
+		}
+	}, 30_000);
 });

@@ -102,7 +102,7 @@ const cases: Case[] = [
 	{ name: 'a retry limit above 10', options: { retryLimit: 11 }, message: /Retry Limit option must be a whole number from 0 to 10/, description: /Retry Limit/ },
 	{ name: 'a timeout below a second', options: { timeout: 10 }, message: 'The Timeout option must be at least 1000 ms', description: /milliseconds/ },
 	{ name: 'an unknown API version', options: { apiVersion: 'v2.0' }, message: '"v2.0" is not a Graph API version', description: /v1\.0, beta/ },
-	{ name: 'zero items in flight', options: { concurrency: 0 }, message: 'Items in Flight must be a whole number from 1 to 50', description: /Items in Flight/ },
+	{ name: 'zero items in flight', options: { concurrency: 0 }, message: 'Max Items in Flight must be a whole number from 1 to 3000', description: /Max Items in Flight/ },
 ];
 
 describe('a typed target that is not a GUID', () => {

@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeCredentials, nodeProperties, nodeSubtitle } from './actions/description';
 import { router } from './actions/router';
-import { listSearch } from './methods';
+import { listSearch, resourceMapping } from './methods';
 
 export class MicrosoftEntraProvisioning implements INodeType {
 	description: INodeTypeDescription = {
@@ -11,7 +11,9 @@ export class MicrosoftEntraProvisioning implements INodeType {
 		name: 'microsoftEntraProvisioning',
 		icon: { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2 maps Bulk Upload's attributes with the resource mapper; version 1 keeps its attribute rows.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: nodeSubtitle,
 		description: 'Drive Microsoft Entra provisioning (synchronization) through Microsoft Graph',
 		defaults: { name: 'Microsoft Entra Provisioning' },
@@ -22,7 +24,7 @@ export class MicrosoftEntraProvisioning implements INodeType {
 		properties: nodeProperties,
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

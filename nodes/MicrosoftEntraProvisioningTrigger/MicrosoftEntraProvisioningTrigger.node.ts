@@ -10,7 +10,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { nodeCredentials } from '../MicrosoftEntraProvisioning/actions/description';
 import { jobProperties, servicePrincipalProperties } from '../MicrosoftEntraProvisioning/descriptions/synchronization';
-import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/helpers/credentialTypes';
+import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
 import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from '../MicrosoftEntraProvisioning/helpers/jobEvents';
 import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalLocator';
 import { DEFAULT_REQUEST_SETTINGS, isSynchronizationId, listAll } from '../MicrosoftEntraProvisioning/helpers/synchronization';

@@ -5,8 +5,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { chromium, selectors, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, selectors, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
+import { PROJECT_ROOT } from '../n8n-runtime';
 import type { N8nOwner } from './n8n';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -89,6 +90,11 @@ export class Editor {
 		await this.page.getByTestId('editCredential-modal').waitFor();
 	}
 
+	/** Waits until an OAuth2 credential's dialog offers Connect: the not-connected banner (2.x) or the Connect button (1.x). */
+	async waitForOAuth2NotConnected(): Promise<void> {
+		await this.page.getByTestId('oauth-not-connected-banner').or(this.page.getByTestId('oauth-connect-button')).first().waitFor();
+	}
+
 	/**
 	 * Presses Connect in an OAuth2 credential's dialog and follows the sign-in window (the emulator consents at
 	 * once and redirects to n8n's callback, which closes the window). Resolves when the dialog says connected.
@@ -96,21 +102,36 @@ export class Editor {
 	async connectOAuth2(): Promise<string[]> {
 		const { page, context } = this;
 		const visited: string[] = [];
+		// every page load while connecting, recorded as it is requested (1.x's sign-in window closes before the
+		// callback page has finished loading, so navigation events miss it); the editor's own page stays put
+		const onRequest = (request: Request) => {
+			if (request.isNavigationRequest()) visited.push(request.url());
+		};
+		context.on('request', onRequest);
 		const popupPromise = context.waitForEvent('page');
-		await page.getByTestId('quick-connect-button').click();
+		// 2.x's dialog has a banner with a quick-connect button; 1.x a plain Connect button (test id oauth-connect-button)
+		await page.getByTestId('quick-connect-button').or(page.getByTestId('oauth-connect-button')).first().click();
 		const popup = await popupPromise;
-		popup.on('framenavigated', (frame) => {
-			if (frame === popup.mainFrame()) visited.push(frame.url());
-		});
-		if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 30_000 });
-		await page.getByTestId('oauth-connect-success-banner').waitFor();
+		try {
+			if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 30_000 });
+			await page.getByTestId('oauth-connect-success-banner').waitFor();
+		} finally {
+			context.off('request', onRequest);
+		}
 		return visited;
 	}
 
 	/** Opens a workflow in the canvas. */
 	async openWorkflow(id: string): Promise<void> {
 		await this.page.goto(`${this.baseUrl}/workflow/${id}`);
-		await this.page.getByTestId('canvas-node').first().waitFor();
+		try {
+			await this.page.getByTestId('canvas-node').first().waitFor();
+		} catch (error) {
+			const shot = path.join(PROJECT_ROOT, '.test-output', 'e2e', `open-workflow-failed-${Date.now()}.png`);
+			await this.page.screenshot({ path: shot }).catch(() => undefined);
+			if (error instanceof Error) error.message += `\n(the page as it was: ${shot}, at ${this.page.url()})`;
+			throw error;
+		}
 	}
 
 	/** Opens a node's panel (NDV) by double-clicking it on the canvas. */

@@ -22,7 +22,7 @@ import {
 	type WorkflowJson,
 } from './demo-tenant';
 import { N8n, type N8nRestClient } from './n8n';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../n8n-runtime';
 
 /**
  * n8n 2.41 ships its SSRF protection switched off. The suite switches it on and allows only the loopback interface
@@ -75,12 +75,12 @@ const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'e2e');
  * Each run leaves its user folder (database, n8n.log) for a look after a failure; older ones go, keeping the newest
  * few per name and anything younger than 15 minutes (another run may be using it).
  */
-function pruneOldRuns(name: string, keep = 3): void {
+export function pruneOldRuns(name: string, keep = 3, outputDir = OUTPUT_DIR): void {
 	let entries: Array<{ dir: string; mtime: number }>;
 	try {
-		entries = readdirSync(OUTPUT_DIR)
+		entries = readdirSync(outputDir)
 			.filter((entry) => entry.startsWith(`${name}-`))
-			.map((entry) => ({ dir: path.join(OUTPUT_DIR, entry), mtime: statSync(path.join(OUTPUT_DIR, entry)).mtimeMs }))
+			.map((entry) => ({ dir: path.join(outputDir, entry), mtime: statSync(path.join(outputDir, entry)).mtimeMs }))
 			.sort((a, b) => b.mtime - a.mtime);
 	} catch {
 		return;
@@ -91,7 +91,8 @@ function pruneOldRuns(name: string, keep = 3): void {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-	const runtime = await ensureN8nRuntime();
+	// the release line N8N_E2E_LINE names (default: the pinned 2.41.1)
+	const runtime = await ensureN8nRuntime(selectedLine());
 	pruneOldRuns(options.name);
 	const folder = path.join(OUTPUT_DIR, `${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`);
 	const emulator = await startEmulator();

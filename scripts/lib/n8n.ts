@@ -1,6 +1,7 @@
 /**
- * One n8n 2.x instance from the pinned runtime, bound to 127.0.0.1 on free ports, with its own user folder and
- * SQLite database: the CLI (import, publish, execute), the server (`n8n start`) and a small REST client.
+ * One n8n process from a runtime (the pinned 2.41.1, or 1.123.81 of the 1.x line), bound to 127.0.0.1 on free
+ * ports, with its own user folder and SQLite database (or the database its `env` names): the CLI (import, publish,
+ * execute), the server (`n8n start`, or in queue mode `n8n worker` / `n8n webhook`) and a small REST client.
  * Anything that goes wrong fails loudly with the tail of n8n's log.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +10,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import type { N8nRuntime } from '../n8n-runtime';
+import type { N8nLine, N8nRuntime } from '../n8n-runtime';
 import { installCommunityPackage } from './community-package';
 import { freePort } from './ports';
 
@@ -49,7 +50,45 @@ export interface CliResult {
 
 export class N8nError extends Error {}
 
+/**
+ * The n8n process to run: `start` (the main process: editor, API, triggers; in queue mode it hands executions to
+ * workers), `worker` (runs queued executions) or `webhook` (a webhook processor: answers production webhooks and
+ * queues their executions).
+ */
+export type N8nCommand = 'start' | 'worker' | 'webhook';
+
+export interface N8nStartOptions {
+	command?: N8nCommand;
+	/** The port its server listens on (the worker's health check for `worker`); default a free one */
+	port?: number;
+	/** More command-line arguments, e.g. --concurrency=10 for a worker */
+	args?: string[];
+	timeoutMs?: number;
+}
+
 const LOG_TAIL_LINES = 80;
+
+/** Where the two release lines differ in what this harness uses of n8n (everything else is the same). */
+interface LineDifferences {
+	/** The CLI command that makes an imported workflow active at the next start (webhooks, triggers) */
+	activate(id: string): string[];
+	/** Modules to switch off: 2.x's MCP registry would reach a remote host; 1.x has no such module and refuses the name */
+	disabledModules?: string;
+	/** 2.x sets the owner account from N8N_INSTANCE_OWNER_*; 1.x has the owner set up once through POST /rest/owner/setup */
+	ownerFromEnvironment: boolean;
+}
+
+export const LINE_DIFFERENCES: Record<N8nLine, LineDifferences> = {
+	'2': {
+		activate: (id) => ['publish:workflow', `--id=${id}`],
+		disabledModules: 'mcp-registry',
+		ownerFromEnvironment: true,
+	},
+	'1': {
+		activate: (id) => ['update:workflow', `--id=${id}`, '--active=true'],
+		ownerFromEnvironment: false,
+	},
+};
 
 /** Variables a parent process may carry that would change how this n8n runs (jest sets NODE_ENV=test, which n8n obeys). */
 const INHERITED_VARIABLES_TO_DROP = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|CREDENTIALS_OVERWRITE|VUE_APP_|EXTERNAL_HOOK_FILES$|NODES_(INCLUDE|EXCLUDE)$|AZURE_|IDENTITY_(ENDPOINT|HEADER)$|MSI_|NODE_ENV$|JEST_)/;
@@ -70,6 +109,9 @@ export class N8n {
 	private serverExit?: Promise<number | null>;
 
 	private readonly lines: string[] = [];
+
+	/** CLI commands still running (killNow ends them too) */
+	private readonly commands = new Set<ChildProcess>();
 
 	private readonly serverOutput: string[] = [];
 
@@ -127,18 +169,23 @@ export class N8n {
 			N8N_HIRING_BANNER_ENABLED: 'false',
 			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_DISABLED_MODULES: 'mcp-registry',
 			N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
 			N8N_AI_ENABLED: 'false',
 			N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
-			// The editor login: an owner account set from the environment at every start (a bcrypt hash, as n8n wants)
-			N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
-			N8N_INSTANCE_OWNER_EMAIL: owner.email,
-			N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
-			N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
-			N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
 		});
+		const line = LINE_DIFFERENCES[runtime.line];
+		if (line.disabledModules) env.N8N_DISABLED_MODULES = line.disabledModules;
+		if (line.ownerFromEnvironment) {
+			// The editor login: an owner account set from the environment at every start (a bcrypt hash, as n8n wants)
+			Object.assign(env, {
+				N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+				N8N_INSTANCE_OWNER_EMAIL: owner.email,
+				N8N_INSTANCE_OWNER_FIRST_NAME: owner.firstName,
+				N8N_INSTANCE_OWNER_LAST_NAME: owner.lastName,
+				N8N_INSTANCE_OWNER_PASSWORD_HASH: this.passwordHash(),
+			});
+		}
 		if (this.options.caFile) env.NODE_EXTRA_CA_CERTS = this.options.caFile;
 		if (this.options.loopbackOnly) {
 			env.NODE_OPTIONS = `--require "${path.join(__dirname, 'loopback-guard.cjs')}"`;
@@ -194,14 +241,16 @@ export class N8n {
 	}
 
 	/** Runs `n8n <args>` to completion. Each CLI command gets its own task-broker port. */
-	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<CliResult> {
+	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
 		const brokerPort = await freePort();
 		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
+			env: this.environment({ ...options.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
+		this.commands.add(child);
+		child.once('exit', () => this.commands.delete(child));
 		let stdout = '';
 		let stderr = '';
 		child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -248,16 +297,17 @@ export class N8n {
 		await this.cli(['import:workflow', `--input=${file}`]);
 	}
 
+	/** Makes an imported workflow active from the next start: 2.x `publish:workflow`, 1.x `update:workflow --active=true`. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cli(['publish:workflow', `--id=${id}`]);
+		await this.cli(LINE_DIFFERENCES[this.options.runtime.line].activate(id));
 	}
 
 	/**
 	 * `n8n execute --id=… --rawOutput`. Resolves with the run data n8n prints; on a failed execution (exit 1) throws,
 	 * unless allowFailure, then resolves with what n8n printed.
 	 */
-	async execute(id: string, options: { allowFailure?: boolean } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
-		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000 });
+	async execute(id: string, options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000, env: options.env });
 		const text = `${result.stdout}\n${result.stderr}`;
 		// a successful run prints its JSON on stdout, a failed one after "Execution error:" on stderr
 		const output = parseTrailingJson(result.stdout) ?? parseTrailingJson(result.stderr);
@@ -267,21 +317,32 @@ export class N8n {
 		return { ok: result.code === 0, output, text };
 	}
 
-	/** `n8n start`, resolved when /healthz/readiness answers 200. */
-	async start(options: { port?: number; timeoutMs?: number } = {}): Promise<void> {
+	/**
+	 * `n8n start` (or `n8n worker`, `n8n webhook`), resolved when /healthz/readiness answers 200: on the server's port,
+	 * or for a worker on its health-check server, which this switches on at that port.
+	 */
+	async start(options: N8nStartOptions = {}): Promise<void> {
 		if (this.server) throw new N8nError('already started');
+		const command = options.command ?? 'start';
 		this.port = options.port ?? (await freePort());
 		const brokerPort = await freePort();
 		const base = `http://127.0.0.1:${this.port}/`;
-		this.capture(`\n$ n8n start (port ${this.port}, task broker ${brokerPort})\n`);
-		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, 'start'], {
+		const serverEnv: Record<string, string> =
+			command === 'worker'
+				? {
+						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+						QUEUE_HEALTH_CHECK_PORT: String(this.port),
+						N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+						// its server is the health check above; N8N_PORT gets a free port too, so nothing collides with main's
+						N8N_PORT: String(await freePort()),
+					}
+				: { N8N_PORT: String(this.port), N8N_EDITOR_BASE_URL: base, WEBHOOK_URL: base };
+		const args = [command, ...(options.args ?? [])];
+		this.logStream ??= createWriteStream(this.logFile, { flags: 'a' });
+		this.capture(`\n$ n8n ${args.join(' ')} (port ${this.port}, task broker ${brokerPort})\n`);
+		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({
-				N8N_PORT: String(this.port),
-				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-				N8N_EDITOR_BASE_URL: base,
-				WEBHOOK_URL: base,
-			}),
+			env: this.environment({ ...serverEnv, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }),
 			stdio: ['ignore', 'pipe', 'pipe'],
 			// its own process group, so stop() ends n8n and the task runner it starts
 			detached: true,
@@ -324,6 +385,30 @@ export class N8n {
 			await this.stop();
 			throw this.failure(`n8n started but could not load the community package "${failedPackage[1]}"`);
 		}
+		if (!LINE_DIFFERENCES[this.options.runtime.line].ownerFromEnvironment) await this.setUpOwner(base);
+	}
+
+	/** n8n 1.x: the first start has no owner yet; POST /rest/owner/setup creates it (once per user folder). */
+	private async setUpOwner(base: string): Promise<void> {
+		// readiness answers before 1.x has mounted its REST routes (until then the editor's index.html answers)
+		let settings: { data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } } | undefined;
+		for (const deadline = Date.now() + 60_000; !settings; ) {
+			const response = await fetch(`${base}rest/settings`);
+			if (response.ok && String(response.headers.get('content-type')).includes('json')) settings = (await response.json()) as typeof settings;
+			else if (Date.now() > deadline) throw this.failure('n8n did not serve its REST API within 60 s of being ready');
+			else await new Promise((resolve) => setTimeout(resolve, 300));
+		}
+		if (settings?.data?.userManagement?.showSetupOnFirstLoad === false) return;
+		const { owner } = this.options;
+		const response = await fetch(`${base}rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+		});
+		if (!response.ok) {
+			await this.stop();
+			throw this.failure(`n8n owner setup failed: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
+		}
 	}
 
 	/** Process id of the running `n8n start` (the main n8n process), e.g. to read its CPU time and memory. */
@@ -336,8 +421,11 @@ export class N8n {
 		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
 	}
 
-	/** Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). */
-	async stop(graceMs = 15_000): Promise<void> {
+	/**
+	 * Stops n8n (SIGTERM to its process group, SIGKILL after the grace period). With `first` = 'SIGKILL' it dies at
+	 * once, as when its machine or container goes away.
+	 */
+	async stop(graceMs = 15_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 		const child = this.server;
 		if (!child) return;
 		this.server = undefined;
@@ -349,7 +437,7 @@ export class N8n {
 					// already gone
 				}
 			};
-			signal('SIGTERM');
+			signal(first);
 			const timer = setTimeout(() => signal('SIGKILL'), graceMs);
 			await this.serverExit;
 			clearTimeout(timer);
@@ -362,6 +450,7 @@ export class N8n {
 
 	/** Synchronous last resort for process exit handlers. */
 	killNow(): void {
+		for (const command of this.commands) command.kill('SIGKILL');
 		const pid = this.serverGroup;
 		if (!pid) return;
 		try {

@@ -112,10 +112,16 @@ describe('the credential Test request (POST /rest/credentials/test)', () => {
 		expect(await testCredential(id)).toEqual({ status, message });
 	});
 
-	test('app-only without Graph permissions: the test fails and names the permission to grant', async () => {
+	test('app-only without Graph permissions: the test fails and names the permission to grant (n8n 2.x)', async () => {
 		const result = await testCredential(NO_PERMISSION_CREDENTIAL.id);
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/Signed in, but Graph refused to list service principals\. .*Application\.Read\.All or Application\.ReadWrite\.OwnedBy, with admin consent/);
+		if (stack.n8n.options.runtime.line === '1') {
+			// n8n 1.x's credential tester looks for the status on the error's cause, which its NodeApiError has lost, so
+			// the credential's rule for 403 never applies and n8n shows its generic text (README: Tested n8n versions)
+			expect(result.message).toBe('Forbidden - perhaps check your credentials?');
+		} else {
+			expect(result.message).toMatch(/Signed in, but Graph refused to list service principals\. .*Application\.Read\.All or Application\.ReadWrite\.OwnedBy, with admin consent/);
+		}
 		expect(lastGraphRequest('/v1.0/servicePrincipals')?.status).toBe(403);
 	});
 
@@ -129,9 +135,9 @@ describe('the delegated (OAuth2) credential, connected in the browser', () => {
 	test('Connect: the emulator consents, n8n redeems the code and stores the token', async () => {
 		stack.emulator.clearRequests();
 		await editor.openCredential(CREDENTIALS.oAuth2.id);
-		await editor.page.getByTestId('oauth-not-connected-banner').waitFor();
+		await editor.waitForOAuth2NotConnected();
 		const visited = await editor.connectOAuth2();
-		expect(visited.some((url) => url.startsWith(`${stack.n8n.baseUrl}/rest/oauth2-credential/callback?code=`))).toBe(true);
+		expect(visited).toContainEqual(expect.stringMatching(new RegExp(`^${stack.n8n.baseUrl.replace(/[.]/g, '\\.')}/rest/oauth2-credential/callback\\?code=`)));
 
 		const authorize = stack.emulator.requests.find((request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/authorize'));
 		expect(authorize?.path).toBe(`/${stack.tenant.tenantId}/oauth2/v2.0/authorize`);

@@ -1,6 +1,7 @@
 /**
  * Before any end-to-end test: Chromium (installed from Debian packages by .ci/e2e-setup.sh when missing) and the
- * pinned n8n runtime (installed on the first run, reused afterwards), so no test timeout covers an install.
+ * n8n runtime of the release line N8N_E2E_LINE names (default 2: the pinned 2.41.1; installed on the first run,
+ * reused afterwards), so no test timeout covers an install.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 
 import { CHROMIUM_PATH } from '../../scripts/lib/browser';
 import { readProjectPackage } from '../../scripts/lib/community-package';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../../scripts/n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../../scripts/n8n-runtime';
 
 export default async function globalSetup(): Promise<void> {
 	process.stderr.write('\n');
@@ -22,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
 			throw new Error(`Chromium could not be installed (exit ${result.status}); run: apt-get update && apt-get install -y chromium`);
 		}
 	}
-	const runtime = await ensureN8nRuntime();
+	const runtime = await ensureN8nRuntime(selectedLine());
 	const manifest = readProjectPackage().n8n as { nodes: string[]; credentials: string[] };
 	for (const file of [...manifest.nodes, ...manifest.credentials]) {
 		if (!existsSync(path.join(PROJECT_ROOT, file))) throw new Error(`${file} is missing: run npm run build first (npm run test:e2e does)`);

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { GeneratedCertificate } from '../emulator';
-import { appOnlyCredential, CREDENTIALS, DEMO_OBJECTS, PROVISIONING_PERMISSIONS } from '../../scripts/lib/demo-tenant';
+import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../scripts/lib/demo-tenant';
 import { manualWorkflow, NODE_NAME, startStack, type Stack } from '../../scripts/lib/e2e-stack';
 import { databaseText, getExecution, leakedSecrets, listExecutions, nodeOutput, waitForNewExecution, type RunData } from './support/executions';
 
@@ -25,7 +25,13 @@ const secrets = {
 	certificate: scimToken('cert'),
 	forbidden: scimToken('forbidden'),
 	wrongSecret: scimToken('wrong'),
+	throttledAppOnly: scimToken('throttled-app-only'),
+	throttledOAuth2: scimToken('throttled-oauth2'),
+	missingAppOnly: scimToken('missing-app-only'),
+	missingOAuth2: scimToken('missing-oauth2'),
 };
+/** A service principal object ID the tenant does not have */
+const MISSING_TARGET = '00000000-0000-4000-8000-0000000000b4';
 const wrongClientSecret = `wrong~${randomBytes(24).toString('base64url')}`;
 const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';
 
@@ -37,9 +43,17 @@ const secretsSent: string[] = [];
 const bearerTokens = new Set<string>();
 let certificateClientId = '';
 
-function manual(id: string, credential: { id: string; name: string }, targetType: 'application' | 'servicePrincipal', target: { mode: 'id' | 'appId'; value: string }, token: string) {
+function manual(
+	id: string,
+	credential: { id: string; name: string },
+	targetType: 'application' | 'servicePrincipal',
+	target: { mode: 'id' | 'appId'; value: string },
+	token: string,
+	authentication: 'appOnly' | 'oAuth2' = 'appOnly',
+) {
 	return manualWorkflow({
 		id,
+		authentication,
 		credential,
 		targetType,
 		target,
@@ -65,6 +79,18 @@ beforeAll(async () => {
 				appOnlyCredential(tenant, { clientId: certificateClientId, certificate: certificate.pem }, CERT_CREDENTIAL),
 				appOnlyCredential(tenant, { clientId: unprivileged.clientId, clientSecret: unprivileged.secret! }, FORBIDDEN_CREDENTIAL),
 				appOnlyCredential(tenant, { clientId: client.clientId, clientSecret: wrongClientSecret }, WRONG_SECRET_CREDENTIAL),
+				// the delegated credential as Connect leaves it: the tokens of an admin's sign-in, stored (encrypted) by n8n
+				{
+					...oAuth2Credential(tenant, client),
+					data: {
+						...oAuth2Credential(tenant, client).data,
+						oauthTokenData: emulator.issueUserTokens({
+							upn: DEMO_ADMIN_UPN,
+							clientId: client.clientId,
+							scopes: ['Synchronization.ReadWrite.All', 'Application.Read.All', 'offline_access'],
+						}),
+					},
+				},
 			];
 		},
 		workflows: () => [
@@ -74,6 +100,10 @@ beforeAll(async () => {
 			manual('e2eCertificate', CERT_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.certificate),
 			manual('e2eForbidden', FORBIDDEN_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.forbidden),
 			manual('e2eWrongSecret', WRONG_SECRET_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.wrongSecret),
+			manual('e2eThrottledAppOnly', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.throttledAppOnly),
+			manual('e2eThrottledOAuth2', CREDENTIALS.oAuth2, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.throttledOAuth2, 'oAuth2'),
+			manual('e2eMissingAppOnly', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: MISSING_TARGET }, secrets.missingAppOnly),
+			manual('e2eMissingOAuth2', CREDENTIALS.oAuth2, 'servicePrincipal', { mode: 'id', value: MISSING_TARGET }, secrets.missingOAuth2, 'oAuth2'),
 		],
 	});
 });
@@ -306,6 +336,48 @@ describe('failures as a user sees them: a failed execution whose message names t
 		expect(JSON.stringify(ownFields(error))).not.toContain(secrets.wrongSecret);
 		process.stdout.write(`wrong secret as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`);
 		secretsSent.push(secrets.wrongSecret);
+	});
+});
+
+describe('throttling and Graph errors, with either credential (the same on every n8n line the suite runs)', () => {
+	test.each([
+		['app-only', 'e2eThrottledAppOnly', () => secrets.throttledAppOnly],
+		['delegated OAuth2', 'e2eThrottledOAuth2', () => secrets.throttledOAuth2],
+	] as const)('%s: a 429 is retried and the item succeeds', async (_label, workflowId, token) => {
+		clearRequests();
+		const fault = stack.emulator.injectFault({
+			listener: 'graph',
+			method: 'POST',
+			path: `/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/acquireAccessToken`,
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			count: 1,
+		});
+		const data = await executeManual(workflowId);
+		expect(fault.hits).toBe(1);
+		withLog(() => expect(nodeOutput(data, NODE_NAME)).toEqual([successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId)]));
+		const acquire = graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken'));
+		expect(acquire.map((request) => request.status)).toEqual([429, 204]);
+		expect(stack.emulator.getSynchronizationSecrets('servicePrincipals', DEMO_OBJECTS.servicePrincipalId)).toContainEqual({ key: 'SecretToken', value: token() });
+		secretsSent.push(token());
+	});
+
+	test.each([
+		['app-only', 'e2eMissingAppOnly', () => secrets.missingAppOnly],
+		['delegated OAuth2', 'e2eMissingOAuth2', () => secrets.missingOAuth2],
+	] as const)('%s: a 404 fails with what Graph did not find, not with credential advice', async (_label, workflowId, token) => {
+		clearRequests();
+		const result = await stack.n8n.execute(workflowId, { allowFailure: true });
+		withLog(() => expect(result.ok).toBe(false));
+		const error = (result.output as { data: RunData } | undefined)?.data.resultData.error;
+		withLog(() => expect(error?.message).toContain('found no service principal'));
+		expect(error?.message).toContain(MISSING_TARGET);
+		expect(String(error?.description)).toContain('HTTP status: 404');
+		// the advice a failure without an answer gets (issue seen on 1.x: every Graph error ended up there)
+		expect(String(error?.description)).not.toContain('Check the OAuth2 credential');
+		expect(String(error?.description)).not.toContain('Check the credential.');
+		expect(graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken')).map((request) => request.status)).toEqual([404]);
+		secretsSent.push(token());
 	});
 });
 

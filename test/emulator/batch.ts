@@ -140,7 +140,8 @@ export class GraphBatch {
 		if (refusedFor !== undefined) return capacityRefusal(ctx, ex, refusedFor, this.env.faultReply);
 		let reply: Reply;
 		try {
-			reply = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);
+			const handled = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);
+			reply = { ...handled, headers: { ...handled.headers, ...ctx.capacity.usageHeaders() } };
 			await sleep(this.env.latencyMs(), ctx.closing);
 		} finally {
 			ctx.capacity.leave();

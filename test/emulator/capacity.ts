@@ -2,6 +2,11 @@
  * How much the emulated Graph takes: calls at once, and calls in any window of time. Beyond either, a call is
  * answered 429 at once with a Retry-After, as Graph's services do beyond their per-app limits. Unlimited unless a
  * test sets it: these answers come from the load the client itself makes, not from a random draw.
+ *
+ * Like Graph's identity and access APIs (throttling limits page, "Additional headers"), an answer carries
+ * x-ms-throttle-limit-percentage (the share of the rate used, 0.8 to 1.8) once the client has used more than 0.8 of
+ * the rate, and a refusal carries x-ms-throttle-scope (`Tenant_Application/Write/<app ID>/<tenant ID>`) and
+ * x-ms-throttle-information (WriteLimitExceeded beyond the rate, CPULimitExceeded beyond the calls at once).
  */
 import type { Exchange, Reply, ServerContext } from './server';
 import { cannedFaultReply } from './server';
@@ -19,6 +24,8 @@ export interface GraphCapacitySettings {
 	 * `perSecond`; a call finding it empty is answered 429 with the whole seconds until the next call fits.
 	 */
 	bucket?: { burst: number; perSecond: number };
+	/** Leave out x-ms-throttle-limit-percentage, as APIs other than identity and access do */
+	withoutUsageHeader?: boolean;
 }
 
 /** Calls Graph admits in a burst, then at a steady rate. */
@@ -48,6 +55,15 @@ export class TokenBucket {
 	}
 }
 
+/** What Graph documents x-ms-throttle-limit-percentage to range over, and the use it starts at */
+const LIMIT_USAGE_FROM = 0.8;
+const LIMIT_USAGE_MOST = 1.8;
+
+export interface CapacityRefusal {
+	retryAfterSeconds: number;
+	information: 'WriteLimitExceeded' | 'CPULimitExceeded';
+}
+
 export class GraphCapacity {
 	private callsAtOnce = Number.POSITIVE_INFINITY;
 	private retryAfterSeconds = 1;
@@ -55,7 +71,10 @@ export class GraphCapacity {
 	private bucket?: TokenBucket;
 	private running = 0;
 
+	private usageHeader = true;
+
 	set(settings: GraphCapacitySettings = {}): void {
+		this.usageHeader = settings.withoutUsageHeader !== true;
 		this.callsAtOnce = settings.callsAtOnce ?? Number.POSITIVE_INFINITY;
 		this.retryAfterSeconds = settings.retryAfterSeconds ?? 1;
 		this.rate = settings.rate ? new RequestWindow(settings.rate.calls, settings.rate.windowMs) : undefined;
@@ -66,12 +85,19 @@ export class GraphCapacity {
 	 * Admits a call (leave() once it is answered), or says how many seconds to wait: Graph is working on as many
 	 * calls as it takes at once, or took as many as its rate allows in the window.
 	 */
-	admit(): number | undefined {
-		if (this.running >= this.callsAtOnce) return this.retryAfterSeconds;
+	admit(): CapacityRefusal | undefined {
+		if (this.running >= this.callsAtOnce) return { retryAfterSeconds: this.retryAfterSeconds, information: 'CPULimitExceeded' };
 		const wait = this.rate?.take() ?? this.bucket?.take();
-		if (wait !== undefined) return wait;
+		if (wait !== undefined) return { retryAfterSeconds: wait, information: 'WriteLimitExceeded' };
 		this.running++;
 		return undefined;
+	}
+
+	/** The headers of an admitted call's answer: x-ms-throttle-limit-percentage once more than 0.8 of the rate is used. */
+	usageHeaders(): Record<string, string> {
+		const used = this.rate?.used() ?? 0;
+		if (!this.usageHeader || used <= LIMIT_USAGE_FROM) return {};
+		return { 'x-ms-throttle-limit-percentage': Math.min(LIMIT_USAGE_MOST, used).toFixed(2) };
 	}
 
 	leave(): void {
@@ -79,9 +105,26 @@ export class GraphCapacity {
 	}
 }
 
-/** The 429 for a call beyond the capacity, in Graph's error format, counted in the stats. */
-export function capacityRefusal(ctx: ServerContext, ex: Exchange, retryAfterSeconds: number, faultReply?: (ex: Exchange, status: number) => Reply): Reply {
+/** The app a call's bearer token was issued to (its appid or azp claim), read without checking: only named in a header. */
+function callerAppId(ex: Exchange): string {
+	const token = /^Bearer (.+)$/.exec(String(ex.headers.authorization ?? ''))?.[1] ?? '';
+	try {
+		const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { appid?: unknown; azp?: unknown };
+		const appId = claims.appid ?? claims.azp;
+		return typeof appId === 'string' ? appId : '00000000-0000-0000-0000-000000000000';
+	} catch {
+		return '00000000-0000-0000-0000-000000000000';
+	}
+}
+
+/** The 429 for a call beyond the capacity, in Graph's error format and with its throttling headers, counted in the stats. */
+export function capacityRefusal(ctx: ServerContext, ex: Exchange, refusal: CapacityRefusal, faultReply?: (ex: Exchange, status: number) => Reply): Reply {
 	ctx.stats.capacityRefusals++;
 	ex.record.status = 429;
-	return cannedFaultReply(ex, { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } }, 429, faultReply);
+	const headers = {
+		'Retry-After': String(refusal.retryAfterSeconds),
+		'x-ms-throttle-scope': `Tenant_Application/Write/${callerAppId(ex)}/${ctx.tenantId}`,
+		'x-ms-throttle-information': refusal.information,
+	};
+	return cannedFaultReply(ex, { status: 429, headers }, 429, faultReply);
 }

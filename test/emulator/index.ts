@@ -28,6 +28,7 @@ import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedSco
 import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
 import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
 import {
+	AttributeType,
 	BulkUploadRecord,
 	completeRun,
 	createJob,
@@ -47,7 +48,7 @@ export type { CreateAccessTokenOptions } from './tokens';
 export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, SetManagedIdentityInput, SynchronizationSecretPair } from './directory';
 export { DirectoryRoles } from './directory';
 export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
-export type { BulkUploadRecord, QuarantineReason } from './synchronization';
+export type { AttributeType, BulkUploadRecord, QuarantineReason } from './synchronization';
 export { BULK_UPLOAD_MAX_OPERATIONS } from './synchronization-routes';
 export { createClientCertificate } from './tls';
 
@@ -131,6 +132,11 @@ export interface Emulator {
 	// Provisioning (synchronization) state of a service principal
 	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
+	/**
+	 * Adds attributes to an API-driven inbound provisioning job's attribute list for API, as an admin does in "Edit
+	 * attribute list for API" (custom extension attributes by full name, e.g. urn:…:contoso:1.0:User:HireDate).
+	 */
+	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void;
 	/** The job and what happened to it; undefined once deleted. Throws for an unknown service principal. */
 	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined;
 	/** Puts the job into quarantine, as the provisioning service does when a run keeps failing. */
@@ -259,7 +265,7 @@ class EmulatorInstance implements Emulator {
 	}
 
 	async listen(tls: { key: string; cert: string }, ports: { graph?: number; login?: number; managedIdentity?: number }): Promise<void> {
-		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, closing: this.closing.signal };
+		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, tenantId: this.tenantId, closing: this.closing.signal };
 		const env = {
 			directory: this.directory,
 			tokens: this.tokens,
@@ -350,6 +356,14 @@ class EmulatorInstance implements Emulator {
 		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
 		if (!template) throw new Error(`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`);
 		return { id: createJob(sp.synchronization, template, this.tenantId).id };
+	}
+
+	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
+		if (!job?.template.acceptsBulkUpload) throw new Error(`no API-driven inbound provisioning job ${jobId}`);
+		for (const { name, type } of attributes) {
+			if (!job.apiAttributes.some((listed) => listed.name.toLowerCase() === name.toLowerCase())) job.apiAttributes.push({ name, type: type ?? 'String' });
+		}
 	}
 
 	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined {
@@ -453,7 +467,7 @@ class EmulatorInstance implements Emulator {
 
 	stats(): EmulatorStats {
 		const s = this.statsValue;
-		return { ...s, byListener: { ...s.byListener }, byGrantType: { ...s.byGrantType } };
+		return { ...s, byListener: { ...s.byListener }, connectionsByListener: { ...s.connectionsByListener }, byGrantType: { ...s.byGrantType } };
 	}
 
 	resetStats(): void {

@@ -52,6 +52,8 @@ export interface EmulatorStats {
 	requests: number;
 	/** HTTP requests received per listener (a $batch is one): round trips. */
 	byListener: Record<ListenerName, number>;
+	/** TCP connections accepted per listener: a client that keeps its connection alive counts once (a proxy's tunnel too). */
+	connectionsByListener: Record<ListenerName, number>;
 	/**
 	 * Graph operations: every Graph request other than a $batch, plus every request inside a $batch (those
 	 * answered 424 without running included). A $batch of 20 counts 20 here and 1 in batchRequests, so
@@ -85,6 +87,7 @@ export function emptyStats(): EmulatorStats {
 	return {
 		requests: 0,
 		byListener: { graph: 0, login: 0, managedIdentity: 0 },
+		connectionsByListener: { graph: 0, login: 0, managedIdentity: 0 },
 		graphRequests: 0,
 		graphCallsInFlight: 0,
 		peakGraphCallsInFlight: 0,
@@ -104,6 +107,8 @@ export interface ServerContext {
 	stats: EmulatorStats;
 	/** How many Graph calls are worked on at once */
 	capacity: GraphCapacity;
+	/** The emulated tenant, named in throttling headers */
+	tenantId: string;
 	/** Aborted by close(): cancels pending delays. */
 	closing: AbortSignal;
 }
@@ -146,6 +151,7 @@ export class Listener {
 		this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
 		// Raw TCP sockets (before any TLS handshake), so close() can destroy every one of them.
 		this.server.on('connection', (socket: Socket) => {
+			this.ctx.stats.connectionsByListener[this.options.name]++;
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
@@ -224,7 +230,8 @@ export class Listener {
 			return;
 		}
 		try {
-			const reply = await this.run(ex);
+			const handled = await this.run(ex);
+			const reply = oneCall ? { ...handled, headers: { ...handled.headers, ...this.ctx.capacity.usageHeaders() } } : handled;
 			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
 			this.answer(req, res, ex, reply);
 		} finally {

@@ -11,6 +11,7 @@ import { isReply, parseActionBody, parseJsonObject, parseSecretPairs, resolve } 
 import type { Reply } from './server';
 import {
 	createJob,
+	customAttributeProblem,
 	jobRepresentation,
 	maskedSecrets,
 	parseExpression,
@@ -335,6 +336,9 @@ function bulkUpload(ctx: GraphContext): Reply {
 			if (!data || typeof data !== 'object' || !Array.isArray(data.schemas) || !data.schemas.includes(SCIM_USER_SCHEMA)) {
 				return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.data.schemas must contain ${SCIM_USER_SCHEMA}.`);
 			}
+			// "400: … violates the schema" (bulkUpload reference): an attribute outside the job's attribute list for API.
+			const problem = customAttributeProblem(job, data as Record<string, unknown>);
+			if (problem) return ctx.error(400, 'BadRequest', `Invalid Data Format: in ${where}, ${problem}.`);
 		}
 		job.bulkUploads.push({
 			requestId: ctx.requestId,

@@ -114,6 +114,39 @@ describe('synchronization routes', () => {
 		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), { ...scim, token: as('global@contoso.onmicrosoft.com') })).status).toBe(202);
 	});
 
+	test('schema: the API directory lists the attribute list for API; bulkUpload checks custom extension attributes against it', async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
+		const contoso = 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User';
+		emulator.addApiAttributes(sp.id, id, [{ name: `${contoso}:HireDate`, type: 'DateTime' }]);
+		const schema = (await (await graph(`/jobs/${id}/schema`)).json()) as {
+			directories: Array<{ name: string; objects: Array<{ name: string; attributes: Array<{ name: string; type: string; anchor: boolean }> }> }>;
+		};
+		const api = schema.directories.find((directory) => directory.name === 'API');
+		const attributes = api?.objects[0].attributes ?? [];
+		expect(api?.objects.map((object) => object.name)).toEqual(['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']);
+		expect(attributes.filter((attribute) => attribute.anchor).map((attribute) => attribute.name)).toEqual(['externalId']);
+		expect(attributes.find((attribute) => attribute.name === 'active')?.type).toBe('Boolean');
+		expect(attributes.at(-1)).toMatchObject({ name: `${contoso}:HireDate`, type: 'DateTime' });
+		expect(schema.directories.find((directory) => directory.name === 'Azure Active Directory')?.objects).toEqual([]);
+
+		const scim = { contentType: 'application/scim+json' };
+		const withExtension = (schemas: string[], extension: Record<string, unknown>) => {
+			const request = bulkRequest(2);
+			Object.assign(request.Operations[1].data, { schemas, [contoso]: extension });
+			return request;
+		};
+		const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
+		const unlisted = await post(`/jobs/${id}/bulkUpload`, withExtension([core], { HireDate: '2024-01-01' }), scim);
+		expect(unlisted.status).toBe(400);
+		expect(((await unlisted.json()) as GraphError).error.message).toBe(`Invalid Data Format: in Operations[1], the extension '${contoso}' is not listed in data.schemas.`);
+		const unknown = await post(`/jobs/${id}/bulkUpload`, withExtension([core, contoso], { HireDate: '2024-01-01', JobCode: 'X' }), scim);
+		expect(((await unknown.json()) as GraphError).error.message).toBe(
+			`Invalid Data Format: in Operations[1], the attribute '${contoso}:JobCode' is not defined in the job's schema.`,
+		);
+		expect((await post(`/jobs/${id}/bulkUpload`, withExtension([core, contoso], { HireDate: '2024-01-01' }), scim)).status).toBe(202);
+		expect(emulator.getSynchronizationJob(sp.id, id)?.bulkUploads.map((upload) => upload.operations[1].data[contoso])).toEqual([{ HireDate: '2024-01-01' }]);
+	});
+
 	test('bulkUpload: 400 without application/scim+json, 413 beyond 50 operations, 202 + Location, 429 beyond 40 calls in 5 s', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
 		const asJson = await post(`/jobs/${id}/bulkUpload`, bulkRequest(1));
@@ -137,4 +170,30 @@ describe('synchronization routes', () => {
 		expect(emulator.getSynchronizationJob(sp.id, id)?.bulkUploads).toHaveLength(1 + firstThrottled);
 	});
 
+	test('acquireAccessToken and a secrets PUT sent again with the same pairs leave the state as one call did (a re-run after a crash is safe)', async () => {
+		const target = emulator.addServicePrincipal({ displayName: 'Re-run target' });
+		const job = emulator.createSynchronizationJob(target.id, 'scim').id;
+		const pairs = [
+			{ key: 'BaseAddress', value: 'https://scim.example.com/v2' },
+			{ key: 'SecretToken', value: 'rerun-token-1f0c' },
+		];
+		const at = (path: string) => `${emulator.graphUrl}/v1.0/servicePrincipals/${target.id}/synchronization${path}`;
+		const send = (method: string, path: string, body: unknown) =>
+			fetch(at(path), { method, body: JSON.stringify(body), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+		const states: string[] = [];
+		for (let round = 0; round < 2; round++) {
+			expect((await send('POST', '/acquireAccessToken', { credentials: pairs })).status).toBe(204);
+			expect((await send('PUT', '/secrets', { value: pairs })).status).toBe(204);
+			states.push(
+				JSON.stringify({
+					acquired: emulator.getSynchronizationSecrets('servicePrincipals', target.id),
+					saved: emulator.getSavedSynchronizationSecrets(target.id),
+					job: emulator.getSynchronizationJob(target.id, job)?.job,
+				}),
+			);
+		}
+		expect(JSON.parse(states[0]).acquired).toEqual(pairs);
+		expect(JSON.parse(states[0]).saved).toEqual(pairs);
+		expect(states[1]).toBe(states[0]);
+	});
 });

@@ -3,7 +3,8 @@
  * through Graph's status codes (create → NotConfigured/NotRun, start → Active, pause → Paused, restart resets what
  * its scope names and lifts a quarantine), saved secrets, job schemas with their rules, a small evaluator for
  * parseExpression, on-demand provisioning and the API-driven inbound upload queue, with the limits Microsoft
- * documents. State and rules only: synchronization-routes.ts turns requests into calls on this model.
+ * documents; an inbound job's schema lists its attribute list for API, against which uploads' custom extension
+ * attributes are checked. State and rules only: synchronization-routes.ts turns requests into calls on this model.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -100,6 +101,35 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 	},
 };
 
+// ---- the attribute list for API -------------------------------------------------------------
+
+/** microsoft.graph.attributeDefinition's type. */
+export type AttributeType = 'String' | 'Integer' | 'Reference' | 'Binary' | 'Boolean' | 'DateTime';
+
+export interface ApiAttribute {
+	name: string;
+	type: AttributeType;
+}
+
+const ENTERPRISE = (name: string) => `${SCIM_ENTERPRISE_USER_SCHEMA}:${name}`;
+
+/**
+ * What the API directory of a new API-driven inbound provisioning app lists (the admin center's "Edit attribute list
+ * for API"): SCIM core and enterprise user attributes; an admin adds custom extension attributes to it by full name.
+ */
+export const DEFAULT_API_ATTRIBUTES: readonly ApiAttribute[] = [
+	...['externalId', 'userName', 'displayName', 'nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'],
+	...['name.givenName', 'name.familyName', 'name.middleName', 'name.formatted', 'name.honorificPrefix', 'name.honorificSuffix'],
+	...['emails[type eq "work"].value', 'phoneNumbers[type eq "work"].value', 'phoneNumbers[type eq "mobile"].value'],
+	...['streetAddress', 'locality', 'region', 'postalCode', 'country'].map((part) => `addresses[type eq "work"].${part}`),
+	...['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map(ENTERPRISE),
+]
+	.map((name): ApiAttribute => ({ name, type: 'String' }))
+	.concat([
+		{ name: 'active', type: 'Boolean' },
+		{ name: ENTERPRISE('manager'), type: 'Reference' },
+	]);
+
 // ---- rate windows ---------------------------------------------------------------------------
 
 /** Counts requests in a sliding window, as Graph's documented "N requests per T" limits do. */
@@ -115,11 +145,19 @@ export class RequestWindow {
 	take(now = Date.now()): number | undefined {
 		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
 		if (this.times.length >= this.limit) {
-			const oldest = this.times[0] ?? now;
-			return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
+			// A slot frees once all but limit − 1 of the calls in the window have left it; a limit lowered to 0 frees none
+			// within the window, so the whole window is the wait.
+			const freeing = this.times[this.times.length - this.limit] ?? now;
+			return Math.max(1, Math.ceil((freeing + this.windowMs - now) / 1000));
 		}
 		this.times.push(now);
 		return undefined;
+	}
+
+	/** The share of the limit the requests of the last window used. */
+	used(now = Date.now()): number {
+		while (this.times.length > 0 && this.times[0] <= now - this.windowMs) this.times.shift();
+		return this.times.length / this.limit;
 	}
 }
 
@@ -171,6 +209,8 @@ export interface SynchronizationJob {
 	onDemandWindow: RequestWindow;
 	provisionedOnDemand: Array<{ ruleId: string; objectId: string; objectTypeName: string }>;
 	bulkUploads: BulkUploadRecord[];
+	/** The source directory's attribute list for API (API-driven inbound provisioning only); bulkUpload checks custom attributes against it */
+	apiAttributes: ApiAttribute[];
 }
 
 export interface SynchronizationState {
@@ -243,6 +283,7 @@ export function createJob(state: SynchronizationState, template: TemplateDefinit
 		onDemandWindow: new RequestWindow(5, 10_000),
 		provisionedOnDemand: [],
 		bulkUploads: [],
+		apiAttributes: template.acceptsBulkUpload ? DEFAULT_API_ATTRIBUTES.map((attribute) => ({ ...attribute })) : [],
 	};
 	state.jobs.set(job.id.toLowerCase(), job);
 	return job;
@@ -405,8 +446,54 @@ export function schemaRepresentation(job: SynchronizationJob): Record<string, un
 		})),
 		directories: [
 			...new Set(job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName])),
-		].map((name) => ({ id: randomUUID(), name, objects: [] })),
+		].map((name) => ({ id: randomUUID(), name, objects: directoryObjects(job, name) })),
 	};
+}
+
+/** microsoft.graph.objectDefinition of a directory: the API directory of an inbound job lists its attribute list for API. */
+function directoryObjects(job: SynchronizationJob, directoryName: string): Array<Record<string, unknown>> {
+	const inbound = job.template.rules.find((rule) => rule.sourceDirectoryName === directoryName && rule.sourceDirectoryName === 'API');
+	if (!inbound || job.apiAttributes.length === 0) return [];
+	return [
+		{
+			name: inbound.objectMappings[0].sourceObjectName,
+			metadata: [],
+			supportedApis: [],
+			attributes: job.apiAttributes.map(({ name, type }) => ({
+				anchor: name === 'externalId',
+				caseExact: false,
+				defaultValue: null,
+				flowNullValues: false,
+				metadata: [],
+				multivalued: false,
+				mutability: 'ReadWrite',
+				name,
+				referencedObjects: type === 'Reference' ? [{ referencedObjectName: inbound.objectMappings[0].sourceObjectName, referencedProperty: null }] : [],
+				required: false,
+				type,
+			})),
+		},
+	];
+}
+
+/**
+ * The custom extension attributes of one SCIM user in a bulk request that the job's attribute list for API lacks,
+ * and the extension objects whose URN the user's `schemas` does not list. Core and enterprise attributes are the
+ * job's own mapping's business, so they are not checked here.
+ */
+export function customAttributeProblem(job: SynchronizationJob, data: Record<string, unknown>): string | undefined {
+	const listed = new Set(job.apiAttributes.map(({ name }) => name.toLowerCase()));
+	const schemas = (Array.isArray(data.schemas) ? data.schemas : []).map((schema) => String(schema).toLowerCase());
+	for (const [key, value] of Object.entries(data)) {
+		const urn = key.toLowerCase();
+		if (!urn.startsWith('urn:') || urn === SCIM_USER_SCHEMA.toLowerCase() || urn === SCIM_ENTERPRISE_USER_SCHEMA.toLowerCase()) continue;
+		if (!schemas.includes(urn)) return `the extension '${key}' is not listed in data.schemas`;
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return `the extension '${key}' must be an object of attributes`;
+		for (const attribute of Object.keys(value)) {
+			if (!listed.has(`${urn}:${attribute.toLowerCase()}`)) return `the attribute '${key}:${attribute}' is not defined in the job's schema`;
+		}
+	}
+	return undefined;
 }
 
 // ---- parseExpression ------------------------------------------------------------------------

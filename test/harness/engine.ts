@@ -33,6 +33,7 @@ import type {
 	IRunExecutionData,
 	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
+	ResourceMapperFields,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow } from 'n8n-workflow';
@@ -282,6 +283,8 @@ export interface RunOptions {
 	credential: CredentialInput;
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/** The node's typeVersion in the workflow; 1 (the first version) when omitted */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -296,12 +299,12 @@ export interface RunResult {
 const NODE_NAME = 'Entra Provisioning';
 let executionCounter = 0;
 
-function buildNode(parameters: INodeParameters, credential: CredentialInput, continueOnFail: boolean): INode {
+function buildNode(parameters: INodeParameters, credential: CredentialInput, continueOnFail: boolean, typeVersion = 1): INode {
 	return {
 		id: 'node-under-test',
 		name: NODE_NAME,
 		type: NODE_TYPE,
-		typeVersion: 1,
+		typeVersion,
 		position: [0, 0],
 		parameters,
 		credentials: { [credential.type]: { id: credential.id ?? 'credential-under-test', name: 'Test credential' } },
@@ -340,7 +343,7 @@ function storeCredential(pkg: LoadedPackage, credential: CredentialInput) {
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, options.credential);
-	const node = buildNode(options.parameters, options.credential, options.continueOnFail ?? false);
+	const node = buildNode(options.parameters, options.credential, options.continueOnFail ?? false, options.typeVersion);
 	const workflow = new Workflow({
 		id: 'workflow-under-test',
 		name: 'Entra provisioning test',
@@ -404,6 +407,26 @@ export async function runListSearch(
 	const search = nodeType.methods?.listSearch?.[method];
 	if (!search) throw new Error(`The node has no list search ${method}`);
 	return await search.call(context, filter, paginationToken);
+}
+
+/** Loads a resource mapper's fields the way the node editor does, through n8n-core's LoadOptionsContext. */
+export async function runResourceMapping(
+	method: string,
+	parameters: INodeParameters,
+	credential: CredentialInput,
+	typeVersion: number,
+): Promise<ResourceMapperFields> {
+	const pkg = await loadPackage();
+	storeCredential(pkg, credential);
+	const node = buildNode(parameters, credential, false, typeVersion);
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	const additionalData = buildAdditionalData(pkg);
+	additionalData.currentNodeParameters = parameters;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'columns');
+	const nodeType = pkg.nodeTypes.getByNameAndVersion(NODE_TYPE, typeVersion);
+	const load = nodeType.methods?.resourceMapping?.[method];
+	if (!load) throw new Error(`The node has no resource mapping method ${method}`);
+	return await load.call(context);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
 
 import { requestOptionsProperty } from '../descriptions/requestOptions';
-import { AUTHENTICATION_METHODS } from '../helpers/credentialTypes';
+import { AUTHENTICATION_METHODS } from '../transport/credentialTypes';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import * as provisioningToken from './provisioningToken';

@@ -8,7 +8,7 @@ import type { GraphConnection } from '../transport';
 export interface OperationContext {
 	connection: GraphConnection;
 	objectIds: ObjectIdCache;
-	/** Client-side pacing for calls Graph limits per time window, shared by all items of the execution */
+	/** Client-side pacing for calls Graph limits per time window, shared by every execution on the tenant */
 	pacers: RequestPacers;
 }
 

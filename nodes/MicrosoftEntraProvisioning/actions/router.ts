@@ -2,8 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/requestOptions';
-import { AdaptiveConcurrency, runBounded } from '../helpers/concurrency';
+import { runBounded } from '../helpers/concurrency';
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
+import { ExecutionGate, sharedWindow } from '../transport/callGate';
+import { CallWindow } from '../transport/callWindow';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import type {
@@ -55,8 +57,8 @@ function readConcurrency(ctx: IExecuteFunctions): number {
 	const { concurrency } = ctx.getNodeParameter('options', 0, {}) as { concurrency?: unknown };
 	const value = Number(concurrency ?? DEFAULT_CONCURRENCY);
 	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
-		throw new NodeOperationError(ctx.getNode(), `Items in Flight must be a whole number from 1 to ${MAX_CONCURRENCY}`, {
-			description: `Set Options › Items in Flight, e.g. ${DEFAULT_CONCURRENCY}.`,
+		throw new NodeOperationError(ctx.getNode(), `Max Items in Flight must be a whole number from 1 to ${MAX_CONCURRENCY}`, {
+			description: `Set Options › Max Items in Flight, e.g. ${DEFAULT_CONCURRENCY}.`,
 		});
 	}
 	return value;
@@ -85,7 +87,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!chosen) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	const limiter = new AdaptiveConcurrency(readConcurrency(this));
+	const maximum = readConcurrency(this);
+	// Without a connection the items fail one by one; the gate only paces the runner then.
+	let gate = new ExecutionGate(new CallWindow(maximum), maximum);
 	const continueOnFail = this.continueOnFail();
 
 	// Read once per execution, before the first item; a credential problem still fails item by item, so Continue
@@ -94,14 +98,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let context: OperationContext | { failure: unknown };
 	try {
 		const resolved = await getGraphConnection(this);
+		const pace = new ExecutionGate(sharedWindow(resolved.paceKey, maximum), maximum);
+		gate = pace;
 		const connection: GraphConnection = {
 			...resolved,
-			pace: limiter,
+			pace,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			// Items of a batch operation already share requests of their own making.
-			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, () => limiter.limit) : undefined,
+			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, () => pace.limit) : undefined,
 		};
-		context = { connection, objectIds: new Map(), pacers: new Map() };
+		context = { connection, objectIds: new Map(), pacers: { tenantKey: resolved.tenantKey } };
 	} catch (failure) {
 		context = { failure };
 	}
@@ -133,7 +139,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} else {
 		await runBounded(
 			items.length,
-			limiter,
+			gate,
 			async (itemIndex) => {
 				try {
 					if ('failure' in context) throw context.failure;

@@ -1,17 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_BATCH_REQUESTS } from '../transport/batch';
-
-export const API_VERSIONS = ['v1.0', 'beta'] as const;
-export type ApiVersion = (typeof API_VERSIONS)[number];
+import { GRAPH_LIMITS } from '../transport/graphLimits';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRY_LIMIT = 8;
 /** Calls a person waits for (list searches in the editor, a trigger's poll): a few retries, as Microsoft's SDKs make. */
 export const INTERACTIVE_RETRY_LIMIT = 3;
 export const MAX_RETRY_LIMIT = 10;
-export const DEFAULT_CONCURRENCY = 40;
-export const MAX_CONCURRENCY = 50;
+/**
+ * Items in Flight is the user's upper bound on calls at Graph; the node's own window opens below it and follows
+ * Graph (transport/graphLimits.ts says why these numbers). A value saved before keeps bounding the calls as it did.
+ */
+export const DEFAULT_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
+export const MAX_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
 
 /** The per-node "Options" collection every operation shares. */
 export const requestOptionsProperty: INodeProperties = {
@@ -40,13 +42,12 @@ export const requestOptionsProperty: INodeProperties = {
 			description: `Whether to send the calls of items in flight together, up to ${MAX_BATCH_REQUESTS} in one Microsoft Graph JSON batch ($batch). Graph still runs, throttles and answers each call on its own, so results and errors are the same per item; the node makes far fewer HTTP requests. Read from the first item.`,
 		},
 		{
-			displayName: 'Items in Flight',
+			displayName: 'Max Items in Flight',
 			name: 'concurrency',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
-			description:
-				'How many items may have a call at Graph at once. The node prepares twice as many more meanwhile, so their calls are ready the moment a slot frees up. While Graph answers 429 (throttling) the node lowers this by itself and raises it again once Graph keeps up. Output order always matches input order.',
+			description: `The most items that may have a call at Graph at once. The node opens with up to ${GRAPH_LIMITS.openingWindow.toLocaleString('en-US')}, grows while Graph accepts calls, and lowers the number by itself when Graph's answers say it is at a limit (a burst of 429s, a long Retry-After, or an app near its limit). Executions on the same credential and tenant share that pace. Output order always matches input order.`,
 		},
 		{
 			displayName: 'Retry Limit',

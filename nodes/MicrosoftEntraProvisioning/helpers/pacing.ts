@@ -1,5 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
+import { IdleRegistry } from '../transport/idleRegistry';
+
 /**
  * Graph counts a call when it arrives and this node when it sends it; the margin covers the trip, so a paced call
  * never lands inside the previous window.
@@ -15,6 +17,9 @@ export class RequestPacer {
 
 	private turns: Promise<void> = Promise.resolve();
 
+	/** Callers waiting for their turn */
+	private pending = 0;
+
 	constructor(
 		readonly limit: number,
 		readonly windowMs: number,
@@ -22,6 +27,7 @@ export class RequestPacer {
 
 	/** Resolves when one more call may be sent, and counts it. */
 	async next(): Promise<void> {
+		this.pending++;
 		const turn = this.turns.then(async () => {
 			this.forgetOlderThan(Date.now() - this.windowMs);
 			if (this.sent.length >= this.limit) {
@@ -29,9 +35,16 @@ export class RequestPacer {
 				this.forgetOlderThan(Date.now() - this.windowMs);
 			}
 			this.sent.push(Date.now());
+			this.pending--;
 		});
 		this.turns = turn;
 		await turn;
+	}
+
+	/** No caller waits and no call sent lately still counts: forgetting the pacer changes nothing. */
+	get idle(): boolean {
+		this.forgetOlderThan(Date.now() - this.windowMs);
+		return this.pending === 0 && this.sent.length === 0;
 	}
 
 	private forgetOlderThan(time: number): void {
@@ -39,14 +52,14 @@ export class RequestPacer {
 	}
 }
 
-/** One pacer per limited API, shared by every item of an execution. */
-export type RequestPacers = Map<string, RequestPacer>;
+/** Where an execution's pacers are shared: Graph counts these limits per tenant, whichever execution calls. */
+export interface RequestPacers {
+	readonly tenantKey: string;
+}
 
-export function pacerFor(pacers: RequestPacers, api: string, limit: number, windowMs: number): RequestPacer {
-	let pacer = pacers.get(api);
-	if (!pacer) {
-		pacer = new RequestPacer(limit, windowMs);
-		pacers.set(api, pacer);
-	}
-	return pacer;
+/** One pacer per limited API and tenant, shared by every item of every execution in the process. */
+const pacers = new IdleRegistry<RequestPacer>((pacer) => pacer.idle);
+
+export function pacerFor(scope: RequestPacers, api: string, limit: number, windowMs: number): RequestPacer {
+	return pacers.get(`${scope.tenantKey} ${api} ${limit}/${windowMs}`, () => new RequestPacer(limit, windowMs));
 }

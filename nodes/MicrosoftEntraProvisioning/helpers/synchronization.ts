@@ -14,7 +14,7 @@ import {
 	type GraphResponse,
 	type RequestSettings,
 } from '../transport';
-import type { FailureContext } from './errors';
+import type { FailureContext } from '../transport/errors';
 import type { RequestPacer } from './pacing';
 import type { AccessName } from '../../../lib/permissions';
 import { itemParameter } from './parameters';

@@ -1,16 +1,11 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	API_VERSIONS,
-	DEFAULT_RETRY_LIMIT,
-	DEFAULT_TIMEOUT_MS,
-	MAX_RETRY_LIMIT,
-	type ApiVersion,
-} from '../descriptions/requestOptions';
+import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_RETRY_LIMIT } from '../descriptions/requestOptions';
 import { CUSTOM_SECRET_KEY, SECRETS_INPUT_MODES, type SecretsInputMode } from '../descriptions/secrets';
 import { GUID_PATTERN, TARGET_TYPES, type TargetType } from '../descriptions/target';
 import type { RequestSettings } from '../transport';
+import { API_VERSIONS, type ApiVersion } from '../transport/apiVersions';
 import { itemParameter } from './parameters';
 import { SYNCHRONIZATION_SECRET_KEYS, isSynchronizationSecretKey } from './synchronizationSecrets';
 

@@ -3,19 +3,23 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
-	IHttpRequestOptions,
 	ILoadOptionsFunctions,
-	INode,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
-import { SignInError } from '../../../lib/appOnlySignIn';
-import type { ApiVersion } from '../descriptions/requestOptions';
-import { AUTHENTICATION_METHODS, type AuthenticationMethod } from '../helpers/credentialTypes';
-import { graphApiError, networkError, type FailureContext } from '../helpers/errors';
-import { BatchAnswerIncomplete, GraphBatcher, type FullResponse } from './batch';
+import type { ApiVersion } from './apiVersions';
+import type { GraphBatcher } from './batch';
+import type { CallGate } from './callGate';
+import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
+import { failureError, type FailureContext } from './errors';
+import { readFailure, type TransportFailure } from './failureShapes';
+import { decideRetry } from './retry';
+import { resolveUrl, sendAttempt } from './send';
+import { readLimitUsage } from './throttleSignals';
+
+export { createBatcher } from './send';
 
 export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
@@ -30,26 +34,16 @@ export interface GraphConnection {
 	 * and decrypt it again for each one. Not for OAuth2: n8n keeps its token data current itself.
 	 */
 	decrypted?: ICredentialsDecrypted;
+	/** Names the credential and tenant: executions with the same key share one pace at Graph */
+	paceKey: string;
+	/** Names the tenant on its Graph: budgets Graph counts per tenant (a job's bulk uploads) are shared under it */
+	tenantKey: string;
 	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
 	pace?: CallGate;
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */
 	batcher?: GraphBatcher;
-}
-
-/**
- * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
- * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
- */
-export interface CallGate {
-	/** Resolves when the call may go; a retry goes before first attempts. */
-	acquire(retry: boolean): Promise<void>;
-	release(): void;
-	/** Waits before a retry, holding no slot */
-	rest(ms: number): Promise<void>;
-	throttled(retryAfterMs?: number): void;
-	succeeded(): void;
 }
 
 export interface RequestSettings {
@@ -79,20 +73,6 @@ export interface GraphResponse<T = unknown> {
 	/** Response headers, lower-cased names (e.g. location) */
 	headers?: Record<string, unknown>;
 }
-
-/** Statuses Graph documents as transient; Microsoft's own SDKs retry exactly these. */
-const RETRYABLE_STATUSES = new Set([429, 503, 504]);
-/**
- * What Graph answers for a while about a service principal (or its jobs) created moments ago, until directory
- * replication catches up; Terraform's azuread provider retries these for synchronization calls too. Opt-in, because
- * a genuine missing permission or wrong ID then fails only after the retries.
- */
-const REPLICATION_STATUSES = new Set([403, 404, 409]);
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
-/** The longest Retry-After the node will wait; Microsoft's SDKs cap it the same way. */
-export const MAX_RETRY_AFTER_MS = 180_000;
-const BACKOFF_BASE_MS = 1_000;
-const BACKOFF_CAP_MS = 30_000;
 
 /**
  * Builds a Graph path, percent-encoding every interpolated value as one path segment. Dot segments are refused
@@ -125,116 +105,15 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 			method.delegated || !reference
 				? undefined
 				: { id: reference.id ?? '', name: reference.name, type: method.credentialType, data: credentials };
-		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl, decrypted };
+		const tenantKey = `${graphUrl} ${typeof credentials.tenantId === 'string' ? credentials.tenantId.trim().toLowerCase() : ''}`;
+		const paceKey = `${method.credentialType} ${reference?.id ?? reference?.name ?? ''} ${tenantKey}`;
+		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl, decrypted, paceKey, tenantKey };
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error, {
 			description:
 				error instanceof CloudConfigurationError ? 'Open the credential and correct its cloud settings.' : undefined,
 		});
 	}
-}
-
-/** Seconds or an HTTP date, as Graph sends in Retry-After; undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	const header = Array.isArray(value) ? value[0] : value;
-	if (typeof header !== 'string' && typeof header !== 'number') return undefined;
-	const text = String(header).trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-	const date = Date.parse(text);
-	if (Number.isNaN(date)) return undefined;
-	return Math.max(0, date - now);
-}
-
-function backoffDelay(attempt: number): number {
-	const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequest, apiVersion: ApiVersion): string {
-	const versionRoot = `${connection.graphUrl}/${apiVersion}`;
-	if (request.path !== undefined) return `${versionRoot}${request.path}`;
-	const url = new URL(request.url ?? '');
-	const graphRoot = new URL(`${connection.graphUrl}/`);
-	// A link Graph hands back is followed with the bearer token, so it must stay on the configured Graph.
-	if (url.origin !== graphRoot.origin || !url.pathname.startsWith(graphRoot.pathname)) {
-		throw new NodeOperationError(node, 'Refusing to follow a link that leaves Microsoft Graph', {
-			description: `The response pointed to ${url.origin}, not to the credential's Graph (${graphRoot.origin}); the access token is only ever sent to the latter.`,
-		});
-	}
-	return url.toString();
-}
-
-interface HttpFailure {
-	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
-	code?: string;
-	cause?: unknown;
-}
-
-/** n8n wraps transport errors; find the innermost one that says what happened. */
-function innermost(error: unknown): unknown {
-	let current = error;
-	for (let depth = 0; depth < 5; depth++) {
-		if (current instanceof SignInError) return current;
-		const failure = current as HttpFailure;
-		if (failure?.response?.status) return current;
-		if (failure && typeof failure === 'object' && failure.cause && failure.cause !== current) {
-			current = failure.cause;
-			continue;
-		}
-		return current;
-	}
-	return current;
-}
-
-function networkCode(error: unknown): string | undefined {
-	let current = error as HttpFailure | undefined;
-	for (let depth = 0; current && depth < 5; depth++) {
-		if (typeof current.code === 'string' && current.code !== 'ERR_BAD_REQUEST' && current.code !== 'ERR_BAD_RESPONSE') {
-			return current.code;
-		}
-		current = current.cause as HttpFailure | undefined;
-	}
-	return undefined;
-}
-
-/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
-function credentialProblem(node: INode, failure: unknown, connection: GraphConnection, itemIndex?: number): NodeOperationError {
-	const message = failure instanceof Error ? failure.message : String(failure);
-	const notConnected = /not connected/i.test(message);
-	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
-		description: notConnected
-			? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
-			: connection.delegated
-				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
-				: 'Check the credential.',
-		itemIndex,
-	});
-}
-
-function requestIdOf(headers: Record<string, unknown> | undefined): string | undefined {
-	const value = headers?.['request-id'];
-	return typeof value === 'string' ? value : undefined;
-}
-
-async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnection, options: IHttpRequestOptions): Promise<FullResponse> {
-	return (await ctx.helpers.httpRequestWithAuthentication.call(
-		ctx,
-		connection.credentialType,
-		options,
-		connection.decrypted ? { credentialsDecrypted: connection.decrypted } : undefined,
-	)) as FullResponse;
-}
-
-/**
- * A batcher that sends with the connection's credential, for the items of one execution to share. A batch holds
- * half the calls allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
- * wire while the next one fills.
- */
-export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, callsInFlight: () => number): GraphBatcher {
-	return new GraphBatcher(
-		async (options) => await sendWithCredential(ctx, connection, options),
-		() => Math.ceil(callsInFlight() / 2),
-	);
 }
 
 /**
@@ -250,96 +129,44 @@ export async function graphRequest<T = unknown>(
 ): Promise<GraphResponse<T>> {
 	const node = ctx.getNode();
 	const url = resolveUrl(node, connection, request, settings.apiVersion);
-	// A batch carries JSON bodies only, and only calls addressed by path (a link Graph handed out is absolute).
-	const batcher = request.path !== undefined && request.headers?.['Content-Type'] === undefined ? connection.batcher : undefined;
-	const send = async (attempt: number): Promise<FullResponse> => {
-		const headers = { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) };
-		if (batcher && request.path !== undefined) {
-			const query = Object.entries(request.qs ?? {})
-				.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
-				.join('&');
-			return await batcher.submit(`${connection.graphUrl}/${settings.apiVersion}`, settings.timeoutMs, {
-				method: request.method,
-				url: query ? `${request.path}?${query}` : request.path,
-				headers,
-				body: request.body,
-			});
-		}
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url,
-			qs: request.qs,
-			body: request.body,
-			json: true,
-			returnFullResponse: true,
-			timeout: settings.timeoutMs,
-			headers,
-		};
-		return await sendWithCredential(ctx, connection, options);
-	};
+	const policy = { ...settings, retryWhileReplicating: connection.retryWhileReplicating === true };
+	const pace = connection.pace;
 	for (let attempt = 0; ; attempt++) {
-		let failure: unknown;
-		await connection.pace?.acquire(attempt > 0);
+		let failure: TransportFailure;
+		await pace?.acquire(attempt > 0);
+		const sentAt = Date.now();
 		try {
-			const response = await send(attempt);
-			connection.pace?.release();
-			connection.pace?.succeeded();
+			const response = await sendAttempt(ctx, connection, request, url, settings.apiVersion, settings.timeoutMs, attempt);
+			pace?.release();
+			pace?.succeeded({ elapsedMs: Date.now() - sentAt, limitUsage: readLimitUsage(response.headers) });
+			const requestId = response.headers?.['request-id'];
 			return {
 				status: response.statusCode,
 				body: response.body as T,
-				requestId: requestIdOf(response.headers),
+				requestId: typeof requestId === 'string' ? requestId : undefined,
 				headers: response.headers,
 			};
 		} catch (error) {
-			connection.pace?.release();
-			failure = innermost(error);
+			pace?.release();
+			failure = readFailure(error);
 		}
 
-		if (failure instanceof SignInError) {
-			throw new NodeOperationError(node, failure.message, {
-				description: failure.description,
-				itemIndex: context.itemIndex,
-			});
-		}
-		const response = (failure as HttpFailure).response;
-		// A failure that carries a success status is an answer the connection cut off half-way.
-		const cutOff = response?.status !== undefined && response.status < 400;
-		const status = cutOff ? undefined : response?.status;
-		const incomplete = failure instanceof BatchAnswerIncomplete;
-		const code = status || incomplete ? undefined : cutOff ? 'ECONNRESET' : networkCode(failure);
-		const retryable = status
-			? RETRYABLE_STATUSES.has(status) || (connection.retryWhileReplicating === true && REPLICATION_STATUSES.has(status))
-			: settings.idempotent && (incomplete || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
-		const asked = status ? parseRetryAfter(response?.headers?.['retry-after']) : undefined;
-		const waitTooLong = asked !== undefined && asked > MAX_RETRY_AFTER_MS;
+		const decision = decideRetry(failure, attempt, policy);
 		// A wait the node refuses (a quota spent for the day) says nothing about the pace of the calls that follow.
-		if (status === 429 && !waitTooLong) connection.pace?.throttled(asked);
-		if (retryable && attempt < settings.retryLimit && !waitTooLong) {
-			const delay = asked ?? backoffDelay(attempt);
-			ctx.logger.debug(
-				`Microsoft Graph answered ${status ?? code ?? 'a batch without this call'}; retry ${attempt + 1} of ${settings.retryLimit} in ${delay} ms`,
-				{ node: node.name },
-			);
-			if (connection.pace) await connection.pace.rest(delay);
-			else await sleep(delay);
-			continue;
-		}
-		if (status) {
-			throw graphApiError(
-				node,
-				{ status, body: response?.data, requestId: requestIdOf(response?.headers) },
-				{ ...context, retries: attempt, refusedWaitMs: retryable && waitTooLong ? asked : undefined },
-				context.itemIndex,
-			);
-		}
-		if (incomplete) {
-			throw new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
-				description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${settings.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
-				itemIndex: context.itemIndex,
+		if (failure.kind === 'http' && failure.status === 429 && !decision.waitRefused) pace?.throttled(decision.askedMs);
+		if (decision.delayMs === undefined) {
+			throw failureError(node, failure, context, {
+				retries: attempt,
+				refusedWaitMs: decision.retryable && decision.waitRefused ? decision.askedMs : undefined,
+				idempotent: settings.idempotent,
 			});
 		}
-		if (code) throw networkError(node, code, attempt, context.itemIndex);
-		throw credentialProblem(node, failure, connection, context.itemIndex);
+		ctx.logger.debug(
+			`Microsoft Graph answered ${failure.kind === 'http' ? failure.status : failure.kind === 'network' ? failure.code : 'a batch without this call'}; retry ${attempt + 1} of ${settings.retryLimit} in ${decision.delayMs} ms`,
+			{ node: node.name },
+		);
+		if (pace) await pace.rest(decision.delayMs);
+		else await sleep(decision.delayMs);
 	}
 }
 

@@ -27,7 +27,7 @@ import {
 import { MEMORY_GC_EVERY_MS, type BenchSettings } from './options';
 import { monotonicMicros, readMainProfile, splitCpu, type ToolCode } from './profile';
 import type { BenchResults, BulkMeasurement, Measurement, ProfileSplit, RunKind, ToolId } from './results';
-import { benchWorkflow, type BulkTarget, type ToolSpec } from './workflows';
+import { benchWorkflow, scimNamedEmployee, type BenchEmployee, type BulkTarget, type ToolSpec } from './workflows';
 
 interface WorkflowEntry {
 	id: string;
@@ -56,6 +56,7 @@ export function workflowEntries(settings: BenchSettings): WorkflowEntry[] {
 		{ id: 'benchHttpHeader', path: 'bench/http-header', spec: (graphUrl) => ({ kind: 'http', auth: 'header', graphUrl }) },
 		{ id: 'benchHttpTuned', path: 'bench/http-tuned', spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl, batching }) },
 		{ id: 'benchBulkNode', path: 'bench/bulk-node', spec: (_graphUrl, bulk) => ({ kind: 'bulkNode', bulk }) },
+		{ id: 'benchBulkNodeAutoMap', path: 'bench/bulk-node-automap', spec: (_graphUrl, bulk) => ({ kind: 'bulkNodeAutoMap', bulk }) },
 		{ id: 'benchBulkHttp', path: 'bench/bulk-http', spec: (graphUrl, bulk) => ({ kind: 'bulkHttp', graphUrl, bulk }) },
 		{ id: 'benchBulkHttpPaced', path: 'bench/bulk-http-paced', spec: (graphUrl, bulk) => ({ kind: 'bulkHttp', graphUrl, bulk, batching: BULK_PACED_BATCHING }) },
 	];
@@ -181,7 +182,7 @@ function withGcProbe(gcLog: string, everyMs: number): Record<string, string> {
 async function bulkRun(
 	context: RunContext,
 	instance: BenchN8n,
-	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string },
+	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string; asPosted?: (employee: BenchEmployee) => object },
 ): Promise<BulkMeasurement> {
 	const { settings, environment } = context;
 	const { emulator, bulk } = environment;
@@ -189,7 +190,7 @@ async function bulkRun(
 	await sleep(BULK_UPLOAD_LIMITS.windowMs);
 	const employees = makeEmployees(settings.bulkItems, `${run.tool}-${Date.now().toString(36)}`);
 	const before = bulkUploadsOf(emulator, bulk).length;
-	const result = await runExecution(instance, environment, workflow(settings, run.workflowId), employees);
+	const result = await runExecution(instance, environment, workflow(settings, run.workflowId), run.asPosted ? employees.map(run.asPosted) : employees);
 	const side = bulkSide(emulator, bulk, employees, before, result.startedAtMs);
 	const needed = Math.ceil(employees.length / run.recordsPerRequest);
 	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
@@ -425,6 +426,13 @@ export const SCENARIOS: Scenario[] = [
 						workflowId: 'benchBulkNode',
 						recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
 						configuration: `defaults: ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
+					}),
+					await bulkRun(ctx, instance, {
+						tool: 'node',
+						workflowId: 'benchBulkNodeAutoMap',
+						recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+						configuration: `Map Automatically (node version 2, fields named as SCIM attributes), defaults: ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
+						asPosted: scimNamedEmployee,
 					}),
 					await bulkRun(ctx, instance, { tool: 'httpOAuth2', workflowId: 'benchBulkHttp', recordsPerRequest: 1, configuration: 'default settings, one bulkUpload request per employee' }),
 				];

@@ -72,6 +72,11 @@ const EMPLOYEE_ATTRIBUTES: Array<[attribute: string, field: keyof BenchEmployee]
 	[`${SCIM_ENTERPRISE_USER}:department`, 'department'],
 ];
 
+/** The employee as an HR export whose fields are named as SCIM attributes (the same mapping), for Map Automatically. */
+export function scimNamedEmployee(employee: BenchEmployee): Record<string, unknown> {
+	return Object.fromEntries(EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => [attribute, employee[field]]));
+}
+
 /** The SCIM BulkRequest with this one employee, as a user would write it in the HTTP Request node's JSON body. */
 const ONE_EMPLOYEE_BULK_REQUEST = `={{ JSON.stringify({
   schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
@@ -98,6 +103,8 @@ export type ToolSpec =
 	/** n8n's Edit Fields node evaluating the three expressions this node reads per item, and nothing else */
 	| { kind: 'expressions' }
 	| { kind: 'bulkNode'; bulk: BulkTarget }
+	/** Upload Users of node version 2, Map Automatically: the items' fields are named as SCIM attributes (scimNamedEmployee) */
+	| { kind: 'bulkNodeAutoMap'; bulk: BulkTarget }
 	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
 	| { kind: 'bulkHttp'; graphUrl: string; bulk: BulkTarget; batching?: { batchSize: number; batchInterval: number } }
 	/** This node; `input` Item Fields reads each item's target and secrets from its fields, no expression */
@@ -174,6 +181,20 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
 					job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
 					attributes: { attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({ attribute, value: `={{ $json.${field} }}` })) },
+					options: {},
+				},
+				credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
+			};
+		case 'bulkNodeAutoMap':
+			return {
+				...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', 2),
+				parameters: {
+					authentication: 'appOnly',
+					resource: 'bulkUpload',
+					operation: 'uploadUsers',
+					target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
+					job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
+					columns: { mappingMode: 'autoMapInputData', value: null },
 					options: {},
 				},
 				credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },

@@ -2,6 +2,8 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { describeRequiredAccess, type AccessName } from '../../../lib/permissions';
+import type { TransportFailure } from './failureShapes';
+import { describeThrottle } from './throttleSignals';
 
 /** Graph's error body: {"error":{"code","message","innerError":{"request-id","date"}}}. */
 export interface GraphErrorBody {
@@ -22,6 +24,8 @@ export interface FailureContext {
 	subject?: string;
 	/** Extra advice for a 404, e.g. the object ID vs app ID mix-up */
 	notFoundHint?: string;
+	/** What usually makes Graph answer 400 to this call, when the node's parameters alone do not say */
+	invalidHint?: string;
 	/** How many retries were made before giving up */
 	retries?: number;
 	/** A Retry-After longer than the node waits, when that is why it gave up */
@@ -32,6 +36,8 @@ export interface GraphFailure {
 	status: number;
 	body: unknown;
 	requestId?: string;
+	/** Which of Graph's limits a 429 was for, from its throttling headers */
+	throttle?: string;
 }
 
 function graphError(body: unknown): GraphErrorBody['error'] {
@@ -42,12 +48,12 @@ function graphError(body: unknown): GraphErrorBody['error'] {
 	return undefined;
 }
 
-function summarize(status: number, context: FailureContext, code: string | undefined): { message: string; advice: string } {
+function summarize(status: number, context: FailureContext, code: string | undefined, throttle?: string): { message: string; advice: string } {
 	switch (status) {
 		case 400:
 			return {
 				message: 'Microsoft Graph rejected the request as invalid',
-				advice: 'Check the node\'s parameters against the Graph message above.',
+				advice: context.invalidHint ?? 'Check the node\'s parameters against the Graph message above.',
 			};
 		case 401:
 			return {
@@ -82,7 +88,7 @@ function summarize(status: number, context: FailureContext, code: string | undef
 			}
 			return {
 				message: `Microsoft Graph is throttling requests and kept doing so after ${context.retries ?? 0} retries`,
-				advice: 'Lower Options › Items in Flight, raise Options › Retry Limit, or try again later.',
+				advice: `${throttle ? `Graph says the calls reached ${throttle}. ` : ''}Lower Options › Max Items in Flight, raise Options › Retry Limit, or try again later.`,
 			};
 		default:
 			if (status >= 500) {
@@ -103,7 +109,7 @@ export function graphApiError(node: INode, failure: GraphFailure, context: Failu
 	const error = graphError(failure.body);
 	const code = error?.code;
 	const requestId = failure.requestId ?? error?.innerError?.['request-id'];
-	const { message, advice } = summarize(failure.status, context, code);
+	const { message, advice } = summarize(failure.status, context, code, failure.throttle);
 	const details = [
 		error?.message ? `Graph says: ${error.message}` : undefined,
 		advice,
@@ -147,4 +153,62 @@ export function networkError(node: INode, code: string | undefined, retries: num
 			.join(' '),
 		itemIndex,
 	});
+}
+
+/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
+function credentialProblem(node: INode, message: string, delegated: boolean, itemIndex?: number): NodeOperationError {
+	const notConnected = /not connected/i.test(message);
+	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
+		description: notConnected
+			? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
+			: delegated
+				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+				: 'Check the credential.',
+		itemIndex,
+	});
+}
+
+/** How the call ended: after how many retries, and whether the node refused a wait Graph asked for. */
+export interface GiveUp {
+	retries: number;
+	refusedWaitMs?: number;
+	/** The call may be repeated safely; said in the advice when Graph's answer to its batch left it out */
+	idempotent: boolean;
+}
+
+/** The error a call's last failure is thrown as: what went wrong, in words an admin can act on. */
+export function failureError(
+	node: INode,
+	failure: TransportFailure,
+	context: FailureContext & { itemIndex?: number },
+	giveUp: GiveUp,
+): NodeApiError | NodeOperationError {
+	const { itemIndex } = context;
+	switch (failure.kind) {
+		case 'signIn':
+			return new NodeOperationError(node, failure.error.message, { description: failure.error.description, itemIndex });
+		case 'credential':
+			return credentialProblem(node, failure.message, context.delegated, itemIndex);
+		case 'http': {
+			const requestId = failure.headers['request-id'];
+			return graphApiError(
+				node,
+				{
+					status: failure.status,
+					body: failure.body,
+					requestId: typeof requestId === 'string' ? requestId : undefined,
+					throttle: failure.status === 429 ? describeThrottle(failure.headers) : undefined,
+				},
+				{ ...context, retries: giveUp.retries, refusedWaitMs: giveUp.refusedWaitMs },
+				itemIndex,
+			);
+		}
+		case 'batchIncomplete':
+			return new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
+				description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${giveUp.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
+				itemIndex,
+			});
+		case 'network':
+			return networkError(node, failure.code, giveUp.retries, itemIndex);
+	}
 }

@@ -1,0 +1,104 @@
+import { sleep } from 'n8n-workflow';
+
+import { CallWindow, type CallAnswer } from './callWindow';
+import { IdleRegistry } from './idleRegistry';
+
+/**
+ * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
+ * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
+ */
+export interface CallGate {
+	/** Resolves when the call may go; a retry goes before first attempts. */
+	acquire(retry: boolean): Promise<void>;
+	release(): void;
+	/** Waits before a retry, holding no slot */
+	rest(ms: number): Promise<void>;
+	throttled(retryAfterMs?: number): void;
+	succeeded(answer: CallAnswer): void;
+}
+
+/** One window per credential and tenant in the process: concurrent executions on one credential keep one pace. */
+const windows = new IdleRegistry<CallWindow>((window) => window.idle);
+
+export function sharedWindow(key: string, maximum: number): CallWindow {
+	const window = windows.get(key, () => new CallWindow(maximum));
+	window.raiseMaximum(maximum);
+	return window;
+}
+
+/**
+ * One execution's way through the shared window: its calls keep to its own Items in Flight as well, and it counts
+ * only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ */
+export class ExecutionGate implements CallGate {
+	private active = 0;
+
+	private resting = 0;
+
+	private readonly waiting: Array<() => void> = [];
+
+	private readonly retrying: Array<() => void> = [];
+
+	/** Told when a call starts resting, which widens the window of items */
+	onRest?: () => void;
+
+	constructor(
+		readonly window: CallWindow,
+		readonly maximum: number,
+	) {}
+
+	/** Calls this execution may have at Graph now */
+	get limit(): number {
+		return Math.min(this.maximum, this.window.limit);
+	}
+
+	/** Calls of this execution in flight or waiting for the shared window */
+	get inFlight(): number {
+		return this.active;
+	}
+
+	/**
+	 * How many items may be under way: those with a call in flight, twice as many being prepared for the next calls
+	 * (enough to fill the slots a returning batch frees while n8n evaluates more), and those waiting out a
+	 * Retry-After (which hold no slot).
+	 */
+	get itemWindow(): number {
+		return 3 * this.limit + this.resting;
+	}
+
+	async acquire(retry = false): Promise<void> {
+		if (this.active < this.maximum && this.waiting.length === 0 && this.retrying.length === 0) this.active++;
+		else await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
+		await this.window.acquire(retry);
+	}
+
+	release(): void {
+		this.window.release();
+		this.free();
+	}
+
+	async rest(ms: number): Promise<void> {
+		this.resting++;
+		this.onRest?.();
+		try {
+			await sleep(ms);
+		} finally {
+			this.resting--;
+		}
+	}
+
+	throttled(retryAfterMs?: number): void {
+		this.window.throttled(retryAfterMs);
+	}
+
+	succeeded(answer: CallAnswer): void {
+		this.window.succeeded(answer);
+	}
+
+	/** Hands this execution's slot to its longest waiter, retries first. */
+	private free(): void {
+		const next = this.retrying.shift() ?? this.waiting.shift();
+		if (next) next();
+		else this.active--;
+	}
+}

@@ -1,0 +1,334 @@
+import { sleep } from 'n8n-workflow';
+
+import { GRAPH_LIMITS } from './graphLimits';
+
+/** 429s closer together than this (or than the Retry-After they carry) are one throttling episode. */
+export const THROTTLE_EPISODE_MIN_MS = 1_000;
+
+/**
+ * Counts events in 100 ms buckets over the last ten seconds: how many calls Graph accepted lately, at any moment,
+ * in constant memory whatever the pace.
+ */
+export class RecentCount {
+	static readonly BUCKET_MS = 100;
+	static readonly MEMORY_MS = 10_000;
+	private static readonly BUCKETS = RecentCount.MEMORY_MS / RecentCount.BUCKET_MS;
+	private readonly counts = new Array<number>(RecentCount.BUCKETS).fill(0);
+	/** Which bucket (time / BUCKET_MS) each slot holds now */
+	private readonly holds = new Array<number>(RecentCount.BUCKETS).fill(-1);
+
+	add(now: number): void {
+		const bucket = Math.floor(now / RecentCount.BUCKET_MS);
+		const slot = bucket % RecentCount.BUCKETS;
+		if (this.holds[slot] !== bucket) {
+			this.holds[slot] = bucket;
+			this.counts[slot] = 0;
+		}
+		this.counts[slot]++;
+	}
+
+	/** Events of the last `ms` (at most MEMORY_MS), to the bucket */
+	since(now: number, ms: number): number {
+		const last = Math.floor(now / RecentCount.BUCKET_MS);
+		const first = last - Math.min(RecentCount.BUCKETS, Math.ceil(ms / RecentCount.BUCKET_MS)) + 1;
+		let count = 0;
+		for (let bucket = first; bucket <= last; bucket++) {
+			const slot = bucket % RecentCount.BUCKETS;
+			if (this.holds[slot] === bucket) count += this.counts[slot];
+		}
+		return count;
+	}
+}
+
+/** What Graph said about one call, as far as the pace is concerned. */
+export interface CallAnswer {
+	/** How long the call was at Graph */
+	elapsedMs: number;
+	/** Graph's x-ms-throttle-limit-percentage: the share of the app's limit used, sent from 0.8 on */
+	limitUsage?: number;
+}
+
+/**
+ * Above this share of 429s in a round (by more than chance explains, see beyond) Graph is full, not unlucky: a
+ * quarter of calls refused costs more than a smaller window.
+ */
+export const LOAD_SHARE = 1 / 4;
+/** Standard errors a round's share must lie beyond a bound to count: chance alone gets there about once in 700 rounds. */
+const SIGNIFICANCE = 3;
+
+/** Whether `share` of `answers` lies above `bound` by more than SIGNIFICANCE standard errors of a share at `bound`. */
+function above(share: number, bound: number, answers: number): boolean {
+	const p = Math.min(0.99, Math.max(0.01, bound));
+	return share > bound + SIGNIFICANCE * Math.sqrt((p * (1 - p)) / answers);
+}
+/** Fewer answers than this say nothing about a share: a round counts at least this many. */
+export const MIN_ROUND = 10;
+/** The share of its limit (x-ms-throttle-limit-percentage) the node keeps an app to once Graph says it is near it */
+export const TARGET_LIMIT_USAGE = 0.8;
+/** The window grows after a 429 only if Graph throttled at most one call for this many it accepted. */
+const GROWTH_REFUSALS_RATIO = 3;
+
+interface Round {
+	/** Answers to count */
+	size: number;
+	/** The calls in flight it judges: the window it may cut */
+	base: number;
+	answers: number;
+	throttled: number;
+	/** The longest Retry-After Graph asked in the round */
+	longestWaitMs: number;
+}
+
+/**
+ * How many Graph calls of one credential and tenant may be at Graph at once, following Graph's answers (one window
+ * per credential and tenant in the process, shared by all executions).
+ *
+ * - It opens wide (GRAPH_LIMITS.openingWindow, or the user's maximum if lower) and grows by one for every call Graph
+ *   accepts while Graph has not throttled for a while, up to the maximum.
+ * - A 429 starts a throttling episode, which lasts its Retry-After (at least a second), and a round: the next
+ *   answers, as many as the calls in flight then (at least MIN_ROUND). A round decides whether the 429s are load or
+ *   noise. Load is more than a quarter of the round throttled, or a share above the previous round's, each by more
+ *   than chance explains (three standard errors), or a Retry-After longer than both a second and the round trip.
+ *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the window as it is.
+ *   Load lowers the window to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
+ * - If Graph throttled more than half of a round, it has reached a rate limit and refuses nearly every call beyond
+ *   it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then keeps
+ *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on. The pace
+ *   is lifted once that long passes without a 429. If Graph accepted no call in that time there is no pace to read:
+ *   the next round is counted too.
+ * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
+ *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses.
+ * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
+ *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
+ * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
+ */
+export class CallWindow {
+	private active = 0;
+
+	private current: number;
+
+	/** Successes and 429s since the last slow growth step */
+	private successes = 0;
+
+	private refusals = 0;
+
+	/** When the throttling episode under way ends (or the last one ended), and how long it lasts */
+	private episodeEnds = Number.NEGATIVE_INFINITY;
+
+	private episodeLength = THROTTLE_EPISODE_MIN_MS;
+
+	/** When Graph last answered 429, last said the app was near its limit, and the window last fell for load */
+	private lastRefusal = Number.NEGATIVE_INFINITY;
+
+	private lastCut = Number.NEGATIVE_INFINITY;
+
+	private lastWarning = Number.NEGATIVE_INFINITY;
+
+	/** Answers since the window last fell for a near-limit warning; it falls again only after a round of them */
+	private answersSinceWarningCut = Number.POSITIVE_INFINITY;
+
+	/** Share throttled in the last round judged, and its size */
+	private previousRound?: { share: number; answers: number };
+
+	/** Round trip of accepted calls, smoothed */
+	private roundTripMs?: number;
+
+	private readonly accepted = new RecentCount();
+
+	/** The pace every call keeps to while Graph refuses nearly all calls: one per interval, the next one not before nextAt */
+	private rate?: { intervalMs: number; nextAt: number; windowMs: number };
+
+	private rateTimer = false;
+
+	private round?: Round;
+
+	private readonly waiting: Array<() => void> = [];
+
+	private readonly retrying: Array<() => void> = [];
+
+	constructor(
+		private maximumCalls: number,
+		private readonly now: () => number = Date.now,
+	) {
+		this.current = Math.min(maximumCalls, GRAPH_LIMITS.openingWindow);
+	}
+
+	get limit(): number {
+		return this.current;
+	}
+
+	get maximum(): number {
+		return this.maximumCalls;
+	}
+
+	/** Calls in flight (slots taken) right now */
+	get inFlight(): number {
+		return this.active;
+	}
+
+	/** Nothing in flight or waiting, and no paced dispatch due: the window may be dropped. */
+	get idle(): boolean {
+		return this.active === 0 && this.waiting.length === 0 && this.retrying.length === 0 && !this.rateTimer;
+	}
+
+	/** Another execution with a higher Items in Flight shares the window: it may grow that far. */
+	raiseMaximum(maximum: number): void {
+		if (maximum <= this.maximumCalls) return;
+		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingWindow)) this.current = Math.min(maximum, GRAPH_LIMITS.openingWindow);
+		this.maximumCalls = maximum;
+		this.dispatch();
+	}
+
+	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
+	async acquire(retry = false): Promise<void> {
+		if (this.active < this.current && this.waiting.length === 0 && this.retrying.length === 0 && this.paced()) {
+			this.take();
+			return;
+		}
+		await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
+	}
+
+	release(): void {
+		this.active--;
+		this.dispatch();
+	}
+
+	/** Graph answered 429 (with this Retry-After, if any). */
+	throttled(retryAfterMs?: number): void {
+		const now = this.now();
+		this.dropStaleRound(now);
+		if (!this.round && now >= this.episodeEnds) {
+			this.episodeLength = Math.max(THROTTLE_EPISODE_MIN_MS, retryAfterMs ?? 0);
+			this.episodeEnds = now + this.episodeLength;
+			this.round = this.newRound();
+		}
+		this.lastRefusal = now;
+		this.refusals++;
+		if (this.round) this.round.longestWaitMs = Math.max(this.round.longestWaitMs, retryAfterMs ?? 0);
+		this.count(true);
+	}
+
+	succeeded(answer: CallAnswer = { elapsedMs: 0 }): void {
+		const now = this.now();
+		this.dropStaleRound(now);
+		this.accepted.add(now);
+		if (answer.elapsedMs > 0) this.roundTripMs = this.roundTripMs === undefined ? answer.elapsedMs : 0.8 * this.roundTripMs + 0.2 * answer.elapsedMs;
+		if (this.rate && now - this.lastRefusal >= this.rate.windowMs) {
+			this.rate = undefined;
+			this.dispatch();
+		}
+		this.answersSinceWarningCut++;
+		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE) this.nearLimit(answer.limitUsage, now);
+		this.successes++;
+		if (this.round) {
+			this.count(false);
+			return;
+		}
+		if (this.current >= this.maximumCalls || now - this.lastWarning < this.episodeLength) return;
+		if (now - this.lastRefusal >= this.episodeLength && now >= this.episodeEnds) {
+			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the window per round.
+			this.current++;
+			this.dispatch();
+			return;
+		}
+		const fewRefusals = this.refusals * GROWTH_REFUSALS_RATIO <= this.successes;
+		if (now - this.lastCut >= this.episodeLength && this.successes + this.refusals >= MIN_ROUND && fewRefusals) {
+			// 429s keep coming, but as noise: no cut for an episode and at most one for three accepted calls.
+			this.current++;
+			this.dispatch();
+			return;
+		}
+		if (this.successes >= this.current) {
+			// Right after a cut, grow only while Graph takes nearly all calls: a larger window draws more 429s.
+			if (fewRefusals) {
+				this.current++;
+				this.dispatch();
+			}
+			this.successes = 0;
+			this.refusals = 0;
+		}
+	}
+
+	/** A round still short of answers a whole episode after it ended was a few calls meeting a lone 429: noise. */
+	private dropStaleRound(now: number): void {
+		if (this.round && now >= this.episodeEnds + this.episodeLength) this.round = undefined;
+	}
+
+	/** A round judging the calls in flight now (and the one whose 429 starts it), or the window just set. */
+	private newRound(base = Math.min(this.current, this.active + 1)): Round {
+		return { size: Math.max(MIN_ROUND, base), base, answers: 0, throttled: 0, longestWaitMs: 0 };
+	}
+
+	/** Graph says the app used `usage` of its limit: lower the window in proportion, once per round of answers. */
+	private nearLimit(usage: number, now: number): void {
+		this.lastWarning = now;
+		if (usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current) return;
+		const base = Math.min(this.current, this.active + 1);
+		const share = Math.max(0.5, Math.min(1, TARGET_LIMIT_USAGE / usage));
+		this.current = Math.max(1, Math.min(this.current, Math.floor(base * share)));
+		this.answersSinceWarningCut = 0;
+	}
+
+	/** Counts an answer of the round after a 429; the last one decides whether the 429s were load. */
+	private count(throttled: boolean): void {
+		const round = this.round;
+		if (!round) return;
+		round.answers++;
+		if (throttled) round.throttled++;
+		if (round.answers < round.size) return;
+		this.round = undefined;
+		const share = round.throttled / round.answers;
+		const previous = this.previousRound;
+		this.previousRound = { share, answers: round.answers };
+		const full = above(share, LOAD_SHARE, round.answers);
+		const rising = previous !== undefined && above(share, previous.share, round.answers);
+		const longWait = round.longestWaitMs > Math.max(THROTTLE_EPISODE_MIN_MS, this.roundTripMs ?? 0);
+		if (!full && !rising && !longWait) return;
+		const cut = full || rising ? Math.floor(round.base * (1 - share)) : 0;
+		this.current = Math.max(1, Math.floor(round.base / 2), cut);
+		this.lastCut = this.now();
+		this.successes = 0;
+		this.refusals = 0;
+		// Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail
+		// after their retries rather than crawl): the next round is counted too.
+		if (share > 1 / 2 && !this.keepToAcceptedRate()) this.round = this.newRound(this.current);
+	}
+
+	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
+	private keepToAcceptedRate(): boolean {
+		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
+		const accepted = this.accepted.since(this.now(), windowMs);
+		if (accepted === 0) return false;
+		this.rate = { intervalMs: windowMs / accepted, nextAt: this.episodeEnds, windowMs };
+		return true;
+	}
+
+	/** Whether the pace allows a call now; if not, a dispatch is due when it will. */
+	private paced(): boolean {
+		const rate = this.rate;
+		if (!rate) return true;
+		const now = this.now();
+		if (now >= rate.nextAt) return true;
+		if (!this.rateTimer) {
+			this.rateTimer = true;
+			void sleep(rate.nextAt - now).then(() => {
+				this.rateTimer = false;
+				this.dispatch();
+			});
+		}
+		return false;
+	}
+
+	private take(): void {
+		this.active++;
+		if (this.rate) this.rate.nextAt = Math.max(this.now(), this.rate.nextAt) + this.rate.intervalMs;
+	}
+
+	private dispatch(): void {
+		while (this.active < this.current && (this.retrying.length > 0 || this.waiting.length > 0) && this.paced()) {
+			const next = (this.retrying.shift() ?? this.waiting.shift()) as () => void;
+			this.take();
+			next();
+		}
+	}
+}

@@ -1,0 +1,80 @@
+import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiVersion } from './apiVersions';
+import { GraphBatcher, type FullResponse } from './batch';
+import type { GraphConnection, GraphFunctions, GraphRequest } from './index';
+
+/** The URL of a request: a path below the version, or a link Graph handed out, checked to stay on the same Graph. */
+export function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequest, apiVersion: ApiVersion): string {
+	const versionRoot = `${connection.graphUrl}/${apiVersion}`;
+	if (request.path !== undefined) return `${versionRoot}${request.path}`;
+	const url = new URL(request.url ?? '');
+	const graphRoot = new URL(`${connection.graphUrl}/`);
+	// A link Graph hands back is followed with the bearer token, so it must stay on the configured Graph.
+	if (url.origin !== graphRoot.origin || !url.pathname.startsWith(graphRoot.pathname)) {
+		throw new NodeOperationError(node, 'Refusing to follow a link that leaves Microsoft Graph', {
+			description: `The response pointed to ${url.origin}, not to the credential's Graph (${graphRoot.origin}); the access token is only ever sent to the latter.`,
+		});
+	}
+	return url.toString();
+}
+
+export async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnection, options: IHttpRequestOptions): Promise<FullResponse> {
+	return (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		connection.credentialType,
+		options,
+		connection.decrypted ? { credentialsDecrypted: connection.decrypted } : undefined,
+	)) as FullResponse;
+}
+
+/**
+ * A batcher that sends with the connection's credential, for the items of one execution to share. A batch holds
+ * half the calls allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
+ * wire while the next one fills.
+ */
+export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, callsInFlight: () => number): GraphBatcher {
+	return new GraphBatcher(
+		async (options) => await sendWithCredential(ctx, connection, options),
+		() => Math.ceil(callsInFlight() / 2),
+	);
+}
+
+/**
+ * Sends one attempt of a call: in the execution's next JSON batch when it can go in one (a JSON body, addressed by
+ * path), alone otherwise. A retry says which attempt it is, as Microsoft's SDKs do.
+ */
+export async function sendAttempt(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	request: GraphRequest,
+	url: string,
+	apiVersion: ApiVersion,
+	timeoutMs: number,
+	attempt: number,
+): Promise<FullResponse> {
+	const headers = { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) };
+	const batcher = request.headers?.['Content-Type'] === undefined ? connection.batcher : undefined;
+	if (batcher && request.path !== undefined) {
+		const query = Object.entries(request.qs ?? {})
+			.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+			.join('&');
+		return await batcher.submit(`${connection.graphUrl}/${apiVersion}`, timeoutMs, {
+			method: request.method,
+			url: query ? `${request.path}?${query}` : request.path,
+			headers,
+			body: request.body,
+		});
+	}
+	return await sendWithCredential(ctx, connection, {
+		method: request.method,
+		url,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		returnFullResponse: true,
+		timeout: timeoutMs,
+		headers,
+	});
+}
