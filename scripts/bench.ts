@@ -1,17 +1,24 @@
 /**
  * `npm run bench`: this node against n8n's HTTP Request node in a real n8n 2.41, against the Graph + Entra ID
- * emulator with realistic latency; prints the tables and writes docs/benchmarks.md with a chart
- * (docs/images/benchmarks.svg). `npm run bench -- --help` lists the settings.
+ * emulator with realistic latency. Prints the tables; a full run also writes the raw results (docs/benchmarks.json),
+ * the tables between the markers of docs/benchmarks.md, the README's figures and the chart
+ * (docs/images/benchmarks.svg). `npm run bench -- --help` lists the settings and scenarios.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 
 import { OUTPUT_DIR, prepareEnvironment } from './lib/bench/harness';
 import { readSettings, UsageRequest, type BenchSettings } from './lib/bench/options';
-import { chart, checks, machineInfo, markdown, printable, tables, type ReportInput } from './lib/bench/report';
-import { benchWorkflows, nodeDefaults, runGroups } from './lib/bench/scenarios';
+import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './lib/bench/report';
+import type { BenchResults, ReportInput } from './lib/bench/results';
+import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './lib/bench/scenarios';
+import { BENCHMARKS_JSON, README_PATH, renderReadme } from './docs';
 import { PROJECT_ROOT } from './n8n-runtime';
+
+const BENCHMARKS_MD = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+const CHART = path.join(PROJECT_ROOT, 'docs', 'images', 'benchmarks.svg');
+const RESULTS = path.join(OUTPUT_DIR, 'results.json');
 
 function log(message: string): void {
 	process.stderr.write(`[bench] ${message}\n`);
@@ -20,22 +27,31 @@ function log(message: string): void {
 async function measure(settings: BenchSettings): Promise<ReportInput> {
 	const startedAt = new Date();
 	const loadBefore = loadavg();
-	const defaults = nodeDefaults();
-	const targetCount = Math.min(1000, Math.max(settings.items, settings.memoryItems));
-	log(`${settings.items} items; Graph ${settings.graphLatencyMs} ms, token ${settings.tokenLatencyMs} ms; this node's defaults: Items in Flight ${defaults.concurrency}, Retry Limit ${defaults.retryLimit}`);
+	const scenarios = selectedScenarios(settings);
+	log(`${settings.items} items; scenarios ${scenarios.map((scenario) => scenario.name).join(', ')}; Graph ${settings.latencies.join('/')} ms (± ${Math.round(settings.jitter * 100)} %), token ${settings.tokenLatencyMs} ms`);
 	const environment = await prepareEnvironment({
-		latency: { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs },
+		latency: { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs, jitter: settings.jitter },
 		seed: settings.seed,
-		targetCount,
-		workflows: (emulator, bulk) => benchWorkflows(settings, defaults, emulator.graphUrl, bulk),
+		targetCount: Math.min(1000, Math.max(settings.items, settings.memoryItems)),
+		workflows: (emulator, bulk) => benchWorkflows(settings, emulator.graphUrl, bulk),
 		log,
 	});
 	try {
-		const results = await runGroups({ settings, environment, defaults, log });
-		return { settings, defaults, machine: machineInfo(environment.runtime, startedAt, loadBefore), results };
+		// the results so far, after each scenario: `--from` renders them if the run is cut short
+		const keep = (results: BenchResults) =>
+			writeFileSync(RESULTS, JSON.stringify({ settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results }, null, 1));
+		const results = await runScenarios({ settings, environment, log }, keep);
+		return { settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results };
 	} finally {
 		await environment.close();
 	}
+}
+
+function readResults(file: string, write: boolean): ReportInput {
+	const input = JSON.parse(readFileSync(file, 'utf8'), (key, value: unknown) =>
+		key === 'startedAt' && typeof value === 'string' ? new Date(value) : value,
+	) as ReportInput;
+	return { ...input, settings: { ...input.settings, write } };
 }
 
 async function main(): Promise<void> {
@@ -44,37 +60,28 @@ async function main(): Promise<void> {
 		settings = readSettings(process.argv.slice(2), process.env);
 	} catch (error) {
 		if (error instanceof UsageRequest) {
-			process.stdout.write(`${error.message}\n`);
+			const list = SCENARIOS.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.description(readSettings([], {}))}`);
+			process.stdout.write(`${error.message}\n\nScenarios (--only):\n${list.join('\n')}\n`);
 			return;
 		}
 		throw error;
 	}
-	let input: ReportInput;
-	if (settings.from) {
-		input = JSON.parse(readFileSync(settings.from, 'utf8'), (key, value: unknown) =>
-			key === 'startedAt' && typeof value === 'string' ? new Date(value) : value,
-		) as ReportInput;
-		input.settings = { ...input.settings, write: settings.write };
-		// results written before the bulk-upload scenario existed have none
-		input.results.bulk ??= [];
-	} else {
-		input = await measure(settings);
-		writeFileSync(path.join(OUTPUT_DIR, 'results.json'), JSON.stringify(input, null, 1));
-	}
-	settings = input.settings;
+	const input = settings.from ? readResults(settings.from, settings.write) : await measure(settings);
+	if (!settings.from) writeFileSync(RESULTS, JSON.stringify(input, null, 1));
 	process.stdout.write('\n');
 	for (const table of tables(input)) process.stdout.write(`${printable(table)}\n\n`);
 	for (const check of checks(input)) {
-		process.stdout.write(`${check.met === undefined ? '  ' : check.met ? 'ok' : '!!'}  ${check.target}: ${check.measured}\n`);
+		const flag = check.met === undefined ? '  ' : check.met ? 'ok' : '!!';
+		process.stdout.write(`${flag}  ${check.target}${check.latencyMs === undefined ? '' : ` (${check.latencyMs} ms)`}: ${check.measured} against ${check.against}: ${check.ratio}\n`);
 	}
-	if (settings.write) {
-		const docs = path.join(PROJECT_ROOT, 'docs');
-		const images = path.join(docs, 'images');
-		mkdirSync(images, { recursive: true });
-		const suffix = settings.items === 1000 ? '' : `-${settings.items}`;
-		writeFileSync(path.join(images, `benchmarks${suffix}.svg`), chart(input));
-		writeFileSync(path.join(docs, `benchmarks${suffix}.md`), markdown(input, `images/benchmarks${suffix}.svg`));
-		process.stdout.write(`\nWrote docs/benchmarks${suffix}.md and docs/images/benchmarks${suffix}.svg (n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`);
+	if (input.settings.write) {
+		mkdirSync(path.dirname(CHART), { recursive: true });
+		writeFileSync(BENCHMARKS_JSON, `${JSON.stringify(input, null, 1)}\n`);
+		writeFileSync(CHART, chart(input));
+		const document = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n';
+		writeFileSync(BENCHMARKS_MD, renderBenchmarksDoc(document, input));
+		writeFileSync(README_PATH, renderReadme(readFileSync(README_PATH, 'utf8')));
+		process.stdout.write(`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md, docs/images/benchmarks.svg and README's figures (n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`);
 	}
 }
 

@@ -1,21 +1,27 @@
 /**
  * Writes the README's reference tables from the code's own lists (clouds, sign-in methods, permissions, secret
- * keys), so the docs cannot drift from what the package does. `npm run docs` rewrites them; a test fails when
- * the README is stale.
+ * keys) and its performance figures from the last benchmark's results (docs/benchmarks.json), so the docs cannot
+ * drift from what the package does. `npm run docs` rewrites them (`npm run bench` too); a test fails when the
+ * README is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
 import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
+import { readmeFigures } from './lib/bench/report';
+import type { ReportInput } from './lib/bench/results';
 import {
 	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,
 } from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
 
 export const README_PATH = path.resolve(__dirname, '..', 'README.md');
+
+/** The raw results of the last full `npm run bench`. */
+export const BENCHMARKS_JSON = path.resolve(__dirname, '..', 'docs', 'benchmarks.json');
 
 const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	acquireProvisioningToken: 'Acquire Provisioning Token',
@@ -42,6 +48,10 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export const GENERATED_SECTIONS: Record<string, () => string> = {
+	performance: () =>
+		existsSync(BENCHMARKS_JSON)
+			? readmeFigures(JSON.parse(readFileSync(BENCHMARKS_JSON, 'utf8')) as ReportInput)
+			: '*Not measured yet: run `npm run bench`.*',
 	clouds: () =>
 		table(
 			['Cloud', 'Microsoft Graph', 'Login authority', 'App-only scope'],

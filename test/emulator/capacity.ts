@@ -19,8 +19,40 @@ export interface GraphCapacitySettings {
 	retryAfterSeconds?: number;
 	/** At most `calls` admitted in any `windowMs` */
 	rate?: { calls: number; windowMs: number };
+	/**
+	 * A token bucket, as Graph's per-app limits work: it holds up to `burst` calls and starts full, refills at
+	 * `perSecond`; a call finding it empty is answered 429 with the whole seconds until the next call fits.
+	 */
+	bucket?: { burst: number; perSecond: number };
 	/** Leave out x-ms-throttle-limit-percentage, as APIs other than identity and access do */
 	withoutUsageHeader?: boolean;
+}
+
+/** Calls Graph admits in a burst, then at a steady rate. */
+export class TokenBucket {
+	private tokens: number;
+	private refilledAt: number;
+
+	constructor(
+		readonly burst: number,
+		readonly perSecond: number,
+		now = Date.now(),
+	) {
+		if (!(burst >= 1 && perSecond > 0)) throw new Error(`a token bucket needs a burst of at least 1 and a rate above 0, not ${burst} and ${perSecond}`);
+		this.tokens = burst;
+		this.refilledAt = now;
+	}
+
+	/** Takes one call's token; undefined when admitted, otherwise the Retry-After in whole seconds (at least 1). */
+	take(now = Date.now()): number | undefined {
+		this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+		this.refilledAt = now;
+		if (this.tokens >= 1) {
+			this.tokens -= 1;
+			return undefined;
+		}
+		return Math.max(1, Math.ceil((1 - this.tokens) / this.perSecond));
+	}
 }
 
 /** What Graph documents x-ms-throttle-limit-percentage to range over, and the use it starts at */
@@ -36,6 +68,7 @@ export class GraphCapacity {
 	private callsAtOnce = Number.POSITIVE_INFINITY;
 	private retryAfterSeconds = 1;
 	private rate?: RequestWindow;
+	private bucket?: TokenBucket;
 	private running = 0;
 
 	private usageHeader = true;
@@ -45,6 +78,7 @@ export class GraphCapacity {
 		this.callsAtOnce = settings.callsAtOnce ?? Number.POSITIVE_INFINITY;
 		this.retryAfterSeconds = settings.retryAfterSeconds ?? 1;
 		this.rate = settings.rate ? new RequestWindow(settings.rate.calls, settings.rate.windowMs) : undefined;
+		this.bucket = settings.bucket ? new TokenBucket(settings.bucket.burst, settings.bucket.perSecond) : undefined;
 	}
 
 	/**
@@ -53,7 +87,7 @@ export class GraphCapacity {
 	 */
 	admit(): CapacityRefusal | undefined {
 		if (this.running >= this.callsAtOnce) return { retryAfterSeconds: this.retryAfterSeconds, information: 'CPULimitExceeded' };
-		const wait = this.rate?.take();
+		const wait = this.rate?.take() ?? this.bucket?.take();
 		if (wait !== undefined) return { retryAfterSeconds: wait, information: 'WriteLimitExceeded' };
 		this.running++;
 		return undefined;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
 import { Emulator, startEmulator } from './index';
+import { TokenBucket } from './capacity';
 
 let emulator: Emulator;
 let dir: string;
@@ -660,6 +661,54 @@ describe('JSON batching', () => {
 			emulator.setGraphCapacity(undefined);
 		}
 		expect((await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'rate-lifted' }])).status).toBe(204);
+	});
+
+	test('capacity: a token bucket takes a burst, then calls at its rate, and answers 429 with the seconds until the next fits', async () => {
+		emulator.setGraphCapacity({ bucket: { burst: 3, perSecond: 2 } });
+		try {
+			emulator.resetStats();
+			const answers: Array<[number, string | null]> = [];
+			for (let call = 0; call < 5; call++) {
+				const response = await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: `bucket-${call}` }]);
+				answers.push([response.status, response.headers.get('retry-after')]);
+			}
+			expect(answers).toEqual([[204, null], [204, null], [204, null], [429, '1'], [429, '1']]);
+			expect(emulator.stats().capacityRefusals).toBe(2);
+			// half a second refills one call at 2 a second
+			await new Promise((resolve) => setTimeout(resolve, 550));
+			expect((await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: 'bucket-refilled' }])).status).toBe(204);
+		} finally {
+			emulator.setGraphCapacity(undefined);
+		}
+	});
+
+	test('token bucket: refills at its rate up to its burst, never beyond', () => {
+		const bucket = new TokenBucket(100, 50, 0);
+		const admitted = (now: number, calls: number) => Array.from({ length: calls }, () => bucket.take(now)).filter((wait) => wait === undefined).length;
+		expect(admitted(0, 150)).toBe(100);
+		// 50 a second: 10 calls in 200 ms, and a refusal waits the whole second Graph's Retry-After counts in
+		expect(admitted(200, 20)).toBe(10);
+		expect(bucket.take(200)).toBe(1);
+		// a long pause fills it to the burst only
+		expect(admitted(60_000, 150)).toBe(100);
+		expect(() => new TokenBucket(0, 50)).toThrow(/burst/);
+	});
+
+	test('latency jitter: each call takes the latency spread by up to ± the share, drawn per call', async () => {
+		emulator.setLatency({ graph: 200, jitter: 0.5 });
+		try {
+			const took: number[] = [];
+			for (let call = 0; call < 10; call++) {
+				const started = performance.now();
+				expect((await acquire('servicePrincipals', target.id, [{ key: 'SecretToken', value: `jitter-${call}` }])).status).toBe(204);
+				took.push(performance.now() - started);
+			}
+			expect(Math.min(...took)).toBeGreaterThanOrEqual(95);
+			expect(Math.max(...took) - Math.min(...took)).toBeGreaterThan(40);
+			expect(() => emulator.setLatency({ graph: 200, jitter: 1 })).toThrow(/jitter/);
+		} finally {
+			emulator.setLatency({});
+		}
 	});
 
 	test('latency: a batch takes as long as its slowest request, not the sum', async () => {

@@ -61,12 +61,23 @@ export interface EmulatorOptions {
 	tenantDomain?: string;
 	/** Fixed ports; 0 or omitted = chosen free by the OS. */
 	ports?: { graph?: number; login?: number; managedIdentity?: number };
-	/** Added to every Graph response / token response (token endpoint and managed identity), for benchmarks. */
-	latencyMs?: { graph?: number; token?: number };
+	/**
+	 * Added to every Graph response / token response (token endpoint and managed identity), for benchmarks. `jitter`
+	 * spreads each Graph call's latency evenly over ± that share of it (0.2: 240–360 ms for 300 ms), drawn from the
+	 * seeded random source, as real calls do not all take the same time.
+	 */
+	latencyMs?: Latency;
 	/** expires_in of issued access tokens. Default 3599. */
 	tokenLifetimeSeconds?: number;
 	/** Seed of the random sources drawing `probability` faults and the order of $batch responses. Default: random. */
 	randomSeed?: number;
+}
+
+export interface Latency {
+	graph?: number;
+	token?: number;
+	/** Share of the Graph latency each call may deviate by, up or down: 0 (default) to below 1 */
+	jitter?: number;
 }
 
 export interface DirectoryObjectInfo {
@@ -163,7 +174,7 @@ export interface Emulator {
 	issueUserTokens(options: { upn: string; clientId: string; scopes: string[] }): { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
 	/** Lifetime of tokens issued from now on. */
 	setTokenLifetime(seconds: number): void;
-	setLatency(latency: { graph?: number; token?: number }): void;
+	setLatency(latency: Latency): void;
 	/**
 	 * How much the emulated Graph takes (unlimited by default, and again with undefined): calls at once (beyond them
 	 * a call is answered 429 with `retryAfterSeconds`), and calls in any window of time (beyond them 429 with the
@@ -181,6 +192,12 @@ export interface Emulator {
 	// Faults
 	injectFault(fault: FaultSpec): FaultHandle;
 	clearFaults(): void;
+}
+
+function latencyOf(latency: Latency): Required<Latency> {
+	const jitter = latency.jitter ?? 0;
+	if (!(jitter >= 0 && jitter < 1)) throw new Error(`latency jitter must be from 0 to below 1, not ${jitter}`);
+	return { graph: latency.graph ?? 0, token: latency.token ?? 0, jitter };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -204,7 +221,9 @@ class EmulatorInstance implements Emulator {
 	private readonly batchOrder: () => number;
 	/** One object for the emulator's lifetime (listeners hold it); resetStats() clears it in place. */
 	private readonly statsValue: EmulatorStats = emptyStats();
-	private latency: { graph: number; token: number };
+	private latency: Required<Latency>;
+	/** Draws the jitter of each Graph call's latency; a source of its own, so jitter does not shift fault draws. */
+	private readonly jitterDraw: () => number;
 	private readonly capacity = new GraphCapacity();
 	private readonly closing = new AbortController();
 	private listeners: Listener[] = [];
@@ -223,7 +242,14 @@ class EmulatorInstance implements Emulator {
 		this.faults = new FaultRegistry(seededRandom(seed));
 		// A source of its own, so batches do not shift the draws of probability faults.
 		this.batchOrder = seededRandom(seed ^ 0x5bd1e995);
-		this.latency = { graph: options.latencyMs?.graph ?? 0, token: options.latencyMs?.token ?? 0 };
+		this.jitterDraw = seededRandom(seed ^ 0x1b873593);
+		this.latency = latencyOf(options.latencyMs ?? {});
+	}
+
+	/** One Graph call's latency: the set latency, spread by the jitter. */
+	private graphLatency(): number {
+		const { graph, jitter } = this.latency;
+		return jitter > 0 ? graph * (1 + jitter * (2 * this.jitterDraw() - 1)) : graph;
 	}
 
 	get graphUrl(): string {
@@ -256,7 +282,7 @@ class EmulatorInstance implements Emulator {
 		};
 		const router = new GraphRouter(graphRoutes);
 		const graphFault = (ex: Exchange, status: number) => graphFaultReply(ex, status, this.tenantId);
-		const batch = new GraphBatch({ ctx, router, graph: env, faultReply: graphFault, latencyMs: () => this.latency.graph, random: this.batchOrder });
+		const batch = new GraphBatch({ ctx, router, graph: env, faultReply: graphFault, latencyMs: () => this.graphLatency(), random: this.batchOrder });
 		const loginEnv = { ...env, federatedIssuer: this.federated, stats: this.statsValue };
 		const graph = new Listener(
 			{
@@ -266,7 +292,7 @@ class EmulatorInstance implements Emulator {
 				decorate: decorateGraphReply,
 				faultReply: graphFault,
 				// A $batch waits for its requests, each of which waits the Graph latency (batch.ts).
-				latencyMs: (ex) => (isBatchRequest(ex) ? 0 : this.latency.graph),
+				latencyMs: (ex) => (isBatchRequest(ex) ? 0 : this.graphLatency()),
 				tally: (ex, stats) => {
 					if (isBatchRequest(ex)) stats.batchRequests++;
 					else stats.graphRequests++;
@@ -448,8 +474,8 @@ class EmulatorInstance implements Emulator {
 		this.tokens.lifetimeSeconds = seconds;
 	}
 
-	setLatency(latency: { graph?: number; token?: number }): void {
-		this.latency = { graph: latency.graph ?? 0, token: latency.token ?? 0 };
+	setLatency(latency: Latency): void {
+		this.latency = latencyOf(latency);
 	}
 
 	setGraphCapacity(capacity: GraphCapacitySettings | undefined): void {

@@ -4,6 +4,21 @@ import { SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../helpers/synchr
 
 export const CUSTOM_SECRET_KEY = '__custom';
 
+/** Where the target and the secrets of an item come from: the node's parameters, or the item's own fields. */
+export const SECRETS_INPUT_MODES = ['parameters', 'itemFields'] as const;
+
+export type SecretsInputMode = (typeof SECRETS_INPUT_MODES)[number];
+
+/** What the Item Fields input calls the field that holds the target's object ID, per operation. */
+export interface TargetIdField {
+	/** e.g. "Target ID Field" */
+	displayName: string;
+	/** The field name it defaults to */
+	default: string;
+	/** What the field identifies, e.g. "the target" */
+	what: string;
+}
+
 const keyOptions = [
 	...[...SYNCHRONIZATION_SECRET_KEYS]
 		.sort((a, b) => a.localeCompare(b))
@@ -14,6 +29,54 @@ const keyOptions = [
 		description: 'A key Graph added after this node was released',
 	},
 ];
+
+/**
+ * The Input switch and, for Item Fields, the name of the target ID field. With Item Fields the node reads the target
+ * and the secrets from each item's JSON, so a rotation fed from a vault, a sheet or a CSV needs no expression per item.
+ */
+export function secretsInputProperties(show: Record<string, string[]>, targetField: TargetIdField): INodeProperties[] {
+	return [
+		{
+			displayName: 'Input',
+			name: 'inputMode',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Parameters',
+					value: 'parameters',
+					description: `Enter ${targetField.what} and the secrets below, as values or expressions`,
+				},
+				{
+					name: 'Item Fields',
+					value: 'itemFields',
+					description: `Read ${targetField.what}'s object ID and the secrets from each item's fields, named like the secret keys (BaseAddress, SecretToken, …)`,
+				},
+			],
+			default: 'parameters',
+			description: 'Where each item\'s target and secrets come from',
+			displayOptions: { show },
+		},
+		{
+			displayName: targetField.displayName,
+			name: 'targetIdField',
+			type: 'string',
+			default: targetField.default,
+			required: true,
+			placeholder: `e.g. ${targetField.default}`,
+			description: `The item field that holds ${targetField.what}'s object ID. Every other field named exactly like a secret key is sent as that secret; fields with other names are ignored.`,
+			displayOptions: { show: { ...show, inputMode: ['itemFields'] } },
+		},
+	];
+}
+
+/** Hides parameters that the Item Fields input replaces. */
+export function onlyWithParametersInput(properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => ({
+		...property,
+		displayOptions: { ...property.displayOptions, hide: { ...property.displayOptions?.hide, inputMode: ['itemFields'] } },
+	}));
+}
 
 /** The key/value secrets collection, shown for the given operations. */
 export function secretsProperties(show: Record<string, string[]>): INodeProperties[] {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_RETRY_LIMIT } from '../descriptions/requestOptions';
-import { CUSTOM_SECRET_KEY } from '../descriptions/secrets';
+import { CUSTOM_SECRET_KEY, SECRETS_INPUT_MODES, type SecretsInputMode } from '../descriptions/secrets';
 import { GUID_PATTERN, TARGET_TYPES, type TargetType } from '../descriptions/target';
 import type { RequestSettings } from '../transport';
 import { API_VERSIONS, type ApiVersion } from '../transport/apiVersions';
@@ -80,12 +80,17 @@ export function checkTargetLocator(locator: unknown, type: TargetType, name = 'T
 	return { type, by, id: id.toLowerCase() };
 }
 
-/** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
-export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetReference {
+function readTargetType(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetType {
 	const type = fixedType ?? (itemParameter(ctx, 'targetType', itemIndex) as TargetType);
 	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
 		fail(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
 	}
+	return type;
+}
+
+/** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
+export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetReference {
+	const type = readTargetType(ctx, itemIndex, fixedType);
 	const checked = checkTargetLocator(
 		itemParameter(ctx, 'target', itemIndex),
 		type,
@@ -156,4 +161,106 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 		}
 		return { key, value };
 	});
+}
+
+/** Secret keys by their lower-case spelling, to tell a field that misspells a key's case from an unrelated one. */
+const SECRET_KEY_BY_LOWER_CASE = new Map<string, string>(SYNCHRONIZATION_SECRET_KEYS.map((key) => [key.toLowerCase(), key]));
+
+/** At most this many field names are listed in an error about an item's fields. */
+const LISTED_FIELDS = 12;
+
+function fieldList(json: object): string {
+	const names = Object.keys(json);
+	if (names.length === 0) return 'The item has no fields.';
+	const shown = names.slice(0, LISTED_FIELDS).map((name) => `"${name}"`);
+	return `The item's fields: ${shown.join(', ')}${names.length > LISTED_FIELDS ? `, and ${names.length - LISTED_FIELDS} more` : ''}.`;
+}
+
+/**
+ * The target and secrets of an item from its own JSON (Input: Item Fields): the object ID from the field named in
+ * Target ID Field, and a secret for every field named exactly like a Graph secret key, in the item's field order.
+ * Empty fields (null or "") are left out, as a sheet's empty cell; other fields are ignored. A field that differs
+ * from a key only in letter case fails, since Graph would not recognise it. Messages name the item and the field,
+ * never a value.
+ */
+function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetType): { target: TargetReference; secrets: SecretPair[] } {
+	const fieldParameter = itemParameter(ctx, 'targetIdField', itemIndex, '');
+	const targetField = typeof fieldParameter === 'string' ? fieldParameter.trim() : '';
+	const label = TARGET_TYPES[type].displayName.toLowerCase();
+	if (targetField === '') {
+		fail(ctx, itemIndex, 'No target ID field is named', `Enter the name of the item field that holds the ${label}'s object ID, e.g. targetId.`);
+	}
+	const json: Record<string, unknown> = ctx.getInputData()[itemIndex]?.json ?? {};
+	const where = `item ${itemIndex}`;
+	const rawId = json[targetField];
+	if (rawId === undefined || rawId === null || String(rawId).trim() === '') {
+		fail(
+			ctx,
+			itemIndex,
+			`Item ${itemIndex} has no value in the field "${targetField}"`,
+			`With Input set to Item Fields the node reads the ${label}'s object ID from that field. Set the field in an earlier node (e.g. Edit Fields), or name the field that holds it. ${fieldList(json)}`,
+		);
+	}
+	const id = String(rawId).trim();
+	if (typeof rawId !== 'string' || !GUID.test(id)) {
+		fail(
+			ctx,
+			itemIndex,
+			`The field "${targetField}" of ${where} is not an object ID`,
+			`It must hold the ${label}'s object ID, a GUID like 00000000-0000-0000-0000-000000000000, from its Overview page in the Microsoft Entra admin center.`,
+		);
+	}
+	const secrets: SecretPair[] = [];
+	for (const [field, rawValue] of Object.entries(json)) {
+		if (field === targetField) continue;
+		if (!isSynchronizationSecretKey(field)) {
+			const sameWord = SECRET_KEY_BY_LOWER_CASE.get(field.toLowerCase());
+			if (sameWord) {
+				fail(
+					ctx,
+					itemIndex,
+					`The field "${field}" of ${where}: Graph spells the secret key "${sameWord}"`,
+					`Rename the field to ${sameWord} in an earlier node (e.g. Edit Fields); Graph compares keys exactly.`,
+				);
+			}
+			continue;
+		}
+		if (rawValue === null || rawValue === '') continue;
+		const value = secretValueText(rawValue);
+		if (value === undefined) {
+			fail(
+				ctx,
+				itemIndex,
+				`The field "${field}" of ${where} is not text`,
+				'A secret value must be text (a number or true/false is sent as text), not a list or an object.',
+			);
+		}
+		secrets.push({ key: field, value });
+	}
+	if (secrets.length === 0) {
+		fail(
+			ctx,
+			itemIndex,
+			`Item ${itemIndex} has no secret field with a value`,
+			`With Input set to Item Fields the node sends each field named exactly like a Graph secret key, usually BaseAddress and SecretToken. ${fieldList(json)}`,
+		);
+	}
+	return { target: { type, by: 'objectId', id: id.toLowerCase() }, secrets };
+}
+
+/**
+ * The item's target and secrets, from the node's parameters (Target, Secrets) or, with Input set to Item Fields,
+ * from the item's own fields. `fixedType` for operations that always act on one type (and show no Target Type).
+ */
+export function readTargetAndSecrets(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fixedType?: TargetType,
+): { target: TargetReference; secrets: SecretPair[] } {
+	const mode = itemParameter(ctx, 'inputMode', itemIndex, 'parameters') as SecretsInputMode;
+	if (!SECRETS_INPUT_MODES.includes(mode)) {
+		fail(ctx, itemIndex, `"${String(mode)}" is not an input`, 'Choose Parameters or Item Fields as Input.');
+	}
+	if (mode === 'parameters') return { target: readTarget(ctx, itemIndex, fixedType), secrets: readSecrets(ctx, itemIndex) };
+	return readItemFields(ctx, itemIndex, readTargetType(ctx, itemIndex, fixedType));
 }

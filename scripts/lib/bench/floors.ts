@@ -6,11 +6,8 @@
  *   ⌈N / C⌉ × L, plus the token fetch when the run had to fetch one.
  * - Paced batches (the HTTP Request node's batching): batch b starts (b − 1) × interval after the first, so the
  *   last of B batches cannot finish before (B − 1) × interval + L (+ token).
- * - Under throttling, the Retry-After floor: an item throttled k times cannot finish before k × (Retry-After + L) + L,
- *   and all calls made (retries included) cannot take less than their calls-in-flight floor; the floor is the larger
- *   of the two. A tool reaches it only if it knew in advance which items Graph will throttle and sent those first, so
- *   the report also gives the allowance: the calls floor plus the longest chain of Retry-After waits, i.e. the time
- *   the work needs with the waits of the unluckiest item added on top rather than overlapped.
+ * - Under throttling, the Retry-After floor; under a token bucket, the bucket floor; in the latency sweep, the larger
+ *   of n8n's own expression time and one latency (each below).
  */
 
 export interface Latency {
@@ -49,32 +46,33 @@ export function callsFloor(calls: number, pacing: Pacing, latency: Latency, toke
 	};
 }
 
-export interface ThrottledFloors {
-	/** max(calls floor, longest chain of one item): the least time the Retry-After waits allow */
-	floor: Floor;
-	/** Calls floor for all calls + the waits of the longest Retry-After chain of one item */
-	allowance: Floor;
+/**
+ * The Retry-After floor: an item answered 429 k times in a row cannot finish before k × (Retry-After + L) + L, however
+ * many calls a tool keeps in flight; no run is shorter than one latency. k is the most 429s any one item received.
+ */
+export function retryAfterFloor(throttlesPerItem: number[], retryAfterMs: number, latencyMs: number): Floor {
+	const longest = Math.max(0, ...throttlesPerItem);
+	return {
+		ms: longest * (retryAfterMs + latencyMs) + latencyMs,
+		formula: `${longest} × (${retryAfterMs} + ${latencyMs}) ms + ${latencyMs} ms`,
+	};
 }
 
-export function throttledFloors(
-	calls: number,
-	throttlesPerItem: number[],
-	retryAfterMs: number,
-	pacing: Pacing,
-	latency: Latency,
-	tokenFetched: boolean,
-): ThrottledFloors {
-	const base = callsFloor(calls, pacing, latency, tokenFetched);
-	const longest = Math.max(0, ...throttlesPerItem);
-	const waits = longest * retryAfterMs;
-	const chain = longest * (retryAfterMs + latency.graphMs) + latency.graphMs + tokenPart(latency, tokenFetched).ms;
-	return {
-		allowance: { ms: base.ms + waits, formula: `${base.formula} + ${longest} × ${retryAfterMs} ms Retry-After` },
-		floor: {
-			ms: Math.max(base.ms, chain),
-			formula: `max(${base.formula}, ${longest} × (${retryAfterMs} + ${latency.graphMs}) ms + ${latency.graphMs} ms)`,
-		},
-	};
+/**
+ * The token-bucket floor: Graph admits `burst` calls at once and then `rate` a second, so N calls cannot all be
+ * admitted before (N − burst) / rate seconds, and the last then takes one latency.
+ */
+export function bucketFloor(calls: number, burst: number, ratePerSecond: number, latencyMs: number): Floor {
+	const waitMs = (Math.max(0, calls - burst) / ratePerSecond) * 1000;
+	return { ms: waitMs + latencyMs, formula: `(${calls} − ${burst}) / ${ratePerSecond} per s + ${latencyMs} ms` };
+}
+
+/**
+ * The sweep's floor: no node reading its parameters through n8n's expressions is faster than n8n evaluating them
+ * (the Edit Fields baseline), and no run is shorter than one Graph latency.
+ */
+export function sweepFloor(expressionsMs: number, latencyMs: number): Floor {
+	return { ms: Math.max(expressionsMs, latencyMs), formula: `max(Edit Fields ${(expressionsMs / 1000).toFixed(2)} s, ${latencyMs} ms)` };
 }
 
 /**
@@ -99,4 +97,13 @@ export function rateLimitFloor(requests: number, perWindow: number, windowMs: nu
 		ms: (windows - 1) * windowMs + latency.graphMs + token.ms,
 		formula: `(⌈${requests}/${perWindow}⌉ − 1) × ${windowMs} ms + ${latency.graphMs} ms${token.text}`,
 	};
+}
+
+/** Paced at the documented rate, one request per employee is slow (10,000 take over 20 minutes): run only if this short. */
+export const BULK_PACED_RUN_LIMIT_MS = 180_000;
+
+/** The least time of one request per employee at the documented rate; the report states it when the run is skipped. */
+export function bulkPacedFloor(settings: { bulkItems: number; graphLatencyMs: number; tokenLatencyMs: number }): Floor {
+	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
+	return rateLimitFloor(settings.bulkItems, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latency, true);
 }

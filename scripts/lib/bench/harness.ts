@@ -6,15 +6,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../../../test/emulator';
-import { getExecution, listExecutions, type RunData } from '../../../test/e2e/support/executions';
+import { getExecution as readExecution, listExecutions as readExecutions, type RunData } from '../../../test/e2e/support/executions';
 import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../demo-tenant';
 import { N8n, type N8nRestClient } from '../n8n';
 import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../../n8n-runtime';
 import { measure, type Usage } from './process-stats';
-import { BULK_CREDENTIALS, httpOAuth2Credential, TOOL_NODE_NAME, type BenchEmployee, type BenchItem, type BulkTarget } from './workflows';
+import {
+	BULK_CREDENTIALS,
+	httpHeaderCredential,
+	httpOAuth2Credential,
+	TOOL_NODE_NAME,
+	type BenchEmployee,
+	type BenchFieldsItem,
+	type BenchItem,
+	type BulkTarget,
+} from './workflows';
 
 const OWNER = { email: 'bench-owner@example.com', password: 'Bench-Owner-Passw0rd', firstName: 'Bench', lastName: 'Owner' };
 export const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'bench');
@@ -24,7 +34,12 @@ const BULK_UPLOAD_PATH = /\/synchronization\/jobs\/[^/]+\/bulkUpload$/;
 export interface Latency {
 	graphMs: number;
 	tokenMs: number;
+	/** Each Graph call's latency spread evenly over ± this share of it */
+	jitter: number;
 }
+
+/** How long the header credential's Graph token is valid: longer than any benchmark. */
+const HEADER_TOKEN_LIFETIME_S = 12 * 3600;
 
 export interface BenchEnvironment {
 	runtime: N8nRuntime;
@@ -53,7 +68,10 @@ export async function prepareEnvironment(options: {
 	const folder = path.join(OUTPUT_DIR, `run-${Date.now().toString(36)}`);
 	rmSync(OUTPUT_DIR, { recursive: true, force: true });
 	mkdirSync(folder, { recursive: true });
-	const emulator = await startEmulator({ latencyMs: { graph: options.latency.graphMs, token: options.latency.tokenMs }, randomSeed: options.seed });
+	const emulator = await startEmulator({
+		latencyMs: { graph: options.latency.graphMs, token: options.latency.tokenMs, jitter: options.latency.jitter },
+		randomSeed: options.seed,
+	});
 	try {
 		const client = seedDemoTenant(emulator);
 		const targets: string[] = [];
@@ -82,6 +100,7 @@ export async function prepareEnvironment(options: {
 		await n8n.importCredentials([
 			appOnlyCredential(tenant, client, CREDENTIALS.appOnly),
 			httpOAuth2Credential(emulator, client),
+			httpHeaderCredential(emulator.createAccessToken({ clientId: client.clientId, lifetimeSeconds: HEADER_TOKEN_LIFETIME_S })),
 			appOnlyCredential(tenant, uploadClient, BULK_CREDENTIALS.appOnly),
 			httpOAuth2Credential(emulator, uploadClient, BULK_CREDENTIALS.http),
 		]);
@@ -159,6 +178,11 @@ export function makeItems(count: number, targets: string[], label: string): Benc
 	}));
 }
 
+/** The items as Input: Item Fields reads them: fields named like the secret keys. */
+export function asFieldsItems(items: BenchItem[]): BenchFieldsItem[] {
+	return items.map((item) => ({ targetId: item.targetId, BaseAddress: item.baseAddress, SecretToken: item.secretToken }));
+}
+
 const GIVEN_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim', 'Radia', 'Linus', 'Karen', 'John', 'Hedy', 'Dennis'];
 const FAMILY_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Berners-Lee', 'Perlman', 'Torvalds', 'Spärck Jones', 'McCarthy', 'Lamarr', 'Ritchie'];
 const DEPARTMENTS = ['Research', 'Engineering', 'Finance', 'Sales', 'Human Resources', 'Operations', 'Legal', 'Support'];
@@ -200,6 +224,8 @@ export interface GraphSide {
 	applied: number;
 	/** How many 429s each item received, for the items that got any */
 	throttlesPerItem: number[];
+	/** Graph calls the emulator refused for its capacity (setGraphCapacity), all items of the run */
+	capacityRefusals: number;
 }
 
 /** The V8 heap in use after full garbage collections (gc-probe.cjs), around one run */
@@ -280,6 +306,7 @@ function secretTokenOf(body: string): string | undefined {
 
 function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 	const stats = emulator.stats();
+	// the secret token tells one item's calls apart from another's
 	const wanted = new Set(items.map((item) => item.secretToken));
 	const attempts = new Map<string, number>();
 	const throttles = new Map<string, number>();
@@ -309,6 +336,7 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 		retries,
 		applied: applied.size,
 		throttlesPerItem: [...throttles.values()],
+		capacityRefusals: stats.capacityRefusals,
 	};
 }
 
@@ -348,6 +376,43 @@ export function bulkUploadsOf(emulator: Emulator, bulk: BulkTarget) {
 	return emulator.getSynchronizationJob(bulk.servicePrincipalId, bulk.jobId)?.bulkUploads ?? [];
 }
 
+/**
+ * POSTs to a webhook and waits for its answer, however long the workflow runs: fetch gives up when the answer's
+ * headers take over 5 minutes, which a webhook that answers when its last node has finished may well take (10,000
+ * items at a Graph latency of hundreds of milliseconds on a loaded machine).
+ */
+function postWebhook(url: string, body: string, timeoutMs = 30 * 60_000): Promise<{ status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		const request = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
+			const chunks: Buffer[] = [];
+			response.on('data', (chunk: Buffer) => chunks.push(chunk));
+			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+			response.on('error', reject);
+		});
+		request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer from ${url} within ${timeoutMs / 1000} s`)));
+		request.on('error', reject);
+		request.end(body);
+	});
+}
+
+/**
+ * n8n's REST reads, repeated for a while when they fail: on a loaded machine n8n answers 503 "Database is not
+ * ready" now and then (its health check timed out); reading the executions again is safe.
+ */
+async function repeated<T>(read: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await read();
+		} catch (error) {
+			if (attempt >= 60) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+		}
+	}
+}
+
+const listExecutions = (rest: N8nRestClient, workflowId: string) => repeated(() => readExecutions(rest, workflowId));
+const getExecution = (rest: N8nRestClient, executionId: string) => repeated(() => readExecution(rest, executionId));
+
 async function waitForExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs: number): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
@@ -358,16 +423,86 @@ async function waitForExecution(rest: N8nRestClient, workflowId: string, known: 
 	}
 }
 
+export interface RunOptions {
+	timeoutMs?: number;
+	/** Memory runs: the GC probe's log, read for the heap in use around the run */
+	gcLog?: string;
+	/** A full collection before the run (the GC probe must be loaded), so no run pays for an earlier one's garbage */
+	collectFirst?: boolean;
+	/** Post the items with fields named like the secret keys (Input: Item Fields) */
+	asFields?: boolean;
+}
+
 /** One run of the token workflows, with what the emulator saw of each item's acquireAccessToken calls. */
 export async function runWorkflow(
 	instance: BenchN8n,
 	environment: BenchEnvironment,
 	workflow: { id: string; webhookPath: string },
 	items: BenchItem[],
-	options: { timeoutMs?: number; gcLog?: string } = {},
+	options: RunOptions = {},
 ): Promise<RunResult> {
-	const result = await runExecution(instance, environment, workflow, items, options);
+	const result = await runExecution(instance, environment, workflow, options.asFields ? asFieldsItems(items) : items, options);
 	return { ...result, graph: graphSide(environment.emulator, items) };
+}
+
+/**
+ * Several executions of one workflow at once, as simultaneous webhook calls start them in n8n: each POST carries its
+ * own items. Wall time runs from the first call to the last answer; CPU and memory are the process's over all of them.
+ */
+export async function runConcurrently(
+	instance: BenchN8n,
+	environment: BenchEnvironment,
+	workflow: { id: string; webhookPath: string },
+	batches: BenchItem[][],
+	options: { timeoutMs?: number } = {},
+): Promise<{ result: RunResult; executions: ExecutionResult[] }> {
+	const { emulator } = environment;
+	const known = new Set((await listExecutions(instance.rest, workflow.id)).map((e) => e.id));
+	emulator.clearRequests();
+	emulator.resetStats();
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	const finish = measure(instance.pid);
+	const startedAtMs = Date.now();
+	const started = performance.now();
+	const answers = await Promise.all(
+		batches.map(async (items) => {
+			for (let attempt = 0; ; attempt++) {
+				const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, JSON.stringify({ items }), options.timeoutMs);
+				// 503: n8n's database was busy, before any node ran (see runExecution)
+				if (response.status !== 503 || attempt >= 240) return performance.now() - started;
+				await new Promise((resolve) => setTimeout(resolve, 250));
+			}
+		}),
+	);
+	const wallMs = Math.max(...answers);
+	const ids: string[] = [];
+	for (const deadline = Date.now() + 120_000; ids.length < batches.length; ) {
+		const done = (await listExecutions(instance.rest, workflow.id)).filter((e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new');
+		ids.splice(0, ids.length, ...done.map((e) => e.id));
+		if (ids.length >= batches.length) break;
+		if (Date.now() > deadline) throw new Error(`only ${ids.length} of ${batches.length} executions of ${workflow.id} finished within 120 s`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+	const usage = finish();
+	const executions = await Promise.all(ids.map(async (id) => executionOutcome(instance, id)));
+	const items = batches.flat();
+	const failed = executions.filter((execution) => execution.status !== 'success');
+	return {
+		executions: executions.map((execution) => ({ ...execution, startedAtMs, wallMs, usage, items: execution.items })),
+		result: {
+			items: items.length,
+			startedAtMs,
+			wallMs,
+			nodeMs: Math.max(...executions.map((execution) => execution.nodeMs)),
+			status: failed.length === 0 ? 'success' : `${failed.length} of ${executions.length} executions failed`,
+			executionId: ids.join(','),
+			succeeded: executions.reduce((sum, execution) => sum + execution.succeeded, 0),
+			errorItems: executions.reduce((sum, execution) => sum + execution.errorItems, 0),
+			error: failed[0]?.error,
+			usage,
+			graph: graphSide(emulator, items),
+		},
+	};
 }
 
 /**
@@ -380,7 +515,7 @@ export async function runExecution(
 	environment: BenchEnvironment,
 	workflow: { id: string; webhookPath: string },
 	items: object[],
-	options: { timeoutMs?: number; gcLog?: string } = {},
+	options: RunOptions = {},
 ): Promise<ExecutionResult> {
 	const { emulator } = environment;
 	const known = new Set((await listExecutions(instance.rest, workflow.id)).map((e) => e.id));
@@ -388,7 +523,7 @@ export async function runExecution(
 	emulator.clearRequests();
 	emulator.resetStats();
 	// let the previous run's garbage and sockets settle, so they are not measured as this run's
-	if (options.gcLog) process.kill(instance.pid, 'SIGUSR2');
+	if (options.gcLog || options.collectFirst) process.kill(instance.pid, 'SIGUSR2');
 	await new Promise((resolve) => setTimeout(resolve, 500));
 	let finish: () => Usage;
 	let wallMs: number;
@@ -399,16 +534,12 @@ export async function runExecution(
 		finish = measure(instance.pid);
 		startedAtMs = Date.now();
 		const started = performance.now();
-		const response = await fetch(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body,
-			signal: AbortSignal.timeout(options.timeoutMs ?? 30 * 60_000),
-		});
-		const answer = await response.text();
+		const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, body, options.timeoutMs);
+		const answer = response.text;
 		wallMs = performance.now() - started;
-		// n8n answers readiness before it has registered the published workflows' webhooks; nothing ran yet
-		if (response.status === 404 && /not registered/.test(answer) && attempt < 240) {
+		// n8n answers readiness before it has registered the published workflows' webhooks, and 503 while its
+		// database is busy on a loaded machine; in both cases before any node ran
+		if (((response.status === 404 && /not registered/.test(answer)) || response.status === 503) && attempt < 240) {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 			continue;
 		}
@@ -428,6 +559,15 @@ export async function runExecution(
 		await new Promise((resolve) => setTimeout(resolve, 1000));
 	}
 
+	const outcome = await executionOutcome(instance, executionId);
+	return { ...outcome, items: items.length, startedAtMs, wallMs, usage, liveHeap };
+}
+
+/** What n8n stored of one execution: its status, the tool node's time, output and error. */
+async function executionOutcome(
+	instance: BenchN8n,
+	executionId: string,
+): Promise<Pick<ExecutionResult, 'items' | 'nodeMs' | 'status' | 'executionId' | 'succeeded' | 'errorItems' | 'error'>> {
 	const execution = await getExecution(instance.rest, executionId);
 	const data: RunData = execution.data;
 	const run = data.resultData.runData[TOOL_NODE_NAME]?.[0] as
@@ -436,16 +576,12 @@ export async function runExecution(
 	const output = run?.data?.main?.[0] ?? [];
 	const errorItems = output.filter((item) => item.json && 'error' in item.json).length;
 	return {
-		items: items.length,
-		startedAtMs,
-		wallMs,
+		items: output.length,
 		nodeMs: run?.executionTime ?? Number.NaN,
 		status: execution.status,
 		executionId,
 		succeeded: output.length - errorItems,
 		errorItems,
 		error: run?.error?.message ?? data.resultData.error?.message,
-		usage,
-		liveHeap,
 	};
 }

@@ -12,6 +12,9 @@ import type { WorkflowJson } from '../demo-tenant';
 
 export const HTTP_CREDENTIAL = { id: 'benchOAuth2ClientCredentials', name: 'Graph (generic OAuth2, client credentials)', type: 'oAuth2Api' } as const;
 
+/** The HTTP Request node's cheapest way to authenticate: a header credential holding a Graph access token. */
+export const HTTP_HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Graph (header auth, bearer token)', type: 'httpHeaderAuth' } as const;
+
 /** The bulk-upload workflows sign in as an app registration holding SynchronizationData-User.Upload only. */
 export const BULK_CREDENTIALS = {
 	appOnly: { id: 'benchBulkAppOnly', name: 'Microsoft Graph HR upload (app-only)' },
@@ -27,6 +30,13 @@ export interface BenchItem {
 	targetId: string;
 	baseAddress: string;
 	secretToken: string;
+}
+
+/** The same, as a sheet or a vault would hand it to Input: Item Fields: fields named like Graph's secret keys. */
+export interface BenchFieldsItem {
+	targetId: string;
+	BaseAddress: string;
+	SecretToken: string;
 }
 
 /** One employee as an HR system exports it. */
@@ -97,10 +107,13 @@ export type ToolSpec =
 	| { kind: 'bulkNodeAutoMap'; bulk: BulkTarget }
 	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
 	| { kind: 'bulkHttp'; graphUrl: string; bulk: BulkTarget; batching?: { batchSize: number; batchInterval: number } }
-	| { kind: 'node'; options?: Record<string, unknown> }
+	/** This node; `input` Item Fields reads each item's target and secrets from its fields, no expression */
+	| { kind: 'node'; input?: 'parameters' | 'itemFields'; options?: Record<string, unknown> }
 	| {
 			kind: 'http';
 			graphUrl: string;
+			/** n8n's generic OAuth2 credential (client credentials), or a header credential with a bearer token */
+			auth: 'oAuth2' | 'header';
 			/** options.batching of the HTTP Request node; omitted = its default (no batching) */
 			batching?: { batchSize: number; batchInterval: number };
 			/** n8n's per-node error setting; omitted = stop the workflow */
@@ -143,13 +156,17 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					resource: 'provisioningToken',
 					operation: 'acquire',
 					targetType: 'servicePrincipal',
-					target: { __rl: true, mode: 'id', value: '={{ $json.targetId }}' },
-					secrets: {
-						secret: [
-							{ key: 'BaseAddress', value: '={{ $json.baseAddress }}' },
-							{ key: 'SecretToken', value: '={{ $json.secretToken }}' },
-						],
-					},
+					...(tool.input === 'itemFields'
+						? { inputMode: 'itemFields', targetIdField: 'targetId' }
+						: {
+								target: { __rl: true, mode: 'id', value: '={{ $json.targetId }}' },
+								secrets: {
+									secret: [
+										{ key: 'BaseAddress', value: '={{ $json.baseAddress }}' },
+										{ key: 'SecretToken', value: '={{ $json.secretToken }}' },
+									],
+								},
+							}),
 					options: tool.options ?? {},
 				},
 				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
@@ -207,14 +224,17 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					method: 'POST',
 					url: `=${tool.graphUrl}/v1.0/servicePrincipals/{{ $json.targetId }}/synchronization/acquireAccessToken`,
 					authentication: 'genericCredentialType',
-					genericAuthType: 'oAuth2Api',
+					genericAuthType: tool.auth === 'header' ? HTTP_HEADER_CREDENTIAL.type : HTTP_CREDENTIAL.type,
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody:
 						'={{ JSON.stringify({ credentials: [ { key: "BaseAddress", value: $json.baseAddress }, { key: "SecretToken", value: $json.secretToken } ] }) }}',
 					options: tool.batching ? { batching: { batch: tool.batching } } : {},
 				},
-				credentials: { oAuth2Api: { id: HTTP_CREDENTIAL.id, name: HTTP_CREDENTIAL.name } },
+				credentials:
+					tool.auth === 'header'
+						? { [HTTP_HEADER_CREDENTIAL.type]: { id: HTTP_HEADER_CREDENTIAL.id, name: HTTP_HEADER_CREDENTIAL.name } }
+						: { [HTTP_CREDENTIAL.type]: { id: HTTP_CREDENTIAL.id, name: HTTP_CREDENTIAL.name } },
 				...(tool.onError ? { onError: tool.onError } : {}),
 				...(tool.retryOnFail ? { retryOnFail: true, ...tool.retryOnFail } : {}),
 			};
@@ -275,5 +295,15 @@ export function httpOAuth2Credential(
 			authQueryParameters: '',
 			authentication: 'header',
 		},
+	};
+}
+
+/** n8n's header credential sending a Graph access token minted for the client, valid for the whole benchmark. */
+export function httpHeaderCredential(accessToken: string) {
+	return {
+		id: HTTP_HEADER_CREDENTIAL.id,
+		name: HTTP_HEADER_CREDENTIAL.name,
+		type: HTTP_HEADER_CREDENTIAL.type,
+		data: { name: 'Authorization', value: `Bearer ${accessToken}` },
 	};
 }

@@ -1,23 +1,28 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { secretsProperties } from '../../descriptions/secrets';
+import { onlyWithParametersInput, secretsInputProperties, secretsProperties } from '../../descriptions/secrets';
 import { TARGET_TYPES, targetProperties } from '../../descriptions/target';
 import { objectIdNotFoundHint, resolveTarget } from '../../helpers/targets';
-import { readRequestSettings, readSecrets, readTarget } from '../../helpers/validation';
+import { readRequestSettings, readTargetAndSecrets } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['provisioningToken'], operation: ['acquire'] };
 
-export const description: INodeProperties[] = [...targetProperties(show), ...secretsProperties(show)];
+const [targetType, ...target] = targetProperties(show);
+
+export const description: INodeProperties[] = [
+	...secretsInputProperties(show, { displayName: 'Target ID Field', default: 'targetId', what: 'the target' }),
+	targetType,
+	...onlyWithParametersInput([...target, ...secretsProperties(show)]),
+];
 
 /**
  * Authorizes the Entra provisioning service for the target by handing Graph the application's connection
  * secrets (synchronization: acquireAccessToken). Graph answers 204 with no body.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
-	const target = readTarget(this, itemIndex);
-	const secrets = readSecrets(this, itemIndex);
+	const { target, secrets } = readTargetAndSecrets(this, itemIndex);
 	// Setting the same secrets twice leaves the same state, so a dropped connection may be retried.
 	const settings = readRequestSettings(this, itemIndex, true);
 	const { connection } = context;

@@ -1,25 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { secretsProperties } from '../../descriptions/secrets';
+import { onlyWithParametersInput, secretsInputProperties, secretsProperties } from '../../descriptions/secrets';
 import { servicePrincipalProperties } from '../../descriptions/synchronization';
-import { resolveServicePrincipal, servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
-import { readRequestSettings, readSecrets } from '../../helpers/validation';
+import { servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
+import { resolveTarget } from '../../helpers/targets';
+import { readRequestSettings, readTargetAndSecrets } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['secrets'], operation: ['save'] };
 
-export const description: INodeProperties[] = [...servicePrincipalProperties(show), ...secretsProperties(show)];
+export const description: INodeProperties[] = [
+	...secretsInputProperties(show, { displayName: 'Service Principal ID Field', default: 'servicePrincipalId', what: 'the service principal' }),
+	...onlyWithParametersInput([...servicePrincipalProperties(show), ...secretsProperties(show)]),
+];
 
 /**
  * Saves the connection settings the provisioning jobs use (PUT …/synchronization/secrets). Graph replaces the
  * whole set, so send every key the application needs. Graph answers 204.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
-	const secrets = readSecrets(this, itemIndex);
+	const { target, secrets } = readTargetAndSecrets(this, itemIndex, 'servicePrincipal');
 	// Saving the same set twice leaves the same state, so a dropped connection may be retried.
 	const settings = readRequestSettings(this, itemIndex, true);
-	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
+	const servicePrincipal = await resolveTarget(this, context.connection, target, settings, context.objectIds, itemIndex);
 	const response = await graphRequest(
 		this,
 		context.connection,
