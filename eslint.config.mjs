@@ -6,7 +6,7 @@ const packageCode = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.demo/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
-		files: [...packageCode, 'test/**/*.ts', 'scripts/**/*.ts'],
+		files: [...packageCode, 'test/**/*.ts', 'dev/**/*.ts'],
 		extends: [tseslint.configs.recommended],
 		languageOptions: { parserOptions: { projectService: false } },
 	},

@@ -17,5 +17,5 @@ else
 fi
 
 if [ "${E2E_SETUP_SKIP_RUNTIME:-}" != "1" ]; then
-	npx tsx scripts/n8n-runtime.ts >/dev/null
+	npx tsx dev/n8n/runtime.ts >/dev/null
 fi

@@ -18,5 +18,5 @@ else
 fi
 
 if [ "${PLATFORMS_SETUP_SKIP_RUNTIME:-}" != "1" ]; then
-	npx tsx scripts/n8n-runtime.ts 1 >/dev/null
+	npx tsx dev/n8n/runtime.ts 1 >/dev/null
 fi

@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { CHROMIUM_PATH } from '../../scripts/lib/browser';
-import { readProjectPackage } from '../../scripts/lib/community-package';
-import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../../scripts/n8n-runtime';
+import { CHROMIUM_PATH } from '../../dev/n8n/browser';
+import { readProjectPackage } from '../../dev/n8n/community-package';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../../dev/n8n/runtime';
 
 export default async function globalSetup(): Promise<void> {
 	process.stderr.write('\n');

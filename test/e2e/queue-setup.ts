@@ -5,8 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-import { postgresBinDir, redisServerBin } from '../../scripts/lib/services';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../../scripts/n8n-runtime';
+import { postgresBinDir, redisServerBin } from '../../dev/n8n/services';
+import { ensureN8nRuntime, PROJECT_ROOT } from '../../dev/n8n/runtime';
 
 function servicesInstalled(): boolean {
 	try {

@@ -1,18 +1,18 @@
 /**
  * The package in n8n's queue mode: PostgreSQL, Redis, a main process, two workers and a webhook processor, all on
- * 127.0.0.1 (scripts/lib/queue-stack.ts), against the Graph + Entra emulator in this process.
+ * 127.0.0.1 (dev/n8n/queue-stack.ts), against the Graph + Entra emulator in this process.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { RecordedRequest } from '../emulator';
-import { appOnlyCredential, CREDENTIALS, PROVISIONING_PERMISSIONS, WEBHOOK_PATH, type WorkflowJson } from '../../scripts/lib/demo-tenant';
-import { NODE_NAME } from '../../scripts/lib/e2e-stack';
-import type { N8n } from '../../scripts/lib/n8n';
-import { startQueueStack, type QueueStack } from '../../scripts/lib/queue-stack';
-import { PROJECT_ROOT } from '../../scripts/n8n-runtime';
-import { getExecution, leakedSecrets, listExecutions } from './support/executions';
+import type { RecordedRequest } from '../../dev/emulator';
+import { appOnlyCredential, CREDENTIALS, PROVISIONING_PERMISSIONS, WEBHOOK_PATH, type WorkflowJson } from '../../dev/n8n/demo-tenant';
+import { NODE_NAME } from '../../dev/n8n/e2e-stack';
+import type { N8n } from '../../dev/n8n/n8n';
+import { startQueueStack, type QueueStack } from '../../dev/n8n/queue-stack';
+import { PROJECT_ROOT } from '../../dev/n8n/runtime';
+import { getExecution, leakedSecrets, listExecutions } from '../../dev/n8n/executions';
 
 const BULK_PATH = 'queue/acquire-many';
 const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';

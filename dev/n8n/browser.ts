@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { chromium, selectors, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
-import { PROJECT_ROOT } from '../n8n-runtime';
+import { PROJECT_ROOT } from './runtime';
 import type { N8nOwner } from './n8n';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 
-import { captureNodeScreenshots, Editor } from './lib/browser';
-import { E2E_OWNER, NODE_NAME, startStack, type Stack } from './lib/e2e-stack';
-import { PROJECT_ROOT } from './n8n-runtime';
+import { captureNodeScreenshots, Editor } from './n8n/browser';
+import { E2E_OWNER, NODE_NAME, startStack, type Stack } from './n8n/e2e-stack';
+import { PROJECT_ROOT } from './n8n/runtime';
 
 async function main(): Promise<void> {
 	const dir = path.join(PROJECT_ROOT, 'docs', 'images');

@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../../test/emulator';
+import { startEmulator, type Emulator } from '../emulator';
 import { appOnlyCredential, CREDENTIALS, emulatorTenant, exampleWorkflow, isWebhookWorkflow, seedDemoTenant, type ImportedCredential, type WorkflowJson } from './demo-tenant';
 import { E2E_OWNER, pruneOldRuns, SSRF_PROTECTION_ALLOWING_LOOPBACK, type StackContext } from './e2e-stack';
 import { N8n, type N8nOwner, type N8nRestClient } from './n8n';
 import { Postgres, Redis } from './services';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT } from './runtime';
 
 export interface QueueStackOptions {
 	/** Folder name under .test-output/queue/ (a fresh folder per run), or the folder itself with `folder` */

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { CREDENTIALS } from '../demo-tenant';
-import type { WorkflowJson } from '../demo-tenant';
+import { CREDENTIALS } from '../n8n/demo-tenant';
+import type { WorkflowJson } from '../n8n/demo-tenant';
 
 export const HTTP_CREDENTIAL = { id: 'benchOAuth2ClientCredentials', name: 'Graph (generic OAuth2, client credentials)', type: 'oAuth2Api' } as const;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../../test/emulator';
+import { startEmulator, type Emulator } from '../emulator';
 import {
 	appOnlyCredential,
 	CREDENTIALS,
@@ -22,7 +22,7 @@ import {
 	type WorkflowJson,
 } from './demo-tenant';
 import { N8n, type N8nRestClient } from './n8n';
-import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from './runtime';
 
 /**
  * n8n 2.41 ships its SSRF protection switched off. The suite switches it on and allows only the loopback interface
