@@ -15,7 +15,7 @@
  *   ENTRA_DEMO_PORT             n8n's port (default: the previous one if free, else any free port)
  *   --verbose                   print n8n's log as it runs
  *   --queue                     n8n in queue mode instead: PostgreSQL and Redis (from the system's packages, see
- *     .ci/queue-setup.sh) as its own processes, a main process, two workers and a webhook processor, each with the
+ *     .ci/setup.sh queue) as its own processes, a main process, two workers and a webhook processor, each with the
  *     package in its own user folder under .demo/queue/ (started fresh every time); against the emulator only.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: regenerates docs/images/node-parameters.png and docs/images/successful-execution.png from a
  * real n8n with this package (against the emulator), driven in headless Chromium, the same way the end-to-end suite
- * does. Needs /usr/bin/chromium (.ci/e2e-setup.sh installs it).
+ * does. Needs /usr/bin/chromium (`bash .ci/setup.sh e2e` installs it).
  */
 import path from 'node:path';
 
