@@ -59,6 +59,21 @@ export interface StackOptions {
 	env?: Record<string, string>;
 }
 
+/** The examples' app-only credential and the caller's own, as a stack imports them. */
+export async function stackCredentials(options: Pick<StackOptions, 'credentials'>, context: StackContext): Promise<ImportedCredential[]> {
+	return [appOnlyCredential(context.tenant, context.client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
+}
+
+/** The example workflows (unless left out) and the caller's own, as a stack imports them. */
+export function stackWorkflows(options: Pick<StackOptions, 'examples' | 'workflows'>, context: StackContext): WorkflowJson[] {
+	return [
+		...(options.examples === false
+			? []
+			: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
+		...(options.workflows?.(context) ?? []),
+	];
+}
+
 export interface Stack extends StackContext {
 	n8n: N8n;
 	/** REST client logged in as the owner */
@@ -113,14 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			echo: options.echo ? process.stdout : undefined,
 		});
 		n8n.prepare();
-		const credentials = [appOnlyCredential(tenant, client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
-		await n8n.importCredentials(credentials);
-		const workflows = [
-			...(options.examples === false
-				? []
-				: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
-			...(options.workflows?.(context) ?? []),
-		];
+		await n8n.importCredentials(await stackCredentials(options, context));
+		const workflows = stackWorkflows(options, context);
 		if (workflows.length) await n8n.importWorkflows(workflows);
 		for (const workflow of workflows.filter(isWebhookWorkflow)) await n8n.publishWorkflow(workflow.id);
 		await n8n.start();
