@@ -6,9 +6,30 @@ const packageCode = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.demo/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
 	{
-		files: [...packageCode, 'test/**/*.ts', 'scripts/**/*.ts'],
+		files: [...packageCode, 'test/**/*.ts', 'dev/**/*.ts'],
 		extends: [tseslint.configs.recommended],
 		languageOptions: { parserOptions: { projectService: false } },
+	},
+	{
+		files: packageCode,
+		rules: {
+			// what ships is dist/, built from these folders alone: the emulator, n8n stacks, benchmark (dev/) and the
+			// tests stay out of it
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{ patterns: [{ regex: '(^|/)(dev|test)(/|$)', message: 'Shipped code (nodes/, credentials/, lib/) must not import dev/ or test/.' }] },
+			],
+		},
+	},
+	{
+		files: ['dev/**/*.ts'],
+		rules: {
+			// the tests import the tooling, never the other way round
+			'@typescript-eslint/no-restricted-imports': [
+				'error',
+				{ patterns: [{ regex: '(^|/)test(/|$)', message: 'dev/ must not import test/: move what both need into dev/.' }] },
+			],
+		},
 	},
 	{
 		files: [...packageCode, 'package.json'],

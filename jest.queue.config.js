@@ -1,6 +1,6 @@
 /**
  * Queue-mode suite: the pinned n8n as main + two workers + a webhook processor with PostgreSQL and Redis from the
- * system's packages (.ci/queue-setup.sh installs them). `npm run test:queue` (builds first, runs in band).
+ * system's packages (.ci/setup.sh queue installs them). `npm run test:queue` (builds first, runs in band).
  * @type {import('jest').Config}
  */
 const e2e = require('./jest.e2e.config');

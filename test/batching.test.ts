@@ -3,7 +3,7 @@
  * answer, the retries and the error message it would get alone. Real workflows through n8n-core, real sockets to
  * the emulator's $batch.
  */
-import { BATCH_PATH } from './emulator/batch';
+import { BATCH_PATH } from '../dev/emulator/batch';
 import { acquireParameters, isBatchEnvelope, startTenant, type TestTenant } from './support/tenant';
 import { expectNoSecrets } from './support/secrets';
 import { runNode, type RunResult } from './harness/engine';

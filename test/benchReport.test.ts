@@ -1,8 +1,8 @@
-import { bucketFloor, retryAfterFloor, sweepFloor } from '../scripts/lib/bench/floors';
-import { readSettings } from '../scripts/lib/bench/options';
-import { checks, renderBenchmarksDoc } from '../scripts/lib/bench/report';
-import type { Measurement, ReportInput, ToolId } from '../scripts/lib/bench/results';
-import type { RunResult } from '../scripts/lib/bench/harness';
+import { bucketFloor, retryAfterFloor, sweepFloor } from '../dev/bench/floors';
+import { readSettings } from '../dev/bench/options';
+import { checks, renderBenchmarksDoc } from '../dev/bench/report';
+import type { Measurement, ReportInput, ToolId } from '../dev/bench/results';
+import type { RunResult } from '../dev/bench/harness';
 
 /** A run as the harness records it: `items` items in `wallMs`, `applied` of them accepted by Graph. */
 function run(wallMs: number, items = 1000, extra: Partial<RunResult['graph']> = {}): RunResult {

@@ -1,7 +1,7 @@
 /**
  * readFailure against the errors n8n really throws: test/fixtures/failure-shapes/n8n-<version>.json holds what
  * httpRequestWithAuthentication of each release line threw for the same requests against the emulator (recorded by
- * `npx tsx scripts/capture-failure-shapes.ts`, secrets replaced). Each shape is rebuilt as an object graph with the
+ * `npx tsx dev/capture-failure-shapes.ts`, secrets replaced). Each shape is rebuilt as an object graph with the
  * same properties and read through the adapters; the batcher's own errors come from a real $batch answer.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import { SignInError } from '../lib/appOnlySignIn';
 import { BatchAnswerIncomplete, BatchedCallFailed } from '../nodes/MicrosoftEntraProvisioning/transport/batch';
 import { readFailure, type TransportFailure } from '../nodes/MicrosoftEntraProvisioning/transport/failureShapes';
-import { startEmulator, type Emulator } from './emulator';
+import { startEmulator, type Emulator } from '../dev/emulator';
 
 type Shape = null | boolean | number | string | Shape[] | { [key: string]: Shape };
 

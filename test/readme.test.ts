@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import { README_PATH, renderReadme } from '../scripts/docs';
+import { README_PATH, renderReadme } from '../dev/docs';
 
 describe('README', () => {
 	it('has its reference tables as the code lists them (run `npm run docs` after changing a list)', () => {

@@ -1,4 +1,4 @@
-import { enumMembers } from './emulator/graph-metadata';
+import { enumMembers } from '../dev/emulator/graph-metadata';
 import { JOB_STATUS_CODES, RESET_SCOPE_FLAGS } from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationJob';
 
 describe('the node\'s job lists follow Graph\'s v1.0 metadata', () => {

@@ -1,4 +1,4 @@
-import { enumMembers } from './emulator/graph-metadata';
+import { enumMembers } from '../dev/emulator/graph-metadata';
 import { SYNCHRONIZATION_SECRET_KEYS } from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
 
 describe('the secret key list', () => {

@@ -4,7 +4,7 @@
  * n8n-core against the emulator, which answers 429 to every call beyond the calls it works on at once, or beyond
  * the calls it takes in a second.
  */
-import type { GraphCapacitySettings } from './emulator/capacity';
+import type { GraphCapacitySettings } from '../dev/emulator/capacity';
 import { acquireParameters, startTenant, type TestTenant } from './support/tenant';
 import { expectNoSecrets } from './support/secrets';
 import { runNode, type RunResult } from './harness/engine';

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import type { WorkflowJson } from '../../scripts/lib/demo-tenant';
-import { CREDENTIALS } from '../../scripts/lib/demo-tenant';
-import { startStack, type Stack } from '../../scripts/lib/e2e-stack';
+import type { WorkflowJson } from '../../dev/n8n/demo-tenant';
+import { CREDENTIALS } from '../../dev/n8n/demo-tenant';
+import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
 import { startChatModel, type ChatModelStandIn } from './support/chat-model';
-import { databaseText, leakedSecrets, nodeOutput, type RunData } from './support/executions';
+import { databaseText, leakedSecrets, nodeOutput, type RunData } from '../../dev/n8n/executions';
 
 const OPENAI_CREDENTIAL = { id: 'agentOpenAi', name: 'OpenAI (local stand-in)', type: 'openAiApi' };
 const WORKFLOW_ID = 'agentListJobs';

@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { captureNodeScreenshots, Editor } from '../../scripts/lib/browser';
-import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../scripts/lib/demo-tenant';
-import { E2E_OWNER, manualWorkflow, NODE_NAME, startStack, type Stack } from '../../scripts/lib/e2e-stack';
-import { PROJECT_ROOT } from '../../scripts/n8n-runtime';
-import { nodeOutput, type RunData } from './support/executions';
+import { captureNodeScreenshots, Editor } from '../../dev/n8n/browser';
+import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../dev/n8n/demo-tenant';
+import { E2E_OWNER, manualWorkflow, NODE_NAME, startStack, type Stack } from '../../dev/n8n/e2e-stack';
+import { PROJECT_ROOT } from '../../dev/n8n/runtime';
+import { nodeOutput, type RunData } from '../../dev/n8n/executions';
 
 /** n8n's placeholder for a stored secret the editor does not see; the server puts the stored value back. */
 const BLANKED = '__n8n_BLANK_VALUE_e5362baf-c777-4d57-a609-6eaf1f9e87f6';

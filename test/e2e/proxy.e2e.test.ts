@@ -10,11 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential } from '../../scripts/lib/demo-tenant';
-import { manualWorkflow, NODE_NAME, SSRF_PROTECTION_ALLOWING_LOOPBACK, startStack, type Stack } from '../../scripts/lib/e2e-stack';
-import { startTinyproxy, type RunningProxy } from '../../scripts/lib/proxy';
-import { PROJECT_ROOT } from '../../scripts/n8n-runtime';
-import { nodeOutput, type RunData } from './support/executions';
+import { CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential } from '../../dev/n8n/demo-tenant';
+import { manualWorkflow, NODE_NAME, SSRF_PROTECTION_ALLOWING_LOOPBACK, startStack, type Stack } from '../../dev/n8n/e2e-stack';
+import { startTinyproxy, type RunningProxy } from '../../dev/n8n/proxy';
+import { PROJECT_ROOT } from '../../dev/n8n/runtime';
+import { nodeOutput, type RunData } from '../../dev/n8n/executions';
 
 const SCOPES = ['Synchronization.ReadWrite.All', 'Application.Read.All', 'offline_access'];
 const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';

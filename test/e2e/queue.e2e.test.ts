@@ -1,18 +1,18 @@
 /**
  * The package in n8n's queue mode: PostgreSQL, Redis, a main process, two workers and a webhook processor, all on
- * 127.0.0.1 (scripts/lib/queue-stack.ts), against the Graph + Entra emulator in this process.
+ * 127.0.0.1 (dev/n8n/queue-stack.ts), against the Graph + Entra emulator in this process.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { RecordedRequest } from '../emulator';
-import { appOnlyCredential, CREDENTIALS, PROVISIONING_PERMISSIONS, WEBHOOK_PATH, type WorkflowJson } from '../../scripts/lib/demo-tenant';
-import { NODE_NAME } from '../../scripts/lib/e2e-stack';
-import type { N8n } from '../../scripts/lib/n8n';
-import { startQueueStack, type QueueStack } from '../../scripts/lib/queue-stack';
-import { PROJECT_ROOT } from '../../scripts/n8n-runtime';
-import { getExecution, leakedSecrets, listExecutions } from './support/executions';
+import type { RecordedRequest } from '../../dev/emulator';
+import { appOnlyCredential, CREDENTIALS, PROVISIONING_PERMISSIONS, WEBHOOK_PATH, type WorkflowJson } from '../../dev/n8n/demo-tenant';
+import { NODE_NAME } from '../../dev/n8n/e2e-stack';
+import type { N8n } from '../../dev/n8n/n8n';
+import { startQueueStack, type QueueStack } from '../../dev/n8n/queue-stack';
+import { PROJECT_ROOT } from '../../dev/n8n/runtime';
+import { getExecution, leakedSecrets, listExecutions } from '../../dev/n8n/executions';
 
 const BULK_PATH = 'queue/acquire-many';
 const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';
@@ -38,41 +38,40 @@ let triggerClientId = '';
 let triggerTarget = '';
 let triggerJobId = '';
 
-/** Webhook → Split Out → Acquire: one execution applies every target of the posted list, answering at once. */
-function bulkWorkflow(): WorkflowJson {
+interface FanOutWorkflow {
+	id: string;
+	name: string;
+	webhookId: string;
+	path: string;
+	/** The field of the posted body that holds the list, one item per entry */
+	list: string;
+	/** This node's parameters for each item */
+	parameters: Record<string, unknown>;
+	credential: { id: string; name: string };
+}
+
+/** Webhook → Split Out → this node with app-only sign-in: one execution runs every entry of the posted list, answering at once. */
+function fanOutWorkflow(spec: FanOutWorkflow): WorkflowJson {
 	return {
-		id: 'queueAcquireMany',
-		name: 'queue: acquire for many targets',
+		id: spec.id,
+		name: spec.name,
 		nodes: [
 			{
 				name: 'Webhook',
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2.1,
 				position: [0, 0],
-				webhookId: 'b2a3f0de-1c57-4c0a-9a37-5d3bd3f0e6a1',
-				parameters: { httpMethod: 'POST', path: BULK_PATH, responseMode: 'onReceived', options: {} },
+				webhookId: spec.webhookId,
+				parameters: { httpMethod: 'POST', path: spec.path, responseMode: 'onReceived', options: {} },
 			},
-			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.targets', options: {} } },
+			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: `body.${spec.list}`, options: {} } },
 			{
 				name: NODE_NAME,
 				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: {
-					authentication: 'appOnly',
-					resource: 'provisioningToken',
-					operation: 'acquire',
-					targetType: 'servicePrincipal',
-					target: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-					secrets: {
-						secret: [
-							{ key: 'BaseAddress', value: BASE_ADDRESS },
-							{ key: 'SecretToken', value: '={{ $json.token }}' },
-						],
-					},
-					options: {},
-				},
-				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
+				parameters: { authentication: 'appOnly', ...spec.parameters, options: {} },
+				credentials: { [CREDENTIALS.appOnly.type]: spec.credential },
 			},
 		],
 		connections: {
@@ -84,53 +83,55 @@ function bulkWorkflow(): WorkflowJson {
 	};
 }
 
+/** Webhook → Split Out → Acquire: one execution applies every target of the posted list. */
+function bulkWorkflow(): WorkflowJson {
+	return fanOutWorkflow({
+		id: 'queueAcquireMany',
+		name: 'queue: acquire for many targets',
+		webhookId: 'b2a3f0de-1c57-4c0a-9a37-5d3bd3f0e6a1',
+		path: BULK_PATH,
+		list: 'targets',
+		parameters: {
+			resource: 'provisioningToken',
+			operation: 'acquire',
+			targetType: 'servicePrincipal',
+			target: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			secrets: {
+				secret: [
+					{ key: 'BaseAddress', value: BASE_ADDRESS },
+					{ key: 'SecretToken', value: '={{ $json.token }}' },
+				],
+			},
+		},
+		credential: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name },
+	});
+}
+
 const UPLOAD_PATH = 'queue/upload-employees';
 const UPLOAD_CREDENTIAL = { id: 'queueUploader', name: 'queue uploader (app-only)' };
 
-/** Webhook → Split Out → Bulk Upload: the HR feed of one API-driven inbound provisioning job, answering at once. */
+/** Webhook → Split Out → Bulk Upload: the HR feed of one API-driven inbound provisioning job. */
 function uploadWorkflow(): WorkflowJson {
-	return {
+	return fanOutWorkflow({
 		id: 'queueUploadEmployees',
 		name: 'queue: upload employees',
-		nodes: [
-			{
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, 0],
-				webhookId: 'c4f1e2aa-8d7b-4f0e-9b1c-2e6a7d9f3b52',
-				parameters: { httpMethod: 'POST', path: UPLOAD_PATH, responseMode: 'onReceived', options: {} },
+		webhookId: 'c4f1e2aa-8d7b-4f0e-9b1c-2e6a7d9f3b52',
+		path: UPLOAD_PATH,
+		list: 'employees',
+		parameters: {
+			resource: 'bulkUpload',
+			operation: 'uploadUsers',
+			target: { __rl: true, mode: 'id', value: '={{ $json.servicePrincipalId }}' },
+			job: { __rl: true, mode: 'id', value: '={{ $json.jobId }}' },
+			attributes: {
+				attribute: [
+					{ attribute: 'externalId', value: '={{ $json.id }}' },
+					{ attribute: 'userName', value: '={{ $json.mail }}' },
+				],
 			},
-			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.employees', options: {} } },
-			{
-				name: NODE_NAME,
-				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
-				typeVersion: 1,
-				position: [440, 0],
-				parameters: {
-					authentication: 'appOnly',
-					resource: 'bulkUpload',
-					operation: 'uploadUsers',
-					target: { __rl: true, mode: 'id', value: '={{ $json.servicePrincipalId }}' },
-					job: { __rl: true, mode: 'id', value: '={{ $json.jobId }}' },
-					attributes: {
-						attribute: [
-							{ attribute: 'externalId', value: '={{ $json.id }}' },
-							{ attribute: 'userName', value: '={{ $json.mail }}' },
-						],
-					},
-					options: {},
-				},
-				credentials: { [CREDENTIALS.appOnly.type]: UPLOAD_CREDENTIAL },
-			},
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'Split Out', type: 'main', index: 0 }]] },
-			'Split Out': { main: [[{ node: NODE_NAME, type: 'main', index: 0 }]] },
 		},
-		settings: { executionOrder: 'v1' },
-		active: false,
-	};
+		credential: UPLOAD_CREDENTIAL,
+	});
 }
 
 /** The trigger on one service principal, polling every minute (n8n's shortest interval for a polling trigger). */

@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { DEMO_OBJECTS, DEMO_SCIM, exampleWorkflow, type WorkflowJson } from '../../scripts/lib/demo-tenant';
-import { startStack, type Stack } from '../../scripts/lib/e2e-stack';
-import { leakedSecrets, type RunData } from './support/executions';
+import { DEMO_OBJECTS, DEMO_SCIM, exampleWorkflow, type WorkflowJson } from '../../dev/n8n/demo-tenant';
+import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
+import { leakedSecrets, type RunData } from '../../dev/n8n/executions';
 
 let stack: Stack;
 let sink: Server;

@@ -4,10 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import type { GeneratedCertificate } from '../emulator';
-import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../scripts/lib/demo-tenant';
-import { manualWorkflow, NODE_NAME, startStack, type Stack } from '../../scripts/lib/e2e-stack';
-import { databaseText, getExecution, leakedSecrets, listExecutions, nodeOutput, waitForNewExecution, type RunData } from './support/executions';
+import type { GeneratedCertificate } from '../../dev/emulator';
+import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../dev/n8n/demo-tenant';
+import { manualWorkflow, NODE_NAME, startStack, type Stack } from '../../dev/n8n/e2e-stack';
+import { databaseText, getExecution, leakedSecrets, listExecutions, nodeOutput, waitForNewExecution, type RunData } from '../../dev/n8n/executions';
 
 const CERT_CREDENTIAL = { id: 'e2eAppOnlyCert', name: 'e2e app-only (certificate)' };
 const FORBIDDEN_CREDENTIAL = { id: 'e2eNoPermission', name: 'e2e app-only (no Graph permission)' };

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { Emulator, startEmulator } from './index';
-import { TokenBucket } from './capacity';
+import { Emulator, startEmulator } from '../../dev/emulator';
+import { TokenBucket } from '../../dev/emulator/capacity';
 
 let emulator: Emulator;
 let dir: string;

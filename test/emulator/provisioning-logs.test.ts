@@ -4,7 +4,7 @@
  */
 import * as tls from 'node:tls';
 
-import { Emulator, startEmulator } from './index';
+import { Emulator, startEmulator } from '../../dev/emulator';
 
 let emulator: Emulator;
 let uploader: string;

@@ -4,7 +4,7 @@
  */
 import * as tls from 'node:tls';
 
-import { BULK_UPLOAD_MAX_OPERATIONS, Emulator, startEmulator } from './index';
+import { BULK_UPLOAD_MAX_OPERATIONS, Emulator, startEmulator } from '../../dev/emulator';
 
 let emulator: Emulator;
 let token: string;

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { RegisteredClient } from '../emulator';
+import type { RegisteredClient } from '../../dev/emulator';
 import type { TestTenant } from './tenant';
 
 /** A resource locator value as the editor stores it. */

@@ -2,8 +2,8 @@ import tls from 'node:tls';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type EmulatorOptions, type RegisteredClient } from '../emulator';
-import { BATCH_PATH } from '../emulator/batch';
+import { startEmulator, type Emulator, type EmulatorOptions, type RegisteredClient } from '../../dev/emulator';
+import { BATCH_PATH } from '../../dev/emulator/batch';
 import { APP_ONLY, OAUTH2, type CredentialInput } from '../harness/engine';
 
 /** An emulated tenant with one SCIM app (registration + enterprise app) and a client allowed to provision it. */

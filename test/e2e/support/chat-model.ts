@@ -72,44 +72,29 @@ export async function startChatModel(script: ChatModelScript): Promise<ChatModel
 				reply(400, { error: { message: 'This stand-in does not stream', type: 'invalid_request_error' } });
 				return;
 			}
-			const created = Math.floor(Date.now() / 1000);
-			const toolResult = [...parsed.messages].reverse().find((message) => message.role === 'tool');
-			const usage = { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 };
 			calls++;
+			/** A chat completion with one choice: the model's message and why it stopped */
+			const completion = (message: Record<string, unknown>, finishReason: 'tool_calls' | 'stop') =>
+				reply(200, {
+					id: `chatcmpl-${calls}`,
+					object: 'chat.completion',
+					created: Math.floor(Date.now() / 1000),
+					model: parsed.model,
+					choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finishReason }],
+					usage: { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 },
+				});
+			const toolResult = [...parsed.messages].reverse().find((message) => message.role === 'tool');
 			if (!toolResult) {
 				const tool = parsed.tools?.[0];
 				if (!tool) {
 					reply(400, { error: { message: 'The script wants a tool, but the request offered none', type: 'invalid_request_error' } });
 					return;
 				}
-				reply(200, {
-					id: `chatcmpl-${calls}`,
-					object: 'chat.completion',
-					created,
-					model: parsed.model,
-					choices: [
-						{
-							index: 0,
-							message: {
-								role: 'assistant',
-								content: null,
-								tool_calls: [{ id: `call_${calls}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(script.toolArguments()) } }],
-							},
-							finish_reason: 'tool_calls',
-						},
-					],
-					usage,
-				});
+				const call = { id: `call_${calls}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(script.toolArguments()) } };
+				completion({ content: null, tool_calls: [call] }, 'tool_calls');
 				return;
 			}
-			reply(200, {
-				id: `chatcmpl-${calls}`,
-				object: 'chat.completion',
-				created,
-				model: parsed.model,
-				choices: [{ index: 0, message: { role: 'assistant', content: script.answer(text(toolResult.content)) }, finish_reason: 'stop' }],
-				usage,
-			});
+			completion({ content: script.answer(text(toolResult.content)) }, 'stop');
 		})().catch((error: unknown) => {
 			response.writeHead(500, { 'Content-Type': 'application/json' });
 			response.end(JSON.stringify({ error: { message: String(error), type: 'server_error' } }));

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import type { N8nRestClient } from '../../../scripts/lib/n8n';
-import { runtimeDir } from '../../../scripts/n8n-runtime';
+import type { N8nRestClient } from './n8n';
+import { runtimeDir } from './runtime';
 
 /** n8n stores run data with `flatted`; use n8n's own copy to read it back. */
 const flatted = createRequire(path.join(runtimeDir(), 'node_modules', 'n8n', 'package.json'))('flatted') as {

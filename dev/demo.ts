@@ -15,14 +15,14 @@
  *   ENTRA_DEMO_PORT             n8n's port (default: the previous one if free, else any free port)
  *   --verbose                   print n8n's log as it runs
  *   --queue                     n8n in queue mode instead: PostgreSQL and Redis (from the system's packages, see
- *     .ci/queue-setup.sh) as its own processes, a main process, two workers and a webhook processor, each with the
+ *     .ci/setup.sh queue) as its own processes, a main process, two workers and a webhook processor, each with the
  *     package in its own user folder under .demo/queue/ (started fresh every time); against the emulator only.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../test/emulator';
+import { startEmulator, type Emulator } from './emulator';
 import {
 	appOnlyCredential,
 	DEMO_ADMIN_UPN,
@@ -36,12 +36,12 @@ import {
 	type ImportedCredential,
 	type TenantTarget,
 	type WorkflowJson,
-} from './lib/demo-tenant';
-import { readProjectPackage } from './lib/community-package';
-import { N8n } from './lib/n8n';
-import { portIsFree } from './lib/ports';
-import { startQueueStack, type QueueStack } from './lib/queue-stack';
-import { ensureN8nRuntime, PROJECT_ROOT } from './n8n-runtime';
+} from './n8n/demo-tenant';
+import { readProjectPackage } from './n8n/community-package';
+import { N8n } from './n8n/n8n';
+import { portIsFree } from './n8n/ports';
+import { startQueueStack, type QueueStack } from './n8n/queue-stack';
+import { ensureN8nRuntime, PROJECT_ROOT } from './n8n/runtime';
 
 interface DemoState {
 	encryptionKey: string;

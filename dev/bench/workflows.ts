@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { CREDENTIALS } from '../demo-tenant';
-import type { WorkflowJson } from '../demo-tenant';
+import { CREDENTIALS } from '../n8n/demo-tenant';
+import type { WorkflowJson } from '../n8n/demo-tenant';
 
 export const HTTP_CREDENTIAL = { id: 'benchOAuth2ClientCredentials', name: 'Graph (generic OAuth2, client credentials)', type: 'oAuth2Api' } as const;
 
@@ -127,6 +127,23 @@ function toolHeader(type: string, typeVersion: number) {
 	return { id: 'a0000000-0000-4000-8000-000000000003', name: TOOL_NODE_NAME, type, typeVersion, position: [520, 0] };
 }
 
+/** This node's Upload Users to the bulk target; `mapping` says how each employee's fields become SCIM attributes. */
+function uploadUsersNode(typeVersion: number, bulk: BulkTarget, mapping: Record<string, unknown>) {
+	return {
+		...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', typeVersion),
+		parameters: {
+			authentication: 'appOnly',
+			resource: 'bulkUpload',
+			operation: 'uploadUsers',
+			target: { __rl: true, mode: 'id', value: bulk.servicePrincipalId },
+			job: { __rl: true, mode: 'id', value: bulk.jobId },
+			...mapping,
+			options: {},
+		},
+		credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
+	};
+}
+
 function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string, unknown> {
 	switch (tool.kind) {
 		case 'baseline':
@@ -172,33 +189,11 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
 			};
 		case 'bulkNode':
-			return {
-				...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', 1),
-				parameters: {
-					authentication: 'appOnly',
-					resource: 'bulkUpload',
-					operation: 'uploadUsers',
-					target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
-					job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
-					attributes: { attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({ attribute, value: `={{ $json.${field} }}` })) },
-					options: {},
-				},
-				credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
-			};
+			return uploadUsersNode(1, tool.bulk, {
+				attributes: { attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({ attribute, value: `={{ $json.${field} }}` })) },
+			});
 		case 'bulkNodeAutoMap':
-			return {
-				...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', 2),
-				parameters: {
-					authentication: 'appOnly',
-					resource: 'bulkUpload',
-					operation: 'uploadUsers',
-					target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
-					job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
-					columns: { mappingMode: 'autoMapInputData', value: null },
-					options: {},
-				},
-				credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
-			};
+			return uploadUsersNode(2, tool.bulk, { columns: { mappingMode: 'autoMapInputData', value: null } });
 		case 'bulkHttp':
 			return {
 				...toolHeader('n8n-nodes-base.httpRequest', 4.5),

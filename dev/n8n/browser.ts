@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import { chromium, selectors, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 
-import { PROJECT_ROOT } from '../n8n-runtime';
+import { PROJECT_ROOT } from './runtime';
 import type { N8nOwner } from './n8n';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -50,7 +50,7 @@ export class Editor {
 
 	static async open(baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Editor> {
 		if (!existsSync(CHROMIUM_PATH)) {
-			throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run .ci/e2e-setup.sh (apt-get install -y chromium)`);
+			throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run bash .ci/setup.sh e2e (apt-get install -y chromium)`);
 		}
 		const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
 		// the emulator's login page is served with a certificate from its own test CA

@@ -12,7 +12,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { PROJECT_ROOT, type N8nRuntime } from '../n8n-runtime';
+import { PROJECT_ROOT, type N8nRuntime } from './runtime';
 
 interface PackageJson {
 	name: string;

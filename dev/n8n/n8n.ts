@@ -10,7 +10,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFi
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import type { N8nLine, N8nRuntime } from '../n8n-runtime';
+import type { N8nLine, N8nRuntime } from './runtime';
 import { installCommunityPackage } from './community-package';
 import { freePort } from './ports';
 

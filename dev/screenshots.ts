@@ -1,13 +1,13 @@
 /**
  * `npm run screenshots`: regenerates docs/images/node-parameters.png and docs/images/successful-execution.png from a
  * real n8n with this package (against the emulator), driven in headless Chromium, the same way the end-to-end suite
- * does. Needs /usr/bin/chromium (.ci/e2e-setup.sh installs it).
+ * does. Needs /usr/bin/chromium (`bash .ci/setup.sh e2e` installs it).
  */
 import path from 'node:path';
 
-import { captureNodeScreenshots, Editor } from './lib/browser';
-import { E2E_OWNER, NODE_NAME, startStack, type Stack } from './lib/e2e-stack';
-import { PROJECT_ROOT } from './n8n-runtime';
+import { captureNodeScreenshots, Editor } from './n8n/browser';
+import { E2E_OWNER, NODE_NAME, startStack, type Stack } from './n8n/e2e-stack';
+import { PROJECT_ROOT } from './n8n/runtime';
 
 async function main(): Promise<void> {
 	const dir = path.join(PROJECT_ROOT, 'docs', 'images');

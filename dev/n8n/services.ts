@@ -1,5 +1,5 @@
 /**
- * PostgreSQL and Redis from the system's packages (Debian: `postgresql`, `redis-server`; .ci/queue-setup.sh installs
+ * PostgreSQL and Redis from the system's packages (Debian: `postgresql`, `redis-server`; .ci/setup.sh queue installs
  * them), started as this run's own processes on 127.0.0.1 with free ports and their data in a folder of the run.
  * Nothing is registered with the system: stop() (or killNow() from an exit handler) ends them.
  */
@@ -21,13 +21,13 @@ export function postgresBinDir(): string {
 				.filter((version) => existsSync(path.join(root, version, 'bin', 'initdb')))
 				.sort((a, b) => Number(b) - Number(a))
 		: [];
-	if (!versions.length) throw new ServiceError('PostgreSQL is not installed: run bash .ci/queue-setup.sh (apt-get install postgresql)');
+	if (!versions.length) throw new ServiceError('PostgreSQL is not installed: run bash .ci/setup.sh queue (apt-get install postgresql)');
 	return path.join(root, versions[0], 'bin');
 }
 
 export function redisServerBin(): string {
 	const bin = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
-	if (!existsSync(bin)) throw new ServiceError('redis-server is not installed: run bash .ci/queue-setup.sh (apt-get install redis-server)');
+	if (!existsSync(bin)) throw new ServiceError('redis-server is not installed: run bash .ci/setup.sh queue (apt-get install redis-server)');
 	return bin;
 }
 

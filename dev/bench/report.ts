@@ -213,6 +213,23 @@ function coldTable(input: ReportInput): Table {
 	};
 }
 
+/** A run's floor, its formula and the run's ratio to it; the ratio only where the run is `whole` (nothing lost). */
+function floorCells(m: Measurement, whole = complete(m)): string[] {
+	return [m.floor ? seconds(m.floor.ms) : '–', m.floor?.formula ?? '–', m.floor && whole ? times(m.result.wallMs / m.floor.ms) : '–'];
+}
+
+type Floored = Measurement & { floor: Floor };
+const hasFloor = (m: Measurement): m is Floored => m.floor !== undefined;
+const ratioToFloor = (m: Floored) => m.result.wallMs / m.floor.ms;
+
+/** This node's runs under random 429s, one per seed, and under the token bucket (one execution, then several). */
+function nodeUnderLimits(results: BenchResults): { throttled: Floored[]; bucket: Floored[] } {
+	return {
+		throttled: pick(results, { tool: 'node', kind: 'throttled' }).filter(hasFloor),
+		bucket: [...pick(results, { tool: 'node', kind: 'bucket' }), ...pick(results, { tool: 'node', kind: 'concurrent' })].filter(hasFloor),
+	};
+}
+
 function throttledTable(input: ReportInput): Table {
 	const { results, settings } = input;
 	return {
@@ -225,9 +242,7 @@ function throttledTable(input: ReportInput): Table {
 			String(m.seed ?? '–'),
 			count(m.result.items),
 			seconds(m.result.wallMs),
-			m.floor ? seconds(m.floor.ms) : '–',
-			m.floor?.formula ?? '–',
-			m.floor && complete(m) ? times(m.result.wallMs / m.floor.ms) : '–',
+			...floorCells(m),
 			count(m.result.graph.throttled),
 			count(m.result.graph.retries),
 			count(m.result.graph.acquireCalls),
@@ -254,9 +269,7 @@ function bucketTable(input: ReportInput): Table {
 			latency(m.latencyMs),
 			count(m.result.items),
 			seconds(m.result.wallMs),
-			m.floor ? seconds(m.floor.ms) : '–',
-			m.floor?.formula ?? '–',
-			m.floor && complete(m) ? times(m.result.wallMs / m.floor.ms) : '–',
+			...floorCells(m),
 			count(m.result.graph.throttled),
 			refusalsPerItem(m).toFixed(2),
 			count(m.result.graph.acquireCalls),
@@ -278,9 +291,7 @@ function itemsInFlightTable(input: ReportInput): Table {
 				latency(m.latencyMs),
 				seconds(m.result.wallMs),
 				count(Math.round((m.result.items / m.result.wallMs) * 1000)),
-				m.floor ? seconds(m.floor.ms) : '–',
-				m.floor?.formula ?? '–',
-				m.floor ? times(m.result.wallMs / m.floor.ms) : '–',
+				...floorCells(m, true),
 				perItem(m.result.usage.cpuMs / m.result.items),
 			]),
 	};
@@ -464,24 +475,24 @@ export function checks(input: ReportInput): Check[] {
 			}
 		}
 	}
-	const throttled = pick(results, { tool: 'node', kind: 'throttled' }).filter((m) => m.floor);
+	const underLimits = nodeUnderLimits(results);
+	const throttled = underLimits.throttled;
 	if (throttled.length > 0) {
-		const ratios = throttled.map((m) => m.result.wallMs / m.floor!.ms);
+		const ratios = throttled.map(ratioToFloor);
 		const middle = medianRun(throttled.map((m, index) => ({ m, result: { wallMs: ratios[index] } })))!.m;
 		const ratio = median(ratios);
 		list.push({
 			target: `${Math.round(settings.throttleShare * 100)} % random 429s: within ${TARGETS.throttledWithinFloor}× of the Retry-After floor (median of ${throttled.length} seed${throttled.length === 1 ? '' : 's'}), nothing lost`,
 			latencyMs: middle.latencyMs,
 			measured: `${seconds(middle.result.wallMs)} (seed ${middle.seed}); ${throttled.map(outcome).every((text) => text === 'all applied') ? 'all applied' : throttled.map(outcome).join('; ')}`,
-			against: `${seconds(middle.floor!.ms)} = ${middle.floor!.formula}; every seed: ${ratios.map(times).join(', ')}`,
+			against: `${seconds(middle.floor.ms)} = ${middle.floor.formula}; every seed: ${ratios.map(times).join(', ')}`,
 			ratio: times(ratio),
 			needed: `≤ ${TARGETS.throttledWithinFloor}×`,
 			met: ratio <= TARGETS.throttledWithinFloor && throttled.every(complete),
 		});
 	}
-	for (const m of [...pick(results, { tool: 'node', kind: 'bucket' }), ...pick(results, { tool: 'node', kind: 'concurrent' })]) {
-		if (!m.floor) continue;
-		const ratio = m.result.wallMs / m.floor.ms;
+	for (const m of underLimits.bucket) {
+		const ratio = ratioToFloor(m);
 		const refusals = refusalsPerItem(m);
 		list.push({
 			target: `Token bucket, ${m.executions ? `${m.executions} executions of ${count(m.result.items / m.executions)} items at once` : 'one execution'}: within ${TARGETS.bucketWithinFloor}× of (N − burst) / rate + L, at most ${TARGETS.refusalsPerItem} refusals per item, nothing lost`,
@@ -589,9 +600,9 @@ export function summaryTable(input: ReportInput): Table {
 export function limitsSummaryTable(input: ReportInput): Table {
 	const { results, settings } = input;
 	const rows: string[][] = [];
-	const throttled = pick(results, { tool: 'node', kind: 'throttled' }).filter((m) => m.floor);
+	const { throttled, bucket } = nodeUnderLimits(results);
 	if (throttled.length) {
-		const ratios = throttled.map((m) => m.result.wallMs / m.floor!.ms);
+		const ratios = throttled.map(ratioToFloor);
 		rows.push([
 			`${Math.round(settings.throttleShare * 100)} % of calls answered 429 (Retry-After ${settings.retryAfterSeconds} s), median of ${throttled.length} seed${throttled.length === 1 ? '' : 's'}`,
 			latency(throttled[0].latencyMs),
@@ -604,14 +615,13 @@ export function limitsSummaryTable(input: ReportInput): Table {
 			})(),
 		]);
 	}
-	for (const m of [...pick(results, { tool: 'node', kind: 'bucket' }), ...pick(results, { tool: 'node', kind: 'concurrent' })]) {
-		if (!m.floor) continue;
+	for (const m of bucket) {
 		const http = m.kind === 'bucket' ? pick(results, { kind: 'bucket' }).find((other) => other.tool !== 'node') : undefined;
 		rows.push([
 			`Burst ${settings.bucketBurst}, then ${settings.bucketRate} calls/s: ${m.executions ? `${m.executions} executions of ${count(m.result.items / m.executions)} items at once` : `${count(m.result.items)} items`}`,
 			latency(m.latencyMs),
 			seconds(m.result.wallMs),
-			`${times(m.result.wallMs / m.floor.ms)} (N − burst) / rate + L, ${refusalsPerItem(m).toFixed(2)} refusals per item`,
+			`${times(ratioToFloor(m))} (N − burst) / rate + L, ${refusalsPerItem(m).toFixed(2)} refusals per item`,
 			complete(m) ? 'nothing lost' : outcome(m),
 			http ? `${toolLabel(http.tool, settings)}: ${outcome(http)}` : '–',
 		]);

@@ -9,11 +9,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../../../test/emulator';
-import { getExecution as readExecution, listExecutions as readExecutions, type RunData } from '../../../test/e2e/support/executions';
-import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../demo-tenant';
-import { N8n, type N8nRestClient } from '../n8n';
-import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../../n8n-runtime';
+import { startEmulator, type Emulator } from '../emulator';
+import { getExecution as readExecution, listExecutions as readExecutions, type RunData } from '../n8n/executions';
+import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../n8n/demo-tenant';
+import { N8n, type N8nRestClient } from '../n8n/n8n';
+import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../n8n/runtime';
 import { measure, type Usage } from './process-stats';
 import {
 	BULK_CREDENTIALS,

@@ -1,6 +1,6 @@
 /**
  * Runs the emulator standalone with a seeded demo tenant (for `npm start` / manual tries):
- *   npx tsx test/emulator/cli.ts
+ *   npx tsx dev/emulator/cli.ts
  * Prints one JSON line (URLs, tenant, client id and secret, CA file) and serves until SIGINT/SIGTERM.
  *
  * Environment (all optional): EMULATOR_GRAPH_PORT, EMULATOR_LOGIN_PORT, EMULATOR_MANAGED_IDENTITY_PORT,

@@ -8,13 +8,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 
-import { OUTPUT_DIR, prepareEnvironment } from './lib/bench/harness';
-import { readSettings, UsageRequest, type BenchSettings } from './lib/bench/options';
-import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './lib/bench/report';
-import type { BenchResults, ReportInput } from './lib/bench/results';
-import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './lib/bench/scenarios';
+import { OUTPUT_DIR, prepareEnvironment } from './bench/harness';
+import { readSettings, UsageRequest, type BenchSettings } from './bench/options';
+import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './bench/report';
+import type { BenchResults, ReportInput } from './bench/results';
+import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './bench/scenarios';
 import { BENCHMARKS_JSON, README_PATH, renderReadme } from './docs';
-import { PROJECT_ROOT } from './n8n-runtime';
+import { PROJECT_ROOT } from './n8n/runtime';
 
 const BENCHMARKS_MD = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
 const CHART = path.join(PROJECT_ROOT, 'docs', 'images', 'benchmarks.svg');

@@ -7,8 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { WorkflowJson } from '../demo-tenant';
-import { PROJECT_ROOT } from '../../n8n-runtime';
+import type { WorkflowJson } from '../n8n/demo-tenant';
 import { BULK_PACED_RUN_LIMIT_MS, BULK_UPLOAD_LIMITS, bucketFloor, bulkPacedFloor, callsFloor, rateLimitFloor, retryAfterFloor, type Floor } from './floors';
 import {
 	bulkSide,
@@ -169,8 +168,8 @@ async function warmUp(context: RunContext, instance: BenchN8n, workflowId: strin
 	await runWorkflow(instance, environment, workflow(settings, workflowId), makeItems(1, environment.targets, `warm-up-${workflowId}-${Date.now()}`));
 }
 
-const GUARD = path.join(PROJECT_ROOT, 'scripts', 'lib', 'loopback-guard.cjs');
-const GC_PROBE = path.join(PROJECT_ROOT, 'scripts', 'lib', 'bench', 'gc-probe.cjs');
+const GUARD = path.join(__dirname, '..', 'n8n', 'loopback-guard.cjs');
+const GC_PROBE = path.join(__dirname, 'gc-probe.cjs');
 
 /** n8n with the GC probe loaded: a full collection on every signal, and every `everyMs` besides. */
 function withGcProbe(gcLog: string, everyMs: number): Record<string, string> {

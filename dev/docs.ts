@@ -11,8 +11,8 @@ import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
 import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
-import { readmeFigures } from './lib/bench/report';
-import type { ReportInput } from './lib/bench/results';
+import { readmeFigures } from './bench/report';
+import type { ReportInput } from './bench/results';
 import {
 	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,

@@ -1,6 +1,6 @@
 /**
  * Records what n8n's own httpRequestWithAuthentication throws on each release line, for the unit tests of
- * nodes/MicrosoftEntraProvisioning/transport/failureShapes.ts: `npx tsx scripts/capture-failure-shapes.ts [1|2]`.
+ * nodes/MicrosoftEntraProvisioning/transport/failureShapes.ts: `npx tsx dev/capture-failure-shapes.ts [1|2]`.
  *
  * For each line (n8n 2.41.1 on Node 24, n8n 1.123.81 on Node 22) a child process runs on that line's Node with that
  * line's n8n-core and n8n-workflow, and this package installed as a community package (so the credential resolves
@@ -14,10 +14,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { startEmulator } from '../test/emulator';
-import { installCommunityPackage } from './lib/community-package';
-import { DEMO_ADMIN_UPN, DEMO_OBJECTS, seedDemoTenant } from './lib/demo-tenant';
-import { ensureN8nRuntime, N8N_LINES, PROJECT_ROOT, type N8nLine, type N8nRuntime } from './n8n-runtime';
+import { startEmulator } from './emulator';
+import { installCommunityPackage } from './n8n/community-package';
+import { DEMO_ADMIN_UPN, DEMO_OBJECTS, seedDemoTenant } from './n8n/demo-tenant';
+import { ensureN8nRuntime, N8N_LINES, PROJECT_ROOT, type N8nLine, type N8nRuntime } from './n8n/runtime';
 
 const FIXTURE_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'failure-shapes');
 const APP_ONLY = 'microsoftGraphProvisioningAppOnlyApi';

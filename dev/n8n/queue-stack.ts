@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../../test/emulator';
-import { appOnlyCredential, CREDENTIALS, emulatorTenant, exampleWorkflow, isWebhookWorkflow, seedDemoTenant, type ImportedCredential, type WorkflowJson } from './demo-tenant';
-import { E2E_OWNER, pruneOldRuns, SSRF_PROTECTION_ALLOWING_LOOPBACK, type StackContext } from './e2e-stack';
+import { startEmulator, type Emulator } from '../emulator';
+import { emulatorTenant, isWebhookWorkflow, seedDemoTenant, type ImportedCredential, type WorkflowJson } from './demo-tenant';
+import { E2E_OWNER, pruneOldRuns, SSRF_PROTECTION_ALLOWING_LOOPBACK, stackCredentials, stackWorkflows, type StackContext } from './e2e-stack';
 import { N8n, type N8nOwner, type N8nRestClient } from './n8n';
 import { Postgres, Redis } from './services';
-import { ensureN8nRuntime, PROJECT_ROOT } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT } from './runtime';
 
 export interface QueueStackOptions {
 	/** Folder name under .test-output/queue/ (a fresh folder per run), or the folder itself with `folder` */
@@ -124,14 +124,8 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		const workers = Array.from({ length: options.workers ?? 2 }, (_, index) => n8nProcess(`worker-${index + 1}`));
 		const webhook = n8nProcess('webhook');
 
-		const credentials = [appOnlyCredential(tenant, client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
-		await main.importCredentials(credentials);
-		const workflows = [
-			...(options.examples === false
-				? []
-				: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
-			...(options.workflows?.(context) ?? []),
-		];
+		await main.importCredentials(await stackCredentials(options, context));
+		const workflows = stackWorkflows(options, context);
 		if (workflows.length) await main.importWorkflows(workflows);
 		for (const workflow of workflows.filter((candidate) => isWebhookWorkflow(candidate) || candidate.active === true)) {
 			await main.publishWorkflow(workflow.id);

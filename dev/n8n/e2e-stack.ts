@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { startEmulator, type Emulator } from '../../test/emulator';
+import { startEmulator, type Emulator } from '../emulator';
 import {
 	appOnlyCredential,
 	CREDENTIALS,
@@ -22,7 +22,7 @@ import {
 	type WorkflowJson,
 } from './demo-tenant';
 import { N8n, type N8nRestClient } from './n8n';
-import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../n8n-runtime';
+import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from './runtime';
 
 /**
  * n8n 2.41 ships its SSRF protection switched off. The suite switches it on and allows only the loopback interface
@@ -57,6 +57,21 @@ export interface StackOptions {
 	echo?: boolean;
 	/** Extra environment for n8n (default: SSRF_PROTECTION_ALLOWING_LOOPBACK) */
 	env?: Record<string, string>;
+}
+
+/** The examples' app-only credential and the caller's own, as a stack imports them. */
+export async function stackCredentials(options: Pick<StackOptions, 'credentials'>, context: StackContext): Promise<ImportedCredential[]> {
+	return [appOnlyCredential(context.tenant, context.client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
+}
+
+/** The example workflows (unless left out) and the caller's own, as a stack imports them. */
+export function stackWorkflows(options: Pick<StackOptions, 'examples' | 'workflows'>, context: StackContext): WorkflowJson[] {
+	return [
+		...(options.examples === false
+			? []
+			: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
+		...(options.workflows?.(context) ?? []),
+	];
 }
 
 export interface Stack extends StackContext {
@@ -113,14 +128,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 			echo: options.echo ? process.stdout : undefined,
 		});
 		n8n.prepare();
-		const credentials = [appOnlyCredential(tenant, client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
-		await n8n.importCredentials(credentials);
-		const workflows = [
-			...(options.examples === false
-				? []
-				: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
-			...(options.workflows?.(context) ?? []),
-		];
+		await n8n.importCredentials(await stackCredentials(options, context));
+		const workflows = stackWorkflows(options, context);
 		if (workflows.length) await n8n.importWorkflows(workflows);
 		for (const workflow of workflows.filter(isWebhookWorkflow)) await n8n.publishWorkflow(workflow.id);
 		await n8n.start();

@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Emulator } from '../../test/emulator';
-import { PROJECT_ROOT } from '../n8n-runtime';
+import type { Emulator } from '../emulator';
+import { PROJECT_ROOT } from './runtime';
 
 export const DEMO_OBJECTS = {
 	applicationObjectId: '87a32077-1bb0-4e3b-8d77-ed2b5583c9ed',

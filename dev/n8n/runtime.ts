@@ -1,7 +1,7 @@
 /**
  * The n8n versions that the demo (`npm start`) and the end-to-end suite (`npm run test:e2e`) run: two release lines.
- *   - line 2: the pinned n8n 2.41.1 on Node 24 (e2e/n8n-runtime/, installed into .n8n-runtime/ or $N8N_RUNTIME_DIR)
- *   - line 1: n8n 1.123.81 on Node 22 (e2e/n8n-runtime-1.x/, installed into .n8n-runtime-1.x/ or $N8N_RUNTIME_1X_DIR)
+ *   - line 2: the pinned n8n 2.41.1 on Node 24 (dev/n8n/runtimes/2.x/, installed into .n8n-runtime/ or $N8N_RUNTIME_DIR)
+ *   - line 1: n8n 1.123.81 on Node 22 (dev/n8n/runtimes/1.x/, installed into .n8n-runtime-1.x/ or $N8N_RUNTIME_1X_DIR)
  * Each folder holds a package.json and lockfile (n8n, the Node binary it runs on, the overrides that make it install
  * from the npm registry). The first call for a line installs it (ignored by git):
  *   1. npm ci --ignore-scripts   (several optional native modules try to download binaries from hosts we cannot reach)
@@ -10,7 +10,7 @@
  * Later calls find the marker and return at once. Two processes installing at the same time wait for each other.
  *
  * `ensureN8nRuntime()` is the pinned 2.41.1; `ensureN8nRuntime(selectedLine())` follows N8N_E2E_LINE (1 or 2).
- * Run directly (`npx tsx scripts/n8n-runtime.ts [1|2]`) it installs that line and prints where n8n is.
+ * Run directly (`npx tsx dev/n8n/runtime.ts [1|2]`) it installs that line and prints where n8n is.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +18,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const MARKER_NAME = '.install-complete.json';
 
 /** n8n's release lines the suite runs on: '2' is the pinned default, '1' the maintained 1.x line. */
@@ -37,13 +37,13 @@ interface LineSource {
 
 const LINE_SOURCES: Record<N8nLine, LineSource> = {
 	'2': {
-		sourceDir: path.join(PROJECT_ROOT, 'e2e', 'n8n-runtime'),
+		sourceDir: path.join(__dirname, 'runtimes', '2.x'),
 		dirVariable: 'N8N_RUNTIME_DIR',
 		defaultDir: path.join(PROJECT_ROOT, '.n8n-runtime'),
 		loadCheck: "require('sqlite3'); require('isolated-vm');",
 	},
 	'1': {
-		sourceDir: path.join(PROJECT_ROOT, 'e2e', 'n8n-runtime-1.x'),
+		sourceDir: path.join(__dirname, 'runtimes', '1.x'),
 		dirVariable: 'N8N_RUNTIME_1X_DIR',
 		defaultDir: path.join(PROJECT_ROOT, '.n8n-runtime-1.x'),
 		loadCheck: "require('sqlite3');",

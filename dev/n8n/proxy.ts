@@ -1,6 +1,6 @@
 /**
  * A real HTTPS proxy on 127.0.0.1 for the end-to-end proxy test: Debian's tinyproxy (installed by
- * .ci/proxy-setup.sh when missing), on a free port, its configuration and log in the given folder. Its log has one
+ * .ci/setup.sh platforms when missing), on a free port, its configuration and log in the given folder. Its log has one
  * line per CONNECT tunnel it opened, so a test can account for every connection a server saw.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,7 +30,7 @@ export interface RunningProxy {
 const CONNECT_LINE = /Request \(file descriptor \d+\): CONNECT (\S+) HTTP\/1\.[01]/;
 
 export async function startTinyproxy(folder: string): Promise<RunningProxy> {
-	if (!existsSync(TINYPROXY_PATH)) throw new Error(`${TINYPROXY_PATH} is missing: run .ci/proxy-setup.sh (apt-get install -y tinyproxy)`);
+	if (!existsSync(TINYPROXY_PATH)) throw new Error(`${TINYPROXY_PATH} is missing: run bash .ci/setup.sh platforms (apt-get install -y tinyproxy)`);
 	mkdirSync(folder, { recursive: true });
 	const port = await freePort();
 	const logFile = path.join(folder, 'tinyproxy.log');
