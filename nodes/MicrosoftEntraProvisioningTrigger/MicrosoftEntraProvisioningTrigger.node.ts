@@ -8,10 +8,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { isSynchronizationId } from '../../lib/graphIdentifiers';
 import { nodeCredentials } from '../MicrosoftEntraProvisioning/actions/description';
-import { jobProperties, servicePrincipalProperties } from '../MicrosoftEntraProvisioning/descriptions/synchronization';
-import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
-import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from '../MicrosoftEntraProvisioning/helpers/jobEvents';
+import {
+	jobProperties,
+	servicePrincipalProperties,
+} from '../MicrosoftEntraProvisioning/descriptions/synchronizationLocators';
+import {
+	eventsSince,
+	isJobEvent,
+	JOB_EVENTS,
+	snapshotOf,
+	type JobEvent,
+	type JobSnapshot,
+} from '../MicrosoftEntraProvisioning/helpers/jobEvents';
 import {
 	isReportableStatus,
 	pollProvisioningFailures,
@@ -23,11 +33,18 @@ import {
 	type ReportableStatus,
 } from '../MicrosoftEntraProvisioning/helpers/provisioningFailures';
 import { flattenLogEntry } from '../MicrosoftEntraProvisioning/helpers/provisioningLogs';
-import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalLocator';
-import { DEFAULT_REQUEST_SETTINGS, isSynchronizationId, listAll } from '../MicrosoftEntraProvisioning/helpers/synchronization';
+import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalCalls';
 import { summarizeJob, type SynchronizationJob } from '../MicrosoftEntraProvisioning/helpers/synchronizationJob';
 import { listSearch } from '../MicrosoftEntraProvisioning/methods';
-import { getGraphConnection, graphPath, graphRequest, type GraphConnection } from '../MicrosoftEntraProvisioning/transport';
+import {
+	getGraphConnection,
+	graphPath,
+	graphRequest,
+	listAll,
+	type GraphConnection,
+} from '../MicrosoftEntraProvisioning/transport';
+import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
+import { DEFAULT_REQUEST_SETTINGS } from '../MicrosoftEntraProvisioning/transport/requestLimits';
 
 /** Entries "Fetch Test Event" shows for the log event: the newest few, enough to build the rest of the workflow on. */
 const TEST_EVENT_ENTRIES = 5;

@@ -1,11 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { GraphConnection, GraphFunctions, RequestSettings } from '../transport';
+import { odataDateTime, odataString } from '../transport/odata';
 import {
 	flattenLogEntry,
 	logFailure,
-	odataDateTime,
-	odataString,
 	PROVISIONING_STATUSES,
 	readLogEntries,
 	type ProvisioningObjectSummary,

@@ -125,3 +125,21 @@ export async function graphListPage<T>(
 	);
 	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
 }
+
+/** Every page of a Graph collection, following @odata.nextLink (which resolveUrl keeps on the same Graph). */
+export async function listAll<T>(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	path: string,
+	settings: RequestSettings,
+	failure: FailureContext & { itemIndex?: number },
+): Promise<T[]> {
+	const all: T[] = [];
+	let request: GraphRequest = { method: 'GET', path };
+	for (;;) {
+		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
+		all.push(...page.value);
+		if (!page.nextLink) return all;
+		request = { method: 'GET', url: page.nextLink };
+	}
+}
