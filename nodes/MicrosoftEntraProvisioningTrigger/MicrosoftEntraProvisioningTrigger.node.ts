@@ -8,20 +8,26 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { isSynchronizationId } from '../../lib/graphIdentifiers';
-import { nodeCredentials } from '../MicrosoftEntraProvisioning/actions/description';
 import {
+	authenticationProperty,
+	DEFAULT_REQUEST_SETTINGS,
+	flattenLogEntry,
+	getGraphConnection,
+	graphPath,
+	graphRequest,
+	isSynchronizationId,
 	jobProperties,
+	listAll,
+	locatedServicePrincipalId,
+	nodeCredentials,
+	searchJobs,
+	searchTargets,
 	servicePrincipalProperties,
-} from '../MicrosoftEntraProvisioning/descriptions/synchronizationLocators';
-import {
-	eventsSince,
-	isJobEvent,
-	JOB_EVENTS,
-	snapshotOf,
-	type JobEvent,
-	type JobSnapshot,
-} from '../MicrosoftEntraProvisioning/helpers/jobEvents';
+	summarizeJob,
+	type GraphConnection,
+	type SynchronizationJob,
+} from '../MicrosoftEntraProvisioning/sharedWithTrigger';
+import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from './jobEvents';
 import {
 	isReportableStatus,
 	pollProvisioningFailures,
@@ -31,20 +37,7 @@ import {
 	type LogWatch,
 	type LogWatchMemory,
 	type ReportableStatus,
-} from '../MicrosoftEntraProvisioning/helpers/provisioningFailures';
-import { flattenLogEntry } from '../MicrosoftEntraProvisioning/helpers/provisioningLogs';
-import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalCalls';
-import { summarizeJob, type SynchronizationJob } from '../MicrosoftEntraProvisioning/helpers/synchronizationJob';
-import { listSearch } from '../MicrosoftEntraProvisioning/methods';
-import {
-	getGraphConnection,
-	graphPath,
-	graphRequest,
-	listAll,
-	type GraphConnection,
-} from '../MicrosoftEntraProvisioning/transport';
-import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
-import { DEFAULT_REQUEST_SETTINGS } from '../MicrosoftEntraProvisioning/transport/requestLimits';
+} from './provisioningFailures';
 
 /** Entries "Fetch Test Event" shows for the log event: the newest few, enough to build the rest of the workflow on. */
 const TEST_EVENT_ENTRIES = 5;
@@ -72,13 +65,7 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: Object.entries(AUTHENTICATION_METHODS).map(([value, { displayName }]) => ({ name: displayName, value })),
-				default: 'appOnly',
-			},
+			authenticationProperty,
 			...servicePrincipalProperties(),
 			{
 				displayName: 'Watch',
@@ -121,7 +108,7 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchTargets: listSearch.searchTargets, searchJobs: listSearch.searchJobs } };
+	methods = { listSearch: { searchTargets, searchJobs } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const { jobEvents, watchLogs } = readEvents(this);

@@ -1,15 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { GraphConnection, GraphFunctions, RequestSettings } from '../transport';
-import { odataDateTime, odataString } from '../transport/odata';
 import {
 	flattenLogEntry,
 	logFailure,
+	odataDateTime,
+	odataString,
 	PROVISIONING_STATUSES,
 	readLogEntries,
+	type GraphConnection,
+	type GraphFunctions,
 	type ProvisioningObjectSummary,
 	type ProvisioningStatus,
-} from './provisioningLogs';
+	type RequestSettings,
+} from '../MicrosoftEntraProvisioning/sharedWithTrigger';
 
 /** The trigger's event for entries of the provisioning logs, besides the job events. */
 export const PROVISIONING_FAILURES_EVENT = 'provisioningFailures';
