@@ -10,13 +10,13 @@ import path from 'node:path';
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
-import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
+import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
 import type { ReportInput } from './bench/results';
 import {
 	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,
-} from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
+} from '../lib/synchronizationSecrets';
 
 export const README_PATH = path.resolve(__dirname, '..', 'README.md');
 

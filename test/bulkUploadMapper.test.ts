@@ -10,7 +10,7 @@ import { expectNoSecrets } from './support/secrets';
 import { addServicePrincipal, clientWith, locator, synchronizationParameters } from './support/synchronization';
 import { bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
 
-import { SCIM_USER_ATTRIBUTES } from '../nodes/MicrosoftEntraProvisioning/helpers/scimUser';
+import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

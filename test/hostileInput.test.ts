@@ -6,7 +6,7 @@ import fc from 'fast-check';
 
 import { runListSearch, runNode } from './harness/engine';
 import { acquireParameters, graphCalls, startTenant, type TestTenant } from './support/tenant';
-import { SYNCHRONIZATION_SECRET_KEYS } from '../nodes/MicrosoftEntraProvisioning/helpers/synchronizationSecrets';
+import { SYNCHRONIZATION_SECRET_KEYS } from '../lib/synchronizationSecrets';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_SHAPE = /^[A-Za-z][A-Za-z0-9]{0,127}$/;

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { nodeCredentials, nodeProperties, nodeSubtitle } from './actions/description';
+import { nodeProperties, nodeSubtitle } from './actions/description';
 import { router } from './actions/router';
+import { nodeCredentials } from './descriptions/authentication';
 import { listSearch, resourceMapping } from './methods';
 
 export class MicrosoftEntraProvisioning implements INodeType {

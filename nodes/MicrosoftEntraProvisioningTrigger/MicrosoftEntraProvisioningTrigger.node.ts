@@ -8,10 +8,26 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { nodeCredentials } from '../MicrosoftEntraProvisioning/actions/description';
-import { jobProperties, servicePrincipalProperties } from '../MicrosoftEntraProvisioning/descriptions/synchronization';
-import { AUTHENTICATION_METHODS } from '../MicrosoftEntraProvisioning/transport/credentialTypes';
-import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from '../MicrosoftEntraProvisioning/helpers/jobEvents';
+import {
+	authenticationProperty,
+	DEFAULT_REQUEST_SETTINGS,
+	flattenLogEntry,
+	getGraphConnection,
+	graphPath,
+	graphRequest,
+	isSynchronizationId,
+	jobProperties,
+	listAll,
+	locatedServicePrincipalId,
+	nodeCredentials,
+	searchJobs,
+	searchTargets,
+	servicePrincipalProperties,
+	summarizeJob,
+	type GraphConnection,
+	type SynchronizationJob,
+} from '../MicrosoftEntraProvisioning/sharedWithTrigger';
+import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from './jobEvents';
 import {
 	isReportableStatus,
 	pollProvisioningFailures,
@@ -21,13 +37,7 @@ import {
 	type LogWatch,
 	type LogWatchMemory,
 	type ReportableStatus,
-} from '../MicrosoftEntraProvisioning/helpers/provisioningFailures';
-import { flattenLogEntry } from '../MicrosoftEntraProvisioning/helpers/provisioningLogs';
-import { locatedServicePrincipalId } from '../MicrosoftEntraProvisioning/helpers/servicePrincipalLocator';
-import { DEFAULT_REQUEST_SETTINGS, isSynchronizationId, listAll } from '../MicrosoftEntraProvisioning/helpers/synchronization';
-import { summarizeJob, type SynchronizationJob } from '../MicrosoftEntraProvisioning/helpers/synchronizationJob';
-import { listSearch } from '../MicrosoftEntraProvisioning/methods';
-import { getGraphConnection, graphPath, graphRequest, type GraphConnection } from '../MicrosoftEntraProvisioning/transport';
+} from './provisioningFailures';
 
 /** Entries "Fetch Test Event" shows for the log event: the newest few, enough to build the rest of the workflow on. */
 const TEST_EVENT_ENTRIES = 5;
@@ -55,13 +65,7 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: nodeCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: Object.entries(AUTHENTICATION_METHODS).map(([value, { displayName }]) => ({ name: displayName, value })),
-				default: 'appOnly',
-			},
+			authenticationProperty,
 			...servicePrincipalProperties(),
 			{
 				displayName: 'Watch',
@@ -104,7 +108,7 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchTargets: listSearch.searchTargets, searchJobs: listSearch.searchJobs } };
+	methods = { listSearch: { searchTargets, searchJobs } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const { jobEvents, watchLogs } = readEvents(this);

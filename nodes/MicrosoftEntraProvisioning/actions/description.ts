@@ -1,7 +1,7 @@
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import { authenticationProperty } from '../descriptions/authentication';
 import { requestOptionsProperty } from '../descriptions/requestOptions';
-import { AUTHENTICATION_METHODS } from '../transport/credentialTypes';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import * as provisioningLog from './provisioningLog';
@@ -12,13 +12,7 @@ import * as template from './template';
 
 /** Every parameter of the node, in display order; the node class holds the rest of its description. */
 export const nodeProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: Object.entries(AUTHENTICATION_METHODS).map(([value, { displayName }]) => ({ name: displayName, value })),
-		default: 'appOnly',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Resource',
 		name: 'resource',
@@ -89,12 +83,3 @@ export const nodeSubtitle = (() => {
 	}
 	return `={{ (${JSON.stringify(labels)})[$parameter["resource"] + "." + $parameter["operation"]] }}`;
 })();
-
-/** One credential entry per Authentication choice. */
-export const nodeCredentials: INodeCredentialDescription[] = Object.entries(AUTHENTICATION_METHODS).map(
-	([value, { credentialType }]) => ({
-		name: credentialType,
-		required: true,
-		displayOptions: { show: { authentication: [value] } },
-	}),
-);

@@ -1,13 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { RequestPacers } from '../helpers/pacing';
-import type { ObjectIdCache } from '../helpers/targets';
-import type { GraphConnection } from '../transport';
+import type { ServicePrincipalLookups } from '../helpers/servicePrincipalCalls';
 
 /** What every operation of one execution shares: the connection and lookups already made. */
-export interface OperationContext {
-	connection: GraphConnection;
-	objectIds: ObjectIdCache;
+export interface OperationContext extends ServicePrincipalLookups {
 	/** Client-side pacing for calls Graph limits per time window, shared by every execution on the tenant */
 	pacers: RequestPacers;
 }

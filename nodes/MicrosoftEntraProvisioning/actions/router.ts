@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../descriptions/requestOptions';
 import { runBounded } from '../helpers/concurrency';
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
 import { ExecutionGate, sharedWindow } from '../transport/callGate';
 import { CallWindow } from '../transport/callWindow';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import type {

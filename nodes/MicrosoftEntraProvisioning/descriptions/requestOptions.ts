@@ -2,18 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_BATCH_REQUESTS } from '../transport/batch';
 import { GRAPH_LIMITS } from '../transport/graphLimits';
-
-export const DEFAULT_TIMEOUT_MS = 30_000;
-export const DEFAULT_RETRY_LIMIT = 8;
-/** Calls a person waits for (list searches in the editor, a trigger's poll): a few retries, as Microsoft's SDKs make. */
-export const INTERACTIVE_RETRY_LIMIT = 3;
-export const MAX_RETRY_LIMIT = 10;
-/**
- * Items in Flight is the user's upper bound on calls at Graph; the node's own window opens below it and follows
- * Graph (transport/graphLimits.ts says why these numbers). A value saved before keeps bounding the calls as it did.
- */
-export const DEFAULT_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
-export const MAX_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
+import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY, MAX_RETRY_LIMIT } from '../transport/requestLimits';
 
 /** The per-node "Options" collection every operation shares. */
 export const requestOptionsProperty: INodeProperties = {

@@ -1,13 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../helpers/synchronizationSecrets';
-
-export const CUSTOM_SECRET_KEY = '__custom';
-
-/** Where the target and the secrets of an item come from: the node's parameters, or the item's own fields. */
-export const SECRETS_INPUT_MODES = ['parameters', 'itemFields'] as const;
-
-export type SecretsInputMode = (typeof SECRETS_INPUT_MODES)[number];
+import { CUSTOM_SECRET_KEY, SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../../../lib/synchronizationSecrets';
 
 /** What the Item Fields input calls the field that holds the target's object ID, per operation. */
 export interface TargetIdField {

@@ -1,14 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-/** The two kinds of directory object that own a synchronization, and their Graph collection names. */
-export const TARGET_TYPES = {
-	application: { displayName: 'Application', collection: 'applications' },
-	servicePrincipal: { displayName: 'Service Principal', collection: 'servicePrincipals' },
-} as const;
-
-export type TargetType = keyof typeof TARGET_TYPES;
+import { GUID_PATTERN, TARGET_TYPES } from '../../../lib/graphIdentifiers';
 
 /** Target Type + Target, shown for the given operations. */
 export function targetProperties(show: Record<string, string[]>): INodeProperties[] {

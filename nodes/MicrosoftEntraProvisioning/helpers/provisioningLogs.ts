@@ -1,8 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { graphListPage, type GraphConnection, type GraphFunctions, type GraphRequest, type RequestSettings } from '../transport';
 import type { FailureContext } from '../transport/errors';
-import { invalidInput } from './synchronization';
 
 /** Where Graph keeps them: GET /auditLogs/provisioning (provisioningObjectSummary), newest first. */
 export const PROVISIONING_LOG_PATH = '/auditLogs/provisioning';
@@ -80,11 +79,6 @@ export interface ProvisioningObjectSummary {
 	} | null;
 	provisioningSteps?: Array<{ name?: string; provisioningStepType?: string; status?: string; description?: string }> | null;
 	modifiedProperties?: Array<{ displayName?: string; oldValue?: string | null; newValue?: string | null }> | null;
-}
-
-/** An OData string literal: single quotes doubled, so a value can never end the literal early. */
-export function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
 }
 
 function userPrincipalName(identity: Identity | null | undefined): string | null {
@@ -177,20 +171,4 @@ export async function readLogEntries(
 		if (!page.nextLink) return { entries, calls };
 		request = { method: 'GET', url: page.nextLink };
 	}
-}
-
-/** Graph compares activityDateTime with gt and lt only, to the second: the ISO form it reads, unquoted. */
-export function odataDateTime(date: Date): string {
-	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** A moment from a dateTime filter; n8n hands them over as ISO text (or a Luxon DateTime from an expression). */
-export function readMoment(ctx: IExecuteFunctions, itemIndex: number, value: unknown, label: string): Date | undefined {
-	const raw = value === undefined || value === null ? '' : String(value).trim();
-	if (raw === '') return undefined;
-	const date = new Date(raw);
-	if (Number.isNaN(date.getTime())) {
-		invalidInput(ctx, itemIndex, `${label} is not a date and time`, `Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`);
-	}
-	return date;
 }

@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { TARGET_TYPES } from '../descriptions/target';
+import { TARGET_TYPES } from '../../../lib/graphIdentifiers';
 import { graphPath, graphRequest, type GraphConnection, type GraphFunctions, type RequestSettings } from '../transport';
-import type { TargetReference } from './validation';
+import type { TargetReference } from './itemParameters';
 
 /** App ID → object ID lookups already made in this execution, so many items for one app cost one lookup. */
 export type ObjectIdCache = Map<string, Promise<string>>;

@@ -1,7 +1,6 @@
-import * as targets from './listSearch';
+import * as listSearches from './listSearch';
 import * as scimAttributes from './resourceMapping';
-import * as synchronization from './synchronizationListSearch';
 
-export const listSearch = { ...targets, ...synchronization };
+export const listSearch = { ...listSearches };
 
 export const resourceMapping = { ...scimAttributes };

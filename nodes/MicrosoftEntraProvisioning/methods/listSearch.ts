@@ -1,8 +1,16 @@
-import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodeParameterResourceLocator } from 'n8n-workflow';
 
-import { TARGET_TYPES, type TargetType } from '../descriptions/target';
-import { DEFAULT_REQUEST_SETTINGS } from '../helpers/synchronization';
-import { getGraphConnection, graphListPage, graphPath } from '../transport';
+import { TARGET_TYPES, type TargetType } from '../../../lib/graphIdentifiers';
+import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
+import type { SynchronizationJob } from '../helpers/synchronizationJob';
+import { getGraphConnection, graphListPage, graphPath, graphRequest, listAll } from '../transport';
+import { odataString } from '../transport/odata';
+import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
+
+/*
+ * Every list the editor searches: the directory's targets, paged by Graph, and a service principal's jobs,
+ * templates and rules, read whole and filtered here.
+ */
 
 const PAGE_SIZE = 50;
 
@@ -10,11 +18,6 @@ interface DirectoryObject {
 	id: string;
 	appId?: string;
 	displayName?: string | null;
-}
-
-/** OData string literal: a quote is escaped by doubling it. */
-function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** Applications or service principals whose display name starts with the filter, a page at a time. */
@@ -41,7 +44,7 @@ export async function searchTargets(
 						...(search ? { $filter: `startswith(displayName,${odataString(search)})` } : {}),
 					},
 				},
-		DEFAULT_REQUEST_SETTINGS,
+		SETTINGS,
 		{ access: 'readDirectoryObjects', delegated: connection.delegated, subject: `${displayName.toLowerCase()}s` },
 	);
 	return {
@@ -51,4 +54,73 @@ export async function searchTargets(
 		})),
 		paginationToken: page.nextLink,
 	};
+}
+
+/** Graph offers no $filter on these collections, and a service principal has a handful of each: filter here. */
+function matching(results: INodeListSearchItems[], filter: string | undefined): INodeListSearchResult {
+	const search = filter?.trim().toLowerCase();
+	return { results: search ? results.filter(({ name }) => name.toLowerCase().includes(search)) : results };
+}
+
+async function selectedServicePrincipal(ctx: ILoadOptionsFunctions) {
+	const connection = await getGraphConnection(ctx);
+	const servicePrincipalId = await locatedServicePrincipalId(ctx, connection, ctx.getCurrentNodeParameter('target'), SETTINGS);
+	return { connection, servicePrincipalId };
+}
+
+/** The provisioning jobs of the selected service principal, with their template and status. */
+export async function searchJobs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const jobs = await listAll<SynchronizationJob>(
+		this,
+		connection,
+		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs`,
+		SETTINGS,
+		{ access: 'readSynchronizationJobs', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+	);
+	return matching(
+		jobs.map((job) => ({ name: `${job.templateId ?? 'job'} · ${job.status?.code ?? 'unknown status'} (${job.id})`, value: job.id })),
+		filter,
+	);
+}
+
+/** The synchronization templates the selected service principal offers. */
+export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const templates = await listAll<{ id: string; factoryTag?: string; description?: string }>(
+		this,
+		connection,
+		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/templates`,
+		SETTINGS,
+		{ access: 'readSynchronizationTemplates', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+	);
+	return matching(
+		templates.map((template) => ({
+			name: `${template.id}${template.factoryTag && template.factoryTag !== template.id ? ` (${template.factoryTag})` : ''}${template.description ? `: ${template.description}` : ''}`,
+			value: template.id,
+		})),
+		filter,
+	);
+}
+
+/** The synchronization rules of the selected job's schema: what Provision On Demand runs. */
+export async function searchRules(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
+	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
+	if (jobId === '' || jobId.startsWith('=')) return { results: [] };
+	const response = await graphRequest<{ synchronizationRules?: Array<{ id: string; name?: string; sourceDirectoryName?: string; targetDirectoryName?: string }> }>(
+		this,
+		connection,
+		{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema` },
+		SETTINGS,
+		{ access: 'readSynchronizationSchema', delegated: connection.delegated, subject: `provisioning job ${jobId}` },
+	);
+	return matching(
+		(response.body?.synchronizationRules ?? []).map((rule) => ({
+			name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
+			value: rule.id,
+		})),
+		filter,
+	);
 }

@@ -7,10 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { SCIM_USER_ATTRIBUTES, isCustomExtensionAttribute, resolveAttribute, type ResolvedAttribute } from '../helpers/scimUser';
-import { locatedServicePrincipalId } from '../helpers/servicePrincipalLocator';
-import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../helpers/synchronization';
+import { SCIM_USER_ATTRIBUTES } from '../../../lib/scimUserAttributes';
+import { isCustomExtensionAttribute, resolveAttribute, type ResolvedAttribute } from '../helpers/scimUser';
+import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
 import { getGraphConnection, graphPath, graphRequest } from '../transport';
+import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
 
 /** The parts of microsoft.graph.synchronizationSchema this reads: the directories' objects and their attributes. */
 interface SynchronizationSchema {

@@ -1,78 +1,16 @@
-import type {
-	ICredentialsDecrypted,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
-import type { ApiVersion } from './apiVersions';
-import type { GraphBatcher } from './batch';
-import type { CallGate } from './callGate';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
 import { failureError, type FailureContext } from './errors';
 import { readFailure, type TransportFailure } from './failureShapes';
 import { decideRetry } from './retry';
 import { resolveUrl, sendAttempt } from './send';
 import { readLimitUsage } from './throttleSignals';
+import type { GraphConnection, GraphFunctions, GraphRequest, GraphResponse, RequestSettings } from './types';
 
 export { createBatcher } from './send';
-
-export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
-
-/** Which credential the node uses and where its Graph lives; read once per execution. */
-export interface GraphConnection {
-	credentialType: string;
-	delegated: boolean;
-	/** Graph root without version, e.g. https://graph.microsoft.com */
-	graphUrl: string;
-	/**
-	 * The app-only credential as read once for the execution, handed to n8n with every request so it does not fetch
-	 * and decrypt it again for each one. Not for OAuth2: n8n keeps its token data current itself.
-	 */
-	decrypted?: ICredentialsDecrypted;
-	/** Names the credential and tenant: executions with the same key share one pace at Graph */
-	paceKey: string;
-	/** Names the tenant on its Graph: budgets Graph counts per tenant (a job's bulk uploads) are shared under it */
-	tenantKey: string;
-	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
-	pace?: CallGate;
-	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
-	retryWhileReplicating?: boolean;
-	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */
-	batcher?: GraphBatcher;
-}
-
-export interface RequestSettings {
-	apiVersion: ApiVersion;
-	timeoutMs: number;
-	retryLimit: number;
-	/** Retry a reset or timed-out connection too; only for calls that are safe to repeat */
-	idempotent: boolean;
-}
-
-export interface GraphRequest {
-	method: IHttpRequestMethods;
-	/** Path below the version segment, built with graphPath */
-	path?: string;
-	/** An absolute URL Graph handed out (an @odata.nextLink); checked to be on the same Graph */
-	url?: string;
-	qs?: IDataObject;
-	body?: IDataObject;
-	/** Extra request headers, e.g. a Content-Type other than JSON's */
-	headers?: Record<string, string>;
-}
-
-export interface GraphResponse<T = unknown> {
-	status: number;
-	body: T;
-	requestId?: string;
-	/** Response headers, lower-cased names (e.g. location) */
-	headers?: Record<string, unknown>;
-}
+export type { GraphConnection, GraphFunctions, GraphRequest, GraphResponse, RequestSettings } from './types';
 
 /**
  * Builds a Graph path, percent-encoding every interpolated value as one path segment. Dot segments are refused
@@ -186,4 +124,22 @@ export async function graphListPage<T>(
 		context,
 	);
 	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
+}
+
+/** Every page of a Graph collection, following @odata.nextLink (which resolveUrl keeps on the same Graph). */
+export async function listAll<T>(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	path: string,
+	settings: RequestSettings,
+	failure: FailureContext & { itemIndex?: number },
+): Promise<T[]> {
+	const all: T[] = [];
+	let request: GraphRequest = { method: 'GET', path };
+	for (;;) {
+		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
+		all.push(...page.value);
+		if (!page.nextLink) return all;
+		request = { method: 'GET', url: page.nextLink };
+	}
 }

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion } from './apiVersions';
 import { GraphBatcher, type FullResponse } from './batch';
-import type { GraphConnection, GraphFunctions, GraphRequest } from './index';
+import type { GraphConnection, GraphFunctions, GraphRequest } from './types';
 
 /** The URL of a request: a path below the version, or a link Graph handed out, checked to stay on the same Graph. */
 export function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequest, apiVersion: ApiVersion): string {

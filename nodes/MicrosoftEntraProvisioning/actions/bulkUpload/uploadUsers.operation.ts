@@ -1,28 +1,28 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
+import { REQUIRED_SCIM_ATTRIBUTES, SCIM_USER_ATTRIBUTES } from '../../../../lib/scimUserAttributes';
+import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import {
+	invalidInput,
+	itemParameter,
+	readRequestSettings,
+	readSynchronizationId,
+	readTarget,
+	type TargetReference,
+} from '../../helpers/itemParameters';
 import { pacerFor } from '../../helpers/pacing';
-import { itemParameter } from '../../helpers/parameters';
 import {
 	MAX_OPERATIONS_PER_REQUEST,
-	REQUIRED_SCIM_ATTRIBUTES,
 	resolveAttribute,
 	SCIM_BULK_REQUEST_SCHEMA,
-	SCIM_USER_ATTRIBUTES,
 	scimUser,
 	scimValue,
 	type ResolvedAttribute,
 	type ScimScalar,
 } from '../../helpers/scimUser';
-import {
-	invalidInput,
-	jobFailure,
-	readSynchronizationId,
-	servicePrincipalFields,
-} from '../../helpers/synchronization';
+import { jobFailure, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from '../../helpers/targets';
-import { readRequestSettings, readTarget, type TargetReference } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { ItemOutcome, OperationContext } from '../node.type';
 

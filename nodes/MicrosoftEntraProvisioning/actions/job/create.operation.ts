@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronization';
+import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings, readSynchronizationId } from '../../helpers/itemParameters';
 import {
-	readSynchronizationId,
 	resolveServicePrincipal,
 	servicePrincipalFailure,
 	servicePrincipalFields,
-} from '../../helpers/synchronization';
+} from '../../helpers/servicePrincipalCalls';
 import { summarizeJob, type SynchronizationJob } from '../../helpers/synchronizationJob';
-import { readRequestSettings } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 

@@ -1,10 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties } from '../../descriptions/synchronization';
-import { listAll, resolveServicePrincipal, servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
+import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings } from '../../helpers/itemParameters';
+import {
+	resolveServicePrincipal,
+	servicePrincipalFailure,
+	servicePrincipalFields,
+} from '../../helpers/servicePrincipalCalls';
 import { summarizeJob, type SynchronizationJob } from '../../helpers/synchronizationJob';
-import { readRequestSettings } from '../../helpers/validation';
-import { graphPath } from '../../transport';
+import { graphPath, listAll } from '../../transport';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['list'] };

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { GUID_PATTERN } from '../../descriptions/target';
-import { jobProperties, ruleProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
+import { GUID_PATTERN } from '../../../../lib/graphIdentifiers';
+import { jobProperties, ruleProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { invalidInput, itemParameter, readSynchronizationId } from '../../helpers/itemParameters';
 import { pacerFor } from '../../helpers/pacing';
-import { itemParameter } from '../../helpers/parameters';
-import { callJob, invalidInput, readSynchronizationId, servicePrincipalFields } from '../../helpers/synchronization';
+import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['provisionOnDemand'] };

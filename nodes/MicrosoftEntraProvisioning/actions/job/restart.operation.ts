@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
-import { itemParameter } from '../../helpers/parameters';
-import { callJob, invalidInput, servicePrincipalFields } from '../../helpers/synchronization';
+import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { invalidInput, itemParameter } from '../../helpers/itemParameters';
+import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { RESET_SCOPE_FLAGS, type ResetScopeFlag } from '../../helpers/synchronizationJob';
 import type { OperationContext } from '../node.type';
 

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { secretsProperties } from '../../descriptions/secrets';
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
-import { itemParameter } from '../../helpers/parameters';
-import { callJob, invalidInput, servicePrincipalFields } from '../../helpers/synchronization';
-import { readSecrets, type SecretPair } from '../../helpers/validation';
+import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { invalidInput, itemParameter, readSecrets, type SecretPair } from '../../helpers/itemParameters';
+import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['validateCredentials'] };

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { itemParameter } from '../../helpers/parameters';
-import { flattenLogEntry, logFailure, odataString, readLogEntries } from '../../helpers/provisioningLogs';
-import { invalidInput } from '../../helpers/synchronization';
-import { readRequestSettings } from '../../helpers/validation';
+import { invalidInput, itemParameter, readRequestSettings } from '../../helpers/itemParameters';
+import { flattenLogEntry, logFailure, readLogEntries } from '../../helpers/provisioningLogs';
+import { odataString } from '../../transport/odata';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['provisioningLog'], operation: ['get'] };

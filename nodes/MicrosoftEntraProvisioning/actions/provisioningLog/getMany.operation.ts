@@ -1,21 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { GUID_PATTERN } from '../../descriptions/target';
-import { itemParameter } from '../../helpers/parameters';
+import { GUID_PATTERN, isSynchronizationId } from '../../../../lib/graphIdentifiers';
+import { invalidInput, itemParameter, readMoment, readRequestSettings } from '../../helpers/itemParameters';
 import {
 	ACTION_FILTER_VALUES,
 	flattenLogEntry,
 	isProvisioningStatus,
 	logFailure,
-	odataDateTime,
-	odataString,
 	PROVISIONING_ACTIONS,
 	PROVISIONING_STATUSES,
 	readLogEntries,
-	readMoment,
 } from '../../helpers/provisioningLogs';
-import { invalidInput, isSynchronizationId } from '../../helpers/synchronization';
-import { readRequestSettings } from '../../helpers/validation';
+import { odataDateTime, odataString } from '../../transport/odata';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['provisioningLog'], operation: ['getMany'] };

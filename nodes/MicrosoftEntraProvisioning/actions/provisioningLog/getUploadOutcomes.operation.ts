@@ -1,12 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { GUID_PATTERN } from '../../descriptions/target';
-import { itemParameter } from '../../helpers/parameters';
-import { logFailure, odataDateTime, odataString, readLogEntries, readMoment } from '../../helpers/provisioningLogs';
-import { invalidInput, isSynchronizationId } from '../../helpers/synchronization';
+import { GUID_PATTERN, isSynchronizationId } from '../../../../lib/graphIdentifiers';
+import { invalidInput, itemParameter, readMoment, readRequestSettings } from '../../helpers/itemParameters';
+import { logFailure, readLogEntries } from '../../helpers/provisioningLogs';
 import { employeeOutcome, entriesBySource } from '../../helpers/uploadOutcomes';
-import { readRequestSettings } from '../../helpers/validation';
+import { odataDateTime, odataString } from '../../transport/odata';
 import type { ItemOutcome, OperationContext } from '../node.type';
 
 const show = { resource: ['provisioningLog'], operation: ['getUploadOutcomes'] };

@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { TARGET_TYPES } from '../../../../lib/graphIdentifiers';
 import { onlyWithParametersInput, secretsInputProperties, secretsProperties } from '../../descriptions/secrets';
-import { TARGET_TYPES, targetProperties } from '../../descriptions/target';
+import { targetProperties } from '../../descriptions/target';
+import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
 import { objectIdNotFoundHint, resolveTarget } from '../../helpers/targets';
-import { readRequestSettings, readTargetAndSecrets } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 

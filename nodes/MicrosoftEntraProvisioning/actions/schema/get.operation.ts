@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronization';
-import { callJob, servicePrincipalFields } from '../../helpers/synchronization';
+import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['schema'], operation: ['get'] };

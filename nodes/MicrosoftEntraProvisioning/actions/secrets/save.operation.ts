@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { onlyWithParametersInput, secretsInputProperties, secretsProperties } from '../../descriptions/secrets';
-import { servicePrincipalProperties } from '../../descriptions/synchronization';
-import { servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
+import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
+import { servicePrincipalFailure, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { resolveTarget } from '../../helpers/targets';
-import { readRequestSettings, readTargetAndSecrets } from '../../helpers/validation';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 

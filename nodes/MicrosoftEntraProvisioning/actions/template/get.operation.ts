@@ -1,8 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronization';
-import { readSynchronizationId, resolveServicePrincipal, servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
-import { readRequestSettings } from '../../helpers/validation';
+import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings, readSynchronizationId } from '../../helpers/itemParameters';
+import {
+	resolveServicePrincipal,
+	servicePrincipalFailure,
+	servicePrincipalFields,
+} from '../../helpers/servicePrincipalCalls';
 import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 

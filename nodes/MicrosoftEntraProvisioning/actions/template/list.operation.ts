@@ -1,9 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties } from '../../descriptions/synchronization';
-import { listAll, resolveServicePrincipal, servicePrincipalFailure, servicePrincipalFields } from '../../helpers/synchronization';
-import { readRequestSettings } from '../../helpers/validation';
-import { graphPath } from '../../transport';
+import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings } from '../../helpers/itemParameters';
+import {
+	resolveServicePrincipal,
+	servicePrincipalFailure,
+	servicePrincipalFields,
+} from '../../helpers/servicePrincipalCalls';
+import { graphPath, listAll } from '../../transport';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['template'], operation: ['list'] };

@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { GraphConnection, GraphFunctions, RequestSettings } from '../transport';
 import {
 	flattenLogEntry,
 	logFailure,
@@ -8,9 +7,12 @@ import {
 	odataString,
 	PROVISIONING_STATUSES,
 	readLogEntries,
+	type GraphConnection,
+	type GraphFunctions,
 	type ProvisioningObjectSummary,
 	type ProvisioningStatus,
-} from './provisioningLogs';
+	type RequestSettings,
+} from '../MicrosoftEntraProvisioning/sharedWithTrigger';
 
 /** The trigger's event for entries of the provisioning logs, besides the job events. */
 export const PROVISIONING_FAILURES_EVENT = 'provisioningFailures';

@@ -1,4 +1,4 @@
-import { isQuarantined, lastRunHadIssues, lastRunId, type SynchronizationJob } from './synchronizationJob';
+import { isQuarantined, lastRunHadIssues, lastRunId, type SynchronizationJob } from '../MicrosoftEntraProvisioning/sharedWithTrigger';
 
 /** What the trigger remembers of a job between polls: enough to tell what changed, nothing more. */
 export interface JobSnapshot {

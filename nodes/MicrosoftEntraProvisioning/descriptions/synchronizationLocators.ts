@@ -1,14 +1,9 @@
 import type { INodeProperties, INodePropertyModeValidation } from 'n8n-workflow';
 
+import { SYNCHRONIZATION_ID_PATTERN } from '../../../lib/graphIdentifiers';
 import { targetProperties } from './target';
 
 type Show = Record<string, string[]>;
-
-/**
- * Job, template and rule IDs: Graph's own identifiers such as `scim`, `API2AAD` or
- * `scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60`, never whitespace or slashes.
- */
-export const SYNCHRONIZATION_ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 
 function idValidation(what: string): INodePropertyModeValidation[] {
 	return [

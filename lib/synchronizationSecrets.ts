@@ -1,3 +1,9 @@
+/*
+ * The secret keys live in lib/, beside the clouds and permissions, because more than the node reads them: the key
+ * dropdown, the checks of an item's secrets, the README's generated table (npm run docs) and the tests. lib/ is
+ * the bottom every one of them may import without reaching into the node.
+ */
+
 /**
  * Graph's `synchronizationSecret` enumeration (v1.0), in Graph's order and spelling. The node's key dropdown,
  * input validation, the README and the tests all read this list. `None` is left out: it names no setting.
@@ -66,3 +72,11 @@ export const SECRET_KEY_HINTS: Partial<Record<SynchronizationSecretKey, string>>
 export function isSynchronizationSecretKey(key: string): key is SynchronizationSecretKey {
 	return (SYNCHRONIZATION_SECRET_KEYS as readonly string[]).includes(key);
 }
+
+/** The key dropdown's choice for a key typed by hand: one Graph added after this list was written. */
+export const CUSTOM_SECRET_KEY = '__custom';
+
+/** Where the target and the secrets of an item come from: the node's parameters, or the item's own fields. */
+export const SECRETS_INPUT_MODES = ['parameters', 'itemFields'] as const;
+
+export type SecretsInputMode = (typeof SECRETS_INPUT_MODES)[number];

@@ -1,13 +1,22 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_RETRY_LIMIT } from '../descriptions/requestOptions';
-import { CUSTOM_SECRET_KEY, SECRETS_INPUT_MODES, type SecretsInputMode } from '../descriptions/secrets';
-import { GUID_PATTERN, TARGET_TYPES, type TargetType } from '../descriptions/target';
+import { GUID_PATTERN, TARGET_TYPES, isSynchronizationId, type TargetType } from '../../../lib/graphIdentifiers';
+import {
+	CUSTOM_SECRET_KEY,
+	SECRETS_INPUT_MODES,
+	SYNCHRONIZATION_SECRET_KEYS,
+	isSynchronizationSecretKey,
+	type SecretsInputMode,
+} from '../../../lib/synchronizationSecrets';
 import type { RequestSettings } from '../transport';
 import { API_VERSIONS, type ApiVersion } from '../transport/apiVersions';
-import { itemParameter } from './parameters';
-import { SYNCHRONIZATION_SECRET_KEYS, isSynchronizationSecretKey } from './synchronizationSecrets';
+import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_RETRY_LIMIT } from '../transport/requestLimits';
+
+/*
+ * The one module that reads an item's parameters and checks them before any request: each reader returns a value
+ * the operations can use as it is, or throws the NodeOperationError that tells the admin what to change.
+ */
 
 const GUID = new RegExp(GUID_PATTERN);
 const SECRET_KEY_SHAPE = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
@@ -24,7 +33,35 @@ export interface SecretPair {
 	value: string;
 }
 
-function fail(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
+/** Values of parameters without an expression, per execution: the same for every item. */
+const fixedValues = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
+
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (typeof value === 'object' && value !== null) return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+/**
+ * An item's parameter value, as getNodeParameter gives it. n8n evaluates and validates a parameter afresh for every
+ * item; one that holds no expression comes out the same for all of them, so it is read once per execution. The
+ * value is shared between items: read it, never change it.
+ */
+export function itemParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
+	const raw: unknown = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
+	if (holdsExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback);
+	let values = fixedValues.get(ctx);
+	if (!values) {
+		values = new Map();
+		fixedValues.set(ctx, values);
+	}
+	if (!values.has(name)) values.set(name, ctx.getNodeParameter(name, itemIndex, fallback));
+	return values.get(name);
+}
+
+/** Fails the item with what is wrong and what to do; with Continue On Fail it becomes the item's error item. */
+export function invalidInput(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
 	throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
 }
 
@@ -36,15 +73,15 @@ export function readRequestSettings(ctx: IExecuteFunctions, itemIndex: number, i
 	};
 	const apiVersion = (options.apiVersion ?? 'v1.0') as ApiVersion;
 	if (!API_VERSIONS.includes(apiVersion)) {
-		fail(ctx, itemIndex, `"${String(options.apiVersion)}" is not a Graph API version`, `Choose one of: ${API_VERSIONS.join(', ')}.`);
+		invalidInput(ctx, itemIndex, `"${String(options.apiVersion)}" is not a Graph API version`, `Choose one of: ${API_VERSIONS.join(', ')}.`);
 	}
 	const timeoutMs = Number(options.timeout ?? DEFAULT_TIMEOUT_MS);
 	if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) {
-		fail(ctx, itemIndex, 'The Timeout option must be at least 1000 ms', 'Set Options › Timeout to a number of milliseconds, e.g. 30000.');
+		invalidInput(ctx, itemIndex, 'The Timeout option must be at least 1000 ms', 'Set Options › Timeout to a number of milliseconds, e.g. 30000.');
 	}
 	const retryLimit = Number(options.retryLimit ?? DEFAULT_RETRY_LIMIT);
 	if (!Number.isInteger(retryLimit) || retryLimit < 0 || retryLimit > MAX_RETRY_LIMIT) {
-		fail(ctx, itemIndex, `The Retry Limit option must be a whole number from 0 to ${MAX_RETRY_LIMIT}`, 'Set Options › Retry Limit, e.g. 3.');
+		invalidInput(ctx, itemIndex, `The Retry Limit option must be a whole number from 0 to ${MAX_RETRY_LIMIT}`, 'Set Options › Retry Limit, e.g. 3.');
 	}
 	return { apiVersion, timeoutMs, retryLimit, idempotent };
 }
@@ -83,7 +120,7 @@ export function checkTargetLocator(locator: unknown, type: TargetType, name = 'T
 function readTargetType(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetType {
 	const type = fixedType ?? (itemParameter(ctx, 'targetType', itemIndex) as TargetType);
 	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
-		fail(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
+		invalidInput(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
 	}
 	return type;
 }
@@ -96,7 +133,7 @@ export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?
 		type,
 		fixedType ? TARGET_TYPES[fixedType].displayName : 'Target',
 	);
-	if ('message' in checked) fail(ctx, itemIndex, checked.message, checked.description);
+	if ('message' in checked) invalidInput(ctx, itemIndex, checked.message, checked.description);
 	return checked;
 }
 
@@ -115,7 +152,7 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 		value?: unknown;
 	}>;
 	if (!Array.isArray(entries) || entries.length === 0) {
-		fail(
+		invalidInput(
 			ctx,
 			itemIndex,
 			'Add at least one secret',
@@ -128,7 +165,7 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 		const key = typeof rawKey === 'string' ? rawKey.trim() : '';
 		const where = `Secret ${position + 1}`;
 		if (!SECRET_KEY_SHAPE.test(key)) {
-			fail(
+			invalidInput(
 				ctx,
 				itemIndex,
 				`${where} has ${key ? 'an invalid' : 'no'} key`,
@@ -138,19 +175,19 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 		if (!isSynchronizationSecretKey(key)) {
 			const sameWord = SYNCHRONIZATION_SECRET_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
 			if (sameWord) {
-				fail(ctx, itemIndex, `${where}: Graph spells the key "${sameWord}", not "${key}"`, 'Pick the key from the list; Graph compares keys exactly.');
+				invalidInput(ctx, itemIndex, `${where}: Graph spells the key "${sameWord}", not "${key}"`, 'Pick the key from the list; Graph compares keys exactly.');
 			}
 			if (entry.key !== CUSTOM_SECRET_KEY) {
-				fail(ctx, itemIndex, `${where}: "${key}" is not a Graph secret key`, 'Pick the key from the list, or choose Custom Key for one that Graph added recently.');
+				invalidInput(ctx, itemIndex, `${where}: "${key}" is not a Graph secret key`, 'Pick the key from the list, or choose Custom Key for one that Graph added recently.');
 			}
 		}
 		if (seen.has(key.toLowerCase())) {
-			fail(ctx, itemIndex, `The secret key "${key}" is given twice`, 'Give each key once; Graph keeps one value per key.');
+			invalidInput(ctx, itemIndex, `The secret key "${key}" is given twice`, 'Give each key once; Graph keeps one value per key.');
 		}
 		seen.add(key.toLowerCase());
 		const value = secretValueText(entry.value);
 		if (value === undefined || value === '') {
-			fail(
+			invalidInput(
 				ctx,
 				itemIndex,
 				`The secret "${key}" has no usable value`,
@@ -188,13 +225,13 @@ function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetT
 	const targetField = typeof fieldParameter === 'string' ? fieldParameter.trim() : '';
 	const label = TARGET_TYPES[type].displayName.toLowerCase();
 	if (targetField === '') {
-		fail(ctx, itemIndex, 'No target ID field is named', `Enter the name of the item field that holds the ${label}'s object ID, e.g. targetId.`);
+		invalidInput(ctx, itemIndex, 'No target ID field is named', `Enter the name of the item field that holds the ${label}'s object ID, e.g. targetId.`);
 	}
 	const json: Record<string, unknown> = ctx.getInputData()[itemIndex]?.json ?? {};
 	const where = `item ${itemIndex}`;
 	const rawId = json[targetField];
 	if (rawId === undefined || rawId === null || String(rawId).trim() === '') {
-		fail(
+		invalidInput(
 			ctx,
 			itemIndex,
 			`Item ${itemIndex} has no value in the field "${targetField}"`,
@@ -203,7 +240,7 @@ function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetT
 	}
 	const id = String(rawId).trim();
 	if (typeof rawId !== 'string' || !GUID.test(id)) {
-		fail(
+		invalidInput(
 			ctx,
 			itemIndex,
 			`The field "${targetField}" of ${where} is not an object ID`,
@@ -216,7 +253,7 @@ function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetT
 		if (!isSynchronizationSecretKey(field)) {
 			const sameWord = SECRET_KEY_BY_LOWER_CASE.get(field.toLowerCase());
 			if (sameWord) {
-				fail(
+				invalidInput(
 					ctx,
 					itemIndex,
 					`The field "${field}" of ${where}: Graph spells the secret key "${sameWord}"`,
@@ -228,7 +265,7 @@ function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetT
 		if (rawValue === null || rawValue === '') continue;
 		const value = secretValueText(rawValue);
 		if (value === undefined) {
-			fail(
+			invalidInput(
 				ctx,
 				itemIndex,
 				`The field "${field}" of ${where} is not text`,
@@ -238,7 +275,7 @@ function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetT
 		secrets.push({ key: field, value });
 	}
 	if (secrets.length === 0) {
-		fail(
+		invalidInput(
 			ctx,
 			itemIndex,
 			`Item ${itemIndex} has no secret field with a value`,
@@ -259,8 +296,45 @@ export function readTargetAndSecrets(
 ): { target: TargetReference; secrets: SecretPair[] } {
 	const mode = itemParameter(ctx, 'inputMode', itemIndex, 'parameters') as SecretsInputMode;
 	if (!SECRETS_INPUT_MODES.includes(mode)) {
-		fail(ctx, itemIndex, `"${String(mode)}" is not an input`, 'Choose Parameters or Item Fields as Input.');
+		invalidInput(ctx, itemIndex, `"${String(mode)}" is not an input`, 'Choose Parameters or Item Fields as Input.');
 	}
 	if (mode === 'parameters') return { target: readTarget(ctx, itemIndex, fixedType), secrets: readSecrets(ctx, itemIndex) };
 	return readItemFields(ctx, itemIndex, readTargetType(ctx, itemIndex, fixedType));
+}
+
+const LOCATOR_LABELS = {
+	job: { label: 'Job', example: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.<tenant ID>', where: 'Pick the job from the list, or copy its ID from Job › List.' },
+	template: { label: 'Template', example: 'scim', where: 'Pick the template from the list, or copy its ID from Template › List.' },
+	rule: { label: 'Rule', example: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', where: 'Pick the rule from the list, or copy its ID from Schema › Get.' },
+} as const;
+
+/** A job, template or rule ID from its resource locator, checked before any request. */
+export function readSynchronizationId(ctx: IExecuteFunctions, itemIndex: number, parameter: keyof typeof LOCATOR_LABELS): string {
+	const { label, example, where } = LOCATOR_LABELS[parameter];
+	const locator = itemParameter(ctx, parameter, itemIndex) as INodeParameterResourceLocator | string;
+	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
+	if (typeof raw !== 'string' || raw.trim() === '') {
+		invalidInput(ctx, itemIndex, `No ${label} is selected`, `${where} If an expression supplies it, check that it yields an ID for this item.`);
+	}
+	const id = raw.trim();
+	if (!isSynchronizationId(id)) {
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${id}" is not a ${label.toLowerCase()} ID`,
+			`A ${label.toLowerCase()} ID is made of letters, digits, dots, dashes and underscores, e.g. ${example}. ${where}`,
+		);
+	}
+	return id;
+}
+
+/** A moment from a dateTime filter; n8n hands them over as ISO text (or a Luxon DateTime from an expression). */
+export function readMoment(ctx: IExecuteFunctions, itemIndex: number, value: unknown, label: string): Date | undefined {
+	const raw = value === undefined || value === null ? '' : String(value).trim();
+	if (raw === '') return undefined;
+	const date = new Date(raw);
+	if (Number.isNaN(date.getTime())) {
+		invalidInput(ctx, itemIndex, `${label} is not a date and time`, `Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`);
+	}
+	return date;
 }

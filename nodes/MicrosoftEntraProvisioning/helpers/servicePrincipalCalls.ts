@@ -1,79 +1,62 @@
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { OperationContext } from '../actions/node.type';
-import { DEFAULT_TIMEOUT_MS, INTERACTIVE_RETRY_LIMIT } from '../descriptions/requestOptions';
-import { SYNCHRONIZATION_ID_PATTERN } from '../descriptions/synchronization';
+import type { AccessName } from '../../../lib/permissions';
 import {
-	graphListPage,
 	graphPath,
 	graphRequest,
 	type GraphConnection,
 	type GraphFunctions,
-	type GraphRequest,
 	type GraphResponse,
 	type RequestSettings,
 } from '../transport';
 import type { FailureContext } from '../transport/errors';
+import { checkTargetLocator, readRequestSettings, readSynchronizationId, readTarget } from './itemParameters';
 import type { RequestPacer } from './pacing';
-import type { AccessName } from '../../../lib/permissions';
-import { itemParameter } from './parameters';
-import { objectIdNotFoundHint, resolveTarget, type ResolvedTarget } from './targets';
-import { readRequestSettings, readTarget } from './validation';
+import { objectIdNotFoundHint, resolveTarget, type ObjectIdCache, type ResolvedTarget } from './targets';
 
-const SYNCHRONIZATION_ID = new RegExp(SYNCHRONIZATION_ID_PATTERN);
+/*
+ * Synchronization lives on a service principal: this finds it (from an item, or from the editor's Service Principal
+ * locator) and makes the calls about it and its jobs, with failure contexts that say which object to check.
+ */
 
-/** For calls outside an item (list searches, the trigger), which have no Options: the defaults. */
-export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
-	apiVersion: 'v1.0',
-	timeoutMs: DEFAULT_TIMEOUT_MS,
-	retryLimit: INTERACTIVE_RETRY_LIMIT,
-	idempotent: true,
-};
-
-export function isSynchronizationId(value: string): boolean {
-	return SYNCHRONIZATION_ID.test(value);
-}
-
-export function invalidInput(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
-	throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
+/** What an item's calls share across the execution; the operations' context holds it. */
+export interface ServicePrincipalLookups {
+	connection: GraphConnection;
+	objectIds: ObjectIdCache;
 }
 
 /** The item's service principal as an object ID (an app ID is looked up once per execution). */
 export async function resolveServicePrincipal(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	context: OperationContext,
+	context: ServicePrincipalLookups,
 	settings: RequestSettings,
 ): Promise<ResolvedTarget> {
 	const target = readTarget(ctx, itemIndex, 'servicePrincipal');
 	return await resolveTarget(ctx, context.connection, target, settings, context.objectIds, itemIndex);
 }
 
-const LOCATOR_LABELS = {
-	job: { label: 'Job', example: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.<tenant ID>', where: 'Pick the job from the list, or copy its ID from Job › List.' },
-	template: { label: 'Template', example: 'scim', where: 'Pick the template from the list, or copy its ID from Template › List.' },
-	rule: { label: 'Rule', example: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', where: 'Pick the rule from the list, or copy its ID from Schema › Get.' },
-} as const;
-
-/** A job, template or rule ID from its resource locator, checked before any request. */
-export function readSynchronizationId(ctx: IExecuteFunctions, itemIndex: number, parameter: keyof typeof LOCATOR_LABELS): string {
-	const { label, example, where } = LOCATOR_LABELS[parameter];
-	const locator = itemParameter(ctx, parameter, itemIndex) as INodeParameterResourceLocator | string;
-	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
-	if (typeof raw !== 'string' || raw.trim() === '') {
-		invalidInput(ctx, itemIndex, `No ${label} is selected`, `${where} If an expression supplies it, check that it yields an ID for this item.`);
+/**
+ * The object ID of the service principal a Target locator names, for code that runs outside an item (list
+ * searches, the trigger); an app ID is looked up.
+ */
+export async function locatedServicePrincipalId(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	locator: unknown,
+	settings: RequestSettings,
+): Promise<string> {
+	const value = typeof locator === 'object' && locator !== null ? (locator as { value?: unknown }).value : locator;
+	// In the editor an expression is not resolved yet, so there is nothing to list for.
+	if (typeof value !== 'string' || value.trim() === '' || value.startsWith('=')) {
+		throw new NodeOperationError(ctx.getNode(), 'Choose the Service Principal first', {
+			description: 'Pick the service principal from its list, or enter its Object ID or App ID; the jobs, templates and rules listed are its own.',
+		});
 	}
-	const id = raw.trim();
-	if (!isSynchronizationId(id)) {
-		invalidInput(
-			ctx,
-			itemIndex,
-			`"${id}" is not a ${label.toLowerCase()} ID`,
-			`A ${label.toLowerCase()} ID is made of letters, digits, dots, dashes and underscores, e.g. ${example}. ${where}`,
-		);
-	}
-	return id;
+	const checked = checkTargetLocator(locator, 'servicePrincipal', 'Service Principal');
+	if ('message' in checked) throw new NodeOperationError(ctx.getNode(), checked.message, { description: checked.description });
+	return (await resolveTarget(ctx, connection, checked, settings)).objectId;
 }
 
 /** The fields every output of these operations starts with. */
@@ -120,29 +103,11 @@ export function jobFailure(
 	};
 }
 
-/** Every page of a Graph collection, following @odata.nextLink (which transport keeps on the same Graph). */
-export async function listAll<T>(
-	ctx: GraphFunctions,
-	connection: GraphConnection,
-	path: string,
-	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
-): Promise<T[]> {
-	const all: T[] = [];
-	let request: GraphRequest = { method: 'GET', path };
-	for (;;) {
-		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
-		all.push(...page.value);
-		if (!page.nextLink) return all;
-		request = { method: 'GET', url: page.nextLink };
-	}
-}
-
 /** The job-level call most job operations make: read the job, resolve the service principal, send one request. */
 export async function callJob<T = unknown>(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	context: OperationContext,
+	context: ServicePrincipalLookups,
 	call: {
 		method: 'GET' | 'POST' | 'DELETE';
 		/** Path below the job, e.g. `start` or `schema/parseExpression`; none for the job itself */
