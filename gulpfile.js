@@ -1,3 +1,4 @@
+const fs = require('node:fs');
 const path = require('node:path');
 const { task, src, dest } = require('gulp');
 
@@ -8,4 +9,11 @@ function buildAssets() {
 	);
 }
 
+/** Every build starts from an empty dist/, so that a module moved or removed in the source is not shipped from an earlier build. */
+function clean(done) {
+	fs.rmSync(path.resolve('dist'), { recursive: true, force: true });
+	done();
+}
+
+task('clean', clean);
 task('build:icons', buildAssets);

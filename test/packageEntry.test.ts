@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 import packageJson from '../package.json';
@@ -19,5 +20,12 @@ describe('package entry (index.js)', () => {
 
 	it('exports nothing that package.json does not register', () => {
 		expect(Object.keys(entry)).toHaveLength(registered.length);
+	});
+
+	it('ships no built module whose source is gone', () => {
+		const built = readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+		expect(built.length).toBeGreaterThan(0);
+		const orphans = built.filter((file) => !existsSync(path.join(root, file.replace(/\.js$/, '.ts'))));
+		expect(orphans).toEqual([]);
 	});
 });
