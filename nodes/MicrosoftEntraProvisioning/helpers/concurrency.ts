@@ -8,12 +8,9 @@ export interface ItemWindow {
 
 /**
  * n8n evaluates an item's parameters synchronously; a long run of them would hold back the answers and TLS
- * handshakes of the calls already sent, so the runner lets the event loop in after this much of it. Each pause is a
- * zero-delay timer, which Node.js runs no sooner than 1 ms later: pausing after every item (an item's expressions
- * take about 2 ms) left n8n idle for a third of a run. Every 20 ms of evaluation keeps that under 5 %, and holds an
- * answer back for far less than Graph's round trip.
+ * handshakes of the calls already sent, so the runner lets the event loop in after this much of it.
  */
-const YIELD_AFTER_MS = 20;
+const YIELD_AFTER_MS = 2;
 
 /**
  * Runs `work` for indexes 0..count-1 while the gate's window of items allows, and stops starting new work once
