@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 const packageCode = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'node_modules/**', '.n8n-runtime/**', '.demo/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'.n8n-runtime/**',
+			'.demo/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	{
 		files: [...packageCode, 'test/**/*.ts', 'dev/**/*.ts'],
 		extends: [tseslint.configs.recommended],
@@ -17,7 +27,14 @@ export default tseslint.config(
 			// tests stay out of it
 			'@typescript-eslint/no-restricted-imports': [
 				'error',
-				{ patterns: [{ regex: '(^|/)(dev|test)(/|$)', message: 'Shipped code (nodes/, credentials/, lib/) must not import dev/ or test/.' }] },
+				{
+					patterns: [
+						{
+							regex: '(^|/)(dev|test)(/|$)',
+							message: 'Shipped code (nodes/, credentials/, lib/) must not import dev/ or test/.',
+						},
+					],
+				},
 			],
 		},
 	},
@@ -27,7 +44,14 @@ export default tseslint.config(
 			// the tests import the tooling, never the other way round
 			'@typescript-eslint/no-restricted-imports': [
 				'error',
-				{ patterns: [{ regex: '(^|/)test(/|$)', message: 'dev/ must not import test/: move what both need into dev/.' }] },
+				{
+					patterns: [
+						{
+							regex: '(^|/)test(/|$)',
+							message: 'dev/ must not import test/: move what both need into dev/.',
+						},
+					],
+				},
 			],
 		},
 	},

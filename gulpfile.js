@@ -4,9 +4,10 @@ const { task, src, dest } = require('gulp');
 
 /** tsc compiles the TypeScript; the icons (and the node's codex JSON) are copied next to the built files. */
 function buildAssets() {
-	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
-		dest(path.resolve('dist')),
-	);
+	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest(path.resolve('dist')));
 }
 
 /** Every build starts from an empty dist/, so that a module moved or removed in the source is not shipped from an earlier build. */

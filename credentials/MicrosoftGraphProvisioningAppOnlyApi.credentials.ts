@@ -11,7 +11,9 @@ import { APP_ONLY_METHODS, getAppOnlyAccessToken, SignInError } from '../lib/app
 import { cloudOptions, CUSTOM_CLOUD, resolveCloud } from '../lib/clouds';
 import { cloudProperties, graphCredentialTest } from '../lib/cloudProperties';
 
-const showFor = (...methods: Array<keyof typeof APP_ONLY_METHODS>) => ({ show: { authMethod: methods } });
+const showFor = (...methods: Array<keyof typeof APP_ONLY_METHODS>) => ({
+	show: { authMethod: methods },
+});
 
 /**
  * App-only sign-in to Microsoft Graph through @azure/identity. The token lives only in this process's memory:
@@ -23,9 +25,13 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 
 	displayName = 'Microsoft Graph Provisioning App-Only API';
 
-	icon: Icon = { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' };
+	icon: Icon = {
+		light: 'file:microsoftEntraProvisioning.svg',
+		dark: 'file:microsoftEntraProvisioning.dark.svg',
+	};
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-entra-provisioning#app-only-credential';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-entra-provisioning#app-only-credential';
 
 	properties: INodeProperties[] = [
 		...cloudProperties(cloudOptions),
@@ -47,7 +53,7 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47 or contoso.onmicrosoft.com',
-			description: 'On the app registration\'s Overview page in the Microsoft Entra admin center',
+			description: "On the app registration's Overview page in the Microsoft Entra admin center",
 			displayOptions: showFor('clientSecret', 'clientCertificate'),
 		},
 		{
@@ -57,7 +63,7 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 8a9b0c1d-2e3f-4a5b-8c7d-9e0f1a2b3c4d',
-			description: 'On the app registration\'s Overview page — not the object ID',
+			description: "On the app registration's Overview page — not the object ID",
 			displayOptions: showFor('clientSecret', 'clientCertificate'),
 		},
 		{
@@ -67,7 +73,8 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'The secret\'s Value (not its Secret ID) from App registrations › Certificates & secrets',
+			description:
+				"The secret's Value (not its Secret ID) from App registrations › Certificates & secrets",
 			displayOptions: showFor('clientSecret'),
 		},
 		{
@@ -105,8 +112,16 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			name: 'managedIdentityType',
 			type: 'options',
 			options: [
-				{ name: 'System-Assigned', value: 'systemAssigned', description: 'The identity of the Azure resource n8n runs on' },
-				{ name: 'User-Assigned', value: 'userAssigned', description: 'An identity assigned to that resource, chosen by client ID' },
+				{
+					name: 'System-Assigned',
+					value: 'systemAssigned',
+					description: 'The identity of the Azure resource n8n runs on',
+				},
+				{
+					name: 'User-Assigned',
+					value: 'userAssigned',
+					description: 'An identity assigned to that resource, chosen by client ID',
+				},
 			],
 			default: 'systemAssigned',
 			displayOptions: showFor('managedIdentity'),
@@ -119,7 +134,9 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. 5c2b1a0f-9e8d-4c7b-a6f5-e4d3c2b1a0f9',
 			description: 'The client ID of the user-assigned managed identity',
-			displayOptions: { show: { authMethod: ['managedIdentity'], managedIdentityType: ['userAssigned'] } },
+			displayOptions: {
+				show: { authMethod: ['managedIdentity'], managedIdentityType: ['userAssigned'] },
+			},
 		},
 		{
 			displayName:
@@ -153,7 +170,8 @@ export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'Empty: AZURE_FEDERATED_TOKEN_FILE of the n8n host',
-			description: 'Path of the projected service account token, e.g. /var/run/secrets/azure/tokens/azure-identity-token',
+			description:
+				'Path of the projected service account token, e.g. /var/run/secrets/azure/tokens/azure-identity-token',
 			displayOptions: showFor('workloadIdentity'),
 		},
 	];

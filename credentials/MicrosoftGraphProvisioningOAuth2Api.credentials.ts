@@ -6,7 +6,8 @@ import { cloudOptions, cloudUrlExpression } from '../lib/clouds';
 /** Scopes that are not Graph permissions and so are sent as they are. */
 const PROTOCOL_SCOPES = ['offline_access', 'openid', 'profile', 'email'];
 
-export const DEFAULT_DELEGATED_SCOPES = 'Synchronization.ReadWrite.All Application.Read.All offline_access';
+export const DEFAULT_DELEGATED_SCOPES =
+	'Synchronization.ReadWrite.All Application.Read.All offline_access';
 
 const authority = cloudUrlExpression('authorityUrl', '$self');
 const graph = cloudUrlExpression('graphUrl', '$self');
@@ -23,9 +24,13 @@ export class MicrosoftGraphProvisioningOAuth2Api implements ICredentialType {
 
 	displayName = 'Microsoft Graph Provisioning OAuth2 API';
 
-	icon: Icon = { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' };
+	icon: Icon = {
+		light: 'file:microsoftEntraProvisioning.svg',
+		dark: 'file:microsoftEntraProvisioning.dark.svg',
+	};
 
-	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-entra-provisioning#delegated-oauth2-credential';
+	documentationUrl =
+		'https://www.npmjs.com/package/n8n-nodes-entra-provisioning#delegated-oauth2-credential';
 
 	properties: INodeProperties[] = [
 		{

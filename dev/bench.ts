@@ -28,9 +28,15 @@ async function measure(settings: BenchSettings): Promise<ReportInput> {
 	const startedAt = new Date();
 	const loadBefore = loadavg();
 	const scenarios = selectedScenarios(settings);
-	log(`${settings.items} items; scenarios ${scenarios.map((scenario) => scenario.name).join(', ')}; Graph ${settings.latencies.join('/')} ms (± ${Math.round(settings.jitter * 100)} %), token ${settings.tokenLatencyMs} ms`);
+	log(
+		`${settings.items} items; scenarios ${scenarios.map((scenario) => scenario.name).join(', ')}; Graph ${settings.latencies.join('/')} ms (± ${Math.round(settings.jitter * 100)} %), token ${settings.tokenLatencyMs} ms`,
+	);
 	const environment = await prepareEnvironment({
-		latency: { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs, jitter: settings.jitter },
+		latency: {
+			graphMs: settings.graphLatencyMs,
+			tokenMs: settings.tokenLatencyMs,
+			jitter: settings.jitter,
+		},
 		seed: settings.seed,
 		targetCount: Math.min(1000, Math.max(settings.items, settings.memoryItems)),
 		workflows: (emulator, bulk) => benchWorkflows(settings, emulator.graphUrl, bulk),
@@ -39,7 +45,14 @@ async function measure(settings: BenchSettings): Promise<ReportInput> {
 	try {
 		// the results so far, after each scenario: `--from` renders them if the run is cut short
 		const keep = (results: BenchResults) =>
-			writeFileSync(RESULTS, JSON.stringify({ settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results }, null, 1));
+			writeFileSync(
+				RESULTS,
+				JSON.stringify(
+					{ settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results },
+					null,
+					1,
+				),
+			);
 		const results = await runScenarios({ settings, environment, log }, keep);
 		return { settings, machine: machineInfo(environment.runtime, startedAt, loadBefore), results };
 	} finally {
@@ -60,32 +73,44 @@ async function main(): Promise<void> {
 		settings = readSettings(process.argv.slice(2), process.env);
 	} catch (error) {
 		if (error instanceof UsageRequest) {
-			const list = SCENARIOS.map((scenario) => `  ${scenario.name.padEnd(16)} ${scenario.description(readSettings([], {}))}`);
+			const list = SCENARIOS.map(
+				(scenario) => `  ${scenario.name.padEnd(16)} ${scenario.description(readSettings([], {}))}`,
+			);
 			process.stdout.write(`${error.message}\n\nScenarios (--only):\n${list.join('\n')}\n`);
 			return;
 		}
 		throw error;
 	}
-	const input = settings.from ? readResults(settings.from, settings.write) : await measure(settings);
+	const input = settings.from
+		? readResults(settings.from, settings.write)
+		: await measure(settings);
 	if (!settings.from) writeFileSync(RESULTS, JSON.stringify(input, null, 1));
 	process.stdout.write('\n');
 	for (const table of tables(input)) process.stdout.write(`${printable(table)}\n\n`);
 	for (const check of checks(input)) {
 		const flag = check.met === undefined ? '  ' : check.met ? 'ok' : '!!';
-		process.stdout.write(`${flag}  ${check.target}${check.latencyMs === undefined ? '' : ` (${check.latencyMs} ms)`}: ${check.measured} against ${check.against}: ${check.ratio}\n`);
+		process.stdout.write(
+			`${flag}  ${check.target}${check.latencyMs === undefined ? '' : ` (${check.latencyMs} ms)`}: ${check.measured} against ${check.against}: ${check.ratio}\n`,
+		);
 	}
 	if (input.settings.write) {
 		mkdirSync(path.dirname(CHART), { recursive: true });
 		writeFileSync(BENCHMARKS_JSON, `${JSON.stringify(input, null, 1)}\n`);
 		writeFileSync(CHART, chart(input));
-		const document = existsSync(BENCHMARKS_MD) ? readFileSync(BENCHMARKS_MD, 'utf8') : '# Benchmarks\n';
+		const document = existsSync(BENCHMARKS_MD)
+			? readFileSync(BENCHMARKS_MD, 'utf8')
+			: '# Benchmarks\n';
 		writeFileSync(BENCHMARKS_MD, renderBenchmarksDoc(document, input));
 		writeFileSync(README_PATH, renderReadme(readFileSync(README_PATH, 'utf8')));
-		process.stdout.write(`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md, docs/images/benchmarks.svg and README's figures (n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`);
+		process.stdout.write(
+			`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md, docs/images/benchmarks.svg and README's figures (n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`,
+		);
 	}
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

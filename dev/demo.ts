@@ -59,12 +59,15 @@ interface DemoState {
 const started = Date.now();
 const verbose = process.argv.includes('--verbose');
 const queueMode = process.argv.includes('--queue');
-const mode = (process.env.ENTRA_DEMO_TENANT ?? 'emulator').toLowerCase() === 'real' ? 'real' : 'emulator';
+const mode =
+	(process.env.ENTRA_DEMO_TENANT ?? 'emulator').toLowerCase() === 'real' ? 'real' : 'emulator';
 const userFolder = path.join(PROJECT_ROOT, '.demo', mode);
 const stateFile = path.join(userFolder, 'demo-state.json');
 
 function say(message: string): void {
-	process.stdout.write(`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}\n`);
+	process.stdout.write(
+		`[demo ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}\n`,
+	);
 }
 
 function loadState(): DemoState {
@@ -94,7 +97,8 @@ function required(name: string): string {
 
 /** The real tenant's credential, from the usual AZURE_* variables. */
 function realTenantCredential(): { tenant: TenantTarget; credential: ImportedCredential } {
-	const cloud = (process.env.ENTRA_DEMO_CLOUD ?? 'global') as 'global' | 'usGovL4' | 'usGovL5' | 'china';
+	const cloud = (process.env.ENTRA_DEMO_CLOUD ?? 'global') as
+		'global' | 'usGovL4' | 'usGovL5' | 'china';
 	if (!['global', 'usGovL4', 'usGovL5', 'china'].includes(cloud)) {
 		throw new Error('ENTRA_DEMO_CLOUD must be one of global, usGovL4, usGovL5, china');
 	}
@@ -124,7 +128,10 @@ async function startDemoEmulator(state: DemoState): Promise<Emulator> {
 		managedIdentity: await reusablePort(previous?.ports.managedIdentity),
 	};
 	const emulator = await startEmulator({ tenantId: previous?.tenantId, ports });
-	const client = seedDemoTenant(emulator, previous ? { clientId: previous.clientId, clientSecret: previous.clientSecret } : {});
+	const client = seedDemoTenant(
+		emulator,
+		previous ? { clientId: previous.clientId, clientSecret: previous.clientSecret } : {},
+	);
 	state.emulator = {
 		tenantId: emulator.tenantId,
 		clientId: client.clientId,
@@ -169,7 +176,9 @@ function shellQuote(text: string): string {
 async function main(): Promise<void> {
 	const pkg = readProjectPackage();
 	const runtime = await ensureN8nRuntime();
-	say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} (${path.relative(PROJECT_ROOT, runtime.dir)})`);
+	say(
+		`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} (${path.relative(PROJECT_ROOT, runtime.dir)})`,
+	);
 
 	const state = loadState();
 	let emulator: Emulator | undefined;
@@ -209,9 +218,14 @@ async function main(): Promise<void> {
 			emulator = await startDemoEmulator(state);
 			tenant = emulatorTenant(emulator);
 			caFile = emulator.writeCaFile(userFolder);
-			const signIn = { clientId: state.emulator!.clientId, clientSecret: state.emulator!.clientSecret };
+			const signIn = {
+				clientId: state.emulator!.clientId,
+				clientSecret: state.emulator!.clientSecret,
+			};
 			credentials.push(appOnlyCredential(tenant, signIn), oAuth2Credential(tenant, signIn));
-			say(`emulator: Graph ${emulator.graphUrl}, login ${emulator.authorityUrl}, tenant ${emulator.tenantId}`);
+			say(
+				`emulator: Graph ${emulator.graphUrl}, login ${emulator.authorityUrl}, tenant ${emulator.tenantId}`,
+			);
 		} else {
 			const real = realTenantCredential();
 			tenant = real.tenant;
@@ -219,8 +233,15 @@ async function main(): Promise<void> {
 			say(`real tenant ${tenant.tenantId} in the ${tenant.cloud} cloud`);
 		}
 
-		const targetId = mode === 'real' ? process.env.ENTRA_DEMO_TARGET_ID?.trim() || '<object ID of your application or service principal>' : DEMO_OBJECTS.servicePrincipalId;
-		const targetType = mode === 'real' ? process.env.ENTRA_DEMO_TARGET_TYPE?.trim() || 'servicePrincipal' : 'servicePrincipal';
+		const targetId =
+			mode === 'real'
+				? process.env.ENTRA_DEMO_TARGET_ID?.trim() ||
+					'<object ID of your application or service principal>'
+				: DEMO_OBJECTS.servicePrincipalId;
+		const targetType =
+			mode === 'real'
+				? process.env.ENTRA_DEMO_TARGET_TYPE?.trim() || 'servicePrincipal'
+				: 'servicePrincipal';
 		const workflows: WorkflowJson[] = exampleWorkflows().map(({ workflow }) => {
 			if (mode !== 'real' || !process.env.ENTRA_DEMO_TARGET_ID) return workflow;
 			// point the manual example at the real tenant's object
@@ -245,14 +266,18 @@ async function main(): Promise<void> {
 			echo: verbose ? process.stdout : undefined,
 		});
 		n8n.prepare();
-		say(`${pkg.name} ${pkg.version} installed as a community package in ${path.relative(PROJECT_ROOT, userFolder)}/.n8n/nodes`);
+		say(
+			`${pkg.name} ${pkg.version} installed as a community package in ${path.relative(PROJECT_ROOT, userFolder)}/.n8n/nodes`,
+		);
 
 		const importHash = createHash('sha256')
 			.update(JSON.stringify({ credentials, workflows, n8n: runtime.n8nVersion }))
 			.digest('hex');
 		const database = path.join(userFolder, '.n8n', 'database.sqlite');
 		if (state.importedHash !== importHash || !existsSync(database)) {
-			say(`importing ${credentials.length} credential(s) and ${workflows.length} example workflow(s) …`);
+			say(
+				`importing ${credentials.length} credential(s) and ${workflows.length} example workflow(s) …`,
+			);
 			await n8n.importCredentials(credentials);
 			await n8n.importWorkflows(workflows);
 			for (const workflow of workflows.filter(isWebhookWorkflow)) {
@@ -322,7 +347,9 @@ async function main(): Promise<void> {
 async function queueDemo(): Promise<void> {
 	const pkg = readProjectPackage();
 	const runtime = await ensureN8nRuntime();
-	say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} (${path.relative(PROJECT_ROOT, runtime.dir)}), queue mode`);
+	say(
+		`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion} (${path.relative(PROJECT_ROOT, runtime.dir)}), queue mode`,
+	);
 	const folder = path.join(PROJECT_ROOT, '.demo', 'queue');
 	rmSync(folder, { recursive: true, force: true });
 	const owner = loadState().owner;
@@ -338,10 +365,22 @@ async function queueDemo(): Promise<void> {
 	};
 	// Ctrl-C: the stack ends all its processes at once (also while they are still starting) and exits
 	try {
-		say('starting PostgreSQL, Redis, the emulator, then n8n main, two workers and a webhook processor …');
-		stack = await startQueueStack({ name: 'demo', folder, owner, echo: verbose ? process.stdout : undefined });
+		say(
+			'starting PostgreSQL, Redis, the emulator, then n8n main, two workers and a webhook processor …',
+		);
+		stack = await startQueueStack({
+			name: 'demo',
+			folder,
+			owner,
+			echo: verbose ? process.stdout : undefined,
+		});
 		const running = stack;
-		const body = JSON.stringify({ targetType: 'servicePrincipal', targetId: DEMO_OBJECTS.servicePrincipalId, baseAddress: 'https://scim.example.com/scim', secretToken: 'demo-scim-token' });
+		const body = JSON.stringify({
+			targetType: 'servicePrincipal',
+			targetId: DEMO_OBJECTS.servicePrincipalId,
+			baseAddress: 'https://scim.example.com/scim',
+			secretToken: 'demo-scim-token',
+		});
 		const lines = [
 			'',
 			`  n8n ${runtime.n8nVersion} in queue mode with ${pkg.name} ${pkg.version}, against the local Graph + Entra emulator.`,
@@ -365,13 +404,18 @@ async function queueDemo(): Promise<void> {
 		for (;;) {
 			await new Promise((resolve) => setTimeout(resolve, 500));
 			for (const [index, worker] of running.workers.entries()) {
-				const executions = [...worker.serverLog().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
-				for (const id of executions.slice(seen[index])) say(`worker-${index + 1} runs execution ${id}`);
+				const executions = [...worker.serverLog().matchAll(/Worker started execution (\d+)/g)].map(
+					(match) => match[1],
+				);
+				for (const id of executions.slice(seen[index]))
+					say(`worker-${index + 1} runs execution ${id}`);
 				seen[index] = executions.length;
 			}
 			const gone = [running.main, ...running.workers, running.webhook].find((n8n) => !n8n.running);
 			if (gone && !stopping) {
-				process.stderr.write(`an n8n process stopped unexpectedly (${gone.logFile}).\n${gone.logTail()}\n`);
+				process.stderr.write(
+					`an n8n process stopped unexpectedly (${gone.logFile}).\n${gone.logTail()}\n`,
+				);
 				await shutdown(1);
 			}
 		}

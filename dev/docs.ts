@@ -9,14 +9,16 @@ import path from 'node:path';
 
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
-import { permissionJoiner, PROVISIONING_ADMIN_ROLES, REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
+import {
+	permissionJoiner,
+	PROVISIONING_ADMIN_ROLES,
+	REQUIRED_ACCESS,
+	type RequiredAccess,
+} from '../lib/permissions';
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
 import type { ReportInput } from './bench/results';
-import {
-	SECRET_KEY_HINTS,
-	SYNCHRONIZATION_SECRET_KEYS,
-} from '../lib/synchronizationSecrets';
+import { SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../lib/synchronizationSecrets';
 
 export const README_PATH = path.resolve(__dirname, '..', 'README.md');
 
@@ -33,10 +35,11 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	provisionOnDemand: 'Job › Provision On Demand',
 	validateSynchronizationCredentials: 'Job › Validate Credentials',
 	readSynchronizationTemplates: 'Template › List, Get; template list',
-	readSynchronizationSchema: 'Schema › Get; rule list; Bulk Upload\'s attribute list',
+	readSynchronizationSchema: "Schema › Get; rule list; Bulk Upload's attribute list",
 	parseSynchronizationExpression: 'Schema › Parse Expression',
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
-	readProvisioningLogs: 'Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger\'s Provisioning Failures event',
+	readProvisioningLogs:
+		"Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger's Provisioning Failures event",
 };
 
 function table(header: string[], rows: string[][]): string {
@@ -62,7 +65,12 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 					cloud.authorityUrl,
 					`${cloud.graphUrl}/.default`,
 				]),
-				['Custom', 'your Graph URL (https, or http on loopback)', 'your authority URL (https)', '`<Graph URL>/.default`'],
+				[
+					'Custom',
+					'your Graph URL (https, or http on loopback)',
+					'your authority URL (https)',
+					'`<Graph URL>/.default`',
+				],
 			],
 		),
 	signInMethods: () =>
@@ -72,7 +80,12 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 		),
 	permissions: () =>
 		table(
-			['What the node does', 'Application permission (app-only)', 'Delegated permission (OAuth2)', 'Entra role of the signed-in admin (OAuth2)'],
+			[
+				'What the node does',
+				'Application permission (app-only)',
+				'Delegated permission (OAuth2)',
+				'Entra role of the signed-in admin (OAuth2)',
+			],
 			Object.entries(REQUIRED_ACCESS).map(([name, access]: [string, RequiredAccess]) => [
 				ACCESS_LABELS[name as keyof typeof REQUIRED_ACCESS],
 				access.application.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
@@ -97,7 +110,10 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 	secretKeys: () =>
 		table(
 			['Key', 'Meaning (where Microsoft documents it)'],
-			SYNCHRONIZATION_SECRET_KEYS.map((key) => [`\`${key}\``, SECRET_KEY_HINTS[key]?.replace(/\|/g, '\\|') ?? '']),
+			SYNCHRONIZATION_SECRET_KEYS.map((key) => [
+				`\`${key}\``,
+				SECRET_KEY_HINTS[key]?.replace(/\|/g, '\\|') ?? '',
+			]),
 		),
 };
 
@@ -105,9 +121,14 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 export function renderReadme(readme: string): string {
 	let rendered = readme;
 	for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
-		const pattern = new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+		const pattern = new RegExp(
+			`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`,
+		);
 		if (!pattern.test(rendered)) throw new Error(`README.md has no generated section "${name}"`);
-		rendered = rendered.replace(pattern, (_match, open: string, close: string) => `${open}${render()}\n${close}`);
+		rendered = rendered.replace(
+			pattern,
+			(_match, open: string, close: string) => `${open}${render()}\n${close}`,
+		);
 	}
 	return rendered;
 }

@@ -18,8 +18,13 @@ async function main(): Promise<void> {
 		stack = await startStack({ name: 'screenshots' });
 		editor = await Editor.open(stack.n8n.baseUrl);
 		await editor.login(E2E_OWNER);
-		const shots = await captureNodeScreenshots(editor, { workflowId: 'entraAcquireManual', nodeName: NODE_NAME, dir });
-		for (const file of Object.values(shots)) process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, file)}\n`);
+		const shots = await captureNodeScreenshots(editor, {
+			workflowId: 'entraAcquireManual',
+			nodeName: NODE_NAME,
+			dir,
+		});
+		for (const file of Object.values(shots))
+			process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, file)}\n`);
 	} finally {
 		await editor?.close();
 		await stack?.stop();
@@ -27,6 +32,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

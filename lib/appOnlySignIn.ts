@@ -28,7 +28,8 @@ export const APP_ONLY_METHODS = {
 	},
 	managedIdentity: {
 		displayName: 'Managed Identity',
-		description: 'The Azure managed identity of the host n8n runs on (App Service, Container Apps, VM, AKS)',
+		description:
+			'The Azure managed identity of the host n8n runs on (App Service, Container Apps, VM, AKS)',
 	},
 	workloadIdentity: {
 		displayName: 'Workload Identity (Federated Token File)',
@@ -66,7 +67,9 @@ export class SignInError extends ExecutionBaseError {
 	) {
 		super(message);
 		this.name = 'SignInError';
-		this.context = { [SIGN_IN_CONTEXT]: { message, description, ...(entraCode ? { entraCode } : {}) } };
+		this.context = {
+			[SIGN_IN_CONTEXT]: { message, description, ...(entraCode ? { entraCode } : {}) },
+		};
 	}
 }
 
@@ -77,7 +80,11 @@ export function readSignInContext(context: unknown): SignInError | undefined {
 	if (typeof account !== 'object' || account === null) return undefined;
 	const { message, description, entraCode } = account as Record<string, unknown>;
 	if (typeof message !== 'string' || typeof description !== 'string') return undefined;
-	return new SignInError(message, description, typeof entraCode === 'string' ? entraCode : undefined);
+	return new SignInError(
+		message,
+		description,
+		typeof entraCode === 'string' ? entraCode : undefined,
+	);
 }
 
 export interface AppOnlySettings {
@@ -109,12 +116,12 @@ function checkTenantId(tenantId: string): string {
 	requireField(
 		tenantId,
 		'Directory (Tenant) ID',
-		'Copy the Directory (tenant) ID from the app registration\'s Overview page in the Microsoft Entra admin center.',
+		"Copy the Directory (tenant) ID from the app registration's Overview page in the Microsoft Entra admin center.",
 	);
 	if (!GUID.test(tenantId) && !TENANT_DOMAIN.test(tenantId)) {
 		throw new SignInError(
 			'The credential\'s "Directory (Tenant) ID" is not a tenant ID',
-			'Enter the tenant as a GUID (Directory (tenant) ID on the app registration\'s Overview page) or as a verified domain such as contoso.onmicrosoft.com.',
+			"Enter the tenant as a GUID (Directory (tenant) ID on the app registration's Overview page) or as a verified domain such as contoso.onmicrosoft.com.",
 		);
 	}
 	return tenantId;
@@ -124,12 +131,12 @@ function checkClientId(clientId: string, label = 'Application (Client) ID'): str
 	requireField(
 		clientId,
 		label,
-		'Copy the Application (client) ID from the app registration\'s Overview page in the Microsoft Entra admin center.',
+		"Copy the Application (client) ID from the app registration's Overview page in the Microsoft Entra admin center.",
 	);
 	if (!GUID.test(clientId)) {
 		throw new SignInError(
 			`The credential's "${label}" is not a GUID`,
-			'The Application (client) ID is a GUID like 00000000-0000-0000-0000-000000000000, shown on the app registration\'s Overview page. Do not use the app\'s name or its object ID.',
+			"The Application (client) ID is a GUID like 00000000-0000-0000-0000-000000000000, shown on the app registration's Overview page. Do not use the app's name or its object ID.",
 		);
 	}
 	return clientId;
@@ -146,7 +153,8 @@ function checkCertificate(pem: string, password: string | undefined): void {
 		'Paste the certificate and its private key in PEM form: a "-----BEGIN CERTIFICATE-----" block followed by a "-----BEGIN PRIVATE KEY-----" (or ENCRYPTED PRIVATE KEY / RSA PRIVATE KEY) block.',
 	);
 	const certMatch = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
-	const keyMatch = /-----BEGIN ((?:ENCRYPTED |RSA |EC )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/.exec(pem);
+	const keyMatch =
+		/-----BEGIN ((?:ENCRYPTED |RSA |EC )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/.exec(pem);
 	if (!certMatch || !keyMatch) {
 		throw new SignInError(
 			`The credential's "Certificate (PEM)" has no ${certMatch ? 'private key' : 'certificate'} block`,
@@ -215,7 +223,7 @@ export function readAppOnlySettings(credentials: Record<string, unknown>): AppOn
 			settings.clientSecret = requireField(
 				text(credentials.clientSecret),
 				'Client Secret',
-				'Paste the secret\'s Value (not its Secret ID) from the app registration\'s Certificates & secrets page.',
+				"Paste the secret's Value (not its Secret ID) from the app registration's Certificates & secrets page.",
 			);
 			break;
 		case 'clientCertificate':
@@ -236,8 +244,12 @@ export function readAppOnlySettings(credentials: Record<string, unknown>): AppOn
 		case 'workloadIdentity':
 			// Empty fields fall back to the AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE variables
 			// that the AKS workload identity webhook injects; @azure/identity reads them.
-			settings.tenantId = text(credentials.tenantId) ? checkTenantId(text(credentials.tenantId)) : undefined;
-			settings.clientId = text(credentials.clientId) ? checkClientId(text(credentials.clientId)) : undefined;
+			settings.tenantId = text(credentials.tenantId)
+				? checkTenantId(text(credentials.tenantId))
+				: undefined;
+			settings.clientId = text(credentials.clientId)
+				? checkClientId(text(credentials.clientId))
+				: undefined;
 			settings.federatedTokenFile = text(credentials.federatedAssertionFile) || undefined;
 			break;
 		default:
@@ -258,7 +270,12 @@ function createTokenCredential(settings: AppOnlySettings): TokenCredential {
 	};
 	switch (settings.method) {
 		case 'clientSecret':
-			return new ClientSecretCredential(settings.tenantId!, settings.clientId!, settings.clientSecret!, common);
+			return new ClientSecretCredential(
+				settings.tenantId!,
+				settings.clientId!,
+				settings.clientSecret!,
+				common,
+			);
 		case 'clientCertificate':
 			return new ClientCertificateCredential(
 				settings.tenantId!,
@@ -307,7 +324,8 @@ class TokenProvider {
 		try {
 			return (await this.pending).token;
 		} catch (error) {
-			if (this.token && this.token.expiresOnTimestamp > Date.now() + 30_000) return this.token.token;
+			if (this.token && this.token.expiresOnTimestamp > Date.now() + 30_000)
+				return this.token.token;
 			throw error;
 		}
 	}
@@ -391,7 +409,7 @@ const ENTRA_ERROR_ADVICE: Record<string, EntraAdvice> = {
 	},
 	'900023': {
 		message: 'The tenant ID is not valid',
-		description: 'Enter the Directory (tenant) ID GUID from the app registration\'s Overview page.',
+		description: "Enter the Directory (tenant) ID GUID from the app registration's Overview page.",
 	},
 	'700027': {
 		message: 'Microsoft Entra rejected the certificate',
@@ -401,7 +419,7 @@ const ENTRA_ERROR_ADVICE: Record<string, EntraAdvice> = {
 	'700024': {
 		message: 'Microsoft Entra rejected the sign-in assertion as outside its valid time range',
 		description:
-			'The certificate or federated token has expired, or the n8n host\'s clock is wrong. Renew the certificate or token and check the host\'s time.',
+			"The certificate or federated token has expired, or the n8n host's clock is wrong. Renew the certificate or token and check the host's time.",
 	},
 	'70021': {
 		message: 'No federated credential on the app matches the workload identity token',
@@ -409,18 +427,19 @@ const ENTRA_ERROR_ADVICE: Record<string, EntraAdvice> = {
 			'Add a federated credential to the app registration whose issuer and subject match the Kubernetes service account (Certificates & secrets › Federated credentials).',
 	},
 	'700211': {
-		message: 'The federated token\'s issuer is not registered on the app',
+		message: "The federated token's issuer is not registered on the app",
 		description:
-			'Add a federated credential whose issuer is the cluster\'s OIDC issuer URL to the app registration.',
+			"Add a federated credential whose issuer is the cluster's OIDC issuer URL to the app registration.",
 	},
 	'500011': {
 		message: 'Microsoft Graph is not available for this tenant in the chosen cloud',
 		description:
-			'The credential\'s cloud does not match the tenant (for example a US Government tenant used with Global). Pick the tenant\'s cloud in the credential.',
+			"The credential's cloud does not match the tenant (for example a US Government tenant used with Global). Pick the tenant's cloud in the credential.",
 	},
 	'7000112': {
 		message: 'The application is disabled',
-		description: 'Enable the app\'s service principal (Enterprise applications › Properties › Enabled for users to sign in).',
+		description:
+			"Enable the app's service principal (Enterprise applications › Properties › Enabled for users to sign in).",
 	},
 	'7000229': {
 		message: 'The application has no service principal in this tenant',
@@ -440,9 +459,9 @@ function entraCodeOf(error: unknown): string | undefined {
 }
 
 const METHOD_UNAVAILABLE_ADVICE: Record<AppOnlyMethod, string> = {
-	clientSecret: 'Check that the n8n host can reach the login authority of the credential\'s cloud.',
+	clientSecret: "Check that the n8n host can reach the login authority of the credential's cloud.",
 	clientCertificate:
-		'Check the certificate and that the n8n host can reach the login authority of the credential\'s cloud.',
+		"Check the certificate and that the n8n host can reach the login authority of the credential's cloud.",
 	managedIdentity:
 		'Managed Identity works only when n8n runs on an Azure host that has a managed identity assigned (App Service, Container Apps, a VM, AKS). Assign one to the host, or use Client Secret or Client Certificate instead. For a user-assigned identity, check its client ID.',
 	workloadIdentity:
@@ -455,7 +474,11 @@ export function describeSignInFailure(error: unknown, settings: AppOnlySettings)
 	const code = entraCodeOf(error);
 	if (code && ENTRA_ERROR_ADVICE[code]) {
 		const advice = ENTRA_ERROR_ADVICE[code];
-		return new SignInError(advice.message, `${advice.description} (Entra error AADSTS${code})`, `AADSTS${code}`);
+		return new SignInError(
+			advice.message,
+			`${advice.description} (Entra error AADSTS${code})`,
+			`AADSTS${code}`,
+		);
 	}
 	const method = APP_ONLY_METHODS[settings.method].displayName;
 	const detail = error instanceof Error ? error.message : String(error);
@@ -465,7 +488,10 @@ export function describeSignInFailure(error: unknown, settings: AppOnlySettings)
 			`Check "Directory (Tenant) ID" (a GUID or a verified domain) and that the credential's cloud is the tenant's cloud${settings.custom ? ' and its Login Authority URL is right' : ''}; also that the n8n host can reach ${settings.endpoints.authorityUrl}.`,
 		);
 	}
-	if (error instanceof CredentialUnavailableError || error instanceof AggregateAuthenticationError) {
+	if (
+		error instanceof CredentialUnavailableError ||
+		error instanceof AggregateAuthenticationError
+	) {
 		return new SignInError(
 			`Sign-in with ${method} is not available on this n8n host`,
 			METHOD_UNAVAILABLE_ADVICE[settings.method],

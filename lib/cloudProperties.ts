@@ -22,7 +22,8 @@ export function cloudProperties(options: INodePropertyOptions[]): INodePropertie
 			default: '',
 			required: true,
 			placeholder: 'e.g. https://graph.contoso-gateway.example',
-			description: 'Root URL of Microsoft Graph (without /v1.0). Must use https, except for loopback addresses.',
+			description:
+				'Root URL of Microsoft Graph (without /v1.0). Must use https, except for loopback addresses.',
 			displayOptions: showForCustom,
 		},
 		{
@@ -32,7 +33,8 @@ export function cloudProperties(options: INodePropertyOptions[]): INodePropertie
 			default: '',
 			required: true,
 			placeholder: 'e.g. https://login.contoso-gateway.example',
-			description: 'Root URL of the Microsoft Entra login authority (without the tenant). Must use https.',
+			description:
+				'Root URL of the Microsoft Entra login authority (without the tenant). Must use https.',
 			displayOptions: showForCustom,
 		},
 	];

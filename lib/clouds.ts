@@ -121,8 +121,13 @@ export const cloudOptions = [
  * where it cannot call this package's code: the OAuth2 authorize/token URLs and the credential "Test" request.
  * `source` is `$self` inside credential properties and `$credentials` in a credential test request.
  */
-export function cloudUrlExpression(field: 'graphUrl' | 'authorityUrl', source: '$self' | '$credentials'): string {
-	const table = Object.fromEntries(Object.entries(CLOUDS).map(([name, cloud]) => [name, cloud[field]]));
+export function cloudUrlExpression(
+	field: 'graphUrl' | 'authorityUrl',
+	source: '$self' | '$credentials',
+): string {
+	const table = Object.fromEntries(
+		Object.entries(CLOUDS).map(([name, cloud]) => [name, cloud[field]]),
+	);
 	const customField = field === 'graphUrl' ? 'customGraphUrl' : 'customAuthorityUrl';
 	return `(${source}.cloud === "${CUSTOM_CLOUD}" ? String(${source}.${customField} || "").trim().replace(/\\/+$/, "") : (${JSON.stringify(table)})[${source}.cloud || "global"])`;
 }

@@ -4,7 +4,8 @@
  * the checks of an item's input (helpers), the list searches and the trigger all read the same patterns.
  */
 
-export const GUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const GUID_PATTERN =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** The two kinds of directory object that own a synchronization, and their Graph collection names. */
 export const TARGET_TYPES = {

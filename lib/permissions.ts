@@ -46,7 +46,11 @@ export const REQUIRED_ACCESS = {
 		delegatedRoles: provisioningAdminRoles,
 	},
 	readSynchronizationJobs: {
-		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		application: [
+			'Application.ReadWrite.OwnedBy',
+			'Synchronization.Read.All',
+			'Synchronization.ReadWrite.All',
+		],
 		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 		delegatedRoles: provisioningAdminRoles,
 	},
@@ -66,12 +70,20 @@ export const REQUIRED_ACCESS = {
 		delegatedRoles: provisioningAdminRoles,
 	},
 	readSynchronizationTemplates: {
-		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		application: [
+			'Application.ReadWrite.OwnedBy',
+			'Synchronization.Read.All',
+			'Synchronization.ReadWrite.All',
+		],
 		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 		delegatedRoles: provisioningAdminRoles,
 	},
 	readSynchronizationSchema: {
-		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
+		application: [
+			'Application.ReadWrite.OwnedBy',
+			'Synchronization.Read.All',
+			'Synchronization.ReadWrite.All',
+		],
 		delegated: ['Synchronization.Read.All', 'Synchronization.ReadWrite.All'],
 		delegatedRoles: provisioningAdminRoles,
 	},

@@ -4,7 +4,8 @@
  */
 
 export const SCIM_CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const SCIM_ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const SCIM_ENTERPRISE_USER_SCHEMA =
+	'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /**
  * Where a value goes in the SCIM user: a (nested) core attribute, the work entry of a multi-valued one, the enterprise
@@ -30,7 +31,11 @@ export interface ScimAttribute {
 
 const core = (...path: string[]): Placement => ({ place: 'core', path });
 /** API-driven provisioning processes only the "work" entries of emails, phoneNumbers and addresses (Microsoft's known limitation). */
-const work = (attribute: 'emails' | 'phoneNumbers' | 'addresses', field: string): Placement => ({ place: 'work', attribute, field });
+const work = (attribute: 'emails' | 'phoneNumbers' | 'addresses', field: string): Placement => ({
+	place: 'work',
+	attribute,
+	field,
+});
 const enterprise = (...path: string[]): Placement => ({ place: 'enterprise', path });
 
 /**
@@ -40,30 +45,86 @@ const enterprise = (...path: string[]): Placement => ({ place: 'enterprise', pat
 export const SCIM_USER_ATTRIBUTES: Record<string, ScimAttribute> = {
 	externalId: {
 		displayName: 'externalId',
-		description: 'The employee\'s ID in the HR system; the job matches users on it (to employeeId by default)',
+		description:
+			"The employee's ID in the HR system; the job matches users on it (to employeeId by default)",
 		placement: core('externalId'),
 		kind: 'text',
 		required: true,
 	},
 	userName: {
 		displayName: 'userName',
-		description: 'The user\'s sign-in name, e.g. their work mail address',
+		description: "The user's sign-in name, e.g. their work mail address",
 		placement: core('userName'),
 		kind: 'text',
 		required: true,
 	},
-	active: { displayName: 'active', description: 'true to enable the account, false to disable it', placement: core('active'), kind: 'boolean' },
-	displayName: { displayName: 'displayName', description: 'The name shown for the user', placement: core('displayName'), kind: 'text' },
-	'name.givenName': { displayName: 'name.givenName', description: 'First name', placement: core('name', 'givenName'), kind: 'text' },
-	'name.familyName': { displayName: 'name.familyName', description: 'Last name', placement: core('name', 'familyName'), kind: 'text' },
-	'name.middleName': { displayName: 'name.middleName', description: 'Middle name', placement: core('name', 'middleName'), kind: 'text' },
-	'name.formatted': { displayName: 'name.formatted', description: 'The full name, formatted', placement: core('name', 'formatted'), kind: 'text' },
-	nickName: { displayName: 'nickName', description: 'Nickname', placement: core('nickName'), kind: 'text' },
+	active: {
+		displayName: 'active',
+		description: 'true to enable the account, false to disable it',
+		placement: core('active'),
+		kind: 'boolean',
+	},
+	displayName: {
+		displayName: 'displayName',
+		description: 'The name shown for the user',
+		placement: core('displayName'),
+		kind: 'text',
+	},
+	'name.givenName': {
+		displayName: 'name.givenName',
+		description: 'First name',
+		placement: core('name', 'givenName'),
+		kind: 'text',
+	},
+	'name.familyName': {
+		displayName: 'name.familyName',
+		description: 'Last name',
+		placement: core('name', 'familyName'),
+		kind: 'text',
+	},
+	'name.middleName': {
+		displayName: 'name.middleName',
+		description: 'Middle name',
+		placement: core('name', 'middleName'),
+		kind: 'text',
+	},
+	'name.formatted': {
+		displayName: 'name.formatted',
+		description: 'The full name, formatted',
+		placement: core('name', 'formatted'),
+		kind: 'text',
+	},
+	nickName: {
+		displayName: 'nickName',
+		description: 'Nickname',
+		placement: core('nickName'),
+		kind: 'text',
+	},
 	title: { displayName: 'title', description: 'Job title', placement: core('title'), kind: 'text' },
-	userType: { displayName: 'userType', description: 'e.g. Employee or Contractor', placement: core('userType'), kind: 'text' },
-	preferredLanguage: { displayName: 'preferredLanguage', description: 'e.g. en-US', placement: core('preferredLanguage'), kind: 'text' },
-	locale: { displayName: 'locale', description: 'e.g. en-US', placement: core('locale'), kind: 'text' },
-	timezone: { displayName: 'timezone', description: 'e.g. America/Los_Angeles', placement: core('timezone'), kind: 'text' },
+	userType: {
+		displayName: 'userType',
+		description: 'e.g. Employee or Contractor',
+		placement: core('userType'),
+		kind: 'text',
+	},
+	preferredLanguage: {
+		displayName: 'preferredLanguage',
+		description: 'e.g. en-US',
+		placement: core('preferredLanguage'),
+		kind: 'text',
+	},
+	locale: {
+		displayName: 'locale',
+		description: 'e.g. en-US',
+		placement: core('locale'),
+		kind: 'text',
+	},
+	timezone: {
+		displayName: 'timezone',
+		description: 'e.g. America/Los_Angeles',
+		placement: core('timezone'),
+		kind: 'text',
+	},
 	'emails[type eq "work"].value': {
 		displayName: 'emails[type eq "work"].value',
 		description: 'Work mail address',
@@ -143,7 +204,7 @@ export const SCIM_USER_ATTRIBUTES: Record<string, ScimAttribute> = {
 	},
 	[`${SCIM_ENTERPRISE_USER_SCHEMA}:manager.value`]: {
 		displayName: 'enterprise: manager.value',
-		description: 'The manager\'s externalId; the job resolves it to the manager\'s account',
+		description: "The manager's externalId; the job resolves it to the manager's account",
 		placement: enterprise('manager', 'value'),
 		kind: 'text',
 		// The attribute list for API names the reference itself; an HR export may too.
@@ -151,4 +212,6 @@ export const SCIM_USER_ATTRIBUTES: Record<string, ScimAttribute> = {
 	},
 };
 
-export const REQUIRED_SCIM_ATTRIBUTES = Object.keys(SCIM_USER_ATTRIBUTES).filter((path) => SCIM_USER_ATTRIBUTES[path].required);
+export const REQUIRED_SCIM_ATTRIBUTES = Object.keys(SCIM_USER_ATTRIBUTES).filter(
+	(path) => SCIM_USER_ATTRIBUTES[path].required,
+);

@@ -59,14 +59,14 @@ export type SynchronizationSecretKey = (typeof SYNCHRONIZATION_SECRET_KEYS)[numb
 
 /** What Microsoft documents for the keys admins use most; shown as option descriptions. */
 export const SECRET_KEY_HINTS: Partial<Record<SynchronizationSecretKey, string>> = {
-	BaseAddress: 'Tenant URL: the base URL of the application\'s SCIM endpoint',
+	BaseAddress: "Tenant URL: the base URL of the application's SCIM endpoint",
 	SecretToken: 'The token that authorizes the provisioning service to call the application',
 	SyncAll: 'Provision all users and groups ("true") or only those assigned to the app ("false")',
 	SkipOutOfScopeDeletions: 'Do not disable accounts that go out of scope ("true"/"false")',
 	SyncNotificationSettings:
 		'JSON: {"Enabled":true,"Recipients":"admin@contoso.com","DeleteThresholdEnabled":true,"DeleteThresholdValue":500}',
-	UserName: 'The user name the application\'s API accepts',
-	Password: 'The password the application\'s API accepts',
+	UserName: "The user name the application's API accepts",
+	Password: "The password the application's API accepts",
 };
 
 export function isSynchronizationSecretKey(key: string): key is SynchronizationSecretKey {

@@ -1,4 +1,10 @@
-import { acquireParameters, bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
+import {
+	acquireParameters,
+	bearerTokens,
+	graphCalls,
+	startTenant,
+	type TestTenant,
+} from './support/tenant';
 import { expectNoSecrets } from './support/secrets';
 import { loadPackage, runNode, type RunResult } from './harness/engine';
 
@@ -25,7 +31,9 @@ beforeAll(async () => {
 
 const tokensSeen = new Set<string>();
 
-afterEach(() => bearerTokens(tenant.emulator).forEach((token) => tokensSeen.add(token.split('.')[2])));
+afterEach(() =>
+	bearerTokens(tenant.emulator).forEach((token) => tokensSeen.add(token.split('.')[2])),
+);
 
 beforeEach(() => {
 	tenant.emulator.clearRequests();
@@ -35,7 +43,10 @@ beforeEach(() => {
 afterAll(async () => {
 	// Every run of this file, successful or not, is searched for every secret it used.
 	expect(tokensSeen.size).toBeGreaterThan(0);
-	expectNoSecrets(results, { anywhere: [tenant.client.secret, ...tokensSeen], inNodeOutput: [SCIM_TOKEN] });
+	expectNoSecrets(results, {
+		anywhere: [tenant.client.secret, ...tokensSeen],
+		inNodeOutput: [SCIM_TOKEN],
+	});
 	await tenant.emulator.close();
 });
 
@@ -43,7 +54,10 @@ describe('Acquire Provisioning Token', () => {
 	it('authorizes a service principal by object ID: one 204 call with exactly the documented body', async () => {
 		const { servicePrincipal, emulator } = tenant;
 		const result = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: servicePrincipal.id }, secrets),
+			parameters: acquireParameters(
+				{ type: 'servicePrincipal', value: servicePrincipal.id },
+				secrets,
+			),
 			credential: tenant.appOnlyCredential(),
 		});
 
@@ -66,7 +80,9 @@ describe('Acquire Provisioning Token', () => {
 		const calls = graphCalls(emulator);
 		expect(calls).toHaveLength(1);
 		expect(calls[0].method).toBe('POST');
-		expect(calls[0].path).toBe(`/v1.0/servicePrincipals/${servicePrincipal.id}/synchronization/acquireAccessToken`);
+		expect(calls[0].path).toBe(
+			`/v1.0/servicePrincipals/${servicePrincipal.id}/synchronization/acquireAccessToken`,
+		);
 		expect(calls[0].headers['content-type']).toMatch(/^application\/json/);
 		expect(calls[0].headers.authorization).toMatch(/^Bearer ey/);
 		expect(JSON.parse(calls[0].body)).toEqual({
@@ -85,11 +101,17 @@ describe('Acquire Provisioning Token', () => {
 	it('authorizes an application by object ID, on the beta API when asked', async () => {
 		const { app, emulator } = tenant;
 		const result = await run({
-			parameters: acquireParameters({ type: 'application', value: app.id }, secrets, { options: { apiVersion: 'beta' } }),
+			parameters: acquireParameters({ type: 'application', value: app.id }, secrets, {
+				options: { apiVersion: 'beta' },
+			}),
 			credential: tenant.appOnlyCredential(),
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ targetType: 'application', targetObjectId: app.id, apiVersion: 'beta' });
+		expect(result.items[0].json).toMatchObject({
+			targetType: 'application',
+			targetObjectId: app.id,
+			apiVersion: 'beta',
+		});
 		expect(graphCalls(emulator).map((call) => `${call.method} ${call.path}`)).toEqual([
 			`POST /beta/applications/${app.id}/synchronization/acquireAccessToken`,
 		]);
@@ -99,15 +121,28 @@ describe('Acquire Provisioning Token', () => {
 	it('looks an app ID up once per execution, however many items name it', async () => {
 		const { servicePrincipal, emulator } = tenant;
 		const result = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', mode: 'appId', value: '={{ $json.appId }}' }, secrets),
+			parameters: acquireParameters(
+				{ type: 'servicePrincipal', mode: 'appId', value: '={{ $json.appId }}' },
+				secrets,
+			),
 			credential: tenant.appOnlyCredential(),
-			items: [{ appId: servicePrincipal.appId }, { appId: servicePrincipal.appId.toUpperCase() }, { appId: servicePrincipal.appId }],
+			items: [
+				{ appId: servicePrincipal.appId },
+				{ appId: servicePrincipal.appId.toUpperCase() },
+				{ appId: servicePrincipal.appId },
+			],
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.targetObjectId)).toEqual([servicePrincipal.id, servicePrincipal.id, servicePrincipal.id]);
+		expect(result.items.map((item) => item.json.targetObjectId)).toEqual([
+			servicePrincipal.id,
+			servicePrincipal.id,
+			servicePrincipal.id,
+		]);
 		expect(result.items[0].json.targetAppId).toBe(servicePrincipal.appId);
 		const lookups = graphCalls(emulator).filter((call) => call.method === 'GET');
-		expect(lookups.map((call) => call.path)).toEqual([`/v1.0/servicePrincipals(appId='${servicePrincipal.appId}')`]);
+		expect(lookups.map((call) => call.path)).toEqual([
+			`/v1.0/servicePrincipals(appId='${servicePrincipal.appId}')`,
+		]);
 		expect(lookups[0].query.get('$select')).toBe('id');
 		expect(graphCalls(emulator).filter((call) => call.method === 'POST')).toHaveLength(3);
 	});
@@ -123,7 +158,11 @@ describe('Acquire Provisioning Token', () => {
 				{ key: 'SecretToken', value: '={{ $json.token }}' },
 			]),
 			credential: tenant.appOnlyCredential(),
-			items: targets.map((target, index) => ({ id: target.id, url: `${SCIM_URL}/${index}`, token: `${SCIM_TOKEN}-${index}` })),
+			items: targets.map((target, index) => ({
+				id: target.id,
+				url: `${SCIM_URL}/${index}`,
+				token: `${SCIM_TOKEN}-${index}`,
+			})),
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => [item.json.targetObjectId, item.pairedItem])).toEqual(

@@ -6,7 +6,13 @@ import path from 'node:path';
 
 import { PACKAGE_ROOT, runCredentialTest, runNode, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
-import { acquireParameters, bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
+import {
+	acquireParameters,
+	bearerTokens,
+	graphCalls,
+	startTenant,
+	type TestTenant,
+} from './support/tenant';
 
 const SCIM_TOKEN = 'scim-token-Sign1nTests-77Kq';
 const secrets = [
@@ -21,11 +27,16 @@ const secretValues: string[] = [];
 
 /** The built package's sign-in module: the very instance the loaded credential uses. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const signIn = require(path.join(PACKAGE_ROOT, 'dist/lib/appOnlySignIn')) as typeof import('../lib/appOnlySignIn');
+const signIn = require(
+	path.join(PACKAGE_ROOT, 'dist/lib/appOnlySignIn'),
+) as typeof import('../lib/appOnlySignIn');
 
 async function acquire(credential: ReturnType<TestTenant['appOnlyCredential']>, items?: object[]) {
 	const result = await runNode({
-		parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, secrets),
+		parameters: acquireParameters(
+			{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+			secrets,
+		),
 		credential,
 		items: items as never,
 	});
@@ -35,7 +46,9 @@ async function acquire(credential: ReturnType<TestTenant['appOnlyCredential']>, 
 
 /** Requests to the login authority's token endpoint. */
 function tokenRequests() {
-	return tenant.emulator.requests.filter((request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/token'));
+	return tenant.emulator.requests.filter(
+		(request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/token'),
+	);
 }
 
 async function closedPort(): Promise<number> {
@@ -53,7 +66,9 @@ beforeAll(async () => {
 
 const tokensSeen = new Set<string>();
 
-afterEach(() => bearerTokens(tenant.emulator).forEach((token) => tokensSeen.add(token.split('.')[2])));
+afterEach(() =>
+	bearerTokens(tenant.emulator).forEach((token) => tokensSeen.add(token.split('.')[2])),
+);
 
 beforeEach(() => {
 	signIn.clearAppOnlyTokenCache();
@@ -65,7 +80,10 @@ beforeEach(() => {
 
 afterAll(async () => {
 	expect(tokensSeen.size).toBeGreaterThan(0);
-	expectNoSecrets(results, { anywhere: [...secretValues, ...tokensSeen], inNodeOutput: [SCIM_TOKEN] });
+	expectNoSecrets(results, {
+		anywhere: [...secretValues, ...tokensSeen],
+		inNodeOutput: [SCIM_TOKEN],
+	});
 	await tenant.emulator.close();
 });
 
@@ -123,13 +141,16 @@ describe('client secret', () => {
 			/could not find the sign-in endpoints of the tenant/,
 			/Directory \(Tenant\) ID.*Login Authority URL/s,
 		],
-	])('%s: says which field to fix, and sends nothing to Graph', async (_case, overrides, message, description) => {
-		const result = await acquire(tenant.appOnlyCredential(overrides));
-		expect(result.items).toEqual([]);
-		expect(result.error?.message).toMatch(message);
-		expect(result.error?.description).toMatch(description);
-		expect(graphCalls(tenant.emulator)).toHaveLength(0);
-	});
+	])(
+		'%s: says which field to fix, and sends nothing to Graph',
+		async (_case, overrides, message, description) => {
+			const result = await acquire(tenant.appOnlyCredential(overrides));
+			expect(result.items).toEqual([]);
+			expect(result.error?.message).toMatch(message);
+			expect(result.error?.description).toMatch(description);
+			expect(graphCalls(tenant.emulator)).toHaveLength(0);
+		},
+	);
 
 	it('an expired secret: asks for a new one', async () => {
 		const expired = tenant.emulator.registerClientApp({
@@ -138,7 +159,12 @@ describe('client secret', () => {
 			applicationPermissions: ['Synchronization.ReadWrite.All'],
 		});
 		secretValues.push('expired-secret-Zx81!kk');
-		const result = await acquire(tenant.appOnlyCredential({ clientId: expired.clientId, clientSecret: 'expired-secret-Zx81!kk' }));
+		const result = await acquire(
+			tenant.appOnlyCredential({
+				clientId: expired.clientId,
+				clientSecret: 'expired-secret-Zx81!kk',
+			}),
+		);
 		expect(result.error?.message).toBe('The client secret has expired');
 		expect(result.error?.description).toMatch(/Create a new client secret.*AADSTS7000222/s);
 	});
@@ -156,23 +182,33 @@ describe('client secret', () => {
 
 	it('with Continue On Fail, a sign-in failure becomes one error item per input item', async () => {
 		const result = await runNode({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, secrets),
+			parameters: acquireParameters(
+				{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+				secrets,
+			),
 			credential: tenant.appOnlyCredential({ clientSecret: 'wrong-secret-for-cof' }),
 			items: [{ a: 1 }, { a: 2 }],
 			continueOnFail: true,
 		});
 		results.push(result);
 		expect(result.error).toBeUndefined();
-		expect(result.items).toEqual([0, 1].map((item) => ({
-			json: { error: 'Microsoft Entra rejected the client secret', description: expect.stringContaining('AADSTS7000215') },
-			pairedItem: { item },
-		})));
+		expect(result.items).toEqual(
+			[0, 1].map((item) => ({
+				json: {
+					error: 'Microsoft Entra rejected the client secret',
+					description: expect.stringContaining('AADSTS7000215'),
+				},
+				pairedItem: { item },
+			})),
+		);
 	});
 });
 
 describe('client certificate', () => {
 	it('signs in with a registered certificate, and sends the chain (x5c) only when asked', async () => {
-		const certificate = await tenant.emulator.createClientCertificate({ commonName: 'n8n-provisioning' });
+		const certificate = await tenant.emulator.createClientCertificate({
+			commonName: 'n8n-provisioning',
+		});
 		const client = tenant.emulator.registerClientApp({
 			certificatePem: certificate.certificatePem,
 			applicationPermissions: ['Synchronization.ReadWrite.All'],
@@ -193,7 +229,9 @@ describe('client certificate', () => {
 			expect(result.error).toBeUndefined();
 			const form = new URLSearchParams(tokenRequests()[0].body);
 			expect(form.get('client_secret')).toBeNull();
-			const header = JSON.parse(Buffer.from(String(form.get('client_assertion')).split('.')[0], 'base64url').toString());
+			const header = JSON.parse(
+				Buffer.from(String(form.get('client_assertion')).split('.')[0], 'base64url').toString(),
+			);
 			expect(header['x5t#S256'] ?? header.x5t).toBeDefined();
 			expect(header.x5c !== undefined).toBe(sendX5c);
 		}
@@ -201,7 +239,10 @@ describe('client certificate', () => {
 
 	it('opens an encrypted private key with the certificate password', async () => {
 		const certificate = await tenant.emulator.createClientCertificate();
-		const client = tenant.emulator.registerClientApp({ certificatePem: certificate.certificatePem, applicationPermissions: ['Synchronization.ReadWrite.All'] });
+		const client = tenant.emulator.registerClientApp({
+			certificatePem: certificate.certificatePem,
+			applicationPermissions: ['Synchronization.ReadWrite.All'],
+		});
 		const encryptedKey = createPrivateKey(certificate.privateKeyPem).export({
 			type: 'pkcs8',
 			format: 'pem',
@@ -209,24 +250,44 @@ describe('client certificate', () => {
 			passphrase: 'cert-password-91!x',
 		}) as string;
 		secretValues.push('cert-password-91!x');
-		const base = { authMethod: 'clientCertificate', clientId: client.clientId, certificate: `${certificate.certificatePem}\n${encryptedKey}` };
-		const wrong = await acquire(tenant.appOnlyCredential({ ...base, certificatePassword: 'not-the-password' }));
-		expect(wrong.error?.message).toBe('The credential\'s "Certificate Password" does not open the private key');
+		const base = {
+			authMethod: 'clientCertificate',
+			clientId: client.clientId,
+			certificate: `${certificate.certificatePem}\n${encryptedKey}`,
+		};
+		const wrong = await acquire(
+			tenant.appOnlyCredential({ ...base, certificatePassword: 'not-the-password' }),
+		);
+		expect(wrong.error?.message).toBe(
+			'The credential\'s "Certificate Password" does not open the private key',
+		);
 		expect(tenant.emulator.requests).toHaveLength(0);
-		const right = await acquire(tenant.appOnlyCredential({ ...base, certificatePassword: 'cert-password-91!x' }));
+		const right = await acquire(
+			tenant.appOnlyCredential({ ...base, certificatePassword: 'cert-password-91!x' }),
+		);
 		expect(right.error).toBeUndefined();
 	});
 
 	it('an unregistered certificate: Entra refuses it and the node says to upload it', async () => {
 		const certificate = await tenant.emulator.createClientCertificate();
-		const result = await acquire(tenant.appOnlyCredential({ authMethod: 'clientCertificate', certificate: certificate.pem }));
+		const result = await acquire(
+			tenant.appOnlyCredential({ authMethod: 'clientCertificate', certificate: certificate.pem }),
+		);
 		expect(result.error?.message).toBe('Microsoft Entra rejected the certificate');
 		expect(result.error?.description).toMatch(/Upload its public part.*AADSTS700027/s);
 	});
 
 	it.each([
-		['an expired certificate', 'expired', /The certificate in the credential expired on \d{4}-\d\d-\d\d/],
-		['a key that belongs to another certificate', 'mismatched', /does not belong to its certificate/],
+		[
+			'an expired certificate',
+			'expired',
+			/The certificate in the credential expired on \d{4}-\d\d-\d\d/,
+		],
+		[
+			'a key that belongs to another certificate',
+			'mismatched',
+			/does not belong to its certificate/,
+		],
 		['no private key', 'certOnly', /has no private key block/],
 		['no certificate', 'keyOnly', /has no certificate block/],
 	])('%s is refused before any network call', async (_case, kind, message) => {
@@ -243,7 +304,9 @@ describe('client certificate', () => {
 			keyOnly: good.privateKeyPem,
 		};
 		const pem = pems[kind];
-		const result = await acquire(tenant.appOnlyCredential({ authMethod: 'clientCertificate', certificate: pem }));
+		const result = await acquire(
+			tenant.appOnlyCredential({ authMethod: 'clientCertificate', certificate: pem }),
+		);
 		expect(result.error?.message).toMatch(message);
 		expect(tenant.emulator.requests).toHaveLength(0);
 	});
@@ -258,27 +321,43 @@ describe('managed identity (App Service endpoint on loopback)', () => {
 	}
 
 	afterEach(() => {
-		for (const [name, value] of [['IDENTITY_ENDPOINT', saved.endpoint], ['IDENTITY_HEADER', saved.header]] as const) {
+		for (const [name, value] of [
+			['IDENTITY_ENDPOINT', saved.endpoint],
+			['IDENTITY_HEADER', saved.header],
+		] as const) {
 			if (value === undefined) delete process.env[name];
 			else process.env[name] = value;
 		}
 	});
 
 	it('signs in with the system-assigned identity and with a user-assigned one', async () => {
-		tenant.emulator.setManagedIdentity({ applicationPermissions: ['Synchronization.ReadWrite.All'] });
+		tenant.emulator.setManagedIdentity({
+			applicationPermissions: ['Synchronization.ReadWrite.All'],
+		});
 		const userAssigned = tenant.emulator.setManagedIdentity({
 			clientId: '4d3c2b1a-0f9e-4d8c-b7a6-f5e4d3c2b1a0',
 			applicationPermissions: ['Synchronization.ReadWrite.All'],
 		});
 		useEndpoint(tenant.emulator.managedIdentityEndpoint, tenant.emulator.managedIdentityHeader);
 
-		const system = await acquire(tenant.appOnlyCredential({ authMethod: 'managedIdentity', managedIdentityType: 'systemAssigned' }));
+		const system = await acquire(
+			tenant.appOnlyCredential({
+				authMethod: 'managedIdentity',
+				managedIdentityType: 'systemAssigned',
+			}),
+		);
 		expect(system.error).toBeUndefined();
 		const user = await acquire(
-			tenant.appOnlyCredential({ authMethod: 'managedIdentity', managedIdentityType: 'userAssigned', managedIdentityClientId: userAssigned.clientId }),
+			tenant.appOnlyCredential({
+				authMethod: 'managedIdentity',
+				managedIdentityType: 'userAssigned',
+				managedIdentityClientId: userAssigned.clientId,
+			}),
 		);
 		expect(user.error).toBeUndefined();
-		const identityCalls = tenant.emulator.requests.filter((request) => request.listener === 'managedIdentity');
+		const identityCalls = tenant.emulator.requests.filter(
+			(request) => request.listener === 'managedIdentity',
+		);
 		expect(identityCalls).toHaveLength(2);
 		expect(identityCalls[0].query.get('resource')).toBe(tenant.emulator.graphUrl);
 		expect(identityCalls[1].query.get('client_id')).toBe(userAssigned.clientId);
@@ -295,7 +374,9 @@ describe('managed identity (App Service endpoint on loopback)', () => {
 			}),
 		);
 		expect(result.error?.message).toMatch(/Managed Identity/);
-		expect(result.error?.description).toMatch(/only when n8n runs on an Azure host .* Client Secret or Client Certificate/s);
+		expect(result.error?.description).toMatch(
+			/only when n8n runs on an Azure host .* Client Secret or Client Certificate/s,
+		);
 		expect(graphCalls(tenant.emulator)).toHaveLength(0);
 	});
 });
@@ -311,7 +392,10 @@ describe('workload identity (federated token file)', () => {
 
 	it('exchanges the projected service account token for a Graph token', async () => {
 		const client = tenant.emulator.registerClientApp({
-			federatedCredential: { issuer: tenant.emulator.federatedIssuer, subject: 'system:serviceaccount:n8n:n8n' },
+			federatedCredential: {
+				issuer: tenant.emulator.federatedIssuer,
+				subject: 'system:serviceaccount:n8n:n8n',
+			},
 			applicationPermissions: ['Synchronization.ReadWrite.All'],
 		});
 		const result = await acquire(
@@ -329,7 +413,10 @@ describe('workload identity (federated token file)', () => {
 
 	it('a service account the app does not trust: names the federated credential to add', async () => {
 		const client = tenant.emulator.registerClientApp({
-			federatedCredential: { issuer: tenant.emulator.federatedIssuer, subject: 'system:serviceaccount:n8n:n8n' },
+			federatedCredential: {
+				issuer: tenant.emulator.federatedIssuer,
+				subject: 'system:serviceaccount:n8n:n8n',
+			},
 			applicationPermissions: ['Synchronization.ReadWrite.All'],
 		});
 		const result = await acquire(
@@ -347,8 +434,8 @@ describe('workload identity (federated token file)', () => {
 describe('the credential Test button', () => {
 	it('passes for a working credential and fails with the sign-in message for a wrong secret', async () => {
 		await expect(runCredentialTest(tenant.appOnlyCredential())).resolves.toEqual({ status: 200 });
-		await expect(runCredentialTest(tenant.appOnlyCredential({ clientSecret: 'wrong-secret-in-test' }))).rejects.toThrow(
-			/rejected the client secret/,
-		);
+		await expect(
+			runCredentialTest(tenant.appOnlyCredential({ clientSecret: 'wrong-secret-in-test' })),
+		).rejects.toThrow(/rejected the client secret/);
 	});
 });

@@ -16,7 +16,18 @@ function run(wallMs: number, items = 1000, extra: Partial<RunResult['graph']> = 
 		succeeded: items,
 		errorItems: 0,
 		usage: { cpuMs: items, rssBeforeBytes: 0, peakBytes: 0, growthBytes: 0, peakWasReset: true },
-		graph: { tokenRequests: 0, graphRequests: items, httpRequests: items / 20, acquireCalls: items, throttled: 0, retries: 0, applied: items, throttlesPerItem: [], capacityRefusals: 0, ...extra },
+		graph: {
+			tokenRequests: 0,
+			graphRequests: items,
+			httpRequests: items / 20,
+			acquireCalls: items,
+			throttled: 0,
+			retries: 0,
+			applied: items,
+			throttlesPerItem: [],
+			capacityRefusals: 0,
+			...extra,
+		},
 	};
 }
 
@@ -27,7 +38,18 @@ function warm(tool: ToolId, latencyMs: number, wallMs: number): Measurement {
 function input(measurements: Measurement[]): ReportInput {
 	return {
 		settings: readSettings([], {}),
-		machine: { cpuModel: 'test', cores: 2, memoryGiB: 1, kernel: 'Linux', nodeVersion: '24', n8nVersion: '2.41.1', loadBefore: [0, 0, 0], loadAfter: [0, 0, 0], startedAt: new Date(0), durationS: 1 },
+		machine: {
+			cpuModel: 'test',
+			cores: 2,
+			memoryGiB: 1,
+			kernel: 'Linux',
+			nodeVersion: '24',
+			n8nVersion: '2.41.1',
+			loadBefore: [0, 0, 0],
+			loadAfter: [0, 0, 0],
+			startedAt: new Date(0),
+			durationS: 1,
+		},
 		results: { measurements, profiles: [], bulk: [] },
 	};
 }
@@ -40,9 +62,15 @@ describe('benchmark floors', () => {
 	});
 
 	it('the Retry-After floor is the chain of the item throttled most often, and the bucket floor (N − burst) / rate + L', () => {
-		expect(retryAfterFloor([1, 4, 2], 1000, 300)).toEqual({ ms: 4 * 1300 + 300, formula: '4 × (1000 + 300) ms + 300 ms' });
+		expect(retryAfterFloor([1, 4, 2], 1000, 300)).toEqual({
+			ms: 4 * 1300 + 300,
+			formula: '4 × (1000 + 300) ms + 300 ms',
+		});
 		expect(retryAfterFloor([], 1000, 300).ms).toBe(300);
-		expect(bucketFloor(1000, 100, 50, 300)).toEqual({ ms: 18_300, formula: '(1000 − 100) / 50 per s + 300 ms' });
+		expect(bucketFloor(1000, 100, 50, 300)).toEqual({
+			ms: 18_300,
+			formula: '(1000 − 100) / 50 per s + 300 ms',
+		});
 		expect(bucketFloor(80, 100, 50, 300).ms).toBe(300);
 	});
 });
@@ -58,17 +86,37 @@ describe('benchmark targets', () => {
 		];
 		const byTarget = new Map(checks(input(measurements)).map((check) => [check.target, check]));
 
-		const withinFloor = byTarget.get('Parameters as expressions: within 1.3× of the larger of Edit Fields and one latency');
-		expect(withinFloor).toMatchObject({ latencyMs: 300, measured: '1.50 s', ratio: '1.20×', met: true });
+		const withinFloor = byTarget.get(
+			'Parameters as expressions: within 1.3× of the larger of Edit Fields and one latency',
+		);
+		expect(withinFloor).toMatchObject({
+			latencyMs: 300,
+			measured: '1.50 s',
+			ratio: '1.20×',
+			met: true,
+		});
 		expect(withinFloor?.against).toBe('1.25 s = max(Edit Fields 1.25 s, 300 ms)');
-		expect(byTarget.get('Parameters as expressions: at least 2.5× faster than HTTP Request, OAuth2')).toMatchObject({ ratio: '2.73×', met: true });
-		expect(byTarget.get('Parameters as expressions: at least 2.5× faster than HTTP Request, header auth')).toMatchObject({ ratio: '2.07×', met: false });
-		expect(byTarget.get('Input: Item Fields: at least 5× faster than HTTP Request, OAuth2')).toMatchObject({ ratio: '6.31×', met: true });
-		expect(byTarget.get('Input: Item Fields: at least 5× faster than HTTP Request, header auth')).toMatchObject({ ratio: '4.77×', met: false });
+		expect(
+			byTarget.get('Parameters as expressions: at least 2.5× faster than HTTP Request, OAuth2'),
+		).toMatchObject({ ratio: '2.73×', met: true });
+		expect(
+			byTarget.get(
+				'Parameters as expressions: at least 2.5× faster than HTTP Request, header auth',
+			),
+		).toMatchObject({ ratio: '2.07×', met: false });
+		expect(
+			byTarget.get('Input: Item Fields: at least 5× faster than HTTP Request, OAuth2'),
+		).toMatchObject({ ratio: '6.31×', met: true });
+		expect(
+			byTarget.get('Input: Item Fields: at least 5× faster than HTTP Request, header auth'),
+		).toMatchObject({ ratio: '4.77×', met: false });
 	});
 
 	it('a fast run that lost items does not meet its target', () => {
-		const lossy = { ...warm('node', 300, 1000), result: { ...run(1000), graph: { ...run(1000).graph, applied: 990 } } };
+		const lossy = {
+			...warm('node', 300, 1000),
+			result: { ...run(1000), graph: { ...run(1000).graph, applied: 990 } },
+		};
 		const [withinFloor] = checks(input([lossy, warm('expressions', 300, 1000)]));
 		expect(withinFloor).toMatchObject({ measured: '1.00 s, 10 not applied', met: false });
 	});
@@ -76,10 +124,29 @@ describe('benchmark targets', () => {
 
 describe('benchmark settings', () => {
 	it('one latency asked for runs the sweep at it; --quick runs a small subset and writes no docs', () => {
-		expect(readSettings([], {})).toMatchObject({ latencies: [50, 300, 1000], graphLatencyMs: 300, warmRuns: 3, throttleRuns: 3, write: true });
-		expect(readSettings(['--graph-latency', '500'], {})).toMatchObject({ latencies: [500], graphLatencyMs: 500 });
-		expect(readSettings(['--quick'], {})).toMatchObject({ latencies: [300], warmRuns: 1, throttleRuns: 1, memoryItems: 0, bulkItems: 0, write: false });
-		expect(readSettings(['--quick', '--warm-runs', '2', '--write'], {})).toMatchObject({ warmRuns: 2, write: true });
+		expect(readSettings([], {})).toMatchObject({
+			latencies: [50, 300, 1000],
+			graphLatencyMs: 300,
+			warmRuns: 3,
+			throttleRuns: 3,
+			write: true,
+		});
+		expect(readSettings(['--graph-latency', '500'], {})).toMatchObject({
+			latencies: [500],
+			graphLatencyMs: 500,
+		});
+		expect(readSettings(['--quick'], {})).toMatchObject({
+			latencies: [300],
+			warmRuns: 1,
+			throttleRuns: 1,
+			memoryItems: 0,
+			bulkItems: 0,
+			write: false,
+		});
+		expect(readSettings(['--quick', '--warm-runs', '2', '--write'], {})).toMatchObject({
+			warmRuns: 2,
+			write: true,
+		});
 		expect(readSettings(['--only', 'bucket'], {}).write).toBe(false);
 		expect(() => readSettings(['--jitter', '1'], {})).toThrow(/jitter/);
 	});
@@ -87,14 +154,38 @@ describe('benchmark settings', () => {
 
 describe('docs/benchmarks.md', () => {
 	it('gets its marked tables rewritten and keeps the text around them', () => {
-		const document = ['# Benchmarks', '', 'Written by hand.', '', '<!-- bench:summary -->', 'old table', '<!-- /bench:summary -->', '', 'Also by hand.', '', '<!-- bench:bulk -->', 'old', '<!-- /bench:bulk -->', ''].join('\n');
-		const rendered = renderBenchmarksDoc(document, input([warm('node', 50, 900), warm('expressions', 50, 800)]));
-		expect(rendered).toContain('Written by hand.\n\n<!-- bench:summary -->\n*1,000 items, token warm, median wall time*');
+		const document = [
+			'# Benchmarks',
+			'',
+			'Written by hand.',
+			'',
+			'<!-- bench:summary -->',
+			'old table',
+			'<!-- /bench:summary -->',
+			'',
+			'Also by hand.',
+			'',
+			'<!-- bench:bulk -->',
+			'old',
+			'<!-- /bench:bulk -->',
+			'',
+		].join('\n');
+		const rendered = renderBenchmarksDoc(
+			document,
+			input([warm('node', 50, 900), warm('expressions', 50, 800)]),
+		);
+		expect(rendered).toContain(
+			'Written by hand.\n\n<!-- bench:summary -->\n*1,000 items, token warm, median wall time*',
+		);
 		expect(rendered).toContain('| 50 ms | 0.80 s | 0.90 s | – | – | – | – | – |');
-		expect(rendered).toContain('Also by hand.\n\n<!-- bench:bulk -->\n*Not measured in the last run.*\n<!-- /bench:bulk -->');
+		expect(rendered).toContain(
+			'Also by hand.\n\n<!-- bench:bulk -->\n*Not measured in the last run.*\n<!-- /bench:bulk -->',
+		);
 		expect(rendered).not.toContain('old table');
 		// a table the document has no place for yet is added at its end
 		expect(rendered.trimEnd().endsWith('<!-- /bench:settings -->')).toBe(true);
-		expect(renderBenchmarksDoc(rendered, input([warm('node', 50, 900), warm('expressions', 50, 800)]))).toBe(rendered);
+		expect(
+			renderBenchmarksDoc(rendered, input([warm('node', 50, 900), warm('expressions', 50, 800)])),
+		).toBe(rendered);
 	});
 });

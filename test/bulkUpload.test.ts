@@ -2,7 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialInput } from './harness/engine';
 import { runNode } from './harness/engine';
-import { addServicePrincipal, clientWith, synchronizationParameters } from './support/synchronization';
+import {
+	addServicePrincipal,
+	clientWith,
+	synchronizationParameters,
+} from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -42,16 +46,31 @@ const attributes = {
 	},
 };
 
-function upload(items: object[], options: { continueOnFail?: boolean; jobId?: string; credential?: CredentialInput; fields?: IDataObject } = {}) {
+function upload(
+	items: object[],
+	options: {
+		continueOnFail?: boolean;
+		jobId?: string;
+		credential?: CredentialInput;
+		fields?: IDataObject;
+	} = {},
+) {
 	return runNode({
-		parameters: synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, options.fields ?? attributes, { jobId: options.jobId ?? jobId }),
+		parameters: synchronizationParameters(
+			'bulkUpload',
+			'uploadUsers',
+			sp.id,
+			options.fields ?? attributes,
+			{ jobId: options.jobId ?? jobId },
+		),
 		credential: options.credential ?? uploader,
 		items: items as never,
 		continueOnFail: options.continueOnFail,
 	});
 }
 
-const bulkCalls = () => graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/bulkUpload'));
+const bulkCalls = () =>
+	graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/bulkUpload'));
 
 beforeAll(async () => {
 	tenant = await startTenant();
@@ -114,7 +133,9 @@ describe('Bulk Upload › Upload Users', () => {
 				operationsInRequest: [50, 50, 20][request],
 				graphStatus: 202,
 			});
-			expect(item.json.location).toBe(`${tenant.emulator.graphUrl}/v1.0/auditLogs/provisioning/?$filter=${encodeURIComponent(`jobid eq '${jobId}'`)}`);
+			expect(item.json.location).toBe(
+				`${tenant.emulator.graphUrl}/v1.0/auditLogs/provisioning/?$filter=${encodeURIComponent(`jobid eq '${jobId}'`)}`,
+			);
 		});
 	});
 
@@ -130,43 +151,66 @@ describe('Bulk Upload › Upload Users', () => {
 		];
 		const result = await upload(items, { continueOnFail: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.bulkId ?? item.json.error, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.bulkId ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			['E00001', { item: 0 }],
 			['This employee has no userName', { item: 1 }],
-			['This employee\'s emails[type eq "work"].value is not a mail address: "not-an-address"', { item: 2 }],
+			[
+				'This employee\'s emails[type eq "work"].value is not a mail address: "not-an-address"',
+				{ item: 2 },
+			],
 			['This employee\'s active must be true or false, not "maybe"', { item: 3 }],
 			['The employee with externalId E00001 is also in item 1', { item: 4 }],
 			['This employee has no externalId', { item: 5 }],
 			['E00007', { item: 6 }],
 		]);
-		expect(result.items[1].json.description).toContain('The value mapped to userName is empty for this item');
+		expect(result.items[1].json.description).toContain(
+			'The value mapped to userName is empty for this item',
+		);
 		const [call] = bulkCalls();
-		expect(JSON.parse(call.body).Operations.map((operation: { bulkId: string }) => operation.bulkId)).toEqual(['E00001', 'E00007']);
+		expect(
+			JSON.parse(call.body).Operations.map((operation: { bulkId: string }) => operation.bulkId),
+		).toEqual(['E00001', 'E00007']);
 	});
 
 	it('without Continue On Fail stops at the first invalid employee before sending anything', async () => {
 		const result = await upload([employee(1), employee(2, { mail: 'ada at contoso' })]);
-		expect(result.error?.message).toBe('This employee\'s emails[type eq "work"].value is not a mail address: "ada at contoso"');
+		expect(result.error?.message).toBe(
+			'This employee\'s emails[type eq "work"].value is not a mail address: "ada at contoso"',
+		);
 		expect(result.error?.context?.itemIndex).toBe(1);
 		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
 
 	it('refuses a mapping without userName, and one that maps an attribute twice', async () => {
 		const withoutUserName = await upload([employee(1)], {
-			fields: { attributes: { attribute: [{ attribute: 'externalId', value: '={{ $json.employeeId }}' }] } },
+			fields: {
+				attributes: { attribute: [{ attribute: 'externalId', value: '={{ $json.employeeId }}' }] },
+			},
 		});
 		expect(withoutUserName.error?.message).toBe('This employee has no userName');
 		expect(withoutUserName.error?.description).toContain('Map userName under Attributes');
 
 		const twice = await upload([employee(1)], {
-			fields: { attributes: { attribute: [...attributes.attributes.attribute, { attribute: 'userName', value: 'x@contoso.com' }] } },
+			fields: {
+				attributes: {
+					attribute: [
+						...attributes.attributes.attribute,
+						{ attribute: 'userName', value: 'x@contoso.com' },
+					],
+				},
+			},
 		});
 		expect(twice.error?.message).toBe('The attribute userName is mapped twice');
 		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
 
 	it('403 without the upload permission names SynchronizationData-User.Upload; every item of the request carries it', async () => {
-		const result = await upload([employee(1), employee(2)], { credential: tenant.appOnlyCredential(), continueOnFail: true });
+		const result = await upload([employee(1), employee(2)], {
+			credential: tenant.appOnlyCredential(),
+			continueOnFail: true,
+		});
 		expect(result.items.map((item) => [item.json.httpCode, item.pairedItem])).toEqual([
 			['403', { item: 0 }],
 			['403', { item: 1 }],
@@ -176,28 +220,35 @@ describe('Bulk Upload › Upload Users', () => {
 		);
 	});
 
-	it('maps Graph\'s 400 for a job that is not API-driven inbound provisioning', async () => {
+	it("maps Graph's 400 for a job that is not API-driven inbound provisioning", async () => {
 		const scimJob = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
 		const result = await upload([employee(1)], { jobId: scimJob });
 		expect(result.error?.message).toBe('Microsoft Graph rejected the request as invalid');
 		expect(result.error?.description).toContain('only those accept bulkUpload');
 	});
 
-	it('stops on the tenant\'s daily quota: Graph\'s 429 with a Retry-After of hours is not waited for', async () => {
+	it("stops on the tenant's daily quota: Graph's 429 with a Retry-After of hours is not waited for", async () => {
 		const other = addServicePrincipal(tenant, 'Quota tenant job');
 		const otherJob = tenant.emulator.createSynchronizationJob(other.id, 'API2AAD').id;
 		tenant.emulator.setBulkUploadDailyLimit(0);
 		try {
 			const result = await runNode({
-				parameters: synchronizationParameters('bulkUpload', 'uploadUsers', other.id, attributes, { jobId: otherJob }),
+				parameters: synchronizationParameters('bulkUpload', 'uploadUsers', other.id, attributes, {
+					jobId: otherJob,
+				}),
 				credential: uploader,
 				items: [employee(1)],
 			});
 			// Graph's Retry-After counts down from a day since the oldest upload in its window (an earlier test's).
-			const asked = /^Microsoft Graph asked to wait (\d+) s before retrying, longer than the node waits$/.exec(result.error?.message ?? '');
+			const asked =
+				/^Microsoft Graph asked to wait (\d+) s before retrying, longer than the node waits$/.exec(
+					result.error?.message ?? '',
+				);
 			expect(Number(asked?.[1])).toBeGreaterThan(86_000);
 			expect(Number(asked?.[1])).toBeLessThanOrEqual(86_400);
-			expect(result.error?.description).toContain('Graph says: The tenant reached its quota of 0 bulkUpload requests per 24 hours.');
+			expect(result.error?.description).toContain(
+				'Graph says: The tenant reached its quota of 0 bulkUpload requests per 24 hours.',
+			);
 			expect(bulkCalls()).toHaveLength(1);
 		} finally {
 			tenant.emulator.setBulkUploadDailyLimit(6000);

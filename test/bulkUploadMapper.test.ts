@@ -7,7 +7,12 @@ import type { IDataObject, INodeProperties, ResourceMapperField } from 'n8n-work
 import type { CredentialInput } from './harness/engine';
 import { loadPackage, NODE_TYPE, runNode, runResourceMapping } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
-import { addServicePrincipal, clientWith, locator, synchronizationParameters } from './support/synchronization';
+import {
+	addServicePrincipal,
+	clientWith,
+	locator,
+	synchronizationParameters,
+} from './support/synchronization';
 import { bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
@@ -39,12 +44,31 @@ const automatically = { columns: { mappingMode: 'autoMapInputData', value: null 
 
 /** Map Each Attribute as the editor saves it: the values, and the field list it loaded (types included). */
 function eachAttribute(value: IDataObject, schema: ResourceMapperField[] = []) {
-	return { columns: { mappingMode: 'defineBelow', value, matchingColumns: [], schema, attemptToConvertTypes: false, convertFieldsToString: false } };
+	return {
+		columns: {
+			mappingMode: 'defineBelow',
+			value,
+			matchingColumns: [],
+			schema,
+			attemptToConvertTypes: false,
+			convertFieldsToString: false,
+		},
+	};
 }
 
-function upload(items: IDataObject[], fields: IDataObject, options: { continueOnFail?: boolean; jobId?: string; servicePrincipalId?: string } = {}) {
+function upload(
+	items: IDataObject[],
+	fields: IDataObject,
+	options: { continueOnFail?: boolean; jobId?: string; servicePrincipalId?: string } = {},
+) {
 	return runNode({
-		parameters: synchronizationParameters('bulkUpload', 'uploadUsers', options.servicePrincipalId ?? sp.id, fields, { jobId: options.jobId ?? jobId }),
+		parameters: synchronizationParameters(
+			'bulkUpload',
+			'uploadUsers',
+			options.servicePrincipalId ?? sp.id,
+			fields,
+			{ jobId: options.jobId ?? jobId },
+		),
 		credential: uploader,
 		items,
 		continueOnFail: options.continueOnFail,
@@ -52,12 +76,22 @@ function upload(items: IDataObject[], fields: IDataObject, options: { continueOn
 	});
 }
 
-const bulkCalls = () => graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/bulkUpload'));
-const sentUsers = () => bulkCalls().flatMap((call) => (JSON.parse(call.body) as { Operations: Array<{ data: IDataObject }> }).Operations.map((operation) => operation.data));
+const bulkCalls = () =>
+	graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/bulkUpload'));
+const sentUsers = () =>
+	bulkCalls().flatMap((call) =>
+		(JSON.parse(call.body) as { Operations: Array<{ data: IDataObject }> }).Operations.map(
+			(operation) => operation.data,
+		),
+	);
 
 beforeAll(async () => {
 	tenant = await startTenant();
-	uploader = clientWith(tenant, ['SynchronizationData-User.Upload'], 'hr mapper uploader').credential;
+	uploader = clientWith(
+		tenant,
+		['SynchronizationData-User.Upload'],
+		'hr mapper uploader',
+	).credential;
 	sp = addServicePrincipal(tenant, 'API-driven inbound provisioning (mapper)');
 	jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
 	tenant.emulator.addApiAttributes(sp.id, jobId, [
@@ -110,7 +144,13 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 				[ENTERPRISE]: { costCenter: '4130', manager: { value: 'E00001' } },
 			},
 		]);
-		expect(result.items.map((item) => [item.json.bulkId, item.json.operationsInRequest, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [
+				item.json.bulkId,
+				item.json.operationsInRequest,
+				item.pairedItem,
+			]),
+		).toEqual([
 			['E00001', 2, { item: 0 }],
 			['E00002', 2, { item: 1 }],
 		]);
@@ -118,11 +158,18 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 
 	it('puts custom extension attributes under their schema URN, lists that URN in schemas, and the job records them', async () => {
 		const result = await upload(
-			[scimNamed(10, { [`${CONTOSO}:HireDate`]: '2021-05-01T00:00:00-05:00', [`${CONTOSO}:JobCode`]: 'TG-1001', [`${CONTOSO}:Rehire`]: false })],
+			[
+				scimNamed(10, {
+					[`${CONTOSO}:HireDate`]: '2021-05-01T00:00:00-05:00',
+					[`${CONTOSO}:JobCode`]: 'TG-1001',
+					[`${CONTOSO}:Rehire`]: false,
+				}),
+			],
 			automatically,
 		);
 		expect(result.error).toBeUndefined();
-		const recorded = tenant.emulator.getSynchronizationJob(sp.id, jobId)?.bulkUploads.at(-1)?.operations[0].data;
+		const recorded = tenant.emulator.getSynchronizationJob(sp.id, jobId)?.bulkUploads.at(-1)
+			?.operations[0].data;
 		expect(recorded).toEqual({
 			schemas: [CORE, ENTERPRISE, CONTOSO],
 			externalId: 'E00010',
@@ -132,10 +179,14 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 			[ENTERPRISE]: { department: 'Research', manager: { value: 'E00001' } },
 			[CONTOSO]: { HireDate: '2021-05-01T00:00:00-05:00', JobCode: 'TG-1001', Rehire: false },
 		});
-		expect(result.items[0].json).toMatchObject({ success: true, graphStatus: 202, externalId: 'E00010' });
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			graphStatus: 202,
+			externalId: 'E00010',
+		});
 	});
 
-	it('a custom attribute missing from the job\'s attribute list: Graph refuses its request, each employee of it fails paired, the next request goes', async () => {
+	it("a custom attribute missing from the job's attribute list: Graph refuses its request, each employee of it fails paired, the next request goes", async () => {
 		const employees = Array.from({ length: 51 }, (_, index) => scimNamed(100 + index));
 		employees[3] = scimNamed(103, { [`${CONTOSO}:BadgeId`]: 'B-77' });
 		const result = await upload(employees, automatically, { continueOnFail: true });
@@ -144,7 +195,10 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 		expect(result.items).toHaveLength(51);
 		result.items.slice(0, 50).forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
-			expect(item.json).toMatchObject({ error: 'Microsoft Graph rejected the request as invalid', httpCode: '400' });
+			expect(item.json).toMatchObject({
+				error: 'Microsoft Graph rejected the request as invalid',
+				httpCode: '400',
+			});
 		});
 		const { description } = result.items[3].json as { description: string };
 		expect(description).toContain(`'${CONTOSO}:BadgeId' is not defined in the job's schema`);
@@ -163,9 +217,14 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 			scimNamed(6),
 		];
 		const refused = await upload(items, automatically, { continueOnFail: true });
-		expect(refused.items.map((item) => [item.json.bulkId ?? item.json.error, item.pairedItem])).toEqual([
+		expect(
+			refused.items.map((item) => [item.json.bulkId ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			['The item\'s field "employeeId" is not a SCIM attribute', { item: 0 }],
-			[`The item has both "department" and "${ENTERPRISE}:department" for the attribute ${ENTERPRISE}:department`, { item: 1 }],
+			[
+				`The item has both "department" and "${ENTERPRISE}:department" for the attribute ${ENTERPRISE}:department`,
+				{ item: 1 },
+			],
 			['The item\'s field "name.givenName.first" is not a SCIM attribute', { item: 2 }],
 			['This employee\'s active must be true or false, not "maybe"', { item: 3 }],
 			[`The item's field "${ENTERPRISE}:badge" is not a SCIM attribute`, { item: 4 }],
@@ -175,8 +234,11 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 		expect(sentUsers().map((user) => user.externalId)).toEqual(['E00006']);
 
 		tenant.emulator.clearRequests();
-		const stopped = await upload([scimNamed(7), scimNamed(8, { 'name.givenName': ['Ada'] })], automatically);
-		expect(stopped.error?.message).toBe('This employee\'s name.givenName must be text, not a list');
+		const stopped = await upload(
+			[scimNamed(7), scimNamed(8, { 'name.givenName': ['Ada'] })],
+			automatically,
+		);
+		expect(stopped.error?.message).toBe("This employee's name.givenName must be text, not a list");
 		expect(stopped.error?.context?.itemIndex).toBe(1);
 		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
@@ -191,7 +253,10 @@ describe('Bulk Upload › pacing', () => {
 		tenant.emulator.setLatency({ graph: 300 });
 		try {
 			const employees = Array.from({ length: 2_050 }, (_, index) => scimNamed(1_000 + index));
-			const result = await upload(employees, automatically, { servicePrincipalId: other.id, jobId: otherJob });
+			const result = await upload(employees, automatically, {
+				servicePrincipalId: other.id,
+				jobId: otherJob,
+			});
 			expect(result.error).toBeUndefined();
 			const calls = bulkCalls();
 			expect(calls.map((call) => call.status)).toEqual(Array.from({ length: 41 }, () => 202));
@@ -209,10 +274,26 @@ describe('Bulk Upload › pacing', () => {
 });
 
 describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () => {
-	it('sends the values set for the attributes of the job\'s list, custom ones included, evaluated per item', async () => {
+	it("sends the values set for the attributes of the job's list, custom ones included, evaluated per item", async () => {
 		const hr = [
-			{ id: 'E00020', mail: 'lin@contoso.com', first: 'Lin', last: 'Chen', hired: '2024-02-01', code: 'EN-2', boss: 'E00001' },
-			{ id: 'E00021', mail: 'sam@contoso.com', first: 'Sam', last: 'Okoro', hired: '2024-03-01', code: 'EN-3', boss: 'E00020' },
+			{
+				id: 'E00020',
+				mail: 'lin@contoso.com',
+				first: 'Lin',
+				last: 'Chen',
+				hired: '2024-02-01',
+				code: 'EN-2',
+				boss: 'E00001',
+			},
+			{
+				id: 'E00021',
+				mail: 'sam@contoso.com',
+				first: 'Sam',
+				last: 'Okoro',
+				hired: '2024-03-01',
+				code: 'EN-3',
+				boss: 'E00020',
+			},
 		];
 		const result = await upload(
 			hr,
@@ -239,36 +320,60 @@ describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () =
 				[CONTOSO]: { HireDate: employee.hired, JobCode: employee.code },
 			})),
 		);
-		expect(result.items.map((item) => [item.json.externalId, item.json.userName, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.externalId, item.json.userName, item.pairedItem]),
+		).toEqual([
 			['E00020', 'lin@contoso.com', { item: 0 }],
 			['E00021', 'sam@contoso.com', { item: 1 }],
 		]);
 	});
 
 	it('reads active as true/false; n8n refuses another value for the toggle, paired with its item', async () => {
-		const { fields } = await runResourceMapping('getScimAttributes', synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {}, { jobId }), tenant.appOnlyCredential(), 2);
+		const { fields } = await runResourceMapping(
+			'getScimAttributes',
+			synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {}, { jobId }),
+			tenant.appOnlyCredential(),
+			2,
+		);
 		tenant.emulator.clearRequests();
 		const result = await upload(
 			[
 				{ id: 'E00025', state: 'false' },
 				{ id: 'E00026', state: 'maybe' },
 			],
-			eachAttribute({ externalId: '={{ $json.id }}', userName: 'x@contoso.com', active: '={{ $json.state }}' }, fields),
+			eachAttribute(
+				{ externalId: '={{ $json.id }}', userName: 'x@contoso.com', active: '={{ $json.state }}' },
+				fields,
+			),
 			{ continueOnFail: true },
 		);
-		expect(result.items.map((item) => [item.json.externalId ?? item.json.error, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.externalId ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			['E00025', { item: 0 }],
 			["Invalid input for 'active' [item 1]", { item: 1 }],
 		]);
-		expect(result.items[1].json.description).toContain("'active' expects a boolean but we got 'maybe'");
-		expect(sentUsers()).toEqual([{ schemas: [CORE, ENTERPRISE], externalId: 'E00025', userName: 'x@contoso.com', active: false }]);
+		expect(result.items[1].json.description).toContain(
+			"'active' expects a boolean but we got 'maybe'",
+		);
+		expect(sentUsers()).toEqual([
+			{
+				schemas: [CORE, ENTERPRISE],
+				externalId: 'E00025',
+				userName: 'x@contoso.com',
+				active: false,
+			},
+		]);
 	});
 
 	it('says which attribute is missing or empty', async () => {
 		const missing = await upload([{ id: 'E1' }], eachAttribute({ externalId: '={{ $json.id }}' }));
 		expect(missing.error?.message).toBe('This employee has no userName');
 		expect(missing.error?.description).toContain('Map userName under Attributes');
-		const empty = await upload([{ id: 'E1' }], eachAttribute({ externalId: '={{ $json.id }}', userName: '={{ $json.mail }}' }));
+		const empty = await upload(
+			[{ id: 'E1' }],
+			eachAttribute({ externalId: '={{ $json.id }}', userName: '={{ $json.mail }}' }),
+		);
 		expect(empty.error?.message).toBe('This employee has no userName');
 		expect(empty.error?.description).toContain('The value for userName is empty for this item');
 		expect(graphCalls(tenant.emulator)).toEqual([]);
@@ -278,57 +383,118 @@ describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () =
 describe('Bulk Upload › Upload Users (version 2) › leavers', () => {
 	it('sends a leaver with externalId and active false alone, as Microsoft documents; a joiner still needs userName', async () => {
 		const result = await upload(
-			[{ externalId: 'E00030', active: false }, { externalId: 'E00031', active: 'false', department: 'Left' }, { externalId: 'E00032' }],
+			[
+				{ externalId: 'E00030', active: false },
+				{ externalId: 'E00031', active: 'false', department: 'Left' },
+				{ externalId: 'E00032' },
+			],
 			automatically,
 			{ continueOnFail: true },
 		);
 		expect(sentUsers()).toEqual([
 			{ schemas: [CORE, ENTERPRISE], externalId: 'E00030', active: false },
-			{ schemas: [CORE, ENTERPRISE], externalId: 'E00031', active: false, [ENTERPRISE]: { department: 'Left' } },
+			{
+				schemas: [CORE, ENTERPRISE],
+				externalId: 'E00031',
+				active: false,
+				[ENTERPRISE]: { department: 'Left' },
+			},
 		]);
-		expect(result.items.map((item) => [item.json.externalId ?? item.json.error, item.json.userName, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [
+				item.json.externalId ?? item.json.error,
+				item.json.userName,
+				item.pairedItem,
+			]),
+		).toEqual([
 			['E00030', null, { item: 0 }],
 			['E00031', null, { item: 1 }],
 			['This employee has no userName', undefined, { item: 2 }],
 		]);
-		expect(result.items[2].json.description).toContain('only a leaver (active false) may come with externalId alone');
+		expect(result.items[2].json.description).toContain(
+			'only a leaver (active false) may come with externalId alone',
+		);
 	});
 });
 
 describe('Bulk Upload › attribute list loader', () => {
 	const parameters = (job?: string) => ({
-		...synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {}, job === undefined ? {} : { jobId: job }),
+		...synchronizationParameters(
+			'bulkUpload',
+			'uploadUsers',
+			sp.id,
+			{},
+			job === undefined ? {} : { jobId: job },
+		),
 		...(job === undefined ? { job: locator('', 'list') } : {}),
 	});
 
-	it('lists the job\'s attribute list for API, custom attributes by name, with their types', async () => {
-		const { fields } = await runResourceMapping('getScimAttributes', parameters(jobId), tenant.appOnlyCredential(), 2);
+	it("lists the job's attribute list for API, custom attributes by name, with their types", async () => {
+		const { fields } = await runResourceMapping(
+			'getScimAttributes',
+			parameters(jobId),
+			tenant.appOnlyCredential(),
+			2,
+		);
 		const byId = new Map(fields.map((field) => [field.id, field]));
-		expect(fields.filter((field) => field.required).map((field) => field.id)).toEqual(['externalId', 'userName']);
+		expect(fields.filter((field) => field.required).map((field) => field.id)).toEqual([
+			'externalId',
+			'userName',
+		]);
 		expect(byId.get('active')?.type).toBe('boolean');
-		expect(byId.get('name.honorificPrefix')).toMatchObject({ displayName: 'name.honorificPrefix', type: 'string' });
+		expect(byId.get('name.honorificPrefix')).toMatchObject({
+			displayName: 'name.honorificPrefix',
+			type: 'string',
+		});
 		// Graph lists the manager reference itself; its value goes to manager.value.
-		expect(byId.get(`${ENTERPRISE}:manager.value`)).toMatchObject({ displayName: 'enterprise: manager.value' });
+		expect(byId.get(`${ENTERPRISE}:manager.value`)).toMatchObject({
+			displayName: 'enterprise: manager.value',
+		});
 		expect(byId.has('phoneNumbers[type eq "mobile"].value')).toBe(false);
 		expect(fields.slice(-3).map((field) => [field.id, field.displayName, field.type])).toEqual([
 			[`${CONTOSO}:HireDate`, `HireDate (${CONTOSO})`, 'string'],
 			[`${CONTOSO}:JobCode`, `JobCode (${CONTOSO})`, 'string'],
 			[`${CONTOSO}:Rehire`, `Rehire (${CONTOSO})`, 'boolean'],
 		]);
-		expect(graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/schema')).map((call) => call.status)).toEqual([200]);
+		expect(
+			graphCalls(tenant.emulator)
+				.filter((call) => call.path.endsWith('/schema'))
+				.map((call) => call.status),
+		).toEqual([200]);
 	});
 
 	it('falls back to SCIM core and enterprise before a job is chosen, and for a credential that may only upload', async () => {
 		const standard = Object.keys(SCIM_USER_ATTRIBUTES);
-		const withoutJob = await runResourceMapping('getScimAttributes', parameters(), tenant.appOnlyCredential(), 2);
+		const withoutJob = await runResourceMapping(
+			'getScimAttributes',
+			parameters(),
+			tenant.appOnlyCredential(),
+			2,
+		);
 		expect(withoutJob.fields.map((field) => field.id)).toEqual(standard);
-		const uploadOnly = await runResourceMapping('getScimAttributes', parameters(jobId), uploader, 2);
+		const uploadOnly = await runResourceMapping(
+			'getScimAttributes',
+			parameters(jobId),
+			uploader,
+			2,
+		);
 		expect(uploadOnly.fields.map((field) => field.id)).toEqual(standard);
-		expect(graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/schema')).map((call) => call.status)).toEqual([403]);
+		expect(
+			graphCalls(tenant.emulator)
+				.filter((call) => call.path.endsWith('/schema'))
+				.map((call) => call.status),
+		).toEqual([403]);
 	});
 
 	it('says so when the job does not exist', async () => {
-		await expect(runResourceMapping('getScimAttributes', parameters('API2AAD.0123456789abcdef0123456789abcdef.x'), tenant.appOnlyCredential(), 2)).rejects.toMatchObject({
+		await expect(
+			runResourceMapping(
+				'getScimAttributes',
+				parameters('API2AAD.0123456789abcdef0123456789abcdef.x'),
+				tenant.appOnlyCredential(),
+				2,
+			),
+		).rejects.toMatchObject({
 			httpCode: '404',
 		});
 	});
@@ -339,9 +505,15 @@ describe('Bulk Upload › versions', () => {
 		const { nodeTypes } = await loadPackage();
 		const { description } = nodeTypes.getByNameAndVersion(NODE_TYPE, 2);
 		const mappings = description.properties
-			.filter((property: INodeProperties) => property.displayOptions?.show?.resource?.includes('bulkUpload'))
+			.filter((property: INodeProperties) =>
+				property.displayOptions?.show?.resource?.includes('bulkUpload'),
+			)
 			.filter((property) => ['attributes', 'columns'].includes(property.name))
-			.map((property) => [property.name, property.type, property.displayOptions?.show?.['@version']]);
+			.map((property) => [
+				property.name,
+				property.type,
+				property.displayOptions?.show?.['@version'],
+			]);
 		expect(mappings).toEqual([
 			['columns', 'resourceMapper', [{ _cnd: { gte: 2 } }]],
 			['attributes', 'fixedCollection', [1]],
@@ -351,15 +523,28 @@ describe('Bulk Upload › versions', () => {
 
 	it('a version 1 workflow with attribute rows still uploads as before', async () => {
 		const result = await runNode({
-			parameters: synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {
-				attributes: { attribute: [{ attribute: 'externalId', value: '={{ $json.id }}' }, { attribute: 'userName', value: '={{ $json.mail }}' }] },
-			}, { jobId }),
+			parameters: synchronizationParameters(
+				'bulkUpload',
+				'uploadUsers',
+				sp.id,
+				{
+					attributes: {
+						attribute: [
+							{ attribute: 'externalId', value: '={{ $json.id }}' },
+							{ attribute: 'userName', value: '={{ $json.mail }}' },
+						],
+					},
+				},
+				{ jobId },
+			),
 			credential: uploader,
 			items: [{ id: 'E00040', mail: 'v1@contoso.com' }],
 			typeVersion: 1,
 		});
 		expect(result.error).toBeUndefined();
-		expect(sentUsers()).toEqual([{ schemas: [CORE, ENTERPRISE], externalId: 'E00040', userName: 'v1@contoso.com' }]);
+		expect(sentUsers()).toEqual([
+			{ schemas: [CORE, ENTERPRISE], externalId: 'E00040', userName: 'v1@contoso.com' },
+		]);
 	});
 });
 
@@ -367,11 +552,15 @@ describe('Bulk Upload › secrets', () => {
 	it('no credential secret or token shows up in what the uploads produce or n8n stores', async () => {
 		const results = [
 			await upload([scimNamed(50, { [`${CONTOSO}:JobCode`]: 'X-1' })], automatically),
-			await upload([scimNamed(51, { [`${CONTOSO}:Unlisted`]: 'X-2' })], automatically, { continueOnFail: true }),
+			await upload([scimNamed(51, { [`${CONTOSO}:Unlisted`]: 'X-2' })], automatically, {
+				continueOnFail: true,
+			}),
 			await upload([{ employeeId: 'E00052' }], automatically),
 		];
 		expect(results[1].items[0].json.httpCode).toBe('400');
-		expect(results[2].error?.message).toBe('The item\'s field "employeeId" is not a SCIM attribute');
+		expect(results[2].error?.message).toBe(
+			'The item\'s field "employeeId" is not a SCIM attribute',
+		);
 		const secret = uploader.data.clientSecret as string;
 		const tokens = bearerTokens(tenant.emulator).map((token) => token.split('.')[2]);
 		expect(tokens.length).toBeGreaterThan(0);

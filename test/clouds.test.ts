@@ -2,16 +2,23 @@ import { CLOUDS, cloudOptions, resolveCloud } from '../lib/clouds';
 import { APP_ONLY, OAUTH2, loadPackage } from './harness/engine';
 
 describe('the cloud table', () => {
-	it.each(Object.entries(CLOUDS))('%s resolves to its Graph host, login authority and scope', (name, cloud) => {
-		expect(resolveCloud({ cloud: name })).toEqual({
-			graphUrl: cloud.graphUrl,
-			authorityUrl: cloud.authorityUrl,
-			defaultScope: `${cloud.graphUrl}/.default`,
-		});
-	});
+	it.each(Object.entries(CLOUDS))(
+		'%s resolves to its Graph host, login authority and scope',
+		(name, cloud) => {
+			expect(resolveCloud({ cloud: name })).toEqual({
+				graphUrl: cloud.graphUrl,
+				authorityUrl: cloud.authorityUrl,
+				defaultScope: `${cloud.graphUrl}/.default`,
+			});
+		},
+	);
 
 	it('matches the national cloud endpoints Microsoft documents', () => {
-		expect(Object.fromEntries(Object.entries(CLOUDS).map(([name, cloud]) => [name, [cloud.graphUrl, cloud.authorityUrl]]))).toEqual({
+		expect(
+			Object.fromEntries(
+				Object.entries(CLOUDS).map(([name, cloud]) => [name, [cloud.graphUrl, cloud.authorityUrl]]),
+			),
+		).toEqual({
 			global: ['https://graph.microsoft.com', 'https://login.microsoftonline.com'],
 			usGovL4: ['https://graph.microsoft.us', 'https://login.microsoftonline.us'],
 			usGovL5: ['https://dod-graph.microsoft.us', 'https://login.microsoftonline.us'],
@@ -22,9 +29,14 @@ describe('the cloud table', () => {
 	it('offers every cloud and Custom in both credentials', async () => {
 		const { credentialTypes } = await loadPackage();
 		for (const type of [APP_ONLY, OAUTH2]) {
-			const cloudField = credentialTypes.getByName(type).properties.find((property) => property.name === 'cloud');
+			const cloudField = credentialTypes
+				.getByName(type)
+				.properties.find((property) => property.name === 'cloud');
 			expect(cloudField?.options).toEqual(cloudOptions);
-			expect(cloudOptions.map((option) => option.value)).toEqual([...Object.keys(CLOUDS), 'custom']);
+			expect(cloudOptions.map((option) => option.value)).toEqual([
+				...Object.keys(CLOUDS),
+				'custom',
+			]);
 		}
 	});
 
@@ -35,7 +47,11 @@ describe('the cloud table', () => {
 	describe('Custom cloud', () => {
 		it('accepts https anywhere and trims trailing slashes', () => {
 			expect(
-				resolveCloud({ cloud: 'custom', customGraphUrl: 'https://graph.gateway.example/', customAuthorityUrl: 'https://login.gateway.example' }),
+				resolveCloud({
+					cloud: 'custom',
+					customGraphUrl: 'https://graph.gateway.example/',
+					customAuthorityUrl: 'https://login.gateway.example',
+				}),
 			).toEqual({
 				graphUrl: 'https://graph.gateway.example',
 				authorityUrl: 'https://login.gateway.example',
@@ -43,12 +59,16 @@ describe('the cloud table', () => {
 			});
 		});
 
-		it.each(['http://127.0.0.1:8080', 'http://localhost:9000', 'http://[::1]:9000', 'http://127.4.5.6'])(
-			'accepts plain http on the loopback address %s',
-			(url) => {
-				expect(resolveCloud({ cloud: 'custom', customGraphUrl: url, customAuthorityUrl: url }).graphUrl).toBe(url);
-			},
-		);
+		it.each([
+			'http://127.0.0.1:8080',
+			'http://localhost:9000',
+			'http://[::1]:9000',
+			'http://127.4.5.6',
+		])('accepts plain http on the loopback address %s', (url) => {
+			expect(
+				resolveCloud({ cloud: 'custom', customGraphUrl: url, customAuthorityUrl: url }).graphUrl,
+			).toBe(url);
+		});
 
 		it.each([
 			['http://graph.gateway.example', /must use https/],
@@ -59,7 +79,13 @@ describe('the cloud table', () => {
 			['https://user:pass@graph.gateway.example', /plain base URL/],
 			['https://graph.gateway.example/?x=1', /plain base URL/],
 		])('refuses %s', (url, message) => {
-			expect(() => resolveCloud({ cloud: 'custom', customGraphUrl: url, customAuthorityUrl: 'https://login.example' })).toThrow(message);
+			expect(() =>
+				resolveCloud({
+					cloud: 'custom',
+					customGraphUrl: url,
+					customAuthorityUrl: 'https://login.example',
+				}),
+			).toThrow(message);
 		});
 
 		it('refuses an unknown cloud name', () => {
@@ -69,15 +95,25 @@ describe('the cloud table', () => {
 });
 
 describe('URLs n8n itself evaluates from the credentials', () => {
-	it.each(Object.entries(CLOUDS))('OAuth2 on %s: authorize and token URLs on its authority, scopes on its Graph', async (name, cloud) => {
-		const { credentialsHelper } = await loadPackage();
-		const resolved = credentialsHelper.resolve(OAUTH2, { cloud: name, tenantId: 'contoso.onmicrosoft.com' });
-		expect(resolved.authUrl).toBe(`${cloud.authorityUrl}/contoso.onmicrosoft.com/oauth2/v2.0/authorize`);
-		expect(resolved.accessTokenUrl).toBe(`${cloud.authorityUrl}/contoso.onmicrosoft.com/oauth2/v2.0/token`);
-		expect(resolved.scope).toBe(
-			`${cloud.graphUrl}/Synchronization.ReadWrite.All ${cloud.graphUrl}/Application.Read.All offline_access`,
-		);
-	});
+	it.each(Object.entries(CLOUDS))(
+		'OAuth2 on %s: authorize and token URLs on its authority, scopes on its Graph',
+		async (name, cloud) => {
+			const { credentialsHelper } = await loadPackage();
+			const resolved = credentialsHelper.resolve(OAUTH2, {
+				cloud: name,
+				tenantId: 'contoso.onmicrosoft.com',
+			});
+			expect(resolved.authUrl).toBe(
+				`${cloud.authorityUrl}/contoso.onmicrosoft.com/oauth2/v2.0/authorize`,
+			);
+			expect(resolved.accessTokenUrl).toBe(
+				`${cloud.authorityUrl}/contoso.onmicrosoft.com/oauth2/v2.0/token`,
+			);
+			expect(resolved.scope).toBe(
+				`${cloud.graphUrl}/Synchronization.ReadWrite.All ${cloud.graphUrl}/Application.Read.All offline_access`,
+			);
+		},
+	);
 
 	it('OAuth2 on a Custom cloud, with the default tenant and edited scopes', async () => {
 		const { credentialsHelper } = await loadPackage();
@@ -85,7 +121,8 @@ describe('URLs n8n itself evaluates from the credentials', () => {
 			cloud: 'custom',
 			customGraphUrl: 'https://127.0.0.1:4443/',
 			customAuthorityUrl: 'https://localhost:4444',
-			delegatedScopes: '  Synchronization.ReadWrite.All   openid https://other.example/X.Read offline_access ',
+			delegatedScopes:
+				'  Synchronization.ReadWrite.All   openid https://other.example/X.Read offline_access ',
 		});
 		expect(resolved.authUrl).toBe('https://localhost:4444/organizations/oauth2/v2.0/authorize');
 		expect(resolved.scope).toBe(
@@ -93,17 +130,31 @@ describe('URLs n8n itself evaluates from the credentials', () => {
 		);
 	});
 
-	it.each(Object.entries(CLOUDS))('the credential Test request of both credentials goes to the Graph of %s', async (name, cloud) => {
-		const { loader } = await loadPackage();
-		const { Workflow } = await import('n8n-workflow');
-		const { nodeTypes } = await loadPackage();
-		for (const type of [APP_ONLY, OAUTH2]) {
-			const test = loader.getCredential(type).type.test;
-			const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
-			const baseURL = workflow.expression.getParameterValue(test?.request.baseURL ?? '', null, 0, 0, '', [], 'internal', {
-				$credentials: { cloud: name },
-			} as never);
-			expect(`${baseURL}${test?.request.url}`).toBe(`${cloud.graphUrl}/v1.0/servicePrincipals?$top=1&$select=id`);
-		}
-	});
+	it.each(Object.entries(CLOUDS))(
+		'the credential Test request of both credentials goes to the Graph of %s',
+		async (name, cloud) => {
+			const { loader } = await loadPackage();
+			const { Workflow } = await import('n8n-workflow');
+			const { nodeTypes } = await loadPackage();
+			for (const type of [APP_ONLY, OAUTH2]) {
+				const test = loader.getCredential(type).type.test;
+				const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
+				const baseURL = workflow.expression.getParameterValue(
+					test?.request.baseURL ?? '',
+					null,
+					0,
+					0,
+					'',
+					[],
+					'internal',
+					{
+						$credentials: { cloud: name },
+					} as never,
+				);
+				expect(`${baseURL}${test?.request.url}`).toBe(
+					`${cloud.graphUrl}/v1.0/servicePrincipals?$top=1&$select=id`,
+				);
+			}
+		},
+	);
 });

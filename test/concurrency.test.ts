@@ -6,8 +6,16 @@
  */
 import { runBounded } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
-import { ExecutionGate, sharedWindow } from '../nodes/MicrosoftEntraProvisioning/transport/callGate';
-import { CallWindow, MIN_ROUND, RecentCount, THROTTLE_EPISODE_MIN_MS } from '../nodes/MicrosoftEntraProvisioning/transport/callWindow';
+import {
+	ExecutionGate,
+	sharedWindow,
+} from '../nodes/MicrosoftEntraProvisioning/transport/callGate';
+import {
+	CallWindow,
+	MIN_ROUND,
+	RecentCount,
+	THROTTLE_EPISODE_MIN_MS,
+} from '../nodes/MicrosoftEntraProvisioning/transport/callWindow';
 import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/graphLimits';
 import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/idleRegistry';
 
@@ -34,11 +42,17 @@ function answer(window: CallWindow, verdict: 'ok' | number, limitUsage?: number)
  * `count` calls, sent in waves as wide as the window, of which those `isThrottled` picks come back 429 (with a
  * Retry-After of 1 s unless told otherwise).
  */
-async function round(window: CallWindow, count: number, isThrottled: (call: number) => boolean, retryAfterMs = 1_000): Promise<void> {
-	for (let sent = 0; sent < count; ) {
+async function round(
+	window: CallWindow,
+	count: number,
+	isThrottled: (call: number) => boolean,
+	retryAfterMs = 1_000,
+): Promise<void> {
+	for (let sent = 0; sent < count;) {
 		const wave = Math.min(window.limit, count - sent);
 		await send(window, wave);
-		for (let call = sent; call < sent + wave; call++) answer(window, isThrottled(call) ? retryAfterMs : 'ok');
+		for (let call = sent; call < sent + wave; call++)
+			answer(window, isThrottled(call) ? retryAfterMs : 'ok');
 		sent += wave;
 	}
 }
@@ -239,7 +253,9 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(95);
 		expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(95);
 		// a success once the episode's length has passed without a 429 lifts the pace
-		await new Promise((resolve) => setTimeout(resolve, THROTTLE_EPISODE_MIN_MS - sentAt[2] + THROTTLE_EPISODE_MIN_MS));
+		await new Promise((resolve) =>
+			setTimeout(resolve, THROTTLE_EPISODE_MIN_MS - sentAt[2] + THROTTLE_EPISODE_MIN_MS),
+		);
 		window.succeeded({ elapsedMs: 300 });
 		const free = Date.now();
 		await window.acquire();
@@ -350,7 +366,9 @@ describe('One pace per credential and tenant', () => {
 		const scope = { tenantKey: `tenant ${Math.random()}` };
 		const first = pacerFor(scope, 'bulkUpload', 2, 60_000);
 		expect(pacerFor({ tenantKey: scope.tenantKey }, 'bulkUpload', 2, 60_000)).toBe(first);
-		expect(pacerFor({ tenantKey: `${scope.tenantKey}-b` }, 'bulkUpload', 2, 60_000)).not.toBe(first);
+		expect(pacerFor({ tenantKey: `${scope.tenantKey}-b` }, 'bulkUpload', 2, 60_000)).not.toBe(
+			first,
+		);
 		expect(first.idle).toBe(true);
 		await first.next();
 		expect(first.idle).toBe(false);

@@ -9,8 +9,14 @@ import path from 'node:path';
 import tls from 'node:tls';
 
 import { SignInError } from '../lib/appOnlySignIn';
-import { BatchAnswerIncomplete, BatchedCallFailed } from '../nodes/MicrosoftEntraProvisioning/transport/batch';
-import { readFailure, type TransportFailure } from '../nodes/MicrosoftEntraProvisioning/transport/failureShapes';
+import {
+	BatchAnswerIncomplete,
+	BatchedCallFailed,
+} from '../nodes/MicrosoftEntraProvisioning/transport/batch';
+import {
+	readFailure,
+	type TransportFailure,
+} from '../nodes/MicrosoftEntraProvisioning/transport/failureShapes';
 import { startEmulator, type Emulator } from '../dev/emulator';
 
 type Shape = null | boolean | number | string | Shape[] | { [key: string]: Shape };
@@ -31,7 +37,10 @@ function revive(shape: Shape): unknown {
 	if (Array.isArray(shape)) return shape.map(revive);
 	if (shape === null || typeof shape !== 'object') return shape;
 	const { __class: className, ...properties } = shape;
-	const target: Record<string, unknown> = typeof className === 'string' ? (Object.create(Error.prototype) as Record<string, unknown>) : {};
+	const target: Record<string, unknown> =
+		typeof className === 'string'
+			? (Object.create(Error.prototype) as Record<string, unknown>)
+			: {};
 	for (const [key, value] of Object.entries(properties)) target[key] = revive(value);
 	return target;
 }
@@ -49,27 +58,53 @@ const SCENARIOS = [
 
 test('a capture exists for each release line the suite runs, with every scenario', () => {
 	expect(fixtures.map((fixture) => fixture.n8n.split('.')[0]).sort()).toEqual(['1', '2']);
-	for (const fixture of fixtures) expect(Object.keys(fixture.shapes).sort()).toEqual([...SCENARIOS].sort());
+	for (const fixture of fixtures)
+		expect(Object.keys(fixture.shapes).sort()).toEqual([...SCENARIOS].sort());
 });
 
-describe.each(fixtures.map((fixture) => [`n8n ${fixture.n8n} (Node ${fixture.node})`, fixture] as const))('%s', (_label, fixture) => {
-	const read = (scenario: string): TransportFailure => readFailure(revive(fixture.shapes[scenario]));
+describe.each(
+	fixtures.map((fixture) => [`n8n ${fixture.n8n} (Node ${fixture.node})`, fixture] as const),
+)('%s', (_label, fixture) => {
+	const read = (scenario: string): TransportFailure =>
+		readFailure(revive(fixture.shapes[scenario]));
 	// n8n 1.x drops the axios error, and with it Graph's response headers
 	const headersKept = !fixture.n8n.startsWith('1.');
 
-	test.each(['appOnly', 'oAuth2'])('%s: a 429 is read as throttling, with its Retry-After where n8n keeps it', (credential) => {
-		const failure = read(`${credential}.throttled429`);
-		expect(failure).toMatchObject({ kind: 'http', status: 429, body: { error: { code: 'TooManyRequests' } } });
-		expect((failure as { headers: Record<string, unknown> }).headers['retry-after']).toBe(headersKept ? '7' : undefined);
-	});
+	test.each(['appOnly', 'oAuth2'])(
+		'%s: a 429 is read as throttling, with its Retry-After where n8n keeps it',
+		(credential) => {
+			const failure = read(`${credential}.throttled429`);
+			expect(failure).toMatchObject({
+				kind: 'http',
+				status: 429,
+				body: { error: { code: 'TooManyRequests' } },
+			});
+			expect((failure as { headers: Record<string, unknown> }).headers['retry-after']).toBe(
+				headersKept ? '7' : undefined,
+			);
+		},
+	);
 
-	test.each(['appOnly', 'oAuth2'])('%s: a 404 is read as Graph’s answer with its error body', (credential) => {
-		expect(read(`${credential}.notFound404`)).toMatchObject({ kind: 'http', status: 404, body: { error: { code: 'Request_ResourceNotFound' } } });
-	});
+	test.each(['appOnly', 'oAuth2'])(
+		'%s: a 404 is read as Graph’s answer with its error body',
+		(credential) => {
+			expect(read(`${credential}.notFound404`)).toMatchObject({
+				kind: 'http',
+				status: 404,
+				body: { error: { code: 'Request_ResourceNotFound' } },
+			});
+		},
+	);
 
-	test.each(['appOnly', 'oAuth2'])('%s: a reset connection is read as a network failure with its code', (credential) => {
-		expect(read(`${credential}.connectionReset`)).toEqual({ kind: 'network', code: 'ECONNRESET' });
-	});
+	test.each(['appOnly', 'oAuth2'])(
+		'%s: a reset connection is read as a network failure with its code',
+		(credential) => {
+			expect(read(`${credential}.connectionReset`)).toEqual({
+				kind: 'network',
+				code: 'ECONNRESET',
+			});
+		},
+	);
 
 	test('app-only: a rejected client secret is read as the sign-in failure, with its advice', () => {
 		const failure = read('appOnly.wrongClientSecret');
@@ -82,7 +117,10 @@ describe.each(fixtures.map((fixture) => [`n8n ${fixture.n8n} (Node ${fixture.nod
 	});
 
 	test('OAuth2 never connected: no answer and no connection failure, so a credential problem', () => {
-		expect(read('oAuth2.notConnected')).toEqual({ kind: 'credential', message: 'OAuth credentials not connected' });
+		expect(read('oAuth2.notConnected')).toEqual({
+			kind: 'credential',
+			message: 'OAuth credentials not connected',
+		});
 	});
 });
 
@@ -99,19 +137,43 @@ describe('the batcher’s own errors, from a real $batch answer', () => {
 	});
 
 	test('a batched call Graph answered 429 keeps its status, headers and body; a call left out is batchIncomplete', async () => {
-		emulator.injectFault({ listener: 'graph', path: '/v1.0/servicePrincipals/', status: 429, headers: { 'Retry-After': '3' }, count: 1 });
-		const reader = emulator.registerClientApp({ displayName: 'batch reader', secret: 'batch-reader-secret', applicationPermissions: ['Application.Read.All'] });
+		emulator.injectFault({
+			listener: 'graph',
+			path: '/v1.0/servicePrincipals/',
+			status: 429,
+			headers: { 'Retry-After': '3' },
+			count: 1,
+		});
+		const reader = emulator.registerClientApp({
+			displayName: 'batch reader',
+			secret: 'batch-reader-secret',
+			applicationPermissions: ['Application.Read.All'],
+		});
 		const token = emulator.createAccessToken({ clientId: reader.clientId });
 		const response = await fetch(`${emulator.graphUrl}/v1.0/$batch`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/servicePrincipals/00000000-0000-4000-8000-00000000b429' }] }),
+			body: JSON.stringify({
+				requests: [
+					{
+						id: '1',
+						method: 'GET',
+						url: '/servicePrincipals/00000000-0000-4000-8000-00000000b429',
+					},
+				],
+			}),
 		});
-		const answer = (await response.json()) as { responses: Array<{ status: number; headers?: Record<string, unknown>; body?: unknown }> };
+		const answer = (await response.json()) as {
+			responses: Array<{ status: number; headers?: Record<string, unknown>; body?: unknown }>;
+		};
 		const [call] = answer.responses;
 		expect(call.status).toBe(429);
-		const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-		expect(readFailure(new BatchedCallFailed({ status: call.status, headers, data: call.body }))).toMatchObject({
+		const headers = Object.fromEntries(
+			Object.entries(call.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+		);
+		expect(
+			readFailure(new BatchedCallFailed({ status: call.status, headers, data: call.body })),
+		).toMatchObject({
 			kind: 'http',
 			status: 429,
 			headers: { 'retry-after': '3' },

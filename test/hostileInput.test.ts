@@ -23,16 +23,41 @@ afterAll(async () => {
 	await tenant.emulator.close();
 });
 
-const hostileFragments = ['/', '..', '../..', '?', '#', '%2F', '%2e%2e', '\\', ' ', '\u0000', '\n', "'", '"', '@evil.example', '://', 'ｇｒａｐｈ', '\u202e', '０'];
+const hostileFragments = [
+	'/',
+	'..',
+	'../..',
+	'?',
+	'#',
+	'%2F',
+	'%2e%2e',
+	'\\',
+	' ',
+	'\u0000',
+	'\n',
+	"'",
+	'"',
+	'@evil.example',
+	'://',
+	'ｇｒａｐｈ',
+	'\u202e',
+	'０',
+];
 
 /** Strings built to break paths: separators, encodings, Unicode look-alikes, GUIDs with something attached. */
 const hostileId = fc.oneof(
 	fc.uuid(),
 	fc.uuid().map((id) => id.toUpperCase()),
-	fc.tuple(fc.uuid(), fc.constantFrom(...hostileFragments)).map(([id, fragment]) => `${id}${fragment}`),
-	fc.tuple(fc.constantFrom(...hostileFragments), fc.uuid()).map(([fragment, id]) => `${fragment}${id}`),
+	fc
+		.tuple(fc.uuid(), fc.constantFrom(...hostileFragments))
+		.map(([id, fragment]) => `${id}${fragment}`),
+	fc
+		.tuple(fc.constantFrom(...hostileFragments), fc.uuid())
+		.map(([fragment, id]) => `${fragment}${id}`),
 	fc.uuid().map((id) => id.replace(/-/g, '‐')),
-	fc.array(fc.constantFrom(...hostileFragments, 'a', 'b', '1'), { minLength: 1, maxLength: 12 }).map((parts) => parts.join('')),
+	fc
+		.array(fc.constantFrom(...hostileFragments, 'a', 'b', '1'), { minLength: 1, maxLength: 12 })
+		.map((parts) => parts.join('')),
 	fc.string({ unit: 'binary', maxLength: 80 }),
 	fc.constant('a'.repeat(10_000)),
 );
@@ -40,26 +65,40 @@ const hostileId = fc.oneof(
 describe('target IDs', () => {
 	it('a GUID goes into exactly one path segment; anything else is refused before any request', async () => {
 		await fc.assert(
-			fc.asyncProperty(hostileId, fc.constantFrom('servicePrincipal', 'application'), async (id, type) => {
-				tenant.emulator.clearRequests();
-				const result = await runNode({
-					parameters: acquireParameters({ type: type as 'servicePrincipal', value: '={{ $json.id }}' }, [{ key: 'SecretToken', value: 'token-value-1' }], {
-						options: { retryLimit: 0 },
-					}),
-					credential: tenant.appOnlyCredential({}, 'hostile-credential'),
-					items: [{ id }],
-				});
-				const calls = graphCalls(tenant.emulator);
-				if (GUID.test(id.trim())) {
-					expect(calls.map((call) => call.path)).toEqual([
-						`/v1.0/${type === 'application' ? 'applications' : 'servicePrincipals'}/${id.trim().toLowerCase()}/synchronization/acquireAccessToken`,
-					]);
-				} else {
-					expect(calls).toEqual([]);
-					expect(result.error?.message).toMatch(/^(The Target object ID is not a GUID|No (service principal|application) is selected as Target)$/);
-				}
-				expect(tenant.emulator.requests.every((request) => request.listener !== 'graph' || request.path.startsWith('/v1.0/'))).toBe(true);
-			}),
+			fc.asyncProperty(
+				hostileId,
+				fc.constantFrom('servicePrincipal', 'application'),
+				async (id, type) => {
+					tenant.emulator.clearRequests();
+					const result = await runNode({
+						parameters: acquireParameters(
+							{ type: type as 'servicePrincipal', value: '={{ $json.id }}' },
+							[{ key: 'SecretToken', value: 'token-value-1' }],
+							{
+								options: { retryLimit: 0 },
+							},
+						),
+						credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+						items: [{ id }],
+					});
+					const calls = graphCalls(tenant.emulator);
+					if (GUID.test(id.trim())) {
+						expect(calls.map((call) => call.path)).toEqual([
+							`/v1.0/${type === 'application' ? 'applications' : 'servicePrincipals'}/${id.trim().toLowerCase()}/synchronization/acquireAccessToken`,
+						]);
+					} else {
+						expect(calls).toEqual([]);
+						expect(result.error?.message).toMatch(
+							/^(The Target object ID is not a GUID|No (service principal|application) is selected as Target)$/,
+						);
+					}
+					expect(
+						tenant.emulator.requests.every(
+							(request) => request.listener !== 'graph' || request.path.startsWith('/v1.0/'),
+						),
+					).toBe(true);
+				},
+			),
 			{ numRuns: 120 },
 		);
 	});
@@ -69,7 +108,10 @@ describe('secret values', () => {
 	it('any text — control characters, quotes, any Unicode — is sent exactly, as JSON', async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.array(fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), { minLength: 1, maxLength: 4 }),
+				fc.array(fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }), {
+					minLength: 1,
+					maxLength: 4,
+				}),
 				async (values) => {
 					tenant.emulator.clearRequests();
 					const keys = SYNCHRONIZATION_SECRET_KEYS.slice(0, values.length);
@@ -82,9 +124,12 @@ describe('secret values', () => {
 						items: [{ values }],
 					});
 					expect(result.error).toBeUndefined();
-					expect(tenant.emulator.getSynchronizationSecrets('servicePrincipals', tenant.servicePrincipal.id)).toEqual(
-						keys.map((key, index) => ({ key, value: values[index] })),
-					);
+					expect(
+						tenant.emulator.getSynchronizationSecrets(
+							'servicePrincipals',
+							tenant.servicePrincipal.id,
+						),
+					).toEqual(keys.map((key, index) => ({ key, value: values[index] })));
 				},
 			),
 			{ numRuns: 60 },
@@ -92,41 +137,65 @@ describe('secret values', () => {
 	});
 
 	it('a 1 MB value is sent whole', async () => {
-		const value = fc.sample(fc.string({ unit: 'grapheme-ascii', minLength: 1_048_576, maxLength: 1_048_576 }), { numRuns: 1, seed: 7 })[0];
+		const value = fc.sample(
+			fc.string({ unit: 'grapheme-ascii', minLength: 1_048_576, maxLength: 1_048_576 }),
+			{ numRuns: 1, seed: 7 },
+		)[0];
 		const result = await runNode({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, [{ key: 'SecretToken', value: '={{ $json.value }}' }]),
+			parameters: acquireParameters(
+				{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+				[{ key: 'SecretToken', value: '={{ $json.value }}' }],
+			),
 			credential: tenant.appOnlyCredential({}, 'hostile-credential'),
 			items: [{ value }],
 		});
 		expect(result.error).toBeUndefined();
-		expect(tenant.emulator.getSynchronizationSecrets('servicePrincipals', tenant.servicePrincipal.id)?.[0].value).toBe(value);
+		expect(
+			tenant.emulator.getSynchronizationSecrets(
+				'servicePrincipals',
+				tenant.servicePrincipal.id,
+			)?.[0].value,
+		).toBe(value);
 	});
 });
 
 describe('custom secret keys', () => {
-	it('a key of Graph\'s shape is sent as given (Graph judges it); any other key is refused before any request', async () => {
+	it("a key of Graph's shape is sent as given (Graph judges it); any other key is refused before any request", async () => {
 		await fc.assert(
 			fc.asyncProperty(
-				fc.oneof(fc.constantFrom(...SYNCHRONIZATION_SECRET_KEYS), fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/), fc.string({ unit: 'binary', maxLength: 40 })),
+				fc.oneof(
+					fc.constantFrom(...SYNCHRONIZATION_SECRET_KEYS),
+					fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,20}$/),
+					fc.string({ unit: 'binary', maxLength: 40 }),
+				),
 				async (key) => {
 					tenant.emulator.clearRequests();
 					const result = await runNode({
-						parameters: acquireParameters({ type: 'servicePrincipal', value: tenant.servicePrincipal.id }, [
-							{ key: '__custom', customKey: '={{ $json.key }}', value: 'value-1234' },
-						]),
+						parameters: acquireParameters(
+							{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+							[{ key: '__custom', customKey: '={{ $json.key }}', value: 'value-1234' }],
+						),
 						credential: tenant.appOnlyCredential({}, 'hostile-credential'),
 						items: [{ key }],
 					});
 					const calls = graphCalls(tenant.emulator);
-					const known = SYNCHRONIZATION_SECRET_KEYS.find((candidate) => candidate.toLowerCase() === key.trim().toLowerCase());
+					const known = SYNCHRONIZATION_SECRET_KEYS.find(
+						(candidate) => candidate.toLowerCase() === key.trim().toLowerCase(),
+					);
 					if (KEY_SHAPE.test(key.trim()) && (!known || known === key.trim())) {
 						expect(calls).toHaveLength(1);
-						expect(calls[0].path).toBe(`/v1.0/servicePrincipals/${tenant.servicePrincipal.id}/synchronization/acquireAccessToken`);
+						expect(calls[0].path).toBe(
+							`/v1.0/servicePrincipals/${tenant.servicePrincipal.id}/synchronization/acquireAccessToken`,
+						);
 						expect(JSON.parse(calls[0].body).credentials[0].key).toBe(key.trim());
-						expect(result.error?.message ?? 'accepted').toMatch(/^(accepted|Microsoft Graph rejected the request as invalid)$/);
+						expect(result.error?.message ?? 'accepted').toMatch(
+							/^(accepted|Microsoft Graph rejected the request as invalid)$/,
+						);
 					} else {
 						expect(calls).toEqual([]);
-						expect(result.error?.message).toMatch(/^Secret 1( has (an invalid|no) key|: Graph spells the key)/);
+						expect(result.error?.message).toMatch(
+							/^Secret 1( has (an invalid|no) key|: Graph spells the key)/,
+						);
 					}
 				},
 			),
@@ -149,7 +218,9 @@ describe('the Target list search text', () => {
 				const [call] = graphCalls(tenant.emulator);
 				expect(call.path).toBe('/v1.0/servicePrincipals');
 				const search = text.trim();
-				expect(call.query.get('$filter')).toBe(search ? `startswith(displayName,'${search.replace(/'/g, "''")}')` : null);
+				expect(call.query.get('$filter')).toBe(
+					search ? `startswith(displayName,'${search.replace(/'/g, "''")}')` : null,
+				);
 			}),
 			{ numRuns: 80 },
 		);

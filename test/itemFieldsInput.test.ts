@@ -6,7 +6,11 @@ import { addServicePrincipal } from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 const SCIM_URL = 'https://scim.contoso-payroll.example/scim/v2';
-const SCIM_TOKENS = ['scim-token-It3m!Fld1-Qz8', 'scim-token-It3m!Fld2-Wx4', 'scim-token-It3m!Fld3-Rv6'];
+const SCIM_TOKENS = [
+	'scim-token-It3m!Fld1-Qz8',
+	'scim-token-It3m!Fld2-Wx4',
+	'scim-token-It3m!Fld3-Rv6',
+];
 
 let tenant: TestTenant;
 const results: RunResult[] = [];
@@ -31,7 +35,9 @@ function acquireFromFields(extra: INodeParameters = {}): INodeParameters {
 }
 
 function acquireCalls() {
-	return graphCalls(tenant.emulator).filter((call) => call.method === 'POST' && call.path.endsWith('/synchronization/acquireAccessToken'));
+	return graphCalls(tenant.emulator).filter(
+		(call) => call.method === 'POST' && call.path.endsWith('/synchronization/acquireAccessToken'),
+	);
 }
 
 beforeAll(async () => {
@@ -54,7 +60,9 @@ afterAll(async () => {
 
 describe('Input: Item Fields', () => {
 	it('Acquire reads the target and the secrets from each item, sends fields named like secret keys and ignores the rest', async () => {
-		const targets = SCIM_TOKENS.map((_, index) => addServicePrincipal(tenant, `Payroll region ${index}`));
+		const targets = SCIM_TOKENS.map((_, index) =>
+			addServicePrincipal(tenant, `Payroll region ${index}`),
+		);
 		const result = await run({
 			parameters: acquireFromFields(),
 			credential: tenant.appOnlyCredential(),
@@ -68,7 +76,9 @@ describe('Input: Item Fields', () => {
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.targetObjectId, item.json.secretKeys, item.pairedItem])).toEqual(
+		expect(
+			result.items.map((item) => [item.json.targetObjectId, item.json.secretKeys, item.pairedItem]),
+		).toEqual(
 			targets.map((target, index) => [target.id, ['BaseAddress', 'SecretToken'], { item: index }]),
 		);
 		for (const [index, target] of targets.entries()) {
@@ -85,11 +95,25 @@ describe('Input: Item Fields', () => {
 		const result = await run({
 			parameters: acquireFromFields({ targetType: 'application', targetIdField: ' appObjectId ' }),
 			credential: tenant.appOnlyCredential(),
-			items: [{ appObjectId: app.id, UserName: 'svc-payroll', Password: '', SyncAll: false, Domain: null, BaseAddress: SCIM_URL, SecretToken: SCIM_TOKENS[0] }],
+			items: [
+				{
+					appObjectId: app.id,
+					UserName: 'svc-payroll',
+					Password: '',
+					SyncAll: false,
+					Domain: null,
+					BaseAddress: SCIM_URL,
+					SecretToken: SCIM_TOKENS[0],
+				},
+			],
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ targetType: 'application', targetObjectId: app.id, secretKeys: ['UserName', 'SyncAll', 'BaseAddress', 'SecretToken'] });
+		expect(result.items[0].json).toMatchObject({
+			targetType: 'application',
+			targetObjectId: app.id,
+			secretKeys: ['UserName', 'SyncAll', 'BaseAddress', 'SecretToken'],
+		});
 		expect(JSON.parse(acquireCalls()[0].body)).toEqual({
 			credentials: [
 				{ key: 'UserName', value: 'svc-payroll' },
@@ -104,7 +128,13 @@ describe('Input: Item Fields', () => {
 		const result = await run({
 			parameters: acquireFromFields(),
 			credential: tenant.appOnlyCredential(),
-			items: [{ servicePrincipal: tenant.servicePrincipal.id, BaseAddress: SCIM_URL, SecretToken: SCIM_TOKENS[0] }],
+			items: [
+				{
+					servicePrincipal: tenant.servicePrincipal.id,
+					BaseAddress: SCIM_URL,
+					SecretToken: SCIM_TOKENS[0],
+				},
+			],
 		});
 
 		expect(result.error?.message).toBe('Item 0 has no value in the field "targetId"');
@@ -147,13 +177,31 @@ describe('Input: Item Fields', () => {
 	it('Secrets › Save reads the service principal and the whole set of secrets from the item', async () => {
 		const sp = addServicePrincipal(tenant, 'Payroll saved secrets');
 		const result = await run({
-			parameters: { authentication: 'appOnly', resource: 'secrets', operation: 'save', inputMode: 'itemFields', options: {} },
+			parameters: {
+				authentication: 'appOnly',
+				resource: 'secrets',
+				operation: 'save',
+				inputMode: 'itemFields',
+				options: {},
+			},
 			credential: tenant.appOnlyCredential(),
-			items: [{ servicePrincipalId: sp.id, BaseAddress: SCIM_URL, SecretToken: SCIM_TOKENS[0], SkipOutOfScopeDeletions: true }],
+			items: [
+				{
+					servicePrincipalId: sp.id,
+					BaseAddress: SCIM_URL,
+					SecretToken: SCIM_TOKENS[0],
+					SkipOutOfScopeDeletions: true,
+				},
+			],
 		});
 
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toMatchObject({ success: true, operation: 'saveSecrets', servicePrincipalId: sp.id, secretKeys: ['BaseAddress', 'SecretToken', 'SkipOutOfScopeDeletions'] });
+		expect(result.items[0].json).toMatchObject({
+			success: true,
+			operation: 'saveSecrets',
+			servicePrincipalId: sp.id,
+			secretKeys: ['BaseAddress', 'SecretToken', 'SkipOutOfScopeDeletions'],
+		});
 		expect(tenant.emulator.getSavedSynchronizationSecrets(sp.id)).toEqual([
 			{ key: 'BaseAddress', value: SCIM_URL },
 			{ key: 'SecretToken', value: SCIM_TOKENS[0] },

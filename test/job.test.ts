@@ -2,7 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runListSearch, runNode, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
-import { addServicePrincipal, clientWith, locator, synchronizationParameters } from './support/synchronization';
+import {
+	addServicePrincipal,
+	clientWith,
+	locator,
+	synchronizationParameters,
+} from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 const SCIM_URL = 'https://scim.contoso-payroll.example/scim/v2';
@@ -27,7 +32,10 @@ function job(
 	extra: { options?: IDataObject; continueOnFail?: boolean; items?: IDataObject[] } = {},
 ) {
 	return run({
-		parameters: synchronizationParameters('job', operation, servicePrincipalId, fields, { jobId, options: extra.options }),
+		parameters: synchronizationParameters('job', operation, servicePrincipalId, fields, {
+			jobId,
+			options: extra.options,
+		}),
 		credential: tenant.appOnlyCredential(),
 		items: extra.items,
 		continueOnFail: extra.continueOnFail,
@@ -35,7 +43,9 @@ function job(
 }
 
 function statusOf(servicePrincipalId: string, jobId: string) {
-	return (tenant.emulator.getSynchronizationJob(servicePrincipalId, jobId)?.job.status as { code: string }).code;
+	return (
+		tenant.emulator.getSynchronizationJob(servicePrincipalId, jobId)?.job.status as { code: string }
+	).code;
 }
 
 beforeAll(async () => {
@@ -59,9 +69,20 @@ afterAll(async () => {
 describe('Job › Create, from a template picked from a list', () => {
 	it('lists service principals and their templates, creates a job from one (201) and outputs it NotConfigured', async () => {
 		const sp = addServicePrincipal(tenant, 'Payroll SCIM');
-		const principals = await runListSearch('searchTargets', synchronizationParameters('job', 'create', ''), tenant.appOnlyCredential(), 'Payroll SCIM');
-		expect(principals.results).toEqual([{ name: `Payroll SCIM (app ID ${sp.appId})`, value: sp.id }]);
-		const templates = await runListSearch('searchTemplates', synchronizationParameters('job', 'create', sp.id), tenant.appOnlyCredential());
+		const principals = await runListSearch(
+			'searchTargets',
+			synchronizationParameters('job', 'create', ''),
+			tenant.appOnlyCredential(),
+			'Payroll SCIM',
+		);
+		expect(principals.results).toEqual([
+			{ name: `Payroll SCIM (app ID ${sp.appId})`, value: sp.id },
+		]);
+		const templates = await runListSearch(
+			'searchTemplates',
+			synchronizationParameters('job', 'create', sp.id),
+			tenant.appOnlyCredential(),
+		);
 		expect(templates.results.map((entry) => entry.value)).toEqual(['scim', 'API2AAD']);
 		expect(templates.results[0].name).toMatch(/^scim \(CustomSCIM\): /);
 
@@ -88,22 +109,30 @@ describe('Job › Create, from a template picked from a list', () => {
 		const sp = addServicePrincipal(tenant, 'Payroll SCIM 200');
 		const existing = tenant.emulator.createSynchronizationJob(sp.id, 'scim');
 		const body = tenant.emulator.getSynchronizationJob(sp.id, existing.id)?.job as object;
-		tenant.emulator.injectFault({ method: 'POST', path: `/v1.0/servicePrincipals/${sp.id}/synchronization/jobs`, status: 200, body, count: 1 });
+		tenant.emulator.injectFault({
+			method: 'POST',
+			path: `/v1.0/servicePrincipals/${sp.id}/synchronization/jobs`,
+			status: 200,
+			body,
+			count: 1,
+		});
 		const result = await job('create', sp.id, undefined, { template: locator('scim') });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ jobId: existing.id, graphStatus: 200 });
 	});
 
-	it('maps Graph\'s 400 for a template the service principal does not offer', async () => {
+	it("maps Graph's 400 for a template the service principal does not offer", async () => {
 		const sp = addServicePrincipal(tenant, 'Payroll SCIM 400');
 		const result = await job('create', sp.id, undefined, { template: locator('workday') });
 		expect(result.error?.message).toBe('Microsoft Graph rejected the request as invalid');
-		expect(result.error?.description).toContain("Graph says: The template 'workday' is not available for this service principal.");
+		expect(result.error?.description).toContain(
+			"Graph says: The template 'workday' is not available for this service principal.",
+		);
 		expect(result.error?.description).toMatch(/HTTP status: 400 · request-id: [0-9a-f-]{36}/);
 	});
 });
 
-describe('Job lifecycle against the emulator\'s state', () => {
+describe("Job lifecycle against the emulator's state", () => {
 	let sp: { id: string };
 	let jobId: string;
 
@@ -115,14 +144,32 @@ describe('Job lifecycle against the emulator\'s state', () => {
 	it('start → Get shows it Active on an active schedule; pause → Paused', async () => {
 		const started = await job('start', sp.id, jobId);
 		expect(started.error).toBeUndefined();
-		expect(started.items[0].json).toMatchObject({ success: true, operation: 'startJob', jobId, graphStatus: 204 });
+		expect(started.items[0].json).toMatchObject({
+			success: true,
+			operation: 'startJob',
+			jobId,
+			graphStatus: 204,
+		});
 		const afterStart = await job('get', sp.id, jobId);
-		expect(afterStart.items[0].json).toMatchObject({ jobId, statusCode: 'Active', statusDescription: 'Running on its schedule', scheduleState: 'Active', quarantined: false });
+		expect(afterStart.items[0].json).toMatchObject({
+			jobId,
+			statusCode: 'Active',
+			statusDescription: 'Running on its schedule',
+			scheduleState: 'Active',
+			quarantined: false,
+		});
 
 		await job('pause', sp.id, jobId);
 		const afterPause = await job('get', sp.id, jobId);
-		expect(afterPause.items[0].json).toMatchObject({ statusCode: 'Paused', scheduleState: 'Paused' });
-		expect(graphCalls(tenant.emulator).map((call) => `${call.method} ${call.path.replace(sp.id, 'SP').replace(jobId, 'JOB')}`)).toEqual([
+		expect(afterPause.items[0].json).toMatchObject({
+			statusCode: 'Paused',
+			scheduleState: 'Paused',
+		});
+		expect(
+			graphCalls(tenant.emulator).map(
+				(call) => `${call.method} ${call.path.replace(sp.id, 'SP').replace(jobId, 'JOB')}`,
+			),
+		).toEqual([
 			'POST /v1.0/servicePrincipals/SP/synchronization/jobs/JOB/start',
 			'GET /v1.0/servicePrincipals/SP/synchronization/jobs/JOB',
 			'POST /v1.0/servicePrincipals/SP/synchronization/jobs/JOB/pause',
@@ -130,11 +177,14 @@ describe('Job lifecycle against the emulator\'s state', () => {
 		]);
 	});
 
-	it('Get flattens quarantine and the last run, keeping Graph\'s job', async () => {
+	it("Get flattens quarantine and the last run, keeping Graph's job", async () => {
 		tenant.emulator.completeSynchronizationRun(sp.id, jobId, { escrows: 3, exported: 40 });
 		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId, {
 			reason: 'EncounteredEscrowProportionThreshold',
-			error: { code: 'SystemForCrossDomainIdentityManagementServiceIncompatible', message: 'The SCIM endpoint answered 500.' },
+			error: {
+				code: 'SystemForCrossDomainIdentityManagementServiceIncompatible',
+				message: 'The SCIM endpoint answered 500.',
+			},
 		});
 		const result = await job('get', sp.id, jobId);
 		expect(result.items[0].json).toMatchObject({
@@ -154,20 +204,38 @@ describe('Job lifecycle against the emulator\'s state', () => {
 
 	it('restart with Watermark only keeps the quarantine; with Quarantine State it lifts it and the job runs', async () => {
 		const partial = await job('restart', sp.id, jobId, { resetScope: ['Watermark'] });
-		expect(partial.items[0].json).toMatchObject({ operation: 'restartJob', resetScope: 'Watermark', graphStatus: 204 });
-		expect((await job('get', sp.id, jobId)).items[0].json).toMatchObject({ quarantined: true, statusCode: 'Quarantine' });
+		expect(partial.items[0].json).toMatchObject({
+			operation: 'restartJob',
+			resetScope: 'Watermark',
+			graphStatus: 204,
+		});
+		expect((await job('get', sp.id, jobId)).items[0].json).toMatchObject({
+			quarantined: true,
+			statusCode: 'Quarantine',
+		});
 
-		const lifted = await job('restart', sp.id, jobId, { resetScope: ['QuarantineState', 'Escrows'] });
+		const lifted = await job('restart', sp.id, jobId, {
+			resetScope: ['QuarantineState', 'Escrows'],
+		});
 		expect(lifted.error).toBeUndefined();
-		expect((await job('get', sp.id, jobId)).items[0].json).toMatchObject({ quarantined: false, statusCode: 'Active', consecutiveFailures: 0 });
+		expect((await job('get', sp.id, jobId)).items[0].json).toMatchObject({
+			quarantined: false,
+			statusCode: 'Active',
+			consecutiveFailures: 0,
+		});
 		const view = tenant.emulator.getSynchronizationJob(sp.id, jobId);
 		expect(view?.restarts).toEqual([['Watermark'], ['QuarantineState', 'Escrows']]);
 		expect(view?.escrows).toBe(0);
-		const bodies = graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/restart')).map((call) => JSON.parse(call.body));
-		expect(bodies).toEqual([{ criteria: { resetScope: 'Watermark' } }, { criteria: { resetScope: 'QuarantineState, Escrows' } }]);
+		const bodies = graphCalls(tenant.emulator)
+			.filter((call) => call.path.endsWith('/restart'))
+			.map((call) => JSON.parse(call.body));
+		expect(bodies).toEqual([
+			{ criteria: { resetScope: 'Watermark' } },
+			{ criteria: { resetScope: 'QuarantineState, Escrows' } },
+		]);
 	});
 
-	it('restart by default sends Microsoft\'s example scope: Watermark, Escrows, QuarantineState', async () => {
+	it("restart by default sends Microsoft's example scope: Watermark, Escrows, QuarantineState", async () => {
 		const result = await run({
 			parameters: synchronizationParameters('job', 'restart', sp.id, {}, { jobId }),
 			credential: tenant.appOnlyCredential(),
@@ -178,18 +246,32 @@ describe('Job lifecycle against the emulator\'s state', () => {
 	it('list outputs one item per job, and the job list search shows them; delete removes one, then Get maps the 404', async () => {
 		const second = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
 		const listed = await job('list', sp.id, undefined);
-		expect(listed.items.map((item) => [item.json.jobId, item.json.templateId, item.pairedItem])).toEqual([
+		expect(
+			listed.items.map((item) => [item.json.jobId, item.json.templateId, item.pairedItem]),
+		).toEqual([
 			[jobId, 'scim', { item: 0 }],
 			[second, 'API2AAD', { item: 0 }],
 		]);
-		const search = await runListSearch('searchJobs', synchronizationParameters('job', 'get', sp.id), tenant.appOnlyCredential(), 'api2');
+		const search = await runListSearch(
+			'searchJobs',
+			synchronizationParameters('job', 'get', sp.id),
+			tenant.appOnlyCredential(),
+			'api2',
+		);
 		expect(search.results).toEqual([{ name: `API2AAD · NotRun (${second})`, value: second }]);
 
 		const deleted = await job('delete', sp.id, second);
-		expect(deleted.items[0].json).toMatchObject({ success: true, operation: 'deleteJob', jobId: second, graphStatus: 204 });
+		expect(deleted.items[0].json).toMatchObject({
+			success: true,
+			operation: 'deleteJob',
+			jobId: second,
+			graphStatus: 204,
+		});
 		expect(tenant.emulator.getSynchronizationJob(sp.id, second)).toBeUndefined();
 		const gone = await job('get', sp.id, second);
-		expect(gone.error?.message).toBe(`Microsoft Graph found no provisioning job ${second} on service principal ${sp.id}`);
+		expect(gone.error?.message).toBe(
+			`Microsoft Graph found no provisioning job ${second} on service principal ${sp.id}`,
+		);
 		expect(gone.error?.description).toContain('pick it from the list');
 	});
 
@@ -202,26 +284,43 @@ describe('Job lifecycle against the emulator\'s state', () => {
 });
 
 describe('Job › Validate Credentials', () => {
-	it('tests given secrets or the saved ones; a refused token is Graph\'s 400 with its message', async () => {
+	it("tests given secrets or the saved ones; a refused token is Graph's 400 with its message", async () => {
 		const sp = addServicePrincipal(tenant, 'SCIM credentials');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
 		tenant.emulator.acceptScimCredentials(SCIM_URL, SCIM_TOKEN);
 		const given = (token: string) => ({
 			credentialSource: 'given',
-			secrets: { secret: [{ key: 'BaseAddress', value: SCIM_URL }, { key: 'SecretToken', value: token }] },
+			secrets: {
+				secret: [
+					{ key: 'BaseAddress', value: SCIM_URL },
+					{ key: 'SecretToken', value: token },
+				],
+			},
 		});
 
 		const valid = await job('validateCredentials', sp.id, jobId, given(SCIM_TOKEN));
-		expect(valid.items[0].json).toMatchObject({ credentialsValid: true, credentialSource: 'given', secretKeys: ['BaseAddress', 'SecretToken'], graphStatus: 204 });
+		expect(valid.items[0].json).toMatchObject({
+			credentialsValid: true,
+			credentialSource: 'given',
+			secretKeys: ['BaseAddress', 'SecretToken'],
+			graphStatus: 204,
+		});
 		expect(JSON.parse(graphCalls(tenant.emulator)[0].body)).toEqual({
 			useSavedCredentials: false,
-			credentials: [{ key: 'BaseAddress', value: SCIM_URL }, { key: 'SecretToken', value: SCIM_TOKEN }],
+			credentials: [
+				{ key: 'BaseAddress', value: SCIM_URL },
+				{ key: 'SecretToken', value: SCIM_TOKEN },
+			],
 		});
 
 		const refused = await job('validateCredentials', sp.id, jobId, given(`${SCIM_TOKEN}-old`));
 		expect(refused.error?.httpCode).toBe('400');
-		expect(refused.error?.description).toContain(`Graph says: You appear to have entered invalid credentials. We received an HTTP/401 Unauthorized response from ${SCIM_URL}.`);
-		expect(refused.error?.description).toContain('Graph error code: SystemForCrossDomainIdentityManagementCredentialValidationUnavailable');
+		expect(refused.error?.description).toContain(
+			`Graph says: You appear to have entered invalid credentials. We received an HTTP/401 Unauthorized response from ${SCIM_URL}.`,
+		);
+		expect(refused.error?.description).toContain(
+			'Graph error code: SystemForCrossDomainIdentityManagementCredentialValidationUnavailable',
+		);
 
 		tenant.emulator.clearRequests();
 		const saved = await job('validateCredentials', sp.id, jobId, { credentialSource: 'saved' });
@@ -238,40 +337,72 @@ describe('Job › Provision On Demand', () => {
 	beforeAll(() => {
 		sp = addServicePrincipal(tenant, 'On-demand SCIM');
 		jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
-		user = tenant.emulator.registerUser({ upn: 'new.hire@contoso.onmicrosoft.com', displayName: 'New Hire' });
+		user = tenant.emulator.registerUser({
+			upn: 'new.hire@contoso.onmicrosoft.com',
+			displayName: 'New Hire',
+		});
 	});
 
-	it('picks the rule from the job\'s schema and outputs Graph\'s JSON-string answer parsed', async () => {
-		const rules = await runListSearch('searchRules', synchronizationParameters('job', 'provisionOnDemand', sp.id, {}, { jobId }), tenant.appOnlyCredential());
-		expect(rules.results).toEqual([{ name: 'USER_GROUP_OUTBOUND (Azure Active Directory → customappsso)', value: SCIM_RULE_ID }]);
+	it("picks the rule from the job's schema and outputs Graph's JSON-string answer parsed", async () => {
+		const rules = await runListSearch(
+			'searchRules',
+			synchronizationParameters('job', 'provisionOnDemand', sp.id, {}, { jobId }),
+			tenant.appOnlyCredential(),
+		);
+		expect(rules.results).toEqual([
+			{ name: 'USER_GROUP_OUTBOUND (Azure Active Directory → customappsso)', value: SCIM_RULE_ID },
+		]);
 
-		const result = await job('provisionOnDemand', sp.id, jobId, { rule: locator(SCIM_RULE_ID, 'list'), objectTypeName: 'User', objectId: user.id });
+		const result = await job('provisionOnDemand', sp.id, jobId, {
+			rule: locator(SCIM_RULE_ID, 'list'),
+			objectTypeName: 'User',
+			objectId: user.id,
+		});
 		expect(result.error).toBeUndefined();
 		const output = result.items[0].json;
-		expect(output).toMatchObject({ jobId, ruleId: SCIM_RULE_ID, objectId: user.id, objectTypeName: 'User', result: 'Success', details: {} });
+		expect(output).toMatchObject({
+			jobId,
+			ruleId: SCIM_RULE_ID,
+			objectId: user.id,
+			objectTypeName: 'User',
+			result: 'Success',
+			details: {},
+		});
 		expect(output.report).toMatchObject({
 			action: 'Create',
 			reportableIdentifier: user.upn,
-			provisioningSteps: [{ name: 'EntryImport', status: 'Success' }, { name: 'EntryExportAdd', status: 'Success' }],
+			provisioningSteps: [
+				{ name: 'EntryImport', status: 'Success' },
+				{ name: 'EntryExportAdd', status: 'Success' },
+			],
 		});
 		expect(JSON.parse(graphCalls(tenant.emulator).at(-1)?.body ?? '')).toEqual({
-			parameters: [{ ruleId: SCIM_RULE_ID, subjects: [{ objectId: user.id, objectTypeName: 'User' }] }],
+			parameters: [
+				{ ruleId: SCIM_RULE_ID, subjects: [{ objectId: user.id, objectTypeName: 'User' }] },
+			],
 		});
 	});
 
-	it('outputs a Failure result as Graph reports it, and maps Graph\'s 400 for a rule not in the schema', async () => {
+	it("outputs a Failure result as Graph reports it, and maps Graph's 400 for a rule not in the schema", async () => {
 		const missing = await job('provisionOnDemand', sp.id, jobId, {
 			rule: locator(SCIM_RULE_ID),
 			objectTypeName: 'Group',
 			objectId: '1f4b4c6e-0000-4000-8000-00000000beef',
 		});
-		expect(missing.items[0].json).toMatchObject({ result: 'Failure', details: { errorCode: 'EntryNotFound' } });
+		expect(missing.items[0].json).toMatchObject({
+			result: 'Failure',
+			details: { errorCode: 'EntryNotFound' },
+		});
 
-		const wrongRule = await job('provisionOnDemand', sp.id, jobId, { rule: locator('not-a-rule'), objectTypeName: 'User', objectId: user.id });
+		const wrongRule = await job('provisionOnDemand', sp.id, jobId, {
+			rule: locator('not-a-rule'),
+			objectTypeName: 'User',
+			objectId: user.id,
+		});
 		expect(wrongRule.error?.description).toContain('Graph error code: RequestParameterInvalid');
 	});
 
-	it('spaces many items to Graph\'s 5 requests per 10 seconds, so none is throttled', async () => {
+	it("spaces many items to Graph's 5 requests per 10 seconds, so none is throttled", async () => {
 		const paced = addServicePrincipal(tenant, 'On-demand pacing');
 		const pacedJob = tenant.emulator.createSynchronizationJob(paced.id, 'scim').id;
 		const result = await run({
@@ -289,16 +420,27 @@ describe('Job › Provision On Demand', () => {
 		expect(result.items.map((item) => [item.json.result, item.pairedItem])).toEqual(
 			Array.from({ length: 6 }, (_, index) => ['Success', { item: index }]),
 		);
-		const calls = graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/provisionOnDemand'));
+		const calls = graphCalls(tenant.emulator).filter((call) =>
+			call.path.endsWith('/provisionOnDemand'),
+		);
 		expect(calls.map((call) => call.status)).toEqual([200, 200, 200, 200, 200, 200]);
 		expect(calls[5].time.getTime() - calls[0].time.getTime()).toBeGreaterThanOrEqual(10_000);
 	}, 30_000);
 
-	it('still retries the emulator\'s 429 with its Retry-After when another client used up the window', async () => {
+	it("still retries the emulator's 429 with its Retry-After when another client used up the window", async () => {
 		const busy = addServicePrincipal(tenant, 'On-demand busy');
 		const busyJob = tenant.emulator.createSynchronizationJob(busy.id, 'scim').id;
-		tenant.emulator.injectFault({ path: `/v1.0/servicePrincipals/${busy.id}/synchronization/jobs/${busyJob}/provisionOnDemand`, status: 429, headers: { 'Retry-After': '1' }, count: 1 });
-		const result = await job('provisionOnDemand', busy.id, busyJob, { rule: locator(SCIM_RULE_ID), objectTypeName: 'User', objectId: user.id });
+		tenant.emulator.injectFault({
+			path: `/v1.0/servicePrincipals/${busy.id}/synchronization/jobs/${busyJob}/provisionOnDemand`,
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			count: 1,
+		});
+		const result = await job('provisionOnDemand', busy.id, busyJob, {
+			rule: locator(SCIM_RULE_ID),
+			objectTypeName: 'User',
+			objectId: user.id,
+		});
 		expect(result.error).toBeUndefined();
 		expect(graphCalls(tenant.emulator).map((call) => call.status)).toEqual([429, 200]);
 	});
@@ -306,17 +448,68 @@ describe('Job › Provision On Demand', () => {
 
 describe('Validation before any request', () => {
 	it.each([
-		['a job ID with a slash', 'get', { job: locator('={{ "scim/../secrets" }}') }, '"scim/../secrets" is not a job ID'],
+		[
+			'a job ID with a slash',
+			'get',
+			{ job: locator('={{ "scim/../secrets" }}') },
+			'"scim/../secrets" is not a job ID',
+		],
 		['no job', 'start', { job: locator('={{ "" }}') }, 'No Job is selected'],
 		['no reset scope', 'restart', { resetScope: '={{ [] }}' }, 'Choose at least one Reset Scope'],
-		['None with other scopes', 'restart', { resetScope: ['None', 'Watermark'] }, 'Reset Scope None cannot be combined with other scopes'],
-		['a mail address as object ID', 'provisionOnDemand', { rule: locator(SCIM_RULE_ID), objectTypeName: 'User', objectId: 'new.hire@contoso.com' }, '"new.hire@contoso.com" is not an object ID'],
-		['no rule', 'provisionOnDemand', { rule: locator('={{ "" }}'), objectTypeName: 'User', objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8' }, 'No Rule is selected'],
-		['a duplicate secret key', 'validateCredentials', { credentialSource: 'given', secrets: { secret: [{ key: 'SecretToken', value: 'a' }, { key: 'SecretToken', value: 'b' }] } }, 'The secret key "SecretToken" is given twice'],
-		['a service principal that is not a GUID', 'list', { target: locator('={{ "payroll-app" }}') }, 'The Service Principal object ID is not a GUID'],
+		[
+			'None with other scopes',
+			'restart',
+			{ resetScope: ['None', 'Watermark'] },
+			'Reset Scope None cannot be combined with other scopes',
+		],
+		[
+			'a mail address as object ID',
+			'provisionOnDemand',
+			{ rule: locator(SCIM_RULE_ID), objectTypeName: 'User', objectId: 'new.hire@contoso.com' },
+			'"new.hire@contoso.com" is not an object ID',
+		],
+		[
+			'no rule',
+			'provisionOnDemand',
+			{
+				rule: locator('={{ "" }}'),
+				objectTypeName: 'User',
+				objectId: '9bb0f679-a883-4a6f-8260-35b491b8b8c8',
+			},
+			'No Rule is selected',
+		],
+		[
+			'a duplicate secret key',
+			'validateCredentials',
+			{
+				credentialSource: 'given',
+				secrets: {
+					secret: [
+						{ key: 'SecretToken', value: 'a' },
+						{ key: 'SecretToken', value: 'b' },
+					],
+				},
+			},
+			'The secret key "SecretToken" is given twice',
+		],
+		[
+			'a service principal that is not a GUID',
+			'list',
+			{ target: locator('={{ "payroll-app" }}') },
+			'The Service Principal object ID is not a GUID',
+		],
 	])('refuses %s', async (_case, operation, fields, message) => {
 		const result = await run({
-			parameters: { ...synchronizationParameters('job', operation, tenant.servicePrincipal.id, {}, { jobId: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.tenant' }), ...fields },
+			parameters: {
+				...synchronizationParameters(
+					'job',
+					operation,
+					tenant.servicePrincipal.id,
+					{},
+					{ jobId: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.tenant' },
+				),
+				...fields,
+			},
 			credential: tenant.appOnlyCredential(),
 		});
 		expect(result.error?.message).toBe(message);
@@ -329,10 +522,18 @@ describe('Errors, retries and items', () => {
 		const { credential } = clientWith(tenant, ['Synchronization.Read.All'], 'read only');
 		const sp = addServicePrincipal(tenant, 'Forbidden start');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
-		const read = await run({ parameters: synchronizationParameters('job', 'get', sp.id, {}, { jobId }), credential });
+		const read = await run({
+			parameters: synchronizationParameters('job', 'get', sp.id, {}, { jobId }),
+			credential,
+		});
 		expect(read.error).toBeUndefined();
-		const start = await run({ parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }), credential });
-		expect(start.error?.message).toBe('The credential is not allowed to do this in Microsoft Graph');
+		const start = await run({
+			parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }),
+			credential,
+		});
+		expect(start.error?.message).toBe(
+			'The credential is not allowed to do this in Microsoft Graph',
+		);
 		expect(start.error?.description).toContain(
 			'The app needs the Microsoft Graph application permission Application.ReadWrite.OwnedBy or Synchronization.ReadWrite.All',
 		);
@@ -340,7 +541,9 @@ describe('Errors, retries and items', () => {
 
 	it('404 for an unknown service principal says to use its object ID, not the app ID', async () => {
 		const result = await job('list', '6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60', undefined);
-		expect(result.error?.message).toBe('Microsoft Graph found no service principal with object ID 6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60');
+		expect(result.error?.message).toBe(
+			'Microsoft Graph found no service principal with object ID 6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60',
+		);
 		expect(result.error?.description).toContain('choose Service Principal › By App ID');
 	});
 
@@ -348,21 +551,33 @@ describe('Errors, retries and items', () => {
 		const sp = addServicePrincipal(tenant, 'By app ID');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
 		const result = await run({
-			parameters: synchronizationParameters('job', 'get', sp.id, {}, { jobId, target: locator(sp.appId, 'appId') }),
+			parameters: synchronizationParameters(
+				'job',
+				'get',
+				sp.id,
+				{},
+				{ jobId, target: locator(sp.appId, 'appId') },
+			),
 			credential: tenant.appOnlyCredential(),
 			items: [{}, {}, {}],
 		});
-		expect(result.items.map((item) => [item.json.servicePrincipalId, item.json.servicePrincipalAppId])).toEqual(
-			Array.from({ length: 3 }, () => [sp.id, sp.appId]),
-		);
-		expect(graphCalls(tenant.emulator).filter((call) => call.path.includes('(appId='))).toHaveLength(1);
+		expect(
+			result.items.map((item) => [item.json.servicePrincipalId, item.json.servicePrincipalAppId]),
+		).toEqual(Array.from({ length: 3 }, () => [sp.id, sp.appId]));
+		expect(
+			graphCalls(tenant.emulator).filter((call) => call.path.includes('(appId=')),
+		).toHaveLength(1);
 	});
 
 	it('with Retry While Replicating, retries the 404 of a just-created service principal; without it, fails at once', async () => {
 		const sp = addServicePrincipal(tenant, 'Just created');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
 		const replicating = () =>
-			tenant.emulator.injectFault({ path: `/v1.0/servicePrincipals/${sp.id}/synchronization/jobs/${jobId}/start`, status: 404, count: 1 });
+			tenant.emulator.injectFault({
+				path: `/v1.0/servicePrincipals/${sp.id}/synchronization/jobs/${jobId}/start`,
+				status: 404,
+				count: 1,
+			});
 
 		replicating();
 		const plain = await job('start', sp.id, jobId);
@@ -371,9 +586,17 @@ describe('Errors, retries and items', () => {
 
 		tenant.emulator.clearRequests();
 		replicating();
-		const patient = await job('start', sp.id, jobId, {}, { options: { retryWhileReplicating: true } });
+		const patient = await job(
+			'start',
+			sp.id,
+			jobId,
+			{},
+			{ options: { retryWhileReplicating: true } },
+		);
 		expect(patient.error).toBeUndefined();
-		expect(graphCalls(tenant.emulator).map((call) => [call.status, call.headers['retry-attempt']])).toEqual([
+		expect(
+			graphCalls(tenant.emulator).map((call) => [call.status, call.headers['retry-attempt']]),
+		).toEqual([
 			[404, undefined],
 			[204, '1'],
 		]);
@@ -382,18 +605,34 @@ describe('Errors, retries and items', () => {
 
 	it('with Continue On Fail, a failing item becomes an error item paired with its input; the others go on', async () => {
 		const sp = addServicePrincipal(tenant, 'Continue on fail');
-		const jobs = [tenant.emulator.createSynchronizationJob(sp.id, 'scim').id, tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id];
+		const jobs = [
+			tenant.emulator.createSynchronizationJob(sp.id, 'scim').id,
+			tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id,
+		];
 		const result = await run({
-			parameters: { ...synchronizationParameters('job', 'start', sp.id), job: locator('={{ $json.job }}') },
+			parameters: {
+				...synchronizationParameters('job', 'start', sp.id),
+				job: locator('={{ $json.job }}'),
+			},
 			credential: tenant.appOnlyCredential(),
-			items: [{ job: jobs[0] }, { job: 'has space' }, { job: 'scim.ffffffffffffffffffffffffffffffff.gone' }, { job: jobs[1] }],
+			items: [
+				{ job: jobs[0] },
+				{ job: 'has space' },
+				{ job: 'scim.ffffffffffffffffffffffffffffffff.gone' },
+				{ job: jobs[1] },
+			],
 			continueOnFail: true,
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.success ?? item.json.error, item.pairedItem])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.success ?? item.json.error, item.pairedItem]),
+		).toEqual([
 			[true, { item: 0 }],
 			['"has space" is not a job ID', { item: 1 }],
-			[`Microsoft Graph found no provisioning job scim.ffffffffffffffffffffffffffffffff.gone on service principal ${sp.id}`, { item: 2 }],
+			[
+				`Microsoft Graph found no provisioning job scim.ffffffffffffffffffffffffffffffff.gone on service principal ${sp.id}`,
+				{ item: 2 },
+			],
 			[true, { item: 3 }],
 		]);
 		expect(jobs.map((id) => statusOf(sp.id, id))).toEqual(['Active', 'Active']);

@@ -13,7 +13,8 @@ describe('package entry (index.js)', () => {
 	it.each(registered)('exports the class built into %s', (file) => {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const built = require(path.join(root, file)) as Record<string, unknown>;
-		const [name, cls] = Object.entries(built).find(([, value]) => typeof value === 'function') ?? [];
+		const [name, cls] =
+			Object.entries(built).find(([, value]) => typeof value === 'function') ?? [];
 		expect(name).toBeDefined();
 		expect(entry[name as string]).toBe(cls);
 	});
@@ -23,9 +24,14 @@ describe('package entry (index.js)', () => {
 	});
 
 	it('ships no built module whose source is gone', () => {
-		const built = readdirSync(path.join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js'));
+		const built = readdirSync(path.join(root, 'dist'), {
+			recursive: true,
+			encoding: 'utf8',
+		}).filter((file) => file.endsWith('.js'));
 		expect(built.length).toBeGreaterThan(0);
-		const orphans = built.filter((file) => !existsSync(path.join(root, file.replace(/\.js$/, '.ts'))));
+		const orphans = built.filter(
+			(file) => !existsSync(path.join(root, file.replace(/\.js$/, '.ts'))),
+		);
 		expect(orphans).toEqual([]);
 	});
 });

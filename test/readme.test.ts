@@ -9,7 +9,10 @@ describe('README', () => {
 	});
 
 	it('fails when a generated table is edited by hand', () => {
-		const readme = readFileSync(README_PATH, 'utf8').replace('| `SecretToken` |', '| `SecretTokenX` |');
+		const readme = readFileSync(README_PATH, 'utf8').replace(
+			'| `SecretToken` |',
+			'| `SecretTokenX` |',
+		);
 		expect(renderReadme(readme)).not.toBe(readme);
 	});
 });

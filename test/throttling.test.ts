@@ -19,11 +19,17 @@ const results: RunResult[] = [];
 
 beforeAll(async () => {
 	tenant = await startTenant();
-	targets = Array.from({ length: 80 }, (_, index) => tenant.emulator.addServicePrincipal({ displayName: `Payroll ${index}` }).id);
+	targets = Array.from(
+		{ length: 80 },
+		(_, index) => tenant.emulator.addServicePrincipal({ displayName: `Payroll ${index}` }).id,
+	);
 });
 
 afterAll(async () => {
-	expectNoSecrets(results, { anywhere: [tenant.client.secret], inNodeOutput: Array.from({ length: MOST_ITEMS }, (_, index) => tokenOf(index)) });
+	expectNoSecrets(results, {
+		anywhere: [tenant.client.secret],
+		inNodeOutput: Array.from({ length: MOST_ITEMS }, (_, index) => tokenOf(index)),
+	});
 	await tenant.emulator.close();
 });
 
@@ -46,13 +52,20 @@ function runItems(count: number, plan: Plan, firstItem = 0): Promise<RunResult> 
 			{ options: plan.options ?? {} },
 		),
 		credential: tenant.appOnlyCredential({}, plan.credentialId ?? 'throttling'),
-		items: Array.from({ length: count }, (_, index) => ({ targetId: targets[(firstItem + index) % targets.length], token: tokenOf(firstItem + index) })),
+		items: Array.from({ length: count }, (_, index) => ({
+			targetId: targets[(firstItem + index) % targets.length],
+			token: tokenOf(firstItem + index),
+		})),
 		continueOnFail: plan.continueOnFail,
 	});
 }
 
 /** Runs `count` items (default options unless told) against a Graph of this capacity and 40 ms latency. */
-async function runAgainst(capacity: GraphCapacitySettings, count: number, plan: Plan = {}): Promise<{ result: RunResult; refusals: number }> {
+async function runAgainst(
+	capacity: GraphCapacitySettings,
+	count: number,
+	plan: Plan = {},
+): Promise<{ result: RunResult; refusals: number }> {
 	tenant.emulator.setLatency({ graph: plan.latencyMs ?? 40 });
 	tenant.emulator.setGraphCapacity(capacity);
 	tenant.emulator.resetStats();
@@ -68,12 +81,16 @@ async function runAgainst(capacity: GraphCapacitySettings, count: number, plan: 
 
 const everyItemApplied = (result: RunResult, count: number) => {
 	expect(result.error).toBeUndefined();
-	expect(result.items.map((item) => item.json.success)).toEqual(Array.from({ length: count }, () => true));
+	expect(result.items.map((item) => item.json.success)).toEqual(
+		Array.from({ length: count }, () => true),
+	);
 };
 
 describe('Calls in flight under throttling', () => {
 	it('backs off when Graph throttles every call beyond 10 at once, and loses nothing', async () => {
-		const { result, refusals } = await runAgainst({ callsAtOnce: 10 }, MOST_ITEMS, { credentialId: 'calls-at-once' });
+		const { result, refusals } = await runAgainst({ callsAtOnce: 10 }, MOST_ITEMS, {
+			credentialId: 'calls-at-once',
+		});
 
 		everyItemApplied(result, MOST_ITEMS);
 		// The node opened wider than Graph takes, so it had to find Graph's capacity from its answers.
@@ -85,7 +102,9 @@ describe('Calls in flight under throttling', () => {
 
 	it('keeps to the pace Graph accepts calls at when it takes 10 calls a second, and loses nothing', async () => {
 		const count = 150;
-		const { result, refusals } = await runAgainst({ rate: { calls: 10, windowMs: 1_000 } }, count, { credentialId: 'ten-a-second' });
+		const { result, refusals } = await runAgainst({ rate: { calls: 10, windowMs: 1_000 } }, count, {
+			credentialId: 'ten-a-second',
+		});
 
 		// Sent as fast as their slots free up (a 429 comes back at once), the calls spend the items' retries on 429s
 		// and items fail (the limiter without a pace lost items here). The window now opens wide, so the first round
@@ -96,13 +115,23 @@ describe('Calls in flight under throttling', () => {
 	}, 60_000);
 
 	it('lets a 429 whose wait it refuses (a quota spent for the day) fail its item without slowing the others', async () => {
-		tenant.emulator.injectFault({ listener: 'graph', path: /acquireAccessToken$/, status: 429, headers: { 'Retry-After': '86400' }, count: 30 });
+		tenant.emulator.injectFault({
+			listener: 'graph',
+			path: /acquireAccessToken$/,
+			status: 429,
+			headers: { 'Retry-After': '86400' },
+			count: 30,
+		});
 		try {
-			const { result } = await runAgainst({}, 200, { continueOnFail: true, credentialId: 'daily-quota' });
+			const { result } = await runAgainst({}, 200, {
+				continueOnFail: true,
+				credentialId: 'daily-quota',
+			});
 
 			const failed = result.items.filter((item) => item.json.success !== true);
 			expect(failed).toHaveLength(30);
-			for (const item of failed) expect(item.json.error).toMatch(/asked to wait 86400 s before retrying/);
+			for (const item of failed)
+				expect(item.json.error).toMatch(/asked to wait 86400 s before retrying/);
 			expect(result.items.filter((item) => item.json.success === true)).toHaveLength(170);
 		} finally {
 			tenant.emulator.clearFaults();
@@ -116,14 +145,23 @@ describe('Calls in flight under throttling', () => {
 		tenant.emulator.resetStats();
 		try {
 			const runs = await Promise.all(
-				Array.from({ length: executions }, (_, execution) => runItems(count, { credentialId: 'shared-pace', options: { concurrency: 8 } }, execution * count)),
+				Array.from({ length: executions }, (_, execution) =>
+					runItems(
+						count,
+						{ credentialId: 'shared-pace', options: { concurrency: 8 } },
+						execution * count,
+					),
+				),
 			);
 			results.push(...runs);
 			// Each execution alone may have 8 at Graph; together they still have 8, not 32.
 			expect(tenant.emulator.stats().peakGraphCallsInFlight).toBe(8);
 			runs.forEach((run, execution) => {
 				everyItemApplied(run, count);
-				const expected = Array.from({ length: count }, (_, index) => targets[(execution * count + index) % targets.length]);
+				const expected = Array.from(
+					{ length: count },
+					(_, index) => targets[(execution * count + index) % targets.length],
+				);
 				expect(run.items.map((item) => item.json.targetObjectId)).toEqual(expected);
 			});
 		} finally {

@@ -1,13 +1,26 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { runNode, runPoll, type PollResult } from './harness/engine';
-import { addServicePrincipal, clientWith, locator, synchronizationParameters } from './support/synchronization';
+import {
+	addServicePrincipal,
+	clientWith,
+	locator,
+	synchronizationParameters,
+} from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
 let tenant: TestTenant;
 
-function triggerParameters(servicePrincipalId: string, extra: INodeParameters = {}): INodeParameters {
-	return { authentication: 'appOnly', target: locator(servicePrincipalId), watch: 'allJobs', ...extra };
+function triggerParameters(
+	servicePrincipalId: string,
+	extra: INodeParameters = {},
+): INodeParameters {
+	return {
+		authentication: 'appOnly',
+		target: locator(servicePrincipalId),
+		watch: 'allJobs',
+		...extra,
+	};
 }
 
 /** Polls as an active workflow does, carrying the static data n8n persisted after the previous poll. */
@@ -38,10 +51,22 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
 		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId, { reason: 'TooManyDeletes' });
 		const staticData = { watched: { scope: 'kept', jobs: {} } };
-		const result = await runPoll({ parameters: triggerParameters(sp.id), credential: tenant.appOnlyCredential(), mode: 'manual', staticData });
+		const result = await runPoll({
+			parameters: triggerParameters(sp.id),
+			credential: tenant.appOnlyCredential(),
+			mode: 'manual',
+			staticData,
+		});
 		expect(result.error).toBeUndefined();
 		expect(emitted(result)).toEqual([
-			expect.objectContaining({ events: [], servicePrincipalId: sp.id, jobId, statusCode: 'Quarantine', quarantined: true, quarantineReason: 'TooManyDeletes' }),
+			expect.objectContaining({
+				events: [],
+				servicePrincipalId: sp.id,
+				jobId,
+				statusCode: 'Quarantine',
+				quarantined: true,
+				quarantineReason: 'TooManyDeletes',
+			}),
 		]);
 		expect(result.staticData).toEqual(staticData);
 	});
@@ -49,16 +74,26 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 	it('emits once when a job enters quarantine, not again on the next poll, and not after n8n restarts', async () => {
 		const sp = addServicePrincipal(tenant, 'Trigger quarantine');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
-		await runNode({ parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }), credential: tenant.appOnlyCredential() });
+		await runNode({
+			parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }),
+			credential: tenant.appOnlyCredential(),
+		});
 		const parameters = triggerParameters(sp.id);
 
 		const first = await poll(parameters);
 		expect(first.items).toBeNull();
 		expect(first.staticData).toEqual({
-			'node:Entra Provisioning': { watched: { scope: `${sp.id}/*`, jobs: { [jobId]: { statusCode: 'Active', quarantined: false, lastRunId: null } } } },
+			'node:Entra Provisioning': {
+				watched: {
+					scope: `${sp.id}/*`,
+					jobs: { [jobId]: { statusCode: 'Active', quarantined: false, lastRunId: null } },
+				},
+			},
 		});
 
-		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId, { reason: 'EncounteredEscrowProportionThreshold' });
+		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId, {
+			reason: 'EncounteredEscrowProportionThreshold',
+		});
 		const second = await poll(parameters, first.staticData);
 		expect(emitted(second)).toEqual([
 			expect.objectContaining({
@@ -75,16 +110,31 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		const third = await poll(parameters, second.staticData);
 		expect(third.items).toBeNull();
 		// A restart of n8n: a new process, the workflow and its static data loaded from the database.
-		const afterRestart = await runPoll({ parameters, credential: tenant.appOnlyCredential(), staticData: JSON.parse(JSON.stringify(third.staticData)) });
+		const afterRestart = await runPoll({
+			parameters,
+			credential: tenant.appOnlyCredential(),
+			staticData: JSON.parse(JSON.stringify(third.staticData)),
+		});
 		expect(afterRestart.items).toBeNull();
 
 		await runNode({
-			parameters: synchronizationParameters('job', 'restart', sp.id, { resetScope: ['QuarantineState'] }, { jobId }),
+			parameters: synchronizationParameters(
+				'job',
+				'restart',
+				sp.id,
+				{ resetScope: ['QuarantineState'] },
+				{ jobId },
+			),
 			credential: tenant.appOnlyCredential(),
 		});
 		const lifted = await poll(parameters, afterRestart.staticData);
 		expect(emitted(lifted)).toEqual([
-			expect.objectContaining({ events: ['quarantineLeft', 'statusChanged'], previousStatusCode: 'Quarantine', statusCode: 'Active', quarantined: false }),
+			expect.objectContaining({
+				events: ['quarantineLeft', 'statusChanged'],
+				previousStatusCode: 'Quarantine',
+				statusCode: 'Active',
+				quarantined: false,
+			}),
 		]);
 	});
 
@@ -102,14 +152,23 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		tenant.emulator.completeSynchronizationRun(sp.id, jobId, { escrows: 4, exported: 8 });
 		const escrowed = await poll(parameters, memory);
 		expect(emitted(escrowed)).toEqual([
-			expect.objectContaining({ events: ['runFinishedWithIssues'], lastRunState: 'EntryLevelErrors', lastRunEscrows: 4, lastRunExported: 8 }),
+			expect.objectContaining({
+				events: ['runFinishedWithIssues'],
+				lastRunState: 'EntryLevelErrors',
+				lastRunEscrows: 4,
+				lastRunExported: 8,
+			}),
 		]);
 		expect((await poll(parameters, escrowed.staticData)).items).toBeNull();
 
 		tenant.emulator.completeSynchronizationRun(sp.id, jobId, { errors: 2 });
 		const failed = await poll(parameters, escrowed.staticData);
 		expect(emitted(failed)).toEqual([
-			expect.objectContaining({ events: ['runFinishedWithIssues'], lastRunState: 'Failed', lastRunError: '2 entries could not be exported.' }),
+			expect.objectContaining({
+				events: ['runFinishedWithIssues'],
+				lastRunState: 'Failed',
+				lastRunError: '2 entries could not be exported.',
+			}),
 		]);
 	});
 
@@ -120,12 +179,22 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		const allEvents = triggerParameters(sp.id);
 		const memory = (await poll(allEvents)).staticData;
 
-		await runNode({ parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }), credential: tenant.appOnlyCredential() });
+		await runNode({
+			parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }),
+			credential: tenant.appOnlyCredential(),
+		});
 		expect((await poll(quarantineOnly, memory)).items).toBeNull();
 
 		const added = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
 		const next = await poll(allEvents, memory);
-		expect(emitted(next).map((item) => [item.jobId, item.events, item.previousStatusCode, item.statusCode])).toEqual([
+		expect(
+			emitted(next).map((item) => [
+				item.jobId,
+				item.events,
+				item.previousStatusCode,
+				item.statusCode,
+			]),
+		).toEqual([
 			[jobId, ['statusChanged'], 'NotConfigured', 'Active'],
 			[added, ['statusChanged'], null, 'NotRun'],
 		]);
@@ -151,18 +220,33 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 	});
 
 	it('refuses bad settings before any request, and maps Graph errors', async () => {
-		const noEvents = await runPoll({ parameters: triggerParameters(tenant.servicePrincipal.id, { events: [] }), credential: tenant.appOnlyCredential() });
+		const noEvents = await runPoll({
+			parameters: triggerParameters(tenant.servicePrincipal.id, { events: [] }),
+			credential: tenant.appOnlyCredential(),
+		});
 		expect(noEvents.error?.message).toBe('Choose at least one event to watch');
 		const badJob = await runPoll({
-			parameters: triggerParameters(tenant.servicePrincipal.id, { watch: 'job', job: locator('scim job') }),
+			parameters: triggerParameters(tenant.servicePrincipal.id, {
+				watch: 'job',
+				job: locator('scim job'),
+			}),
 			credential: tenant.appOnlyCredential(),
 		});
 		expect(badJob.error?.message).toBe('"scim job" is not a job ID');
 		expect(graphCalls(tenant.emulator)).toEqual([]);
 
-		const { credential } = clientWith(tenant, ['Application.Read.All'], 'trigger without sync permission');
-		const forbidden = await runPoll({ parameters: triggerParameters(tenant.servicePrincipal.id), credential });
-		expect(forbidden.error?.message).toBe('The credential is not allowed to do this in Microsoft Graph');
+		const { credential } = clientWith(
+			tenant,
+			['Application.Read.All'],
+			'trigger without sync permission',
+		);
+		const forbidden = await runPoll({
+			parameters: triggerParameters(tenant.servicePrincipal.id),
+			credential,
+		});
+		expect(forbidden.error?.message).toBe(
+			'The credential is not allowed to do this in Microsoft Graph',
+		);
 		expect(forbidden.error?.description).toContain('Synchronization.Read.All');
 		expect(forbidden.staticData).toEqual({});
 	});
@@ -175,16 +259,28 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 			credential: tenant.appOnlyCredential(),
 			mode: 'manual',
 		});
-		expect(emitted(result).map((item) => [item.servicePrincipalId, item.templateId])).toEqual([[sp.id, 'API2AAD']]);
+		expect(emitted(result).map((item) => [item.servicePrincipalId, item.templateId])).toEqual([
+			[sp.id, 'API2AAD'],
+		]);
 	});
 
 	describe('Provisioning Failures', () => {
 		let watcher: ReturnType<typeof clientWith>;
 		beforeAll(() => {
-			watcher = clientWith(tenant, ['Synchronization.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'], 'failure watcher');
+			watcher = clientWith(
+				tenant,
+				['Synchronization.Read.All', 'AuditLog.Read.All', 'Directory.Read.All'],
+				'failure watcher',
+			);
 		});
 
-		function failureEntry(servicePrincipalId: string, jobId: string, sourceId: string, status = 'failure', activityDateTime?: string) {
+		function failureEntry(
+			servicePrincipalId: string,
+			jobId: string,
+			sourceId: string,
+			status = 'failure',
+			activityDateTime?: string,
+		) {
 			return tenant.emulator.addProvisioningLogEntry({
 				jobId,
 				...(activityDateTime ? { activityDateTime } : {}),
@@ -193,12 +289,19 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 				sourceIdentity: { id: sourceId, displayName: '', identityType: 'User', details: {} },
 				provisioningStatusInfo: {
 					status,
-					errorInformation: { errorCode: 'UnableToResolveReferenceAttributeValue', reason: `The manager of ${sourceId} was not found.`, recommendedAction: 'Upload the manager first.' },
+					errorInformation: {
+						errorCode: 'UnableToResolveReferenceAttributeValue',
+						reason: `The manager of ${sourceId} was not found.`,
+						recommendedAction: 'Upload the manager first.',
+					},
 				},
 			});
 		}
 
-		async function logPoll(parameters: INodeParameters, staticData?: IDataObject): Promise<PollResult> {
+		async function logPoll(
+			parameters: INodeParameters,
+			staticData?: IDataObject,
+		): Promise<PollResult> {
 			const result = await runPoll({ parameters, credential: watcher.credential, staticData });
 			expect(result.error).toBeUndefined();
 			return result;
@@ -208,11 +311,19 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 			const sp = addServicePrincipal(tenant, 'Failures');
 			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
 			failureEntry(sp.id, jobId, 'OLD1');
-			const parameters = triggerParameters(sp.id, { watch: 'job', job: locator(jobId), events: ['provisioningFailures'] });
+			const parameters = triggerParameters(sp.id, {
+				watch: 'job',
+				job: locator(jobId),
+				events: ['provisioningFailures'],
+			});
 
 			const first = await logPoll(parameters);
 			expect(first.items).toBeNull();
-			expect(Object.keys((first.staticData['node:Entra Provisioning'] as { logs: { seen: object } }).logs.seen)).toHaveLength(1);
+			expect(
+				Object.keys(
+					(first.staticData['node:Entra Provisioning'] as { logs: { seen: object } }).logs.seen,
+				),
+			).toHaveLength(1);
 			tenant.emulator.clearRequests();
 
 			const failed = failureEntry(sp.id, jobId, 'E1');
@@ -231,8 +342,16 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 					jobId,
 				}),
 			]);
-			expect(graphCalls(tenant.emulator).map((call) => [call.path, call.query.get('$filter')?.replace(/gt \S+$/, 'gt …')])).toEqual([
-				['/v1.0/auditLogs/provisioning', `jobId eq '${jobId}' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt …`],
+			expect(
+				graphCalls(tenant.emulator).map((call) => [
+					call.path,
+					call.query.get('$filter')?.replace(/gt \S+$/, 'gt …'),
+				]),
+			).toEqual([
+				[
+					'/v1.0/auditLogs/provisioning',
+					`jobId eq '${jobId}' and provisioningStatusInfo/status eq 'failure' and activityDateTime gt …`,
+				],
 			]);
 
 			expect((await logPoll(parameters, second.staticData)).items).toBeNull();
@@ -240,7 +359,13 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 			expect(afterRestart.items).toBeNull();
 
 			// An entry that shows up late, dated before the previous poll, is still reported, and once.
-			const late = failureEntry(sp.id, jobId, 'E4', 'failure', new Date(Date.now() - 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+			const late = failureEntry(
+				sp.id,
+				jobId,
+				'E4',
+				'failure',
+				new Date(Date.now() - 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			);
 			const withLate = await logPoll(parameters, afterRestart.staticData);
 			expect(emitted(withLate).map((item) => item.logId)).toEqual([late.id]);
 			expect((await logPoll(parameters, withLate.staticData)).items).toBeNull();
@@ -249,7 +374,10 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		it('reports skipped and warning entries when chosen, next to job events of all jobs', async () => {
 			const sp = addServicePrincipal(tenant, 'Failures and quarantine');
 			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
-			const parameters = triggerParameters(sp.id, { events: ['quarantineEntered', 'provisioningFailures'], logStatuses: ['failure', 'skipped', 'warning'] });
+			const parameters = triggerParameters(sp.id, {
+				events: ['quarantineEntered', 'provisioningFailures'],
+				logStatuses: ['failure', 'skipped', 'warning'],
+			});
 			const memory = (await logPoll(parameters)).staticData;
 
 			tenant.emulator.quarantineSynchronizationJob(sp.id, jobId);
@@ -257,18 +385,32 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 			failureEntry(sp.id, jobId, 'W1', 'warning');
 			failureEntry(sp.id, jobId, 'OK1', 'success');
 			const next = await logPoll(parameters, memory);
-			expect(emitted(next).map((item) => item.events ?? [item.event, item.sourceId, item.status])).toEqual([
+			expect(
+				emitted(next).map((item) => item.events ?? [item.event, item.sourceId, item.status]),
+			).toEqual([
 				['quarantineEntered'],
 				expect.arrayContaining(['provisioningFailures']),
 				expect.arrayContaining(['provisioningFailures']),
 			]);
-			expect(emitted(next).slice(1).map((item) => [item.sourceId, item.status]).sort()).toEqual([['S1', 'skipped'], ['W1', 'warning']]);
+			expect(
+				emitted(next)
+					.slice(1)
+					.map((item) => [item.sourceId, item.status])
+					.sort(),
+			).toEqual([
+				['S1', 'skipped'],
+				['W1', 'warning'],
+			]);
 		});
 
 		it('"Fetch Test Event" shows the newest entries; without a log permission the error names both', async () => {
 			const sp = addServicePrincipal(tenant, 'Failures manual');
 			const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
-			const parameters = triggerParameters(sp.id, { watch: 'job', job: locator(jobId), events: ['provisioningFailures'] });
+			const parameters = triggerParameters(sp.id, {
+				watch: 'job',
+				job: locator(jobId),
+				events: ['provisioningFailures'],
+			});
 			const empty = await runPoll({ parameters, credential: watcher.credential, mode: 'manual' });
 			expect(empty.error?.message).toBe('No provisioning log entry has the status failure');
 			for (let index = 0; index < 7; index++) failureEntry(sp.id, jobId, `M${index}`);
@@ -278,9 +420,14 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 
 			const { credential } = clientWith(tenant, ['Synchronization.Read.All'], 'no audit log');
 			const forbidden = await runPoll({ parameters, credential });
-			expect(forbidden.error?.message).toBe('The credential is not allowed to do this in Microsoft Graph');
+			expect(forbidden.error?.message).toBe(
+				'The credential is not allowed to do this in Microsoft Graph',
+			);
 			expect(forbidden.error?.description).toContain('AuditLog.Read.All and Directory.Read.All');
-			const noStatus = await runPoll({ parameters: { ...parameters, logStatuses: [] }, credential: watcher.credential });
+			const noStatus = await runPoll({
+				parameters: { ...parameters, logStatuses: [] },
+				credential: watcher.credential,
+			});
 			expect(noStatus.error?.message).toBe('Choose at least one log status to report');
 		});
 	});

@@ -15,7 +15,8 @@ export interface Latency {
 	tokenMs: number;
 }
 
-export type Pacing = { kind: 'inFlight'; limit: number } | { kind: 'batches'; size: number; intervalMs: number };
+export type Pacing =
+	{ kind: 'inFlight'; limit: number } | { kind: 'batches'; size: number; intervalMs: number };
 
 export interface Floor {
 	ms: number;
@@ -24,11 +25,18 @@ export interface Floor {
 }
 
 function tokenPart(latency: Latency, tokenFetched: boolean): { ms: number; text: string } {
-	return tokenFetched ? { ms: latency.tokenMs, text: ` + ${latency.tokenMs} ms token` } : { ms: 0, text: '' };
+	return tokenFetched
+		? { ms: latency.tokenMs, text: ` + ${latency.tokenMs} ms token` }
+		: { ms: 0, text: '' };
 }
 
 /** The floor of `calls` Graph calls made with the given pacing. */
-export function callsFloor(calls: number, pacing: Pacing, latency: Latency, tokenFetched: boolean): Floor {
+export function callsFloor(
+	calls: number,
+	pacing: Pacing,
+	latency: Latency,
+	tokenFetched: boolean,
+): Floor {
 	const token = tokenPart(latency, tokenFetched);
 	if (calls === 0) return { ms: token.ms, formula: `no Graph calls${token.text}` };
 	if (pacing.kind === 'inFlight') {
@@ -50,7 +58,11 @@ export function callsFloor(calls: number, pacing: Pacing, latency: Latency, toke
  * The Retry-After floor: an item answered 429 k times in a row cannot finish before k × (Retry-After + L) + L, however
  * many calls a tool keeps in flight; no run is shorter than one latency. k is the most 429s any one item received.
  */
-export function retryAfterFloor(throttlesPerItem: number[], retryAfterMs: number, latencyMs: number): Floor {
+export function retryAfterFloor(
+	throttlesPerItem: number[],
+	retryAfterMs: number,
+	latencyMs: number,
+): Floor {
 	const longest = Math.max(0, ...throttlesPerItem);
 	return {
 		ms: longest * (retryAfterMs + latencyMs) + latencyMs,
@@ -62,9 +74,17 @@ export function retryAfterFloor(throttlesPerItem: number[], retryAfterMs: number
  * The token-bucket floor: Graph admits `burst` calls at once and then `rate` a second, so N calls cannot all be
  * admitted before (N − burst) / rate seconds, and the last then takes one latency.
  */
-export function bucketFloor(calls: number, burst: number, ratePerSecond: number, latencyMs: number): Floor {
+export function bucketFloor(
+	calls: number,
+	burst: number,
+	ratePerSecond: number,
+	latencyMs: number,
+): Floor {
 	const waitMs = (Math.max(0, calls - burst) / ratePerSecond) * 1000;
-	return { ms: waitMs + latencyMs, formula: `(${calls} − ${burst}) / ${ratePerSecond} per s + ${latencyMs} ms` };
+	return {
+		ms: waitMs + latencyMs,
+		formula: `(${calls} − ${burst}) / ${ratePerSecond} per s + ${latencyMs} ms`,
+	};
 }
 
 /**
@@ -72,7 +92,10 @@ export function bucketFloor(calls: number, burst: number, ratePerSecond: number,
  * (the Edit Fields baseline), and no run is shorter than one Graph latency.
  */
 export function sweepFloor(expressionsMs: number, latencyMs: number): Floor {
-	return { ms: Math.max(expressionsMs, latencyMs), formula: `max(Edit Fields ${(expressionsMs / 1000).toFixed(2)} s, ${latencyMs} ms)` };
+	return {
+		ms: Math.max(expressionsMs, latencyMs),
+		formula: `max(Edit Fields ${(expressionsMs / 1000).toFixed(2)} s, ${latencyMs} ms)`,
+	};
 }
 
 /**
@@ -89,7 +112,13 @@ export const BULK_UPLOAD_LIMITS = {
 } as const;
 
 /** The floor of `requests` requests under a documented "at most `perWindow` in any `windowMs`" limit. */
-export function rateLimitFloor(requests: number, perWindow: number, windowMs: number, latency: Latency, tokenFetched: boolean): Floor {
+export function rateLimitFloor(
+	requests: number,
+	perWindow: number,
+	windowMs: number,
+	latency: Latency,
+	tokenFetched: boolean,
+): Floor {
 	const token = tokenPart(latency, tokenFetched);
 	if (requests === 0) return { ms: token.ms, formula: `no requests${token.text}` };
 	const windows = Math.ceil(requests / perWindow);
@@ -103,7 +132,17 @@ export function rateLimitFloor(requests: number, perWindow: number, windowMs: nu
 export const BULK_PACED_RUN_LIMIT_MS = 180_000;
 
 /** The least time of one request per employee at the documented rate; the report states it when the run is skipped. */
-export function bulkPacedFloor(settings: { bulkItems: number; graphLatencyMs: number; tokenLatencyMs: number }): Floor {
+export function bulkPacedFloor(settings: {
+	bulkItems: number;
+	graphLatencyMs: number;
+	tokenLatencyMs: number;
+}): Floor {
 	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
-	return rateLimitFloor(settings.bulkItems, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latency, true);
+	return rateLimitFloor(
+		settings.bulkItems,
+		BULK_UPLOAD_LIMITS.requestsPerWindow,
+		BULK_UPLOAD_LIMITS.windowMs,
+		latency,
+		true,
+	);
 }

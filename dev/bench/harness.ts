@@ -10,8 +10,19 @@ import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { getExecution as readExecution, listExecutions as readExecutions, type RunData } from '../n8n/executions';
-import { appOnlyCredential, CREDENTIALS, emulatorTenant, seedDemoTenant, type SignInClient, type WorkflowJson } from '../n8n/demo-tenant';
+import {
+	getExecution as readExecution,
+	listExecutions as readExecutions,
+	type RunData,
+} from '../n8n/executions';
+import {
+	appOnlyCredential,
+	CREDENTIALS,
+	emulatorTenant,
+	seedDemoTenant,
+	type SignInClient,
+	type WorkflowJson,
+} from '../n8n/demo-tenant';
 import { N8n, type N8nRestClient } from '../n8n/n8n';
 import { ensureN8nRuntime, PROJECT_ROOT, type N8nRuntime } from '../n8n/runtime';
 import { measure, type Usage } from './process-stats';
@@ -26,7 +37,12 @@ import {
 	type BulkTarget,
 } from './workflows';
 
-const OWNER = { email: 'bench-owner@example.com', password: 'Bench-Owner-Passw0rd', firstName: 'Bench', lastName: 'Owner' };
+const OWNER = {
+	email: 'bench-owner@example.com',
+	password: 'Bench-Owner-Passw0rd',
+	firstName: 'Bench',
+	lastName: 'Owner',
+};
 export const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'bench');
 const ACQUIRE_PATH = /\/synchronization\/acquireAccessToken$/;
 const BULK_UPLOAD_PATH = /\/synchronization\/jobs\/[^/]+\/bulkUpload$/;
@@ -69,7 +85,11 @@ export async function prepareEnvironment(options: {
 	rmSync(OUTPUT_DIR, { recursive: true, force: true });
 	mkdirSync(folder, { recursive: true });
 	const emulator = await startEmulator({
-		latencyMs: { graph: options.latency.graphMs, token: options.latency.tokenMs, jitter: options.latency.jitter },
+		latencyMs: {
+			graph: options.latency.graphMs,
+			token: options.latency.tokenMs,
+			jitter: options.latency.jitter,
+		},
 		randomSeed: options.seed,
 	});
 	try {
@@ -85,22 +105,44 @@ export async function prepareEnvironment(options: {
 			targets.push(sp.id);
 		}
 		// bulkUpload needs a permission the demo client does not hold: an HR upload signs in as its own app registration
-		const provisioningApp = emulator.addServicePrincipal({ displayName: 'Bench API-driven inbound provisioning' });
-		const bulk: BulkTarget = { servicePrincipalId: provisioningApp.id, jobId: emulator.createSynchronizationJob(provisioningApp.id, 'API2AAD').id };
+		const provisioningApp = emulator.addServicePrincipal({
+			displayName: 'Bench API-driven inbound provisioning',
+		});
+		const bulk: BulkTarget = {
+			servicePrincipalId: provisioningApp.id,
+			jobId: emulator.createSynchronizationJob(provisioningApp.id, 'API2AAD').id,
+		};
 		const uploaderSecret = `upload~${randomBytes(24).toString('base64url')}`;
-		const uploader = emulator.registerClientApp({ displayName: 'n8n HR upload', secret: uploaderSecret, applicationPermissions: ['SynchronizationData-User.Upload'] });
+		const uploader = emulator.registerClientApp({
+			displayName: 'n8n HR upload',
+			secret: uploaderSecret,
+			applicationPermissions: ['SynchronizationData-User.Upload'],
+		});
 		const uploadClient = { clientId: uploader.clientId, clientSecret: uploaderSecret };
 		const caFile = emulator.writeCaFile(folder);
 		const encryptionKey = randomBytes(24).toString('base64url');
 		const pristine = path.join(folder, 'pristine');
-		const n8n = new N8n({ runtime, userFolder: pristine, encryptionKey, owner: OWNER, caFile, loopbackOnly: true, env: {} });
+		const n8n = new N8n({
+			runtime,
+			userFolder: pristine,
+			encryptionKey,
+			owner: OWNER,
+			caFile,
+			loopbackOnly: true,
+			env: {},
+		});
 		options.log('preparing an n8n user folder (migrations, credentials, workflows)');
 		n8n.prepare();
 		const tenant = emulatorTenant(emulator);
 		await n8n.importCredentials([
 			appOnlyCredential(tenant, client, CREDENTIALS.appOnly),
 			httpOAuth2Credential(emulator, client),
-			httpHeaderCredential(emulator.createAccessToken({ clientId: client.clientId, lifetimeSeconds: HEADER_TOKEN_LIFETIME_S })),
+			httpHeaderCredential(
+				emulator.createAccessToken({
+					clientId: client.clientId,
+					lifetimeSeconds: HEADER_TOKEN_LIFETIME_S,
+				}),
+			),
 			appOnlyCredential(tenant, uploadClient, BULK_CREDENTIALS.appOnly),
 			httpOAuth2Credential(emulator, uploadClient, BULK_CREDENTIALS.http),
 		]);
@@ -180,13 +222,68 @@ export function makeItems(count: number, targets: string[], label: string): Benc
 
 /** The items as Input: Item Fields reads them: fields named like the secret keys. */
 export function asFieldsItems(items: BenchItem[]): BenchFieldsItem[] {
-	return items.map((item) => ({ targetId: item.targetId, BaseAddress: item.baseAddress, SecretToken: item.secretToken }));
+	return items.map((item) => ({
+		targetId: item.targetId,
+		BaseAddress: item.baseAddress,
+		SecretToken: item.secretToken,
+	}));
 }
 
-const GIVEN_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim', 'Radia', 'Linus', 'Karen', 'John', 'Hedy', 'Dennis'];
-const FAMILY_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Berners-Lee', 'Perlman', 'Torvalds', 'Spärck Jones', 'McCarthy', 'Lamarr', 'Ritchie'];
-const DEPARTMENTS = ['Research', 'Engineering', 'Finance', 'Sales', 'Human Resources', 'Operations', 'Legal', 'Support'];
-const JOB_TITLES = ['Analyst', 'Engineer', 'Senior Engineer', 'Manager', 'Specialist', 'Coordinator', 'Director'];
+const GIVEN_NAMES = [
+	'Ada',
+	'Grace',
+	'Alan',
+	'Edsger',
+	'Barbara',
+	'Donald',
+	'Frances',
+	'Ken',
+	'Margaret',
+	'Tim',
+	'Radia',
+	'Linus',
+	'Karen',
+	'John',
+	'Hedy',
+	'Dennis',
+];
+const FAMILY_NAMES = [
+	'Lovelace',
+	'Hopper',
+	'Turing',
+	'Dijkstra',
+	'Liskov',
+	'Knuth',
+	'Allen',
+	'Thompson',
+	'Hamilton',
+	'Berners-Lee',
+	'Perlman',
+	'Torvalds',
+	'Spärck Jones',
+	'McCarthy',
+	'Lamarr',
+	'Ritchie',
+];
+const DEPARTMENTS = [
+	'Research',
+	'Engineering',
+	'Finance',
+	'Sales',
+	'Human Resources',
+	'Operations',
+	'Legal',
+	'Support',
+];
+const JOB_TITLES = [
+	'Analyst',
+	'Engineer',
+	'Senior Engineer',
+	'Manager',
+	'Specialist',
+	'Coordinator',
+	'Director',
+];
 
 /**
  * `count` employees as an HR system exports them: an employee ID unique to this run (the job matches on it, and the
@@ -203,7 +300,8 @@ export function makeEmployees(count: number, label: string): BenchEmployee[] {
 			firstName,
 			lastName,
 			displayName: `${firstName} ${lastName}`,
-			workEmail: `${firstName}.${lastName.replace(/[^A-Za-z]/g, '')}${index + 1}@contoso.com`.toLowerCase(),
+			workEmail:
+				`${firstName}.${lastName.replace(/[^A-Za-z]/g, '')}${index + 1}@contoso.com`.toLowerCase(),
 			department: DEPARTMENTS[index % DEPARTMENTS.length],
 			jobTitle: JOB_TITLES[index % JOB_TITLES.length],
 			active: index % 25 !== 24,
@@ -292,7 +390,11 @@ function liveHeapOf(file: string, pid: number, fromUs: number, toUs: number): Li
 	// the timer's collections during the run, and the one asked for as soon as the webhook answered
 	const during = lines.filter((line) => line.timeUs >= fromUs && line.timeUs <= toUs);
 	if (!before || during.length === 0) return undefined;
-	return { beforeBytes: before.heapUsed, maxBytes: Math.max(...during.map((line) => line.heapUsed)), samples: during.length };
+	return {
+		beforeBytes: before.heapUsed,
+		maxBytes: Math.max(...during.map((line) => line.heapUsed)),
+		samples: during.length,
+	};
 }
 
 function secretTokenOf(body: string): string | undefined {
@@ -314,7 +416,12 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 	let acquireCalls = 0;
 	let throttled = 0;
 	for (const request of emulator.requests) {
-		if (request.listener !== 'graph' || request.method !== 'POST' || !ACQUIRE_PATH.test(request.path)) continue;
+		if (
+			request.listener !== 'graph' ||
+			request.method !== 'POST' ||
+			!ACQUIRE_PATH.test(request.path)
+		)
+			continue;
 		acquireCalls++;
 		const token = secretTokenOf(request.body);
 		if (!token || !wanted.has(token)) continue;
@@ -341,7 +448,13 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 }
 
 /** Reads the job's record of bulk uploads (`before`: how many it held when the run started) and this run's requests. */
-export function bulkSide(emulator: Emulator, bulk: BulkTarget, employees: BenchEmployee[], before: number, startedAtMs: number): BulkSide {
+export function bulkSide(
+	emulator: Emulator,
+	bulk: BulkTarget,
+	employees: BenchEmployee[],
+	before: number,
+	startedAtMs: number,
+): BulkSide {
 	const wanted = new Set(employees.map((employee) => employee.employeeId));
 	const received = new Set<string>();
 	for (const upload of bulkUploadsOf(emulator, bulk).slice(before)) {
@@ -360,7 +473,12 @@ export function bulkSide(emulator: Emulator, bulk: BulkTarget, employees: BenchE
 		lastRequestMs: Number.NaN,
 	};
 	for (const request of emulator.requests) {
-		if (request.listener !== 'graph' || request.method !== 'POST' || !BULK_UPLOAD_PATH.test(request.path)) continue;
+		if (
+			request.listener !== 'graph' ||
+			request.method !== 'POST' ||
+			!BULK_UPLOAD_PATH.test(request.path)
+		)
+			continue;
 		const at = request.time.getTime() - startedAtMs;
 		if (side.requests === 0) side.firstRequestMs = at;
 		side.lastRequestMs = at;
@@ -381,15 +499,33 @@ export function bulkUploadsOf(emulator: Emulator, bulk: BulkTarget) {
  * headers take over 5 minutes, which a webhook that answers when its last node has finished may well take (10,000
  * items at a Graph latency of hundreds of milliseconds on a loaded machine).
  */
-function postWebhook(url: string, body: string, timeoutMs = 30 * 60_000): Promise<{ status: number; text: string }> {
+function postWebhook(
+	url: string,
+	body: string,
+	timeoutMs = 30 * 60_000,
+): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
-		const request = httpRequest(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-			response.on('error', reject);
-		});
-		request.setTimeout(timeoutMs, () => request.destroy(new Error(`no answer from ${url} within ${timeoutMs / 1000} s`)));
+		const request = httpRequest(
+			url,
+			{
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+			},
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve({
+						status: response.statusCode ?? 0,
+						text: Buffer.concat(chunks).toString('utf8'),
+					}),
+				);
+				response.on('error', reject);
+			},
+		);
+		request.setTimeout(timeoutMs, () =>
+			request.destroy(new Error(`no answer from ${url} within ${timeoutMs / 1000} s`)),
+		);
 		request.on('error', reject);
 		request.end(body);
 	});
@@ -410,15 +546,25 @@ async function repeated<T>(read: () => Promise<T>): Promise<T> {
 	}
 }
 
-const listExecutions = (rest: N8nRestClient, workflowId: string) => repeated(() => readExecutions(rest, workflowId));
-const getExecution = (rest: N8nRestClient, executionId: string) => repeated(() => readExecution(rest, executionId));
+const listExecutions = (rest: N8nRestClient, workflowId: string) =>
+	repeated(() => readExecutions(rest, workflowId));
+const getExecution = (rest: N8nRestClient, executionId: string) =>
+	repeated(() => readExecution(rest, executionId));
 
-async function waitForExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs: number): Promise<string> {
+async function waitForExecution(
+	rest: N8nRestClient,
+	workflowId: string,
+	known: Set<string>,
+	timeoutMs: number,
+): Promise<string> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const done = (await listExecutions(rest, workflowId)).filter((e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new');
+		const done = (await listExecutions(rest, workflowId)).filter(
+			(e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new',
+		);
 		if (done.length) return done[0].id;
-		if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} within ${timeoutMs / 1000} s`);
+		if (Date.now() > deadline)
+			throw new Error(`no finished execution of ${workflowId} within ${timeoutMs / 1000} s`);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
@@ -441,7 +587,13 @@ export async function runWorkflow(
 	items: BenchItem[],
 	options: RunOptions = {},
 ): Promise<RunResult> {
-	const result = await runExecution(instance, environment, workflow, options.asFields ? asFieldsItems(items) : items, options);
+	const result = await runExecution(
+		instance,
+		environment,
+		workflow,
+		options.asFields ? asFieldsItems(items) : items,
+		options,
+	);
 	return { ...result, graph: graphSide(environment.emulator, items) };
 }
 
@@ -467,7 +619,11 @@ export async function runConcurrently(
 	const answers = await Promise.all(
 		batches.map(async (items) => {
 			for (let attempt = 0; ; attempt++) {
-				const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, JSON.stringify({ items }), options.timeoutMs);
+				const response = await postWebhook(
+					`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`,
+					JSON.stringify({ items }),
+					options.timeoutMs,
+				);
 				// 503: n8n's database was busy, before any node ran (see runExecution)
 				if (response.status !== 503 || attempt >= 240) return performance.now() - started;
 				await new Promise((resolve) => setTimeout(resolve, 250));
@@ -476,11 +632,16 @@ export async function runConcurrently(
 	);
 	const wallMs = Math.max(...answers);
 	const ids: string[] = [];
-	for (const deadline = Date.now() + 120_000; ids.length < batches.length; ) {
-		const done = (await listExecutions(instance.rest, workflow.id)).filter((e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new');
+	for (const deadline = Date.now() + 120_000; ids.length < batches.length;) {
+		const done = (await listExecutions(instance.rest, workflow.id)).filter(
+			(e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new',
+		);
 		ids.splice(0, ids.length, ...done.map((e) => e.id));
 		if (ids.length >= batches.length) break;
-		if (Date.now() > deadline) throw new Error(`only ${ids.length} of ${batches.length} executions of ${workflow.id} finished within 120 s`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`only ${ids.length} of ${batches.length} executions of ${workflow.id} finished within 120 s`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 	const usage = finish();
@@ -488,13 +649,22 @@ export async function runConcurrently(
 	const items = batches.flat();
 	const failed = executions.filter((execution) => execution.status !== 'success');
 	return {
-		executions: executions.map((execution) => ({ ...execution, startedAtMs, wallMs, usage, items: execution.items })),
+		executions: executions.map((execution) => ({
+			...execution,
+			startedAtMs,
+			wallMs,
+			usage,
+			items: execution.items,
+		})),
 		result: {
 			items: items.length,
 			startedAtMs,
 			wallMs,
 			nodeMs: Math.max(...executions.map((execution) => execution.nodeMs)),
-			status: failed.length === 0 ? 'success' : `${failed.length} of ${executions.length} executions failed`,
+			status:
+				failed.length === 0
+					? 'success'
+					: `${failed.length} of ${executions.length} executions failed`,
 			executionId: ids.join(','),
 			succeeded: executions.reduce((sum, execution) => sum + execution.succeeded, 0),
 			errorItems: executions.reduce((sum, execution) => sum + execution.errorItems, 0),
@@ -534,12 +704,19 @@ export async function runExecution(
 		finish = measure(instance.pid);
 		startedAtMs = Date.now();
 		const started = performance.now();
-		const response = await postWebhook(`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`, body, options.timeoutMs);
+		const response = await postWebhook(
+			`${instance.n8n.baseUrl}/webhook/${workflow.webhookPath}`,
+			body,
+			options.timeoutMs,
+		);
 		const answer = response.text;
 		wallMs = performance.now() - started;
 		// n8n answers readiness before it has registered the published workflows' webhooks, and 503 while its
 		// database is busy on a loaded machine; in both cases before any node ran
-		if (((response.status === 404 && /not registered/.test(answer)) || response.status === 503) && attempt < 240) {
+		if (
+			((response.status === 404 && /not registered/.test(answer)) || response.status === 503) &&
+			attempt < 240
+		) {
 			await new Promise((resolve) => setTimeout(resolve, 250));
 			continue;
 		}
@@ -552,7 +729,9 @@ export async function runExecution(
 	const executionId = await waitForExecution(instance.rest, workflow.id, known, 120_000);
 	const usage = finish();
 	const endedUs = Number(process.hrtime.bigint() / 1000n);
-	const liveHeap = options.gcLog ? liveHeapOf(options.gcLog, instance.pid, startedUs, endedUs) : undefined;
+	const liveHeap = options.gcLog
+		? liveHeapOf(options.gcLog, instance.pid, startedUs, endedUs)
+		: undefined;
 	if (options.gcLog) {
 		// a collection after the run, so the next run's "before" is taken with nothing of this one left to collect
 		process.kill(instance.pid, 'SIGUSR2');
@@ -567,11 +746,21 @@ export async function runExecution(
 async function executionOutcome(
 	instance: BenchN8n,
 	executionId: string,
-): Promise<Pick<ExecutionResult, 'items' | 'nodeMs' | 'status' | 'executionId' | 'succeeded' | 'errorItems' | 'error'>> {
+): Promise<
+	Pick<
+		ExecutionResult,
+		'items' | 'nodeMs' | 'status' | 'executionId' | 'succeeded' | 'errorItems' | 'error'
+	>
+> {
 	const execution = await getExecution(instance.rest, executionId);
 	const data: RunData = execution.data;
 	const run = data.resultData.runData[TOOL_NODE_NAME]?.[0] as
-		| { startTime?: number; executionTime?: number; data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message?: string } }
+		| {
+				startTime?: number;
+				executionTime?: number;
+				data?: { main: Array<Array<{ json: Record<string, unknown> }>> };
+				error?: { message?: string };
+		  }
 		| undefined;
 	const output = run?.data?.main?.[0] ?? [];
 	const errorItems = output.filter((item) => item.json && 'error' in item.json).length;

@@ -63,30 +63,174 @@ interface Flag {
 }
 
 const FLAGS: Flag[] = [
-	{ key: 'items', flag: 'items', env: 'BENCH_ITEMS', kind: 'int', help: 'items per run (default 1000)' },
-	{ key: 'graphLatencyMs', flag: 'graph-latency', env: 'BENCH_GRAPH_LATENCY_MS', kind: 'int', help: 'ms of Graph latency of the one-latency scenarios, and of the sweep unless --latencies (default 300)' },
-	{ key: 'latencies', flag: 'latencies', env: 'BENCH_LATENCIES', kind: 'list', help: 'Graph latencies of the sweep, ms (default 50,300,1000)' },
-	{ key: 'jitter', flag: 'jitter', env: 'BENCH_JITTER', kind: 'number', help: 'spread of each Graph call\'s latency, ± share (default 0.2)' },
-	{ key: 'tokenLatencyMs', flag: 'token-latency', env: 'BENCH_TOKEN_LATENCY_MS', kind: 'int', help: 'ms added to every token answer (default 200)' },
-	{ key: 'throttleShare', flag: 'throttle', env: 'BENCH_THROTTLE_SHARE', kind: 'number', help: 'share of calls answered 429 when throttling (default 0.2)' },
-	{ key: 'retryAfterSeconds', flag: 'retry-after', env: 'BENCH_RETRY_AFTER_S', kind: 'number', help: 'Retry-After of those 429s, s (default 1)' },
-	{ key: 'seed', flag: 'seed', env: 'BENCH_SEED', kind: 'int', help: 'seed of the first throttled run and of the jitter (default 20260206)' },
-	{ key: 'throttleRuns', flag: 'throttle-runs', env: 'BENCH_THROTTLE_RUNS', kind: 'int', help: 'throttled runs of this node, one seed each (default 3)' },
-	{ key: 'bucketBurst', flag: 'bucket-burst', env: 'BENCH_BUCKET_BURST', kind: 'int', help: 'token bucket: burst (default 100)' },
-	{ key: 'bucketRate', flag: 'bucket-rate', env: 'BENCH_BUCKET_RATE', kind: 'number', help: 'token bucket: calls a second (default 50)' },
-	{ key: 'executions', flag: 'executions', env: 'BENCH_EXECUTIONS', kind: 'int', help: 'executions at once under the bucket (default 20; 0 for none)' },
-	{ key: 'executionItems', flag: 'execution-items', env: 'BENCH_EXECUTION_ITEMS', kind: 'int', help: 'items of each of those (default 50)' },
-	{ key: 'warmRuns', flag: 'warm-runs', env: 'BENCH_WARM_RUNS', kind: 'int', help: 'runs with a warm token per tool and latency (default 3)' },
-	{ key: 'httpBatchSize', flag: 'http-batch-size', env: 'BENCH_HTTP_BATCH_SIZE', kind: 'int', help: "tuned HTTP Request: Items per Batch (default 50, n8n's own)" },
-	{ key: 'httpBatchIntervalMs', flag: 'http-batch-interval', env: 'BENCH_HTTP_BATCH_INTERVAL_MS', kind: 'int', help: "tuned HTTP Request: Batch Interval, ms (default 1000, n8n's own)" },
-	{ key: 'sweep', flag: 'sweep', env: 'BENCH_SWEEP', kind: 'list', help: "Items in Flight values to compare at --graph-latency (default none, e.g. 10,20,50)" },
-	{ key: 'memoryItems', flag: 'memory-items', env: 'BENCH_MEMORY_ITEMS', kind: 'int', help: 'items of the memory-growth run (default 10000; 0 for none)' },
-	{ key: 'bulkItems', flag: 'bulk-items', env: 'BENCH_BULK_ITEMS', kind: 'int', help: 'employees of the bulk-upload runs (default 10000; 0 for none)' },
-	{ key: 'profile', flag: 'profile', env: 'BENCH_PROFILE', kind: 'bool', help: 'CPU profiles to split CPU time by where it goes (default off; --profile)' },
-	{ key: 'only', flag: 'only', env: 'BENCH_ONLY', kind: 'names', help: 'scenario groups to run, comma-separated (default all; --help lists them)' },
-	{ key: 'quick', flag: 'quick', env: 'BENCH_QUICK', kind: 'bool', help: 'a couple of minutes: the sweep at --graph-latency, one run each, one throttled seed, the bucket' },
-	{ key: 'write', flag: 'write', env: 'BENCH_WRITE', kind: 'bool', help: 'write the docs (default: full runs only; --no-write)' },
-	{ key: 'from', flag: 'from', env: 'BENCH_FROM', kind: 'text', help: 'render the report from an earlier run\'s results.json, measure nothing' },
+	{
+		key: 'items',
+		flag: 'items',
+		env: 'BENCH_ITEMS',
+		kind: 'int',
+		help: 'items per run (default 1000)',
+	},
+	{
+		key: 'graphLatencyMs',
+		flag: 'graph-latency',
+		env: 'BENCH_GRAPH_LATENCY_MS',
+		kind: 'int',
+		help: 'ms of Graph latency of the one-latency scenarios, and of the sweep unless --latencies (default 300)',
+	},
+	{
+		key: 'latencies',
+		flag: 'latencies',
+		env: 'BENCH_LATENCIES',
+		kind: 'list',
+		help: 'Graph latencies of the sweep, ms (default 50,300,1000)',
+	},
+	{
+		key: 'jitter',
+		flag: 'jitter',
+		env: 'BENCH_JITTER',
+		kind: 'number',
+		help: "spread of each Graph call's latency, ± share (default 0.2)",
+	},
+	{
+		key: 'tokenLatencyMs',
+		flag: 'token-latency',
+		env: 'BENCH_TOKEN_LATENCY_MS',
+		kind: 'int',
+		help: 'ms added to every token answer (default 200)',
+	},
+	{
+		key: 'throttleShare',
+		flag: 'throttle',
+		env: 'BENCH_THROTTLE_SHARE',
+		kind: 'number',
+		help: 'share of calls answered 429 when throttling (default 0.2)',
+	},
+	{
+		key: 'retryAfterSeconds',
+		flag: 'retry-after',
+		env: 'BENCH_RETRY_AFTER_S',
+		kind: 'number',
+		help: 'Retry-After of those 429s, s (default 1)',
+	},
+	{
+		key: 'seed',
+		flag: 'seed',
+		env: 'BENCH_SEED',
+		kind: 'int',
+		help: 'seed of the first throttled run and of the jitter (default 20260206)',
+	},
+	{
+		key: 'throttleRuns',
+		flag: 'throttle-runs',
+		env: 'BENCH_THROTTLE_RUNS',
+		kind: 'int',
+		help: 'throttled runs of this node, one seed each (default 3)',
+	},
+	{
+		key: 'bucketBurst',
+		flag: 'bucket-burst',
+		env: 'BENCH_BUCKET_BURST',
+		kind: 'int',
+		help: 'token bucket: burst (default 100)',
+	},
+	{
+		key: 'bucketRate',
+		flag: 'bucket-rate',
+		env: 'BENCH_BUCKET_RATE',
+		kind: 'number',
+		help: 'token bucket: calls a second (default 50)',
+	},
+	{
+		key: 'executions',
+		flag: 'executions',
+		env: 'BENCH_EXECUTIONS',
+		kind: 'int',
+		help: 'executions at once under the bucket (default 20; 0 for none)',
+	},
+	{
+		key: 'executionItems',
+		flag: 'execution-items',
+		env: 'BENCH_EXECUTION_ITEMS',
+		kind: 'int',
+		help: 'items of each of those (default 50)',
+	},
+	{
+		key: 'warmRuns',
+		flag: 'warm-runs',
+		env: 'BENCH_WARM_RUNS',
+		kind: 'int',
+		help: 'runs with a warm token per tool and latency (default 3)',
+	},
+	{
+		key: 'httpBatchSize',
+		flag: 'http-batch-size',
+		env: 'BENCH_HTTP_BATCH_SIZE',
+		kind: 'int',
+		help: "tuned HTTP Request: Items per Batch (default 50, n8n's own)",
+	},
+	{
+		key: 'httpBatchIntervalMs',
+		flag: 'http-batch-interval',
+		env: 'BENCH_HTTP_BATCH_INTERVAL_MS',
+		kind: 'int',
+		help: "tuned HTTP Request: Batch Interval, ms (default 1000, n8n's own)",
+	},
+	{
+		key: 'sweep',
+		flag: 'sweep',
+		env: 'BENCH_SWEEP',
+		kind: 'list',
+		help: 'Items in Flight values to compare at --graph-latency (default none, e.g. 10,20,50)',
+	},
+	{
+		key: 'memoryItems',
+		flag: 'memory-items',
+		env: 'BENCH_MEMORY_ITEMS',
+		kind: 'int',
+		help: 'items of the memory-growth run (default 10000; 0 for none)',
+	},
+	{
+		key: 'bulkItems',
+		flag: 'bulk-items',
+		env: 'BENCH_BULK_ITEMS',
+		kind: 'int',
+		help: 'employees of the bulk-upload runs (default 10000; 0 for none)',
+	},
+	{
+		key: 'profile',
+		flag: 'profile',
+		env: 'BENCH_PROFILE',
+		kind: 'bool',
+		help: 'CPU profiles to split CPU time by where it goes (default off; --profile)',
+	},
+	{
+		key: 'only',
+		flag: 'only',
+		env: 'BENCH_ONLY',
+		kind: 'names',
+		help: 'scenario groups to run, comma-separated (default all; --help lists them)',
+	},
+	{
+		key: 'quick',
+		flag: 'quick',
+		env: 'BENCH_QUICK',
+		kind: 'bool',
+		help: 'a couple of minutes: the sweep at --graph-latency, one run each, one throttled seed, the bucket',
+	},
+	{
+		key: 'write',
+		flag: 'write',
+		env: 'BENCH_WRITE',
+		kind: 'bool',
+		help: 'write the docs (default: full runs only; --no-write)',
+	},
+	{
+		key: 'from',
+		flag: 'from',
+		env: 'BENCH_FROM',
+		kind: 'text',
+		help: "render the report from an earlier run's results.json, measure nothing",
+	},
 ];
 
 export const DEFAULTS: BenchSettings = {
@@ -117,7 +261,13 @@ export const DEFAULTS: BenchSettings = {
 };
 
 /** What --quick changes, unless a flag sets it explicitly. */
-const QUICK: Partial<BenchSettings> = { warmRuns: 1, throttleRuns: 1, memoryItems: 0, bulkItems: 0, sweep: [] };
+const QUICK: Partial<BenchSettings> = {
+	warmRuns: 1,
+	throttleRuns: 1,
+	memoryItems: 0,
+	bulkItems: 0,
+	sweep: [],
+};
 
 export function usage(): string {
 	return [
@@ -131,8 +281,14 @@ function parse(flag: Flag, text: string): unknown {
 		case 'int':
 		case 'number': {
 			const value = Number(text);
-			if (!Number.isFinite(value) || value < 0 || (flag.kind === 'int' && !Number.isInteger(value))) {
-				throw new Error(`--${flag.flag} wants a ${flag.kind === 'int' ? 'whole ' : ''}number ≥ 0, not "${text}"`);
+			if (
+				!Number.isFinite(value) ||
+				value < 0 ||
+				(flag.kind === 'int' && !Number.isInteger(value))
+			) {
+				throw new Error(
+					`--${flag.flag} wants a ${flag.kind === 'int' ? 'whole ' : ''}number ≥ 0, not "${text}"`,
+				);
 			}
 			return value;
 		}
@@ -143,7 +299,8 @@ function parse(flag: Flag, text: string): unknown {
 				.filter(Boolean)
 				.map((part) => {
 					const value = Number(part);
-					if (!Number.isInteger(value) || value < 1) throw new Error(`--${flag.flag}: "${part}" is not a whole number ≥ 1`);
+					if (!Number.isInteger(value) || value < 1)
+						throw new Error(`--${flag.flag}: "${part}" is not a whole number ≥ 1`);
 					return value;
 				});
 		case 'names':
@@ -184,17 +341,20 @@ export function readSettings(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
 		assign(flag, parse(flag, text));
 	}
 	if (settings.quick) {
-		for (const [key, value] of Object.entries(QUICK)) if (!given.has(key as keyof BenchSettings)) Object.assign(settings, { [key]: value });
+		for (const [key, value] of Object.entries(QUICK))
+			if (!given.has(key as keyof BenchSettings)) Object.assign(settings, { [key]: value });
 	}
 	// one latency asked for: the sweep runs at it too
-	if (!given.has('latencies') && (given.has('graphLatencyMs') || settings.quick)) settings.latencies = [settings.graphLatencyMs];
+	if (!given.has('latencies') && (given.has('graphLatencyMs') || settings.quick))
+		settings.latencies = [settings.graphLatencyMs];
 	// the docs show the full set; a partial run writes them only when asked
 	if (!given.has('write')) settings.write = !settings.quick && settings.only.length === 0;
 	if (settings.items < 1) throw new Error('--items must be at least 1');
 	if (settings.latencies.length === 0) throw new Error('--latencies needs at least one latency');
 	if (settings.throttleShare >= 1) throw new Error('--throttle must be below 1');
 	if (settings.jitter >= 1) throw new Error('--jitter must be below 1');
-	if (settings.bucketBurst < 1 || settings.bucketRate <= 0) throw new Error('--bucket-burst must be at least 1 and --bucket-rate above 0');
+	if (settings.bucketBurst < 1 || settings.bucketRate <= 0)
+		throw new Error('--bucket-burst must be at least 1 and --bucket-rate above 0');
 	return settings;
 }
 

@@ -47,8 +47,10 @@ const OWN_CODE: Record<ToolCode, RegExp> = {
 	setNode: /\/n8n-nodes-base\/dist\/nodes\/Set\//,
 };
 
-const HTTP_CODE = /(\/axios\/|\/follow-redirects\/|@n8n\/backend-network\/|^node:internal\/tls|^node:https|^node:_http_|^node:net$|^node:tls$|\/client-oauth2\/|request-helpers\/)/;
-const N8N_CODE = /(\/n8n-core\/|\/n8n-workflow\/|\/@n8n\/|\/node_modules\/n8n\/|\/@n8n_|\/typeorm\/|\/sqlite3\/|\/flatted\/|\/lodash\/|\/luxon\/)/;
+const HTTP_CODE =
+	/(\/axios\/|\/follow-redirects\/|@n8n\/backend-network\/|^node:internal\/tls|^node:https|^node:_http_|^node:net$|^node:tls$|\/client-oauth2\/|request-helpers\/)/;
+const N8N_CODE =
+	/(\/n8n-core\/|\/n8n-workflow\/|\/@n8n\/|\/node_modules\/n8n\/|\/@n8n_|\/typeorm\/|\/sqlite3\/|\/flatted\/|\/lodash\/|\/luxon\/)/;
 
 function ownCode(tool: ToolCode, url: string): boolean {
 	return OWN_CODE[tool].test(url);
@@ -57,10 +59,20 @@ function ownCode(tool: ToolCode, url: string): boolean {
 function classify(stack: CallFrame[], tool: ToolCode): CpuCategory {
 	const leaf = stack[0];
 	if (leaf.functionName === '(garbage collector)') return 'garbage collection';
-	if (stack.some((frame) => frame.functionName === 'getNodeParameter' || frame.functionName === '_getNodeParameter')) {
+	if (
+		stack.some(
+			(frame) =>
+				frame.functionName === 'getNodeParameter' || frame.functionName === '_getNodeParameter',
+		)
+	) {
 		return 'n8n: parameters and expressions';
 	}
-	if (stack.some((frame) => frame.functionName === 'getDecrypted' || frame.functionName === '_getCredentials')) return 'n8n: credential reads';
+	if (
+		stack.some(
+			(frame) => frame.functionName === 'getDecrypted' || frame.functionName === '_getCredentials',
+		)
+	)
+		return 'n8n: credential reads';
 	for (const frame of stack) {
 		if (ownCode(tool, frame.url)) return 'own code';
 		if (HTTP_CODE.test(frame.url)) return 'n8n: HTTP client and TLS';
@@ -70,10 +82,16 @@ function classify(stack: CallFrame[], tool: ToolCode): CpuCategory {
 }
 
 /** CPU milliseconds by category within [fromUs, toUs] (monotonic microseconds). */
-export function splitCpu(profile: CpuProfile, fromUs: number, toUs: number, tool: ToolCode): CpuSplit {
+export function splitCpu(
+	profile: CpuProfile,
+	fromUs: number,
+	toUs: number,
+	tool: ToolCode,
+): CpuSplit {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parent = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
 	const categoryOf = new Map<number, CpuCategory | null>();
 	const category = (id: number): CpuCategory | null => {
 		const known = categoryOf.get(id);
@@ -84,7 +102,12 @@ export function splitCpu(profile: CpuProfile, fromUs: number, toUs: number, tool
 			result = null;
 		} else {
 			const stack: CallFrame[] = [];
-			for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) stack.push(byId.get(current)!.callFrame);
+			for (
+				let current: number | undefined = id;
+				current !== undefined;
+				current = parent.get(current)
+			)
+				stack.push(byId.get(current)!.callFrame);
 			result = classify(stack, tool);
 		}
 		categoryOf.set(id, result);
@@ -109,7 +132,9 @@ export function readMainProfile(directory: string): CpuProfile {
 		.filter((file) => file.endsWith('.cpuprofile'))
 		.map((file) => path.join(directory, file));
 	if (files.length === 0) throw new Error(`no CPU profile in ${directory}`);
-	const largest = files.map((file) => ({ file, text: readFileSync(file, 'utf8') })).sort((a, b) => b.text.length - a.text.length)[0];
+	const largest = files
+		.map((file) => ({ file, text: readFileSync(file, 'utf8') }))
+		.sort((a, b) => b.text.length - a.text.length)[0];
 	return JSON.parse(largest.text) as CpuProfile;
 }
 

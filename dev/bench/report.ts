@@ -42,7 +42,11 @@ export const TARGETS = {
 	bytesPerExtraItem: 4096,
 } as const;
 
-export function machineInfo(runtime: { nodeVersion: string; n8nVersion: string }, startedAt: Date, loadBefore: number[]): MachineInfo {
+export function machineInfo(
+	runtime: { nodeVersion: string; n8nVersion: string },
+	startedAt: Date,
+	loadBefore: number[],
+): MachineInfo {
 	return {
 		cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
 		cores: cpus().length,
@@ -67,8 +71,15 @@ const COLORS: Record<ToolId, string> = {
 };
 
 const seconds = (ms: number) =>
-	!Number.isFinite(ms) ? '–' : ms >= 100_000 ? `${count(Math.round(ms / 1000))} s` : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`;
-const times = (ratio: number) => (Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×` : '–');
+	!Number.isFinite(ms)
+		? '–'
+		: ms >= 100_000
+			? `${count(Math.round(ms / 1000))} s`
+			: ms >= 10_000
+				? `${(ms / 1000).toFixed(1)} s`
+				: `${(ms / 1000).toFixed(2)} s`;
+const times = (ratio: number) =>
+	Number.isFinite(ratio) ? `${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(2)}×` : '–';
 const mib = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
 const perItem = (ms: number) => (ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 const count = (value: number) => value.toLocaleString('en-US');
@@ -95,13 +106,19 @@ function toolLabel(tool: ToolId, settings: BenchSettings): string {
 /** Process CPU per item beyond what the same items cost n8n without the tool (webhook, fan-out, saving). */
 function cpuBeyondBaseline(m: Measurement): number | undefined {
 	if (!m.baseline) return undefined;
-	return Math.max(0, m.result.usage.cpuMs / m.result.items - m.baseline.usage.cpuMs / m.baseline.items);
+	return Math.max(
+		0,
+		m.result.usage.cpuMs / m.result.items - m.baseline.usage.cpuMs / m.baseline.items,
+	);
 }
 
 function outcome(m: Measurement): string {
 	if (m.tool === 'expressions') return 'expressions evaluated, no Graph call';
 	if (complete(m)) return 'all applied';
-	const failed = m.result.status === 'success' ? '' : `${m.result.status}${m.result.error ? `: ${m.result.error.slice(0, 60)}` : ''}; `;
+	const failed =
+		m.result.status === 'success'
+			? ''
+			: `${m.result.status}${m.result.error ? `: ${m.result.error.slice(0, 60)}` : ''}; `;
 	return `${failed}${count(notApplied(m))} not applied`;
 }
 
@@ -114,7 +131,11 @@ export interface Table {
 }
 
 /** The warm runs of one tool at one latency: their median and spread. */
-function warmAt(results: BenchResults, tool: ToolId, latencyMs: number): { median?: Measurement; runs: Measurement[] } {
+function warmAt(
+	results: BenchResults,
+	tool: ToolId,
+	latencyMs: number,
+): { median?: Measurement; runs: Measurement[] } {
 	const runs = pick(results, { tool, kind: 'warm', latencyMs });
 	return { median: medianRun(runs), runs };
 }
@@ -197,7 +218,18 @@ function coldTable(input: ReportInput): Table {
 	return {
 		id: 'cold',
 		title: 'First run of a fresh n8n (the token is fetched)',
-		header: ['Tool', 'Graph latency', 'Wall time', 'Node time', 'Token calls', 'Graph calls', 'HTTP requests', 'Peak RSS', 'RSS growth', 'Outcome'],
+		header: [
+			'Tool',
+			'Graph latency',
+			'Wall time',
+			'Node time',
+			'Token calls',
+			'Graph calls',
+			'HTTP requests',
+			'Peak RSS',
+			'RSS growth',
+			'Outcome',
+		],
 		rows: pick(results, { kind: 'cold' }).map((m) => [
 			toolLabel(m.tool, settings),
 			latency(m.latencyMs),
@@ -215,7 +247,11 @@ function coldTable(input: ReportInput): Table {
 
 /** A run's floor, its formula and the run's ratio to it; the ratio only where the run is `whole` (nothing lost). */
 function floorCells(m: Measurement, whole = complete(m)): string[] {
-	return [m.floor ? seconds(m.floor.ms) : '–', m.floor?.formula ?? '–', m.floor && whole ? times(m.result.wallMs / m.floor.ms) : '–'];
+	return [
+		m.floor ? seconds(m.floor.ms) : '–',
+		m.floor?.formula ?? '–',
+		m.floor && whole ? times(m.result.wallMs / m.floor.ms) : '–',
+	];
 }
 
 type Floored = Measurement & { floor: Floor };
@@ -226,7 +262,10 @@ const ratioToFloor = (m: Floored) => m.result.wallMs / m.floor.ms;
 function nodeUnderLimits(results: BenchResults): { throttled: Floored[]; bucket: Floored[] } {
 	return {
 		throttled: pick(results, { tool: 'node', kind: 'throttled' }).filter(hasFloor),
-		bucket: [...pick(results, { tool: 'node', kind: 'bucket' }), ...pick(results, { tool: 'node', kind: 'concurrent' })].filter(hasFloor),
+		bucket: [
+			...pick(results, { tool: 'node', kind: 'bucket' }),
+			...pick(results, { tool: 'node', kind: 'concurrent' }),
+		].filter(hasFloor),
 	};
 }
 
@@ -235,7 +274,21 @@ function throttledTable(input: ReportInput): Table {
 	return {
 		id: 'throttled',
 		title: `Random throttling: ${Math.round(settings.throttleShare * 100)} % of calls answered 429 with Retry-After ${settings.retryAfterSeconds} s, token warm`,
-		header: ['Tool', 'Graph latency', 'Seed', 'Items', 'Wall time', 'Retry-After floor', 'Floor formula', '× floor', '429s', 'Retries', 'Graph calls', 'HTTP requests', 'Outcome'],
+		header: [
+			'Tool',
+			'Graph latency',
+			'Seed',
+			'Items',
+			'Wall time',
+			'Retry-After floor',
+			'Floor formula',
+			'× floor',
+			'429s',
+			'Retries',
+			'Graph calls',
+			'HTTP requests',
+			'Outcome',
+		],
 		rows: pick(results, { kind: 'throttled' }).map((m) => [
 			toolLabel(m.tool, settings),
 			latency(m.latencyMs),
@@ -262,7 +315,20 @@ function bucketTable(input: ReportInput): Table {
 	return {
 		id: 'bucket',
 		title: `Token bucket: Graph admits a burst of ${settings.bucketBurst} calls, then ${settings.bucketRate} a second (429 with Retry-After beyond), token warm`,
-		header: ['Tool', 'Executions', 'Graph latency', 'Items', 'Wall time', 'Floor', 'Floor formula', '× floor', 'Refusals (429)', 'Refusals per item', 'Graph calls', 'Outcome'],
+		header: [
+			'Tool',
+			'Executions',
+			'Graph latency',
+			'Items',
+			'Wall time',
+			'Floor',
+			'Floor formula',
+			'× floor',
+			'Refusals (429)',
+			'Refusals per item',
+			'Graph calls',
+			'Outcome',
+		],
 		rows: runs.map((m) => [
 			toolLabel(m.tool, settings),
 			m.executions ? `${m.executions} at once` : '1',
@@ -283,7 +349,16 @@ function itemsInFlightTable(input: ReportInput): Table {
 	return {
 		id: 'items-in-flight',
 		title: 'This node with Items in Flight set, token warm',
-		header: ['Items in Flight', 'Graph latency', 'Wall time', 'Items/s', 'Floor', 'Floor formula', '× floor', 'CPU/item'],
+		header: [
+			'Items in Flight',
+			'Graph latency',
+			'Wall time',
+			'Items/s',
+			'Floor',
+			'Floor formula',
+			'× floor',
+			'CPU/item',
+		],
 		rows: pick(results, { kind: 'itemsInFlight' })
 			.sort((a, b) => (a.concurrency ?? 0) - (b.concurrency ?? 0))
 			.map((m) => [
@@ -315,7 +390,9 @@ function httpBatchingTable(input: ReportInput): Table {
 }
 
 /** Heap still in use after full collections: most during the run minus before it. */
-function heapGrowth(run: { liveHeap?: { beforeBytes: number; maxBytes: number } } | undefined): number | undefined {
+function heapGrowth(
+	run: { liveHeap?: { beforeBytes: number; maxBytes: number } } | undefined,
+): number | undefined {
 	return run?.liveHeap ? run.liveHeap.maxBytes - run.liveHeap.beforeBytes : undefined;
 }
 
@@ -325,14 +402,26 @@ function memoryRuns(results: BenchResults): Measurement[] {
 		.sort((a, b) => a.result.items - b.result.items);
 }
 
-const beyondFanOut = (m: Measurement) => (heapGrowth(m.result) ?? 0) - (heapGrowth(m.baseline) ?? 0);
+const beyondFanOut = (m: Measurement) =>
+	(heapGrowth(m.result) ?? 0) - (heapGrowth(m.baseline) ?? 0);
 
 function memoryTable(input: ReportInput): Table {
 	const heap = (bytes: number | undefined) => (bytes === undefined ? '–' : mib(bytes));
 	return {
 		id: 'memory',
 		title: `Memory: one fresh n8n, a full garbage collection every ${MEMORY_GC_EVERY_MS / 1000} s to read the heap still in use`,
-		header: ['Items', 'Graph latency', 'Heap growth, fan-out alone', 'Heap growth with this node', 'Beyond the fan-out', 'RSS growth', 'Peak RSS', 'Token calls', 'Wall time (slowed by the collections)', 'Outcome'],
+		header: [
+			'Items',
+			'Graph latency',
+			'Heap growth, fan-out alone',
+			'Heap growth with this node',
+			'Beyond the fan-out',
+			'RSS growth',
+			'Peak RSS',
+			'Token calls',
+			'Wall time (slowed by the collections)',
+			'Outcome',
+		],
 		rows: memoryRuns(input.results).map((m) => [
 			count(m.result.items),
 			latency(m.latencyMs),
@@ -354,13 +443,16 @@ function recordsLost(m: BulkMeasurement): number {
 
 function bulkOutcome(m: BulkMeasurement): string {
 	const lost = recordsLost(m);
-	if (m.result.status === 'success') return lost === 0 ? 'succeeded, nothing lost' : `succeeded, ${count(lost)} lost`;
+	if (m.result.status === 'success')
+		return lost === 0 ? 'succeeded, nothing lost' : `succeeded, ${count(lost)} lost`;
 	return `failed: ${(m.result.error ?? m.result.status).slice(0, 60)}`;
 }
 
 function bulkLabel(m: BulkMeasurement): string {
 	if (m.tool === 'node') return 'This node, Upload Users';
-	return m.tool === 'httpTuned' ? `HTTP Request, batching ${BULK_UPLOAD_LIMITS.requestsPerWindow}/${BULK_UPLOAD_LIMITS.windowMs} ms` : 'HTTP Request, defaults';
+	return m.tool === 'httpTuned'
+		? `HTTP Request, batching ${BULK_UPLOAD_LIMITS.requestsPerWindow}/${BULK_UPLOAD_LIMITS.windowMs} ms`
+		: 'HTTP Request, defaults';
 }
 
 function bulkTable(input: ReportInput): Table {
@@ -380,7 +472,9 @@ function bulkTable(input: ReportInput): Table {
 			count(m.bulk.throttled),
 			`${seconds(m.floor.ms)} (${count(needed)} requests)`,
 			m.floor.formula,
-			m.result.status === 'success' && recordsLost(m) === 0 ? times(m.result.wallMs / m.floor.ms) : '–',
+			m.result.status === 'success' && recordsLost(m) === 0
+				? times(m.result.wallMs / m.floor.ms)
+				: '–',
 			bulkOutcome(m),
 		];
 	});
@@ -402,13 +496,29 @@ function bulkTable(input: ReportInput): Table {
 			`${seconds(paced.ms)} (${count(employees)} requests)`,
 			paced.formula,
 			'–',
-			lost > 0 ? `would fail: ${count(lost)} requests beyond the daily quota of ${count(dailyQuota.governance)}` : 'would succeed',
+			lost > 0
+				? `would fail: ${count(lost)} requests beyond the daily quota of ${count(dailyQuota.governance)}`
+				: 'would succeed',
 		]);
 	}
 	return {
 		id: 'bulk',
 		title: `Bulk upload of ${count(employees)} employees (API-driven inbound provisioning, Graph's documented limits enforced)`,
-		header: ['Tool', 'Settings', 'Graph latency', 'Wall time', 'Requests', 'Records sent', 'Records received', 'Records lost', '429s', 'Floor (documented limits)', 'Floor formula', '× floor', 'Outcome'],
+		header: [
+			'Tool',
+			'Settings',
+			'Graph latency',
+			'Wall time',
+			'Requests',
+			'Records sent',
+			'Records received',
+			'Records lost',
+			'429s',
+			'Floor (documented limits)',
+			'Floor formula',
+			'× floor',
+			'Outcome',
+		],
 		rows,
 	};
 }
@@ -418,10 +528,20 @@ function profileTable(input: ReportInput): Table {
 	return {
 		id: 'profile',
 		title: 'Where the CPU time of a warm run goes (n8n main thread, CPU profile), per item',
-		header: ['Tool', 'Graph latency', ...CPU_CATEGORIES.map((name) => (name === 'own code' ? "tool's own code" : name)), 'total'],
+		header: [
+			'Tool',
+			'Graph latency',
+			...CPU_CATEGORIES.map((name) => (name === 'own code' ? "tool's own code" : name)),
+			'total',
+		],
 		rows: results.profiles.map((p) => {
 			const values = CPU_CATEGORIES.map((name) => p.split[name] / p.items);
-			return [toolLabel(p.tool, settings), latency(p.latencyMs), ...values.map(perItem), perItem(values.reduce((a, b) => a + b, 0))];
+			return [
+				toolLabel(p.tool, settings),
+				latency(p.latencyMs),
+				...values.map(perItem),
+				perItem(values.reduce((a, b) => a + b, 0)),
+			];
 		}),
 	};
 }
@@ -479,7 +599,9 @@ export function checks(input: ReportInput): Check[] {
 	const throttled = underLimits.throttled;
 	if (throttled.length > 0) {
 		const ratios = throttled.map(ratioToFloor);
-		const middle = medianRun(throttled.map((m, index) => ({ m, result: { wallMs: ratios[index] } })))!.m;
+		const middle = medianRun(
+			throttled.map((m, index) => ({ m, result: { wallMs: ratios[index] } })),
+		)!.m;
 		const ratio = median(ratios);
 		list.push({
 			target: `${Math.round(settings.throttleShare * 100)} % random 429s: within ${TARGETS.throttledWithinFloor}× of the Retry-After floor (median of ${throttled.length} seed${throttled.length === 1 ? '' : 's'}), nothing lost`,
@@ -508,7 +630,9 @@ export function checks(input: ReportInput): Check[] {
 	if (memory.length >= 1) {
 		const large = memory[memory.length - 1];
 		const small = memory.length >= 2 ? memory[0] : undefined;
-		const perExtraItem = small ? (beyondFanOut(large) - beyondFanOut(small)) / (large.result.items - small.result.items) : Number.NaN;
+		const perExtraItem = small
+			? (beyondFanOut(large) - beyondFanOut(small)) / (large.result.items - small.result.items)
+			: Number.NaN;
 		list.push({
 			target: `${count(large.result.items)} items: nothing lost, memory beyond the items flat`,
 			latencyMs: large.latencyMs,
@@ -520,16 +644,25 @@ export function checks(input: ReportInput): Check[] {
 		});
 	}
 	// the first run of each fresh n8n fetches the token; every later one finds it
-	const colds = [...pick(results, { tool: 'node', kind: 'cold' }), ...memoryRunsInOrder(results).slice(0, 1)];
-	const warms = results.measurements.filter((m) => (m.tool === 'node' || m.tool === 'nodeFields') && m.kind !== 'cold' && !colds.includes(m));
+	const colds = [
+		...pick(results, { tool: 'node', kind: 'cold' }),
+		...memoryRunsInOrder(results).slice(0, 1),
+	];
+	const warms = results.measurements.filter(
+		(m) =>
+			(m.tool === 'node' || m.tool === 'nodeFields') && m.kind !== 'cold' && !colds.includes(m),
+	);
 	if (colds.length) {
 		list.push({
-			target: 'One token-endpoint call per credential per token lifetime, whatever N; none with a warm token',
+			target:
+				'One token-endpoint call per credential per token lifetime, whatever N; none with a warm token',
 			measured: `${colds.map((m) => `${count(m.result.graph.tokenRequests)} for ${count(m.result.items)} items`).join(', ')} (first runs); ${count(warms.reduce((sum, m) => sum + m.result.graph.tokenRequests, 0))} in ${warms.length} later runs`,
 			against: '–',
 			ratio: '–',
 			needed: '1, then 0',
-			met: colds.every((m) => m.result.graph.tokenRequests === 1) && warms.every((m) => m.result.graph.tokenRequests === 0),
+			met:
+				colds.every((m) => m.result.graph.tokenRequests === 1) &&
+				warms.every((m) => m.result.graph.tokenRequests === 0),
 		});
 	}
 	const bulkNode = results.bulk.find((m) => m.tool === 'node');
@@ -542,7 +675,10 @@ export function checks(input: ReportInput): Check[] {
 			against: `${seconds(bulkNode.floor.ms)} = ${bulkNode.floor.formula}`,
 			ratio: times(bulkNode.result.wallMs / bulkNode.floor.ms),
 			needed: `nothing lost, ${count(requests)} requests`,
-			met: recordsLost(bulkNode) === 0 && bulkNode.result.status === 'success' && bulkNode.bulk.requests === requests,
+			met:
+				recordsLost(bulkNode) === 0 &&
+				bulkNode.result.status === 'success' &&
+				bulkNode.bulk.requests === requests,
 		});
 	}
 	return list;
@@ -587,11 +723,27 @@ export function summaryTable(input: ReportInput): Table {
 			'This node is faster (item fields), OAuth2 / header',
 		],
 		rows: sweepLatencies(results).map((latencyMs) => {
-			const [expressions, node, fields, oauth2, header] = (['expressions', 'node', 'nodeFields', 'httpOAuth2', 'httpHeader'] as const).map((tool) => wall(tool, latencyMs));
-			const cell = (m: Measurement | undefined) => (m ? `${seconds(m.result.wallMs)}${m.tool === 'expressions' || complete(m) ? '' : ` (${outcome(m)})`}` : '–');
+			const [expressions, node, fields, oauth2, header] = (
+				['expressions', 'node', 'nodeFields', 'httpOAuth2', 'httpHeader'] as const
+			).map((tool) => wall(tool, latencyMs));
+			const cell = (m: Measurement | undefined) =>
+				m
+					? `${seconds(m.result.wallMs)}${m.tool === 'expressions' || complete(m) ? '' : ` (${outcome(m)})`}`
+					: '–';
 			const faster = (m: Measurement | undefined) =>
-				m && oauth2 && header ? `${times(oauth2.result.wallMs / m.result.wallMs)} / ${times(header.result.wallMs / m.result.wallMs)}` : '–';
-			return [latency(latencyMs), cell(expressions), cell(node), cell(fields), cell(oauth2), cell(header), faster(node), faster(fields)];
+				m && oauth2 && header
+					? `${times(oauth2.result.wallMs / m.result.wallMs)} / ${times(header.result.wallMs / m.result.wallMs)}`
+					: '–';
+			return [
+				latency(latencyMs),
+				cell(expressions),
+				cell(node),
+				cell(fields),
+				cell(oauth2),
+				cell(header),
+				faster(node),
+				faster(fields),
+			];
 		}),
 	};
 }
@@ -616,7 +768,10 @@ export function limitsSummaryTable(input: ReportInput): Table {
 		]);
 	}
 	for (const m of bucket) {
-		const http = m.kind === 'bucket' ? pick(results, { kind: 'bucket' }).find((other) => other.tool !== 'node') : undefined;
+		const http =
+			m.kind === 'bucket'
+				? pick(results, { kind: 'bucket' }).find((other) => other.tool !== 'node')
+				: undefined;
 		rows.push([
 			`Burst ${settings.bucketBurst}, then ${settings.bucketRate} calls/s: ${m.executions ? `${m.executions} executions of ${count(m.result.items / m.executions)} items at once` : `${count(m.result.items)} items`}`,
 			latency(m.latencyMs),
@@ -629,7 +784,14 @@ export function limitsSummaryTable(input: ReportInput): Table {
 	return {
 		id: 'limits',
 		title: "Under Graph's limits, token warm",
-		header: ['Scenario', 'Graph latency', 'This node', 'Against its floor', 'Outcome', 'HTTP Request'],
+		header: [
+			'Scenario',
+			'Graph latency',
+			'This node',
+			'Against its floor',
+			'Outcome',
+			'HTTP Request',
+		],
 		rows,
 	};
 }
@@ -641,13 +803,34 @@ function settingsTable(input: ReportInput): Table {
 		title: 'Machine and settings of this run',
 		header: ['', ''],
 		rows: [
-			['Measured', `${machine.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${count(Math.round(machine.durationS))} s`],
-			['Machine', `${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}`],
-			['Load average (1, 5, 15 min)', `before ${machine.loadBefore.map((value) => value.toFixed(2)).join(', ')}; after ${machine.loadAfter.map((value) => value.toFixed(2)).join(', ')}`],
-			['n8n', `${machine.n8nVersion} (\`n8n start\`, SQLite, default settings) on Node.js ${machine.nodeVersion}`],
-			['Graph latency', `sweep ${settings.latencies.map(latency).join(', ')}; other scenarios ${latency(settings.graphLatencyMs)}; each call ± ${Math.round(settings.jitter * 100)} % (seeded); token endpoint ${latency(settings.tokenLatencyMs)}`],
-			['Runs', `${settings.warmRuns} warm runs per tool and latency; ${settings.throttleRuns} throttled runs (seeds from ${settings.seed})`],
-			['Token bucket', `burst ${settings.bucketBurst}, ${settings.bucketRate} calls a second; ${settings.executions} executions of ${settings.executionItems} items at once`],
+			[
+				'Measured',
+				`${machine.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${count(Math.round(machine.durationS))} s`,
+			],
+			[
+				'Machine',
+				`${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB memory, ${machine.kernel}`,
+			],
+			[
+				'Load average (1, 5, 15 min)',
+				`before ${machine.loadBefore.map((value) => value.toFixed(2)).join(', ')}; after ${machine.loadAfter.map((value) => value.toFixed(2)).join(', ')}`,
+			],
+			[
+				'n8n',
+				`${machine.n8nVersion} (\`n8n start\`, SQLite, default settings) on Node.js ${machine.nodeVersion}`,
+			],
+			[
+				'Graph latency',
+				`sweep ${settings.latencies.map(latency).join(', ')}; other scenarios ${latency(settings.graphLatencyMs)}; each call ± ${Math.round(settings.jitter * 100)} % (seeded); token endpoint ${latency(settings.tokenLatencyMs)}`,
+			],
+			[
+				'Runs',
+				`${settings.warmRuns} warm runs per tool and latency; ${settings.throttleRuns} throttled runs (seeds from ${settings.seed})`,
+			],
+			[
+				'Token bucket',
+				`burst ${settings.bucketBurst}, ${settings.bucketRate} calls a second; ${settings.executions} executions of ${settings.executionItems} items at once`,
+			],
 		],
 	};
 }
@@ -673,14 +856,26 @@ export function tables(input: ReportInput): Table[] {
 
 /** Plain-text table for the terminal. */
 export function printable(table: Table): string {
-	const widths = table.header.map((heading, column) => Math.max(heading.length, ...table.rows.map((row) => (row[column] ?? '').length)));
-	const line = (cells: string[]) => cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ');
-	return [table.title, line(table.header), widths.map((width) => '-'.repeat(width)).join('  '), ...table.rows.map(line)].join('\n');
+	const widths = table.header.map((heading, column) =>
+		Math.max(heading.length, ...table.rows.map((row) => (row[column] ?? '').length)),
+	);
+	const line = (cells: string[]) =>
+		cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ');
+	return [
+		table.title,
+		line(table.header),
+		widths.map((width) => '-'.repeat(width)).join('  '),
+		...table.rows.map(line),
+	].join('\n');
 }
 
 export function markdownTable(table: Table): string {
 	const cell = (value: string) => value.replace(/\|/g, '\\|');
-	return [`| ${table.header.map(cell).join(' | ')} |`, `| ${table.header.map(() => '---').join(' | ')} |`, ...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
+	return [
+		`| ${table.header.map(cell).join(' | ')} |`,
+		`| ${table.header.map(() => '---').join(' | ')} |`,
+		...table.rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+	].join('\n');
 }
 
 const BLOCK = /<!-- bench:([a-z-]+) -->\n[\s\S]*?<!-- \/bench:\1 -->/g;
@@ -691,10 +886,13 @@ const BLOCK = /<!-- bench:([a-z-]+) -->\n[\s\S]*?<!-- \/bench:\1 -->/g;
  */
 export function renderBenchmarksDoc(document: string, input: ReportInput): string {
 	const byId = new Map(tables(input).map((table) => [table.id, table]));
-	const block = (id: string, body: string) => `<!-- bench:${id} -->\n${body}\n<!-- /bench:${id} -->`;
+	const block = (id: string, body: string) =>
+		`<!-- bench:${id} -->\n${body}\n<!-- /bench:${id} -->`;
 	const body = (id: string) => {
 		const table = byId.get(id);
-		return table ? `*${table.title}*\n\n${markdownTable(table)}` : '*Not measured in the last run.*';
+		return table
+			? `*${table.title}*\n\n${markdownTable(table)}`
+			: '*Not measured in the last run.*';
 	};
 	const seen = new Set<string>();
 	let text = document.replace(BLOCK, (_whole, id: string) => {
@@ -702,7 +900,8 @@ export function renderBenchmarksDoc(document: string, input: ReportInput): strin
 		return block(id, body(id));
 	});
 	const missing = [...byId.keys()].filter((id) => !seen.has(id));
-	if (missing.length) text = `${text.trimEnd()}\n\n${missing.map((id) => block(id, body(id))).join('\n\n')}\n`;
+	if (missing.length)
+		text = `${text.trimEnd()}\n\n${missing.map((id) => block(id, body(id))).join('\n\n')}\n`;
 	return text;
 }
 
@@ -730,7 +929,14 @@ export function chart(input: ReportInput): string {
 		const floor = sweepFloorAt(results, latencyMs);
 		groups.push({
 			title: `${count(settings.items)} items at ${latency(latencyMs)} Graph latency (token warm, median)`,
-			bars: drawn(SWEEP_TOOLS.map((tool) => bar(warmAt(results, tool, latencyMs).median, tool === 'node' || tool === 'nodeFields' ? floor?.ms : undefined))),
+			bars: drawn(
+				SWEEP_TOOLS.map((tool) =>
+					bar(
+						warmAt(results, tool, latencyMs).median,
+						tool === 'node' || tool === 'nodeFields' ? floor?.ms : undefined,
+					),
+				),
+			),
 		});
 	}
 	const throttled = pick(results, { kind: 'throttled' });
@@ -739,19 +945,33 @@ export function chart(input: ReportInput): string {
 		const http = throttled.find((m) => m.tool !== 'node');
 		groups.push({
 			title: `${Math.round(settings.throttleShare * 100)} % answered 429 (Retry-After ${settings.retryAfterSeconds} s), ${latency(throttled[0].latencyMs)}`,
-			bars: drawn([bar(nodeMedian, nodeMedian?.floor?.ms, 'This node (median seed)'), bar(http, undefined)]),
+			bars: drawn([
+				bar(nodeMedian, nodeMedian?.floor?.ms, 'This node (median seed)'),
+				bar(http, undefined),
+			]),
 		});
 	}
 	const limited = [...pick(results, { kind: 'bucket' }), ...pick(results, { kind: 'concurrent' })];
 	if (limited.length) {
 		groups.push({
 			title: `Burst ${settings.bucketBurst}, then ${settings.bucketRate} calls/s, ${latency(limited[0].latencyMs)}`,
-			bars: drawn(limited.map((m) => bar(m, m.tool === 'node' ? m.floor?.ms : undefined, m.executions ? `This node, ${m.executions} executions at once` : undefined))),
+			bars: drawn(
+				limited.map((m) =>
+					bar(
+						m,
+						m.tool === 'node' ? m.floor?.ms : undefined,
+						m.executions ? `This node, ${m.executions} executions at once` : undefined,
+					),
+				),
+			),
 		});
 	}
 	const memory = memoryRuns(results).at(-1);
 	if (memory && memory.result.items !== settings.items) {
-		groups.push({ title: `${count(memory.result.items)} items at ${latency(memory.latencyMs)} (memory run, a full GC every ${MEMORY_GC_EVERY_MS / 1000} s)`, bars: drawn([bar(memory, undefined)]) });
+		groups.push({
+			title: `${count(memory.result.items)} items at ${latency(memory.latencyMs)} (memory run, a full GC every ${MEMORY_GC_EVERY_MS / 1000} s)`,
+			bars: drawn([bar(memory, undefined)]),
+		});
 	}
 	if (results.bulk.length > 0) {
 		groups.push({

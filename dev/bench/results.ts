@@ -8,14 +8,16 @@ import type { BulkSide, ExecutionResult, RunResult } from './harness';
 import type { BenchSettings } from './options';
 import type { CpuSplit } from './profile';
 
-export type ToolId = 'node' | 'nodeFields' | 'expressions' | 'httpOAuth2' | 'httpHeader' | 'httpTuned';
+export type ToolId =
+	'node' | 'nodeFields' | 'expressions' | 'httpOAuth2' | 'httpHeader' | 'httpTuned';
 
 /**
  * cold: first run of a fresh n8n, token fetched; warm: the latency sweep; itemsInFlight: the node with another
  * Items in Flight; throttled: random 429s; bucket: Graph's token bucket, one execution; concurrent: several
  * executions at once under it; memory: heap in use, with full collections.
  */
-export type RunKind = 'cold' | 'warm' | 'itemsInFlight' | 'throttled' | 'bucket' | 'concurrent' | 'memory';
+export type RunKind =
+	'cold' | 'warm' | 'itemsInFlight' | 'throttled' | 'bucket' | 'concurrent' | 'memory';
 
 export interface Measurement {
 	kind: RunKind;
@@ -97,7 +99,10 @@ export function medianRun<T extends { result: { wallMs: number } }>(runs: T[]): 
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-export function pick(results: BenchResults, filter: { tool?: ToolId; kind?: RunKind; latencyMs?: number }): Measurement[] {
+export function pick(
+	results: BenchResults,
+	filter: { tool?: ToolId; kind?: RunKind; latencyMs?: number },
+): Measurement[] {
 	return results.measurements.filter(
 		(m) =>
 			(filter.tool === undefined || m.tool === filter.tool) &&
@@ -118,5 +123,7 @@ export function complete(m: Measurement): boolean {
 
 /** The latencies of the sweep, in the order they ran. */
 export function sweepLatencies(results: BenchResults): number[] {
-	return [...new Set(pick(results, { kind: 'warm' }).map((m) => m.latencyMs))].sort((a, b) => a - b);
+	return [...new Set(pick(results, { kind: 'warm' }).map((m) => m.latencyMs))].sort(
+		(a, b) => a - b,
+	);
 }

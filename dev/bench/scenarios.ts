@@ -8,7 +8,16 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { WorkflowJson } from '../n8n/demo-tenant';
-import { BULK_PACED_RUN_LIMIT_MS, BULK_UPLOAD_LIMITS, bucketFloor, bulkPacedFloor, callsFloor, rateLimitFloor, retryAfterFloor, type Floor } from './floors';
+import {
+	BULK_PACED_RUN_LIMIT_MS,
+	BULK_UPLOAD_LIMITS,
+	bucketFloor,
+	bulkPacedFloor,
+	callsFloor,
+	rateLimitFloor,
+	retryAfterFloor,
+	type Floor,
+} from './floors';
 import {
 	bulkSide,
 	bulkUploadsOf,
@@ -25,8 +34,21 @@ import {
 } from './harness';
 import { MEMORY_GC_EVERY_MS, type BenchSettings } from './options';
 import { monotonicMicros, readMainProfile, splitCpu, type ToolCode } from './profile';
-import type { BenchResults, BulkMeasurement, Measurement, ProfileSplit, RunKind, ToolId } from './results';
-import { benchWorkflow, scimNamedEmployee, type BenchEmployee, type BulkTarget, type ToolSpec } from './workflows';
+import type {
+	BenchResults,
+	BulkMeasurement,
+	Measurement,
+	ProfileSplit,
+	RunKind,
+	ToolId,
+} from './results';
+import {
+	benchWorkflow,
+	scimNamedEmployee,
+	type BenchEmployee,
+	type BulkTarget,
+	type ToolSpec,
+} from './workflows';
 
 interface WorkflowEntry {
 	id: string;
@@ -35,15 +57,25 @@ interface WorkflowEntry {
 }
 
 /** The HTTP Request node's Batching at exactly the documented rate: 40 items (one request each) every 5 seconds. */
-const BULK_PACED_BATCHING = { batchSize: BULK_UPLOAD_LIMITS.requestsPerWindow, batchInterval: BULK_UPLOAD_LIMITS.windowMs };
+const BULK_PACED_BATCHING = {
+	batchSize: BULK_UPLOAD_LIMITS.requestsPerWindow,
+	batchInterval: BULK_UPLOAD_LIMITS.windowMs,
+};
 
 export function workflowEntries(settings: BenchSettings): WorkflowEntry[] {
-	const batching = { batchSize: settings.httpBatchSize, batchInterval: settings.httpBatchIntervalMs };
+	const batching = {
+		batchSize: settings.httpBatchSize,
+		batchInterval: settings.httpBatchIntervalMs,
+	};
 	return [
 		{ id: 'benchBaseline', path: 'bench/baseline', spec: () => ({ kind: 'baseline' }) },
 		{ id: 'benchExpressions', path: 'bench/expressions', spec: () => ({ kind: 'expressions' }) },
 		{ id: 'benchNode', path: 'bench/node', spec: () => ({ kind: 'node' }) },
-		{ id: 'benchNodeFields', path: 'bench/node-fields', spec: () => ({ kind: 'node', input: 'itemFields' }) },
+		{
+			id: 'benchNodeFields',
+			path: 'bench/node-fields',
+			spec: () => ({ kind: 'node', input: 'itemFields' }),
+		},
 		// its own workflow, so its executions are told apart from the single runs' by n8n's list
 		{ id: 'benchNodeConcurrent', path: 'bench/node-concurrent', spec: () => ({ kind: 'node' }) },
 		...settings.sweep.map((limit) => ({
@@ -51,18 +83,57 @@ export function workflowEntries(settings: BenchSettings): WorkflowEntry[] {
 			path: `bench/node-c${limit}`,
 			spec: () => ({ kind: 'node' as const, options: { concurrency: limit } }),
 		})),
-		{ id: 'benchHttpOAuth2', path: 'bench/http-oauth2', spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl }) },
-		{ id: 'benchHttpHeader', path: 'bench/http-header', spec: (graphUrl) => ({ kind: 'http', auth: 'header', graphUrl }) },
-		{ id: 'benchHttpTuned', path: 'bench/http-tuned', spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl, batching }) },
-		{ id: 'benchBulkNode', path: 'bench/bulk-node', spec: (_graphUrl, bulk) => ({ kind: 'bulkNode', bulk }) },
-		{ id: 'benchBulkNodeAutoMap', path: 'bench/bulk-node-automap', spec: (_graphUrl, bulk) => ({ kind: 'bulkNodeAutoMap', bulk }) },
-		{ id: 'benchBulkHttp', path: 'bench/bulk-http', spec: (graphUrl, bulk) => ({ kind: 'bulkHttp', graphUrl, bulk }) },
-		{ id: 'benchBulkHttpPaced', path: 'bench/bulk-http-paced', spec: (graphUrl, bulk) => ({ kind: 'bulkHttp', graphUrl, bulk, batching: BULK_PACED_BATCHING }) },
+		{
+			id: 'benchHttpOAuth2',
+			path: 'bench/http-oauth2',
+			spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl }),
+		},
+		{
+			id: 'benchHttpHeader',
+			path: 'bench/http-header',
+			spec: (graphUrl) => ({ kind: 'http', auth: 'header', graphUrl }),
+		},
+		{
+			id: 'benchHttpTuned',
+			path: 'bench/http-tuned',
+			spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl, batching }),
+		},
+		{
+			id: 'benchBulkNode',
+			path: 'bench/bulk-node',
+			spec: (_graphUrl, bulk) => ({ kind: 'bulkNode', bulk }),
+		},
+		{
+			id: 'benchBulkNodeAutoMap',
+			path: 'bench/bulk-node-automap',
+			spec: (_graphUrl, bulk) => ({ kind: 'bulkNodeAutoMap', bulk }),
+		},
+		{
+			id: 'benchBulkHttp',
+			path: 'bench/bulk-http',
+			spec: (graphUrl, bulk) => ({ kind: 'bulkHttp', graphUrl, bulk }),
+		},
+		{
+			id: 'benchBulkHttpPaced',
+			path: 'bench/bulk-http-paced',
+			spec: (graphUrl, bulk) => ({
+				kind: 'bulkHttp',
+				graphUrl,
+				bulk,
+				batching: BULK_PACED_BATCHING,
+			}),
+		},
 	];
 }
 
-export function benchWorkflows(settings: BenchSettings, graphUrl: string, bulk: BulkTarget): WorkflowJson[] {
-	return workflowEntries(settings).map((entry) => benchWorkflow(entry.id, `Benchmark: ${entry.id}`, entry.path, entry.spec(graphUrl, bulk)));
+export function benchWorkflows(
+	settings: BenchSettings,
+	graphUrl: string,
+	bulk: BulkTarget,
+): WorkflowJson[] {
+	return workflowEntries(settings).map((entry) =>
+		benchWorkflow(entry.id, `Benchmark: ${entry.id}`, entry.path, entry.spec(graphUrl, bulk)),
+	);
 }
 
 function workflow(settings: BenchSettings, id: string): { id: string; webhookPath: string } {
@@ -78,17 +149,37 @@ export interface RunContext {
 }
 
 /** The tools of the token scenarios: the workflow each runs, and how it is set up. */
-const TOOLS: Record<Exclude<ToolId, 'httpTuned'>, { workflowId: string; configuration: string; asFields?: boolean }> = {
+const TOOLS: Record<
+	Exclude<ToolId, 'httpTuned'>,
+	{ workflowId: string; configuration: string; asFields?: boolean }
+> = {
 	node: { workflowId: 'benchNode', configuration: 'defaults, Target and Secrets as expressions' },
-	nodeFields: { workflowId: 'benchNodeFields', configuration: 'defaults, Input: Item Fields (no expression)', asFields: true },
-	expressions: { workflowId: 'benchExpressions', configuration: 'Edit Fields evaluating the same three expressions, no Graph call' },
-	httpOAuth2: { workflowId: 'benchHttpOAuth2', configuration: 'default settings, generic OAuth2 credential (client credentials)' },
-	httpHeader: { workflowId: 'benchHttpHeader', configuration: 'default settings, header credential with a bearer token' },
+	nodeFields: {
+		workflowId: 'benchNodeFields',
+		configuration: 'defaults, Input: Item Fields (no expression)',
+		asFields: true,
+	},
+	expressions: {
+		workflowId: 'benchExpressions',
+		configuration: 'Edit Fields evaluating the same three expressions, no Graph call',
+	},
+	httpOAuth2: {
+		workflowId: 'benchHttpOAuth2',
+		configuration: 'default settings, generic OAuth2 credential (client credentials)',
+	},
+	httpHeader: {
+		workflowId: 'benchHttpHeader',
+		configuration: 'default settings, header credential with a bearer token',
+	},
 };
 
 function setLatency(context: RunContext, latencyMs: number): void {
 	const { settings, environment } = context;
-	environment.emulator.setLatency({ graph: latencyMs, token: settings.tokenLatencyMs, jitter: settings.jitter });
+	environment.emulator.setLatency({
+		graph: latencyMs,
+		token: settings.tokenLatencyMs,
+		jitter: settings.jitter,
+	});
 }
 
 function describeRun(m: Measurement): string {
@@ -120,9 +211,17 @@ interface RunSpec {
 }
 
 /** One measured run, with a fault of random 429s while it runs when it is a throttled one. */
-async function measured(context: RunContext, instance: BenchN8n, run: RunSpec): Promise<Measurement> {
+async function measured(
+	context: RunContext,
+	instance: BenchN8n,
+	run: RunSpec,
+): Promise<Measurement> {
 	const { settings, environment } = context;
-	const items = makeItems(run.items, environment.targets, `${run.kind}-${run.workflowId}-${run.latencyMs}-${Date.now().toString(36)}`);
+	const items = makeItems(
+		run.items,
+		environment.targets,
+		`${run.kind}-${run.workflowId}-${run.latencyMs}-${Date.now().toString(36)}`,
+	);
 	const fault =
 		run.kind === 'throttled'
 			? environment.emulator.injectFault({
@@ -137,7 +236,13 @@ async function measured(context: RunContext, instance: BenchN8n, run: RunSpec): 
 			: undefined;
 	let result: RunResult;
 	try {
-		result = await runWorkflow(instance, environment, workflow(settings, run.workflowId), items, run.options);
+		result = await runWorkflow(
+			instance,
+			environment,
+			workflow(settings, run.workflowId),
+			items,
+			run.options,
+		);
 	} finally {
 		fault?.remove();
 	}
@@ -157,15 +262,31 @@ async function measured(context: RunContext, instance: BenchN8n, run: RunSpec): 
 }
 
 /** A run of the same items through Webhook → Split Out → No Operation: n8n's own cost of the fan-out. */
-async function baselineRun(context: RunContext, instance: BenchN8n, items: number, options: RunOptions = {}): Promise<RunResult> {
+async function baselineRun(
+	context: RunContext,
+	instance: BenchN8n,
+	items: number,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	const { settings, environment } = context;
-	return await runWorkflow(instance, environment, workflow(settings, 'benchBaseline'), makeItems(items, environment.targets, `baseline-${items}-${Date.now()}`), options);
+	return await runWorkflow(
+		instance,
+		environment,
+		workflow(settings, 'benchBaseline'),
+		makeItems(items, environment.targets, `baseline-${items}-${Date.now()}`),
+		options,
+	);
 }
 
 /** One small run that fetches the token, so that the measured runs after it find it warm. */
 async function warmUp(context: RunContext, instance: BenchN8n, workflowId: string): Promise<void> {
 	const { settings, environment } = context;
-	await runWorkflow(instance, environment, workflow(settings, workflowId), makeItems(1, environment.targets, `warm-up-${workflowId}-${Date.now()}`));
+	await runWorkflow(
+		instance,
+		environment,
+		workflow(settings, workflowId),
+		makeItems(1, environment.targets, `warm-up-${workflowId}-${Date.now()}`),
+	);
 }
 
 const GUARD = path.join(__dirname, '..', 'n8n', 'loopback-guard.cjs');
@@ -173,15 +294,24 @@ const GC_PROBE = path.join(__dirname, 'gc-probe.cjs');
 
 /** n8n with the GC probe loaded: a full collection on every signal, and every `everyMs` besides. */
 function withGcProbe(gcLog: string, everyMs: number): Record<string, string> {
-	return { NODE_OPTIONS: `--require "${GUARD}" --require "${GC_PROBE}"`, BENCH_GC_LOG: gcLog, BENCH_GC_EVERY_MS: String(everyMs) };
+	return {
+		NODE_OPTIONS: `--require "${GUARD}" --require "${GC_PROBE}"`,
+		BENCH_GC_LOG: gcLog,
+		BENCH_GC_EVERY_MS: String(everyMs),
+	};
 }
-
 
 /** One bulk upload of `settings.bulkItems` new employees, with what the job received and the documented-limit floor. */
 async function bulkRun(
 	context: RunContext,
 	instance: BenchN8n,
-	run: { tool: ToolId; workflowId: string; recordsPerRequest: number; configuration: string; asPosted?: (employee: BenchEmployee) => object },
+	run: {
+		tool: ToolId;
+		workflowId: string;
+		recordsPerRequest: number;
+		configuration: string;
+		asPosted?: (employee: BenchEmployee) => object;
+	},
 ): Promise<BulkMeasurement> {
 	const { settings, environment } = context;
 	const { emulator, bulk } = environment;
@@ -189,11 +319,22 @@ async function bulkRun(
 	await sleep(BULK_UPLOAD_LIMITS.windowMs);
 	const employees = makeEmployees(settings.bulkItems, `${run.tool}-${Date.now().toString(36)}`);
 	const before = bulkUploadsOf(emulator, bulk).length;
-	const result = await runExecution(instance, environment, workflow(settings, run.workflowId), run.asPosted ? employees.map(run.asPosted) : employees);
+	const result = await runExecution(
+		instance,
+		environment,
+		workflow(settings, run.workflowId),
+		run.asPosted ? employees.map(run.asPosted) : employees,
+	);
 	const side = bulkSide(emulator, bulk, employees, before, result.startedAtMs);
 	const needed = Math.ceil(employees.length / run.recordsPerRequest);
 	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
-	const floor = rateLimitFloor(needed, BULK_UPLOAD_LIMITS.requestsPerWindow, BULK_UPLOAD_LIMITS.windowMs, latency, side.tokenRequests > 0);
+	const floor = rateLimitFloor(
+		needed,
+		BULK_UPLOAD_LIMITS.requestsPerWindow,
+		BULK_UPLOAD_LIMITS.windowMs,
+		latency,
+		side.tokenRequests > 0,
+	);
 	context.log(
 		`${run.tool} bulk upload: ${employees.length} employees in ${(result.wallMs / 1000).toFixed(1)} s (first request after ${(side.firstRequestMs / 1000).toFixed(1)} s), ${side.requests} bulkUpload requests (${side.throttled} answered 429), ${side.recordsReceived} received, ${result.status}`,
 	);
@@ -219,8 +360,12 @@ export interface Scenario {
 }
 
 const plural = (value: number, noun: string) => `${value} ${noun}${value === 1 ? '' : 's'}`;
-const bucketOf = (settings: BenchSettings) => ({ burst: settings.bucketBurst, perSecond: settings.bucketRate });
-const bucketText = (settings: BenchSettings) => `a token bucket of ${settings.bucketBurst} calls refilled at ${settings.bucketRate} a second`;
+const bucketOf = (settings: BenchSettings) => ({
+	burst: settings.bucketBurst,
+	perSecond: settings.bucketRate,
+});
+const bucketText = (settings: BenchSettings) =>
+	`a token bucket of ${settings.bucketBurst} calls refilled at ${settings.bucketRate} a second`;
 
 export const SCENARIOS: Scenario[] = [
 	{
@@ -242,7 +387,16 @@ export const SCENARIOS: Scenario[] = [
 					const first = settings.latencies[0];
 					setLatency(ctx, first);
 					for (const tool of ['node', 'httpOAuth2'] as const) {
-						out.push(await measured(ctx, instance, { ...TOOLS[tool], tool, kind: 'cold', items: N, latencyMs: first, options }));
+						out.push(
+							await measured(ctx, instance, {
+								...TOOLS[tool],
+								tool,
+								kind: 'cold',
+								items: N,
+								latencyMs: first,
+								options,
+							}),
+						);
 					}
 					// after the first runs, so that n8n's own code is as warm in the baseline as in the runs it is set against
 					const baseline = await baselineRun(ctx, instance, N, options);
@@ -250,9 +404,26 @@ export const SCENARIOS: Scenario[] = [
 						setLatency(ctx, latencyMs);
 						// runs of the tools take turns, so that the machine's load varies alike for all of them
 						for (let round = 0; round < settings.warmRuns; round++) {
-							for (const tool of ['node', 'nodeFields', 'expressions', 'httpOAuth2', 'httpHeader'] as const) {
+							for (const tool of [
+								'node',
+								'nodeFields',
+								'expressions',
+								'httpOAuth2',
+								'httpHeader',
+							] as const) {
 								const { workflowId, configuration, asFields } = TOOLS[tool];
-								out.push(await measured(ctx, instance, { tool, kind: 'warm', workflowId, configuration, items: N, latencyMs, baseline, options: { ...options, asFields } }));
+								out.push(
+									await measured(ctx, instance, {
+										tool,
+										kind: 'warm',
+										workflowId,
+										configuration,
+										items: N,
+										latencyMs,
+										baseline,
+										options: { ...options, asFields },
+									}),
+								);
 							}
 						}
 					}
@@ -272,17 +443,41 @@ export const SCENARIOS: Scenario[] = [
 		run: async (ctx) => {
 			const { settings } = ctx;
 			const latencyMs = settings.graphLatencyMs;
-			const floor = (result: RunResult) => retryAfterFloor(result.graph.throttlesPerItem, settings.retryAfterSeconds * 1000, latencyMs);
+			const floor = (result: RunResult) =>
+				retryAfterFloor(
+					result.graph.throttlesPerItem,
+					settings.retryAfterSeconds * 1000,
+					latencyMs,
+				);
 			const measurements = await withFreshN8n(ctx.environment, 'throttled', async (instance) => {
 				setLatency(ctx, latencyMs);
 				await warmUp(ctx, instance, 'benchNode');
 				await warmUp(ctx, instance, 'benchHttpOAuth2');
 				const out: Measurement[] = [];
 				for (let run = 0; run < settings.throttleRuns; run++) {
-					out.push(await measured(ctx, instance, { ...TOOLS.node, tool: 'node', kind: 'throttled', items: settings.items, latencyMs, seed: settings.seed + run, floor }));
+					out.push(
+						await measured(ctx, instance, {
+							...TOOLS.node,
+							tool: 'node',
+							kind: 'throttled',
+							items: settings.items,
+							latencyMs,
+							seed: settings.seed + run,
+							floor,
+						}),
+					);
 				}
 				// it does not wait for Retry-After: no floor to set it against
-				out.push(await measured(ctx, instance, { ...TOOLS.httpOAuth2, tool: 'httpOAuth2', kind: 'throttled', items: settings.items, latencyMs, seed: settings.seed }));
+				out.push(
+					await measured(ctx, instance, {
+						...TOOLS.httpOAuth2,
+						tool: 'httpOAuth2',
+						kind: 'throttled',
+						items: settings.items,
+						latencyMs,
+						seed: settings.seed,
+					}),
+				);
 				return out;
 			});
 			return { measurements };
@@ -290,12 +485,14 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'bucket',
-		description: (s) => `${s.items} items in one execution at ${s.graphLatencyMs} ms against ${bucketText(s)}: this node, HTTP Request`,
+		description: (s) =>
+			`${s.items} items in one execution at ${s.graphLatencyMs} ms against ${bucketText(s)}: this node, HTTP Request`,
 		included: () => true,
 		run: async (ctx) => {
 			const { settings, environment } = ctx;
 			const latencyMs = settings.graphLatencyMs;
-			const floor = () => bucketFloor(settings.items, settings.bucketBurst, settings.bucketRate, latencyMs);
+			const floor = () =>
+				bucketFloor(settings.items, settings.bucketBurst, settings.bucketRate, latencyMs);
 			const measurements = await withFreshN8n(environment, 'bucket', async (instance) => {
 				setLatency(ctx, latencyMs);
 				await warmUp(ctx, instance, 'benchNode');
@@ -304,7 +501,16 @@ export const SCENARIOS: Scenario[] = [
 					for (const tool of ['node', 'httpHeader'] as const) {
 						// a full bucket for each tool
 						environment.emulator.setGraphCapacity({ bucket: bucketOf(settings) });
-						out.push(await measured(ctx, instance, { ...TOOLS[tool], tool, kind: 'bucket', items: settings.items, latencyMs, floor }));
+						out.push(
+							await measured(ctx, instance, {
+								...TOOLS[tool],
+								tool,
+								kind: 'bucket',
+								items: settings.items,
+								latencyMs,
+								floor,
+							}),
+						);
 					}
 				} finally {
 					environment.emulator.setGraphCapacity(undefined);
@@ -316,7 +522,8 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'concurrent',
-		description: (s) => `${s.executions} executions of ${s.executionItems} items at once on one credential, at ${s.graphLatencyMs} ms against ${bucketText(s)}`,
+		description: (s) =>
+			`${s.executions} executions of ${s.executionItems} items at once on one credential, at ${s.graphLatencyMs} ms against ${bucketText(s)}`,
 		included: (s) => s.executions > 0,
 		run: async (ctx) => {
 			const { settings, environment } = ctx;
@@ -325,12 +532,21 @@ export const SCENARIOS: Scenario[] = [
 				setLatency(ctx, latencyMs);
 				await warmUp(ctx, instance, 'benchNodeConcurrent');
 				const batches = Array.from({ length: settings.executions }, (_, index) =>
-					makeItems(settings.executionItems, environment.targets, `concurrent-${index}-${Date.now().toString(36)}`),
+					makeItems(
+						settings.executionItems,
+						environment.targets,
+						`concurrent-${index}-${Date.now().toString(36)}`,
+					),
 				);
 				environment.emulator.setGraphCapacity({ bucket: bucketOf(settings) });
 				let run: Awaited<ReturnType<typeof runConcurrently>>;
 				try {
-					run = await runConcurrently(instance, environment, workflow(settings, 'benchNodeConcurrent'), batches);
+					run = await runConcurrently(
+						instance,
+						environment,
+						workflow(settings, 'benchNodeConcurrent'),
+						batches,
+					);
 				} finally {
 					environment.emulator.setGraphCapacity(undefined);
 				}
@@ -339,7 +555,12 @@ export const SCENARIOS: Scenario[] = [
 					tool: 'node',
 					latencyMs,
 					result: run.result,
-					floor: bucketFloor(run.result.items, settings.bucketBurst, settings.bucketRate, latencyMs),
+					floor: bucketFloor(
+						run.result.items,
+						settings.bucketBurst,
+						settings.bucketRate,
+						latencyMs,
+					),
 					executions: settings.executions,
 					configuration: `${settings.executions} webhook calls at once, ${settings.executionItems} items each, one credential`,
 				};
@@ -351,32 +572,43 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'items-in-flight',
-		description: (s) => `this node with Items in Flight ${s.sweep.join(', ')} at ${s.graphLatencyMs} ms`,
+		description: (s) =>
+			`this node with Items in Flight ${s.sweep.join(', ')} at ${s.graphLatencyMs} ms`,
 		included: (s) => s.sweep.length > 0,
 		run: async (ctx) => {
 			const { settings } = ctx;
 			const latencyMs = settings.graphLatencyMs;
-			const measurements = await withFreshN8n(ctx.environment, 'items-in-flight', async (instance) => {
-				setLatency(ctx, latencyMs);
-				await warmUp(ctx, instance, 'benchNode');
-				const out: Measurement[] = [];
-				for (const limit of settings.sweep) {
-					const floor = () => callsFloor(settings.items, { kind: 'inFlight', limit }, { graphMs: latencyMs, tokenMs: settings.tokenLatencyMs }, false);
-					out.push(
-						await measured(ctx, instance, {
-							tool: 'node',
-							kind: 'itemsInFlight',
-							workflowId: `benchNodeC${limit}`,
-							items: settings.items,
-							latencyMs,
-							concurrency: limit,
-							configuration: `Items in Flight ${limit}`,
-							floor,
-						}),
-					);
-				}
-				return out;
-			});
+			const measurements = await withFreshN8n(
+				ctx.environment,
+				'items-in-flight',
+				async (instance) => {
+					setLatency(ctx, latencyMs);
+					await warmUp(ctx, instance, 'benchNode');
+					const out: Measurement[] = [];
+					for (const limit of settings.sweep) {
+						const floor = () =>
+							callsFloor(
+								settings.items,
+								{ kind: 'inFlight', limit },
+								{ graphMs: latencyMs, tokenMs: settings.tokenLatencyMs },
+								false,
+							);
+						out.push(
+							await measured(ctx, instance, {
+								tool: 'node',
+								kind: 'itemsInFlight',
+								workflowId: `benchNodeC${limit}`,
+								items: settings.items,
+								latencyMs,
+								concurrency: limit,
+								configuration: `Items in Flight ${limit}`,
+								floor,
+							}),
+						);
+					}
+					return out;
+				},
+			);
 			return { measurements };
 		},
 	},
@@ -399,7 +631,17 @@ export const SCENARIOS: Scenario[] = [
 					const out: Measurement[] = [];
 					for (const size of sizes) {
 						const baseline = await baselineRun(ctx, instance, size, { gcLog });
-						out.push(await measured(ctx, instance, { ...TOOLS.node, tool: 'node', kind: 'memory', items: size, latencyMs, baseline, options: { gcLog } }));
+						out.push(
+							await measured(ctx, instance, {
+								...TOOLS.node,
+								tool: 'node',
+								kind: 'memory',
+								items: size,
+								latencyMs,
+								baseline,
+								options: { gcLog },
+							}),
+						);
 					}
 					return out;
 				},
@@ -433,7 +675,12 @@ export const SCENARIOS: Scenario[] = [
 						configuration: `Map Automatically (node version 2, fields named as SCIM attributes), defaults: ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
 						asPosted: scimNamedEmployee,
 					}),
-					await bulkRun(ctx, instance, { tool: 'httpOAuth2', workflowId: 'benchBulkHttp', recordsPerRequest: 1, configuration: 'default settings, one bulkUpload request per employee' }),
+					await bulkRun(ctx, instance, {
+						tool: 'httpOAuth2',
+						workflowId: 'benchBulkHttp',
+						recordsPerRequest: 1,
+						configuration: 'default settings, one bulkUpload request per employee',
+					}),
 				];
 				if (bulkPacedFloor(settings).ms <= BULK_PACED_RUN_LIMIT_MS) {
 					out.push(
@@ -452,7 +699,8 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'profile',
-		description: (s) => `CPU profiles of n8n at ${s.latencies[0]} ms: where the CPU time of a warm run goes, this node (both inputs), HTTP Request, Edit Fields`,
+		description: (s) =>
+			`CPU profiles of n8n at ${s.latencies[0]} ms: where the CPU time of a warm run goes, this node (both inputs), HTTP Request, Edit Fields`,
 		included: (s) => s.profile,
 		run: async (ctx) => {
 			const { settings } = ctx;
@@ -475,36 +723,67 @@ export const SCENARIOS: Scenario[] = [
 						const { workflowId, asFields } = TOOLS[tool];
 						const target = workflow(settings, workflowId);
 						// the first run warms up (token, code paths); the second is the one measured
-						await runWorkflow(instance, ctx.environment, target, makeItems(settings.items, ctx.environment.targets, `profile-${tool}-warm-up`), { asFields });
+						await runWorkflow(
+							instance,
+							ctx.environment,
+							target,
+							makeItems(settings.items, ctx.environment.targets, `profile-${tool}-warm-up`),
+							{ asFields },
+						);
 						const from = monotonicMicros();
-						await runWorkflow(instance, ctx.environment, target, makeItems(settings.items, ctx.environment.targets, `profile-${tool}`), { asFields });
+						await runWorkflow(
+							instance,
+							ctx.environment,
+							target,
+							makeItems(settings.items, ctx.environment.targets, `profile-${tool}`),
+							{ asFields },
+						);
 						windows.push({ tool, code, from, to: monotonicMicros() });
 					}
 				},
 				{ NODE_OPTIONS: `--require "${GUARD}" --cpu-prof --cpu-prof-dir="${directory}"` },
 			);
 			const profile = readMainProfile(directory);
-			const profiles: ProfileSplit[] = windows.map((window) => ({ tool: window.tool, items: settings.items, latencyMs, split: splitCpu(profile, window.from, window.to, window.code) }));
+			const profiles: ProfileSplit[] = windows.map((window) => ({
+				tool: window.tool,
+				items: settings.items,
+				latencyMs,
+				split: splitCpu(profile, window.from, window.to, window.code),
+			}));
 			return { profiles };
 		},
 	},
 	{
 		name: 'http-batching',
-		description: (s) => `HTTP Request with Batching (${s.httpBatchSize} items every ${s.httpBatchIntervalMs} ms) at ${s.graphLatencyMs} ms: cold and warm token`,
+		description: (s) =>
+			`HTTP Request with Batching (${s.httpBatchSize} items every ${s.httpBatchIntervalMs} ms) at ${s.graphLatencyMs} ms: cold and warm token`,
 		// slow and no better than its defaults: only when asked for
 		included: () => false,
 		run: async (ctx) => {
 			const { settings } = ctx;
 			const latencyMs = settings.graphLatencyMs;
 			const configuration = `Items per Batch ${settings.httpBatchSize}, Batch Interval ${settings.httpBatchIntervalMs} ms`;
-			const measurements = await withFreshN8n(ctx.environment, 'http-batching', async (instance) => {
-				setLatency(ctx, latencyMs);
-				const out: Measurement[] = [];
-				for (const kind of ['cold', 'warm'] as const) {
-					out.push(await measured(ctx, instance, { tool: 'httpTuned', kind, workflowId: 'benchHttpTuned', items: settings.items, latencyMs, configuration }));
-				}
-				return out;
-			});
+			const measurements = await withFreshN8n(
+				ctx.environment,
+				'http-batching',
+				async (instance) => {
+					setLatency(ctx, latencyMs);
+					const out: Measurement[] = [];
+					for (const kind of ['cold', 'warm'] as const) {
+						out.push(
+							await measured(ctx, instance, {
+								tool: 'httpTuned',
+								kind,
+								workflowId: 'benchHttpTuned',
+								items: settings.items,
+								latencyMs,
+								configuration,
+							}),
+						);
+					}
+					return out;
+				},
+			);
 			return { measurements };
 		},
 	},
@@ -512,14 +791,23 @@ export const SCENARIOS: Scenario[] = [
 
 /** The scenarios this run has: those --only names, or every one a full run includes. */
 export function selectedScenarios(settings: BenchSettings): Scenario[] {
-	if (settings.only.length === 0) return SCENARIOS.filter((scenario) => scenario.included(settings));
-	const unknown = settings.only.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
-	if (unknown.length) throw new Error(`no scenario ${unknown.join(', ')}; there are ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`);
+	if (settings.only.length === 0)
+		return SCENARIOS.filter((scenario) => scenario.included(settings));
+	const unknown = settings.only.filter(
+		(name) => !SCENARIOS.some((scenario) => scenario.name === name),
+	);
+	if (unknown.length)
+		throw new Error(
+			`no scenario ${unknown.join(', ')}; there are ${SCENARIOS.map((scenario) => scenario.name).join(', ')}`,
+		);
 	return SCENARIOS.filter((scenario) => settings.only.includes(scenario.name));
 }
 
 /** Runs the selected scenarios in turn; `done` gets the results so far after each, so an interrupted run keeps them. */
-export async function runScenarios(context: RunContext, done: (results: BenchResults) => void = () => {}): Promise<BenchResults> {
+export async function runScenarios(
+	context: RunContext,
+	done: (results: BenchResults) => void = () => {},
+): Promise<BenchResults> {
 	const results: BenchResults = { measurements: [], profiles: [], bulk: [] };
 	for (const scenario of selectedScenarios(context.settings)) {
 		context.log(`— ${scenario.name}: ${scenario.description(context.settings)}`);

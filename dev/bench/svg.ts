@@ -3,19 +3,29 @@
 type Attributes = Record<string, string | number | undefined>;
 
 function escape(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }
 
 function attributes(attrs: Attributes): string {
 	return Object.entries(attrs)
 		.flatMap(([name, value]) =>
-			value === undefined ? [] : [` ${name}="${escape(typeof value === 'number' ? String(Math.round(value * 100) / 100) : value)}"`],
+			value === undefined
+				? []
+				: [
+						` ${name}="${escape(typeof value === 'number' ? String(Math.round(value * 100) / 100) : value)}"`,
+					],
 		)
 		.join('');
 }
 
 export function element(name: string, attrs: Attributes, ...children: string[]): string {
-	return children.length ? `<${name}${attributes(attrs)}>${children.join('')}</${name}>` : `<${name}${attributes(attrs)}/>`;
+	return children.length
+		? `<${name}${attributes(attrs)}>${children.join('')}</${name}>`
+		: `<${name}${attributes(attrs)}/>`;
 }
 
 export function text(x: number, y: number, content: string, attrs: Attributes = {}): string {
@@ -25,7 +35,16 @@ export function text(x: number, y: number, content: string, attrs: Attributes = 
 export function svgDocument(width: number, height: number, body: string[], title: string): string {
 	return `${element(
 		'svg',
-		{ xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, 'font-family': 'Helvetica, Arial, sans-serif', 'font-size': 12 },
+		{
+			xmlns: 'http://www.w3.org/2000/svg',
+			width,
+			height,
+			viewBox: `0 0 ${width} ${height}`,
+			role: 'img',
+			'aria-label': title,
+			'font-family': 'Helvetica, Arial, sans-serif',
+			'font-size': 12,
+		},
 		element('title', {}, escape(title)),
 		element('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),
 		...body,
@@ -49,7 +68,12 @@ export interface BarGroup {
 }
 
 /** Horizontal bars in titled groups, one shared linear axis in seconds, a tick for each bar's floor. */
-export function barChart(title: string, subtitle: string, groups: BarGroup[], legend: Array<{ label: string; color: string }>): string {
+export function barChart(
+	title: string,
+	subtitle: string,
+	groups: BarGroup[],
+	legend: Array<{ label: string; color: string }>,
+): string {
 	const width = 980;
 	const labelWidth = 250;
 	const noteWidth = 250;
@@ -58,7 +82,10 @@ export function barChart(title: string, subtitle: string, groups: BarGroup[], le
 	const gap = 6;
 	const groupGap = 30;
 	const top = 74;
-	const max = Math.max(1, ...groups.flatMap((group) => group.bars.flatMap((bar) => [bar.value, bar.floor ?? 0])));
+	const max = Math.max(
+		1,
+		...groups.flatMap((group) => group.bars.flatMap((bar) => [bar.value, bar.floor ?? 0])),
+	);
 	const step = niceStep(max / 6);
 	const axisMax = Math.ceil(max / step) * step;
 	const x = (seconds: number) => labelWidth + (seconds / axisMax) * plotWidth;
@@ -73,9 +100,26 @@ export function barChart(title: string, subtitle: string, groups: BarGroup[], le
 		y += 20;
 		for (const bar of group.bars) {
 			rows.push(text(labelWidth - 8, y + barHeight - 5, bar.label, { 'text-anchor': 'end' }));
-			rows.push(element('rect', { x: labelWidth, y, width: Math.max(1, x(bar.value) - labelWidth), height: barHeight, fill: bar.color }));
+			rows.push(
+				element('rect', {
+					x: labelWidth,
+					y,
+					width: Math.max(1, x(bar.value) - labelWidth),
+					height: barHeight,
+					fill: bar.color,
+				}),
+			);
 			if (bar.floor !== undefined) {
-				rows.push(element('line', { x1: x(bar.floor), x2: x(bar.floor), y1: y - 3, y2: y + barHeight + 3, stroke: '#111111', 'stroke-width': 2 }));
+				rows.push(
+					element('line', {
+						x1: x(bar.floor),
+						x2: x(bar.floor),
+						y1: y - 3,
+						y2: y + barHeight + 3,
+						stroke: '#111111',
+						'stroke-width': 2,
+					}),
+				);
 			}
 			rows.push(text(x(bar.value) + 6, y + barHeight - 5, bar.note, { fill: '#222222' }));
 			y += barHeight + gap;
@@ -85,15 +129,35 @@ export function barChart(title: string, subtitle: string, groups: BarGroup[], le
 	const axisY = y;
 	const grid: string[] = [];
 	for (let tick = 0; tick <= axisMax + 1e-9; tick += step) {
-		grid.push(element('line', { x1: x(tick), x2: x(tick), y1: top - 6, y2: axisY, stroke: '#e4e4e4' }));
-		grid.push(text(x(tick), axisY + 16, `${formatTick(tick)} s`, { 'text-anchor': 'middle', fill: '#444444' }));
+		grid.push(
+			element('line', { x1: x(tick), x2: x(tick), y1: top - 6, y2: axisY, stroke: '#e4e4e4' }),
+		);
+		grid.push(
+			text(x(tick), axisY + 16, `${formatTick(tick)} s`, {
+				'text-anchor': 'middle',
+				fill: '#444444',
+			}),
+		);
 	}
 	let legendX = labelWidth;
 	const legendY = axisY + 40;
 	const legendItems: string[] = [];
 	for (const item of [...legend, { label: 'floor (least possible time)', color: '' }]) {
-		if (item.color) legendItems.push(element('rect', { x: legendX, y: legendY - 10, width: 12, height: 12, fill: item.color }));
-		else legendItems.push(element('line', { x1: legendX + 6, x2: legendX + 6, y1: legendY - 12, y2: legendY + 4, stroke: '#111111', 'stroke-width': 2 }));
+		if (item.color)
+			legendItems.push(
+				element('rect', { x: legendX, y: legendY - 10, width: 12, height: 12, fill: item.color }),
+			);
+		else
+			legendItems.push(
+				element('line', {
+					x1: legendX + 6,
+					x2: legendX + 6,
+					y1: legendY - 12,
+					y2: legendY + 4,
+					stroke: '#111111',
+					'stroke-width': 2,
+				}),
+			);
 		legendItems.push(text(legendX + 18, legendY, item.label));
 		legendX += 26 + item.label.length * 6.5;
 	}

@@ -10,15 +10,26 @@ import { randomUUID } from 'node:crypto';
 import { CREDENTIALS } from '../n8n/demo-tenant';
 import type { WorkflowJson } from '../n8n/demo-tenant';
 
-export const HTTP_CREDENTIAL = { id: 'benchOAuth2ClientCredentials', name: 'Graph (generic OAuth2, client credentials)', type: 'oAuth2Api' } as const;
+export const HTTP_CREDENTIAL = {
+	id: 'benchOAuth2ClientCredentials',
+	name: 'Graph (generic OAuth2, client credentials)',
+	type: 'oAuth2Api',
+} as const;
 
 /** The HTTP Request node's cheapest way to authenticate: a header credential holding a Graph access token. */
-export const HTTP_HEADER_CREDENTIAL = { id: 'benchHeaderAuth', name: 'Graph (header auth, bearer token)', type: 'httpHeaderAuth' } as const;
+export const HTTP_HEADER_CREDENTIAL = {
+	id: 'benchHeaderAuth',
+	name: 'Graph (header auth, bearer token)',
+	type: 'httpHeaderAuth',
+} as const;
 
 /** The bulk-upload workflows sign in as an app registration holding SynchronizationData-User.Upload only. */
 export const BULK_CREDENTIALS = {
 	appOnly: { id: 'benchBulkAppOnly', name: 'Microsoft Graph HR upload (app-only)' },
-	http: { id: 'benchBulkOAuth2ClientCredentials', name: 'Graph HR upload (generic OAuth2, client credentials)' },
+	http: {
+		id: 'benchBulkOAuth2ClientCredentials',
+		name: 'Graph HR upload (generic OAuth2, client credentials)',
+	},
 } as const;
 
 export const TOOL_NODE_NAME = 'Tool';
@@ -74,7 +85,9 @@ const EMPLOYEE_ATTRIBUTES: Array<[attribute: string, field: keyof BenchEmployee]
 
 /** The employee as an HR export whose fields are named as SCIM attributes (the same mapping), for Map Automatically. */
 export function scimNamedEmployee(employee: BenchEmployee): Record<string, unknown> {
-	return Object.fromEntries(EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => [attribute, employee[field]]));
+	return Object.fromEntries(
+		EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => [attribute, employee[field]]),
+	);
 }
 
 /** The SCIM BulkRequest with this one employee, as a user would write it in the HTTP Request node's JSON body. */
@@ -106,7 +119,12 @@ export type ToolSpec =
 	/** Upload Users of node version 2, Map Automatically: the items' fields are named as SCIM attributes (scimNamedEmployee) */
 	| { kind: 'bulkNodeAutoMap'; bulk: BulkTarget }
 	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
-	| { kind: 'bulkHttp'; graphUrl: string; bulk: BulkTarget; batching?: { batchSize: number; batchInterval: number } }
+	| {
+			kind: 'bulkHttp';
+			graphUrl: string;
+			bulk: BulkTarget;
+			batching?: { batchSize: number; batchInterval: number };
+	  }
 	/** This node; `input` Item Fields reads each item's target and secrets from its fields, no expression */
 	| { kind: 'node'; input?: 'parameters' | 'itemFields'; options?: Record<string, unknown> }
 	| {
@@ -124,7 +142,13 @@ export type ToolSpec =
 
 /** What every tool node has in common: its place in the workflow and its name */
 function toolHeader(type: string, typeVersion: number) {
-	return { id: 'a0000000-0000-4000-8000-000000000003', name: TOOL_NODE_NAME, type, typeVersion, position: [520, 0] };
+	return {
+		id: 'a0000000-0000-4000-8000-000000000003',
+		name: TOOL_NODE_NAME,
+		type,
+		typeVersion,
+		position: [520, 0],
+	};
 }
 
 /** This node's Upload Users to the bulk target; `mapping` says how each employee's fields become SCIM attributes. */
@@ -154,12 +178,14 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 				parameters: {
 					mode: 'manual',
 					assignments: {
-						assignments: (['targetId', 'baseAddress', 'secretToken'] as const).map((field, index) => ({
-							id: `a0000000-0000-4000-8000-00000000010${index}`,
-							name: field,
-							value: `={{ $json.${field} }}`,
-							type: 'string',
-						})),
+						assignments: (['targetId', 'baseAddress', 'secretToken'] as const).map(
+							(field, index) => ({
+								id: `a0000000-0000-4000-8000-00000000010${index}`,
+								name: field,
+								value: `={{ $json.${field} }}`,
+								type: 'string',
+							}),
+						),
 					},
 					includeOtherFields: false,
 					options: {},
@@ -186,14 +212,26 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 							}),
 					options: tool.options ?? {},
 				},
-				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
+				credentials: {
+					[CREDENTIALS.appOnly.type]: {
+						id: CREDENTIALS.appOnly.id,
+						name: CREDENTIALS.appOnly.name,
+					},
+				},
 			};
 		case 'bulkNode':
 			return uploadUsersNode(1, tool.bulk, {
-				attributes: { attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({ attribute, value: `={{ $json.${field} }}` })) },
+				attributes: {
+					attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({
+						attribute,
+						value: `={{ $json.${field} }}`,
+					})),
+				},
 			});
 		case 'bulkNodeAutoMap':
-			return uploadUsersNode(2, tool.bulk, { columns: { mappingMode: 'autoMapInputData', value: null } });
+			return uploadUsersNode(2, tool.bulk, {
+				columns: { mappingMode: 'autoMapInputData', value: null },
+			});
 		case 'bulkHttp':
 			return {
 				...toolHeader('n8n-nodes-base.httpRequest', 4.5),
@@ -204,7 +242,9 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					genericAuthType: 'oAuth2Api',
 					// Graph refuses a bulk request without this Content-Type (400 "Invalid Data Format")
 					sendHeaders: true,
-					headerParameters: { parameters: [{ name: 'Content-Type', value: 'application/scim+json' }] },
+					headerParameters: {
+						parameters: [{ name: 'Content-Type', value: 'application/scim+json' }],
+					},
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody: ONE_EMPLOYEE_BULK_REQUEST,
@@ -219,7 +259,8 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 					method: 'POST',
 					url: `=${tool.graphUrl}/v1.0/servicePrincipals/{{ $json.targetId }}/synchronization/acquireAccessToken`,
 					authentication: 'genericCredentialType',
-					genericAuthType: tool.auth === 'header' ? HTTP_HEADER_CREDENTIAL.type : HTTP_CREDENTIAL.type,
+					genericAuthType:
+						tool.auth === 'header' ? HTTP_HEADER_CREDENTIAL.type : HTTP_CREDENTIAL.type,
 					sendBody: true,
 					specifyBody: 'json',
 					jsonBody:
@@ -228,7 +269,12 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 				},
 				credentials:
 					tool.auth === 'header'
-						? { [HTTP_HEADER_CREDENTIAL.type]: { id: HTTP_HEADER_CREDENTIAL.id, name: HTTP_HEADER_CREDENTIAL.name } }
+						? {
+								[HTTP_HEADER_CREDENTIAL.type]: {
+									id: HTTP_HEADER_CREDENTIAL.id,
+									name: HTTP_HEADER_CREDENTIAL.name,
+								},
+							}
 						: { [HTTP_CREDENTIAL.type]: { id: HTTP_CREDENTIAL.id, name: HTTP_CREDENTIAL.name } },
 				...(tool.onError ? { onError: tool.onError } : {}),
 				...(tool.retryOnFail ? { retryOnFail: true, ...tool.retryOnFail } : {}),
@@ -237,7 +283,12 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 }
 
 /** Webhook (POST {items:[…]}) → Split Out (body.items) → the tool. */
-export function benchWorkflow(id: string, name: string, webhookPath: string, tool: ToolSpec): WorkflowJson {
+export function benchWorkflow(
+	id: string,
+	name: string,
+	webhookPath: string,
+	tool: ToolSpec,
+): WorkflowJson {
 	return {
 		id,
 		name,
@@ -249,7 +300,13 @@ export function benchWorkflow(id: string, name: string, webhookPath: string, too
 				typeVersion: 2.1,
 				position: [0, 0],
 				webhookId: randomUUID(),
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'noData', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPath,
+					responseMode: 'lastNode',
+					responseData: 'noData',
+					options: {},
+				},
 			},
 			{
 				id: 'a0000000-0000-4000-8000-000000000002',

@@ -11,7 +11,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { capacityRefusal } from './capacity';
 import { authenticate, graphErrorReply, GraphEnvironment, GraphRouter } from './graph';
-import { cannedFaultReply, countCallsInFlight, Exchange, RecordedRequest, Reply, runHandler, ServerContext, sleep } from './server';
+import {
+	cannedFaultReply,
+	countCallsInFlight,
+	Exchange,
+	RecordedRequest,
+	Reply,
+	runHandler,
+	ServerContext,
+	sleep,
+} from './server';
 
 const BATCH_MAX_REQUESTS = 20;
 
@@ -88,33 +97,62 @@ export class GraphBatch {
 			const key = request.id.toLowerCase();
 			let promise = running.get(key);
 			if (!promise) {
-				promise = this.runAfter(request, request.dependsOn.map((dependency) => outcome(byId.get(dependency) as BatchedRequest)));
+				promise = this.runAfter(
+					request,
+					request.dependsOn.map((dependency) => outcome(byId.get(dependency) as BatchedRequest)),
+				);
 				running.set(key, promise);
 			}
 			return promise;
 		};
 		const replies = await Promise.all(requests.map(outcome));
 
-		const responses = this.shuffle(requests.map((request, index) => batchResponse(request.id, replies[index])));
+		const responses = this.shuffle(
+			requests.map((request, index) => batchResponse(request.id, replies[index])),
+		);
 		// One broken inner connection breaks the batch's: the client cannot tell which requests ran.
-		const reset = replies.some((reply) => reply.reset === 'immediately') ? 'immediately' : replies.find((reply) => reply.reset)?.reset;
-		return { status: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ responses }), ...(reset && { reset }) };
+		const reset = replies.some((reply) => reply.reset === 'immediately')
+			? 'immediately'
+			: replies.find((reply) => reply.reset)?.reset;
+		return {
+			status: 200,
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ responses }),
+			...(reset && { reset }),
+		};
 	}
 
 	/** Logs and counts the request like one sent alone (after its $batch, in batch order): only a batch Graph accepts runs. */
 	private accept({ id, method, url, headers, body, dependsOn }: ParsedRequest): BatchedRequest {
-		const record: RecordedRequest = { listener: 'graph', method, path: url.pathname, query: url.searchParams, headers, body, status: 0, time: new Date() };
+		const record: RecordedRequest = {
+			listener: 'graph',
+			method,
+			path: url.pathname,
+			query: url.searchParams,
+			headers,
+			body,
+			status: 0,
+			time: new Date(),
+		};
 		this.env.ctx.requests.push(record);
 		this.env.ctx.stats.graphRequests++;
 		return { id, dependsOn, ex: { listener: 'graph', method, url, headers, body, record } };
 	}
 
 	/** Runs the request once its dependencies are done, or answers 424 without running it if one of them failed. */
-	private async runAfter(request: BatchedRequest, dependencies: Array<Promise<Reply>>): Promise<Reply> {
+	private async runAfter(
+		request: BatchedRequest,
+		dependencies: Array<Promise<Reply>>,
+	): Promise<Reply> {
 		const done = await Promise.all(dependencies);
 		if (done.some((reply) => reply.reset !== undefined || reply.status >= 400)) {
 			request.ex.record.status = 424;
-			return graphErrorReply(request.ex, 424, 'FailedDependency', 'The request depends on a request of the batch that failed.');
+			return graphErrorReply(
+				request.ex,
+				424,
+				'FailedDependency',
+				'The request depends on a request of the batch that failed.',
+			);
 		}
 		return this.run(request.ex);
 	}
@@ -122,7 +160,12 @@ export class GraphBatch {
 	/** One request through the Graph pipeline, with the faults and latency it would meet on its own. */
 	private async run(ex: Exchange): Promise<Reply> {
 		const { ctx } = this.env;
-		const fault = ctx.faults.take({ listener: 'graph', method: ex.method, pathname: ex.url.pathname, search: ex.url.search });
+		const fault = ctx.faults.take({
+			listener: 'graph',
+			method: ex.method,
+			pathname: ex.url.pathname,
+			search: ex.url.search,
+		});
 		const spec = fault?.spec;
 		if (fault) {
 			ex.record.fault = fault.id;
@@ -140,7 +183,10 @@ export class GraphBatch {
 		if (refusedFor !== undefined) return capacityRefusal(ctx, ex, refusedFor, this.env.faultReply);
 		let reply: Reply;
 		try {
-			const handled = await runHandler((inner) => this.env.router.handle(inner, this.env.graph), ex);
+			const handled = await runHandler(
+				(inner) => this.env.router.handle(inner, this.env.graph),
+				ex,
+			);
 			reply = { ...handled, headers: { ...handled.headers, ...ctx.capacity.usageHeaders() } };
 			await sleep(this.env.latencyMs(), ctx.closing);
 		} finally {
@@ -159,7 +205,8 @@ export class GraphBatch {
 			const j = Math.floor(this.env.random() * (i + 1));
 			[shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
 		}
-		if (shuffled.length > 1 && shuffled.every((item, index) => item === items[index])) shuffled.push(shuffled.shift() as T);
+		if (shuffled.length > 1 && shuffled.every((item, index) => item === items[index]))
+			shuffled.push(shuffled.shift() as T);
 		return shuffled;
 	}
 }
@@ -173,24 +220,37 @@ function parse(outer: Exchange, version: string): ParsedRequest[] | string {
 		return 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.';
 	}
 	const requests = isObject(payload) ? payload.requests : undefined;
-	if (!Array.isArray(requests) || requests.length === 0) return 'Invalid batch payload format: requests must be a non-empty array.';
-	if (requests.length > BATCH_MAX_REQUESTS) return `Number of requests exceeds the limit of ${BATCH_MAX_REQUESTS}.`;
+	if (!Array.isArray(requests) || requests.length === 0)
+		return 'Invalid batch payload format: requests must be a non-empty array.';
+	if (requests.length > BATCH_MAX_REQUESTS)
+		return `Number of requests exceeds the limit of ${BATCH_MAX_REQUESTS}.`;
 
 	const seen = new Set<string>();
 	const valid: ParsedRequest[] = [];
 	for (const request of requests) {
-		if (!isObject(request) || !isText(request.id) || !isText(request.method) || !isText(request.url)) {
+		if (
+			!isObject(request) ||
+			!isText(request.id) ||
+			!isText(request.method) ||
+			!isText(request.url)
+		) {
 			return 'Each request needs an id, a method and a url.';
 		}
 		const { id, url } = request;
 		if (seen.has(id.toLowerCase())) return `Request id '${id}' is not unique in the batch.`;
 		seen.add(id.toLowerCase());
-		if (/^[a-z][a-z\d+.-]*:\/\//i.test(url)) return `Request '${id}': url must be relative to /${version}, not absolute.`;
-		const target = new URL(`/${version}${url.startsWith('/') ? '' : '/'}${url}`, 'http://emulator.invalid');
-		if (BATCH_PATH.test(target.pathname)) return `Request '${id}': a $batch cannot contain another $batch.`;
+		if (/^[a-z][a-z\d+.-]*:\/\//i.test(url))
+			return `Request '${id}': url must be relative to /${version}, not absolute.`;
+		const target = new URL(
+			`/${version}${url.startsWith('/') ? '' : '/'}${url}`,
+			'http://emulator.invalid',
+		);
+		if (BATCH_PATH.test(target.pathname))
+			return `Request '${id}': a $batch cannot contain another $batch.`;
 
 		const own = request.headers ?? {};
-		if (!isObject(own) || !Object.values(own).every((value) => typeof value === 'string')) return `Request '${id}': headers must be an object of strings.`;
+		if (!isObject(own) || !Object.values(own).every((value) => typeof value === 'string'))
+			return `Request '${id}': headers must be an object of strings.`;
 		// The batch's authorization, client-request-id… apply to every request; its entity headers describe the envelope, not this request's body.
 		const headers: IncomingHttpHeaders = { ...outer.headers };
 		delete headers['content-type'];
@@ -198,22 +258,29 @@ function parse(outer: Exchange, version: string): ParsedRequest[] | string {
 		delete headers['transfer-encoding'];
 		for (const [name, value] of Object.entries(own)) headers[name.toLowerCase()] = value as string;
 		const hasBody = request.body !== undefined && request.body !== null;
-		if (hasBody && !headers['content-type']) return `Request '${id}': a request with a body needs a Content-Type header.`;
+		if (hasBody && !headers['content-type'])
+			return `Request '${id}': a request with a body needs a Content-Type header.`;
 
 		const dependsOn = request.dependsOn ?? [];
-		if (!Array.isArray(dependsOn) || !dependsOn.every(isText)) return `Request '${id}': dependsOn must be an array of request ids.`;
+		if (!Array.isArray(dependsOn) || !dependsOn.every(isText))
+			return `Request '${id}': dependsOn must be an array of request ids.`;
 		valid.push({
 			id,
 			method: request.method.toUpperCase(),
 			url: target,
 			headers,
-			body: !hasBody ? '' : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+			body: !hasBody
+				? ''
+				: typeof request.body === 'string'
+					? request.body
+					: JSON.stringify(request.body),
 			dependsOn: dependsOn.map((dependency) => dependency.toLowerCase()),
 		});
 	}
 	for (const request of valid) {
 		const unknown = request.dependsOn.find((dependency) => !seen.has(dependency));
-		if (unknown !== undefined) return `Request '${request.id}' depends on '${unknown}', which is not in the batch.`;
+		if (unknown !== undefined)
+			return `Request '${request.id}' depends on '${unknown}', which is not in the batch.`;
 	}
 	const cycle = dependencyCycle(valid);
 	if (cycle) return `Request '${cycle}' depends on itself through dependsOn.`;
@@ -230,10 +297,12 @@ function batchResponse(id: string, reply: Reply): BatchResponse {
 	const text = reply.status === 204 || reply.status === 304 ? '' : (reply.body ?? '');
 	const response: BatchResponse = { id, status: reply.status, headers };
 	if (text === '') {
-		for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type') delete headers[name];
+		for (const name of Object.keys(headers))
+			if (name.toLowerCase() === 'content-type') delete headers[name];
 		return response;
 	}
-	const contentType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+	const contentType =
+		Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
 	if (!/json/i.test(contentType)) {
 		response.body = Buffer.from(text).toString('base64');
 		return response;

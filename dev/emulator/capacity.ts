@@ -38,14 +38,20 @@ export class TokenBucket {
 		readonly perSecond: number,
 		now = Date.now(),
 	) {
-		if (!(burst >= 1 && perSecond > 0)) throw new Error(`a token bucket needs a burst of at least 1 and a rate above 0, not ${burst} and ${perSecond}`);
+		if (!(burst >= 1 && perSecond > 0))
+			throw new Error(
+				`a token bucket needs a burst of at least 1 and a rate above 0, not ${burst} and ${perSecond}`,
+			);
 		this.tokens = burst;
 		this.refilledAt = now;
 	}
 
 	/** Takes one call's token; undefined when admitted, otherwise the Retry-After in whole seconds (at least 1). */
 	take(now = Date.now()): number | undefined {
-		this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+		this.tokens = Math.min(
+			this.burst,
+			this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond,
+		);
 		this.refilledAt = now;
 		if (this.tokens >= 1) {
 			this.tokens -= 1;
@@ -77,8 +83,12 @@ export class GraphCapacity {
 		this.usageHeader = settings.withoutUsageHeader !== true;
 		this.callsAtOnce = settings.callsAtOnce ?? Number.POSITIVE_INFINITY;
 		this.retryAfterSeconds = settings.retryAfterSeconds ?? 1;
-		this.rate = settings.rate ? new RequestWindow(settings.rate.calls, settings.rate.windowMs) : undefined;
-		this.bucket = settings.bucket ? new TokenBucket(settings.bucket.burst, settings.bucket.perSecond) : undefined;
+		this.rate = settings.rate
+			? new RequestWindow(settings.rate.calls, settings.rate.windowMs)
+			: undefined;
+		this.bucket = settings.bucket
+			? new TokenBucket(settings.bucket.burst, settings.bucket.perSecond)
+			: undefined;
 	}
 
 	/**
@@ -86,7 +96,8 @@ export class GraphCapacity {
 	 * calls as it takes at once, or took as many as its rate allows in the window.
 	 */
 	admit(): CapacityRefusal | undefined {
-		if (this.running >= this.callsAtOnce) return { retryAfterSeconds: this.retryAfterSeconds, information: 'CPULimitExceeded' };
+		if (this.running >= this.callsAtOnce)
+			return { retryAfterSeconds: this.retryAfterSeconds, information: 'CPULimitExceeded' };
 		const wait = this.rate?.take() ?? this.bucket?.take();
 		if (wait !== undefined) return { retryAfterSeconds: wait, information: 'WriteLimitExceeded' };
 		this.running++;
@@ -109,7 +120,9 @@ export class GraphCapacity {
 function callerAppId(ex: Exchange): string {
 	const token = /^Bearer (.+)$/.exec(String(ex.headers.authorization ?? ''))?.[1] ?? '';
 	try {
-		const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { appid?: unknown; azp?: unknown };
+		const claims = JSON.parse(
+			Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+		) as { appid?: unknown; azp?: unknown };
 		const appId = claims.appid ?? claims.azp;
 		return typeof appId === 'string' ? appId : '00000000-0000-0000-0000-000000000000';
 	} catch {
@@ -118,7 +131,12 @@ function callerAppId(ex: Exchange): string {
 }
 
 /** The 429 for a call beyond the capacity, in Graph's error format and with its throttling headers, counted in the stats. */
-export function capacityRefusal(ctx: ServerContext, ex: Exchange, refusal: CapacityRefusal, faultReply?: (ex: Exchange, status: number) => Reply): Reply {
+export function capacityRefusal(
+	ctx: ServerContext,
+	ex: Exchange,
+	refusal: CapacityRefusal,
+	faultReply?: (ex: Exchange, status: number) => Reply,
+): Reply {
 	ctx.stats.capacityRefusals++;
 	ex.record.status = 429;
 	const headers = {

@@ -15,7 +15,8 @@ function intFromEnv(name: string): number | undefined {
 	const value = process.env[name];
 	if (value === undefined || value === '') return undefined;
 	const n = Number(value);
-	if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number or 0, got '${value}'`);
+	if (!Number.isInteger(n) || n < 0 || n > 65535)
+		throw new Error(`${name} must be a port number or 0, got '${value}'`);
 	return n;
 }
 
@@ -27,12 +28,19 @@ async function main(): Promise<void> {
 			login: intFromEnv('EMULATOR_LOGIN_PORT'),
 			managedIdentity: intFromEnv('EMULATOR_MANAGED_IDENTITY_PORT'),
 		},
-		latencyMs: { graph: intFromEnv('EMULATOR_GRAPH_LATENCY_MS'), token: intFromEnv('EMULATOR_TOKEN_LATENCY_MS') },
+		latencyMs: {
+			graph: intFromEnv('EMULATOR_GRAPH_LATENCY_MS'),
+			token: intFromEnv('EMULATOR_TOKEN_LATENCY_MS'),
+		},
 	});
 
 	const app = emulator.addApplication({ displayName: 'Contoso HR SCIM App' });
-	const servicePrincipal = emulator.addServicePrincipal({ displayName: 'Contoso HR SCIM App', appId: app.appId });
-	const clientSecret = process.env.EMULATOR_CLIENT_SECRET || `demo~${randomBytes(18).toString('base64url')}`;
+	const servicePrincipal = emulator.addServicePrincipal({
+		displayName: 'Contoso HR SCIM App',
+		appId: app.appId,
+	});
+	const clientSecret =
+		process.env.EMULATOR_CLIENT_SECRET || `demo~${randomBytes(18).toString('base64url')}`;
 	const client = emulator.registerClientApp({
 		clientId: process.env.EMULATOR_CLIENT_ID || undefined,
 		displayName: 'n8n provisioning (demo)',
@@ -40,8 +48,14 @@ async function main(): Promise<void> {
 		applicationPermissions: ['Synchronization.ReadWrite.All', 'Application.Read.All'],
 		delegatedPermissions: ['Synchronization.ReadWrite.All', 'Application.Read.All'],
 	});
-	const user = emulator.registerUser({ upn: 'admin@contoso.onmicrosoft.com', displayName: 'Demo Admin', directoryRoles: ['Application Administrator'] });
-	const managedIdentity = emulator.setManagedIdentity({ applicationPermissions: ['Synchronization.ReadWrite.All', 'Application.Read.All'] });
+	const user = emulator.registerUser({
+		upn: 'admin@contoso.onmicrosoft.com',
+		displayName: 'Demo Admin',
+		directoryRoles: ['Application Administrator'],
+	});
+	const managedIdentity = emulator.setManagedIdentity({
+		applicationPermissions: ['Synchronization.ReadWrite.All', 'Application.Read.All'],
+	});
 	const caPath = emulator.writeCaFile(resolve(process.env.EMULATOR_CA_DIR || '.demo'));
 
 	process.stdout.write(
@@ -76,6 +90,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`emulator failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.stderr.write(
+		`emulator failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -5,7 +5,11 @@
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { ProvisioningLogs } from './provisioning-logs';
-import { newSynchronizationState, SynchronizationState, SynchronizationTenant } from './synchronization';
+import {
+	newSynchronizationState,
+	SynchronizationState,
+	SynchronizationTenant,
+} from './synchronization';
 import { certificateThumbprints } from './tls';
 
 /** Directory role template ids (stable across all tenants). */
@@ -203,16 +207,25 @@ export class Directory {
 		return sp;
 	}
 
-	getObject(kind: DirectoryObjectKind, id: string): ApplicationObject | ServicePrincipalObject | undefined {
-		return (kind === 'applications' ? this.applications : this.servicePrincipals).get(id.toLowerCase());
+	getObject(
+		kind: DirectoryObjectKind,
+		id: string,
+	): ApplicationObject | ServicePrincipalObject | undefined {
+		return (kind === 'applications' ? this.applications : this.servicePrincipals).get(
+			id.toLowerCase(),
+		);
 	}
 
 	findApplicationByAppId(appId: string): ApplicationObject | undefined {
-		return [...this.applications.values()].find((a) => a.appId.toLowerCase() === appId.toLowerCase());
+		return [...this.applications.values()].find(
+			(a) => a.appId.toLowerCase() === appId.toLowerCase(),
+		);
 	}
 
 	findServicePrincipalByAppId(appId: string): ServicePrincipalObject | undefined {
-		return [...this.servicePrincipals.values()].find((s) => s.appId.toLowerCase() === appId.toLowerCase());
+		return [...this.servicePrincipals.values()].find(
+			(s) => s.appId.toLowerCase() === appId.toLowerCase(),
+		);
 	}
 
 	/** A client app is an application object plus its service principal, with sign-in credentials. */
@@ -222,9 +235,18 @@ export class Directory {
 			throw new Error(`client ${clientId} is already registered`);
 		}
 		const displayName = input.displayName ?? `Client ${clientId.slice(0, 8)}`;
-		const app = this.findApplicationByAppId(clientId) ?? this.addApplication({ displayName, appId: clientId });
-		const sp = this.findServicePrincipalByAppId(clientId) ?? this.addServicePrincipal({ displayName, appId: clientId });
-		const pems = input.certificatePem === undefined ? [] : Array.isArray(input.certificatePem) ? input.certificatePem : [input.certificatePem];
+		const app =
+			this.findApplicationByAppId(clientId) ??
+			this.addApplication({ displayName, appId: clientId });
+		const sp =
+			this.findServicePrincipalByAppId(clientId) ??
+			this.addServicePrincipal({ displayName, appId: clientId });
+		const pems =
+			input.certificatePem === undefined
+				? []
+				: Array.isArray(input.certificatePem)
+					? input.certificatePem
+					: [input.certificatePem];
 		const client: ClientApp = {
 			clientId,
 			displayName,
@@ -234,7 +256,13 @@ export class Directory {
 			secretExpiresAt: input.secretExpiresAt,
 			certificates: pems.map(parseClientCertificate),
 			federatedCredentials: input.federatedCredential
-				? [{ issuer: input.federatedCredential.issuer, subject: input.federatedCredential.subject, audience: input.federatedCredential.audience ?? 'api://AzureADTokenExchange' }]
+				? [
+						{
+							issuer: input.federatedCredential.issuer,
+							subject: input.federatedCredential.subject,
+							audience: input.federatedCredential.audience ?? 'api://AzureADTokenExchange',
+						},
+					]
 				: [],
 			applicationPermissions: [...(input.applicationPermissions ?? [])],
 			delegatedPermissions: [...(input.delegatedPermissions ?? [])],
@@ -261,13 +289,17 @@ export class Directory {
 	}
 
 	findUser(upnOrId: string): User | undefined {
-		return this.users.get(upnOrId.toLowerCase()) ?? [...this.users.values()].find((u) => u.id === upnOrId);
+		return (
+			this.users.get(upnOrId.toLowerCase()) ??
+			[...this.users.values()].find((u) => u.id === upnOrId)
+		);
 	}
 
 	setManagedIdentity(input: SetManagedIdentityInput): ManagedIdentity {
 		const userAssigned = input.clientId !== undefined;
 		const clientId = normalizeId(input.clientId);
-		const name = input.displayName ?? (userAssigned ? `uami-${clientId.slice(0, 8)}` : 'n8n-app-service');
+		const name =
+			input.displayName ?? (userAssigned ? `uami-${clientId.slice(0, 8)}` : 'n8n-app-service');
 		const identity: ManagedIdentity = {
 			userAssigned,
 			clientId,
@@ -281,7 +313,9 @@ export class Directory {
 			applicationPermissions: [...input.applicationPermissions],
 		};
 		const existing = this.managedIdentities.findIndex((m) =>
-			userAssigned ? m.userAssigned && m.clientId.toLowerCase() === clientId.toLowerCase() : !m.userAssigned,
+			userAssigned
+				? m.userAssigned && m.clientId.toLowerCase() === clientId.toLowerCase()
+				: !m.userAssigned,
 		);
 		if (existing >= 0) {
 			this.managedIdentities[existing] = identity;
@@ -304,7 +338,9 @@ export function roleTemplateId(nameOrId: string): string {
 	}
 	const id = DirectoryRoles[nameOrId];
 	if (!id) {
-		throw new Error(`unknown directory role '${nameOrId}' (known: ${Object.keys(DirectoryRoles).join(', ')}; or pass a template id)`);
+		throw new Error(
+			`unknown directory role '${nameOrId}' (known: ${Object.keys(DirectoryRoles).join(', ')}; or pass a template id)`,
+		);
 	}
 	return id;
 }

@@ -76,7 +76,8 @@ class Fault implements FaultHandle {
 		const s = this.spec;
 		if (s.listener && s.listener !== t.listener) return false;
 		if (s.method && s.method.toUpperCase() !== t.method.toUpperCase()) return false;
-		if (typeof s.path === 'string' && !t.pathname.toLowerCase().startsWith(s.path.toLowerCase())) return false;
+		if (typeof s.path === 'string' && !t.pathname.toLowerCase().startsWith(s.path.toLowerCase()))
+			return false;
 		if (s.path instanceof RegExp) {
 			s.path.lastIndex = 0;
 			if (!s.path.test(t.pathname + t.search)) return false;
@@ -102,7 +103,11 @@ export class FaultRegistry {
 	take(target: FaultTarget): FaultHandle | undefined {
 		for (const fault of this.faults) {
 			if (!fault.active || !fault.matches(target)) continue;
-			if (fault.spec.probability !== undefined && (fault.random ?? this.random)() >= fault.spec.probability) continue;
+			if (
+				fault.spec.probability !== undefined &&
+				(fault.random ?? this.random)() >= fault.spec.probability
+			)
+				continue;
 			fault.hits++;
 			return fault;
 		}
@@ -130,7 +135,10 @@ function validate(spec: FaultSpec): void {
 	if (spec.status !== undefined && spec.reset !== undefined) {
 		throw new Error('a fault cannot both answer (status) and reset the connection');
 	}
-	if (spec.status !== undefined && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) {
+	if (
+		spec.status !== undefined &&
+		(!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)
+	) {
 		throw new Error(`invalid fault status ${spec.status}`);
 	}
 	if (spec.probability !== undefined && !(spec.probability >= 0 && spec.probability <= 1)) {

@@ -6,8 +6,24 @@
 import { createHash } from 'node:crypto';
 import { DirectoryObjectKind, graphDate } from './directory';
 import type { GraphContext, GraphEnvironment, GraphRoute } from './graph';
-import { applyFilter, EntityShape, encodeSkipToken, formatQuery, ODataError, parseListQuery, parseSelectOption, selectProperties } from './odata';
-import { DirectoryObject, isOwnedBy, isReply, parseActionBody, parseSecretPairs, resolve } from './route-helpers';
+import {
+	applyFilter,
+	EntityShape,
+	encodeSkipToken,
+	formatQuery,
+	ODataError,
+	parseListQuery,
+	parseSelectOption,
+	selectProperties,
+} from './odata';
+import {
+	DirectoryObject,
+	isOwnedBy,
+	isReply,
+	parseActionBody,
+	parseSecretPairs,
+	resolve,
+} from './route-helpers';
 import type { Reply } from './server';
 import { provisioningLogRoutes } from './provisioning-logs';
 import { synchronizationRoutes } from './synchronization-routes';
@@ -15,10 +31,26 @@ import { synchronizationRoutes } from './synchronization-routes';
 export const graphRoutes: GraphRoute[] = [
 	{ method: 'GET', path: '/applications', handler: (ctx) => listObjects(ctx, 'applications') },
 	{ method: 'GET', path: '/applications/{id}', handler: (ctx) => getObject(ctx, 'applications') },
-	{ method: 'GET', path: '/servicePrincipals', handler: (ctx) => listObjects(ctx, 'servicePrincipals') },
-	{ method: 'GET', path: '/servicePrincipals/{id}', handler: (ctx) => getObject(ctx, 'servicePrincipals') },
-	{ method: 'POST', path: '/applications/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'applications') },
-	{ method: 'POST', path: '/servicePrincipals/{id}/synchronization/acquireAccessToken', handler: (ctx) => acquireAccessToken(ctx, 'servicePrincipals') },
+	{
+		method: 'GET',
+		path: '/servicePrincipals',
+		handler: (ctx) => listObjects(ctx, 'servicePrincipals'),
+	},
+	{
+		method: 'GET',
+		path: '/servicePrincipals/{id}',
+		handler: (ctx) => getObject(ctx, 'servicePrincipals'),
+	},
+	{
+		method: 'POST',
+		path: '/applications/{id}/synchronization/acquireAccessToken',
+		handler: (ctx) => acquireAccessToken(ctx, 'applications'),
+	},
+	{
+		method: 'POST',
+		path: '/servicePrincipals/{id}/synchronization/acquireAccessToken',
+		handler: (ctx) => acquireAccessToken(ctx, 'servicePrincipals'),
+	},
 	...synchronizationRoutes,
 	...provisioningLogRoutes,
 ];
@@ -26,15 +58,47 @@ export const graphRoutes: GraphRoute[] = [
 // ---- directory objects -------------------------------------------------------------------
 
 const APPLICATION_PROPERTIES = [
-	'id', 'deletedDateTime', 'appId', 'applicationTemplateId', 'createdDateTime', 'description', 'displayName', 'identifierUris',
-	'notes', 'publisherDomain', 'signInAudience', 'tags', 'uniqueName', 'keyCredentials', 'passwordCredentials',
-	'requiredResourceAccess', 'web', 'publicClient',
+	'id',
+	'deletedDateTime',
+	'appId',
+	'applicationTemplateId',
+	'createdDateTime',
+	'description',
+	'displayName',
+	'identifierUris',
+	'notes',
+	'publisherDomain',
+	'signInAudience',
+	'tags',
+	'uniqueName',
+	'keyCredentials',
+	'passwordCredentials',
+	'requiredResourceAccess',
+	'web',
+	'publicClient',
 ];
 const SERVICE_PRINCIPAL_PROPERTIES = [
-	'id', 'deletedDateTime', 'accountEnabled', 'appDisplayName', 'appDescription', 'appId', 'applicationTemplateId',
-	'appOwnerOrganizationId', 'appRoleAssignmentRequired', 'description', 'displayName', 'homepage', 'notes',
-	'preferredSingleSignOnMode', 'replyUrls', 'servicePrincipalNames', 'servicePrincipalType', 'signInAudience', 'tags',
-	'keyCredentials', 'passwordCredentials',
+	'id',
+	'deletedDateTime',
+	'accountEnabled',
+	'appDisplayName',
+	'appDescription',
+	'appId',
+	'applicationTemplateId',
+	'appOwnerOrganizationId',
+	'appRoleAssignmentRequired',
+	'description',
+	'displayName',
+	'homepage',
+	'notes',
+	'preferredSingleSignOnMode',
+	'replyUrls',
+	'servicePrincipalNames',
+	'servicePrincipalType',
+	'signInAudience',
+	'tags',
+	'keyCredentials',
+	'passwordCredentials',
 ];
 
 const SHAPES: Record<DirectoryObjectKind, EntityShape> = {
@@ -55,7 +119,12 @@ const SHAPES: Record<DirectoryObjectKind, EntityShape> = {
 };
 
 function objects(env: GraphEnvironment, kind: DirectoryObjectKind): DirectoryObject[] {
-	return [...(kind === 'applications' ? env.directory.applications : env.directory.servicePrincipals).values()];
+	return [
+		...(kind === 'applications'
+			? env.directory.applications
+			: env.directory.servicePrincipals
+		).values(),
+	];
 }
 
 function keyId(seed: string): string {
@@ -64,7 +133,10 @@ function keyId(seed: string): string {
 }
 
 /** Public credential metadata of a registered client app (never the secret itself). */
-function credentials(env: GraphEnvironment, appId: string): { keyCredentials: unknown[]; passwordCredentials: unknown[] } {
+function credentials(
+	env: GraphEnvironment,
+	appId: string,
+): { keyCredentials: unknown[]; passwordCredentials: unknown[] } {
 	const client = env.directory.getClient(appId);
 	if (!client) return { keyCredentials: [], passwordCredentials: [] };
 	return {
@@ -83,7 +155,9 @@ function credentials(env: GraphEnvironment, appId: string): { keyCredentials: un
 					{
 						customKeyIdentifier: null,
 						displayName: 'client secret',
-						endDateTime: graphDate(client.secretExpiresAt ?? new Date(Date.now() + 730 * 24 * 3600 * 1000)),
+						endDateTime: graphDate(
+							client.secretExpiresAt ?? new Date(Date.now() + 730 * 24 * 3600 * 1000),
+						),
 						hint: client.secret.slice(0, 3),
 						keyId: keyId(client.secret),
 						secretText: null,
@@ -94,7 +168,11 @@ function credentials(env: GraphEnvironment, appId: string): { keyCredentials: un
 	};
 }
 
-function representation(env: GraphEnvironment, kind: DirectoryObjectKind, obj: DirectoryObject): Record<string, unknown> {
+function representation(
+	env: GraphEnvironment,
+	kind: DirectoryObjectKind,
+	obj: DirectoryObject,
+): Record<string, unknown> {
 	if (kind === 'applications') {
 		return {
 			id: obj.id,
@@ -112,7 +190,11 @@ function representation(env: GraphEnvironment, kind: DirectoryObjectKind, obj: D
 			uniqueName: null,
 			...credentials(env, obj.appId),
 			requiredResourceAccess: [],
-			web: { homePageUrl: null, logoutUrl: null, redirectUris: env.directory.getClient(obj.appId)?.redirectUris ?? [] },
+			web: {
+				homePageUrl: null,
+				logoutUrl: null,
+				redirectUris: env.directory.getClient(obj.appId)?.redirectUris ?? [],
+			},
 			publicClient: { redirectUris: [] },
 		};
 	}
@@ -145,7 +227,11 @@ function listObjects(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 	const consistency = ctx.headers['consistencylevel'];
 	let query;
 	try {
-		query = parseListQuery(ctx.query, shape, String(consistency ?? '').toLowerCase() === 'eventual');
+		query = parseListQuery(
+			ctx.query,
+			shape,
+			String(consistency ?? '').toLowerCase() === 'eventual',
+		);
 	} catch (error) {
 		if (error instanceof ODataError) return ctx.error(error.status, error.code, error.message);
 		throw error;
@@ -159,7 +245,12 @@ function listObjects(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 	}
 	if (query.orderBy) {
 		const { property, descending } = query.orderBy;
-		items.sort((a, b) => String(a[property] ?? '').localeCompare(String(b[property] ?? ''), 'en', { sensitivity: 'base' }) * (descending ? -1 : 1));
+		items.sort(
+			(a, b) =>
+				String(a[property] ?? '').localeCompare(String(b[property] ?? ''), 'en', {
+					sensitivity: 'base',
+				}) * (descending ? -1 : 1),
+		);
 	}
 	const page = items.slice(query.offset, query.offset + query.top);
 	const body: Record<string, unknown> = {
@@ -167,7 +258,9 @@ function listObjects(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 	};
 	if (query.count) body['@odata.count'] = items.length;
 	if (query.offset + query.top < items.length) {
-		const next = new URLSearchParams([...ctx.query].filter(([k]) => k.toLowerCase() !== '$skiptoken'));
+		const next = new URLSearchParams(
+			[...ctx.query].filter(([k]) => k.toLowerCase() !== '$skiptoken'),
+		);
 		next.append('$skiptoken', encodeSkipToken(query.offset + query.top));
 		body['@odata.nextLink'] = `${ctx.baseUrl}${ctx.path}?${formatQuery(next)}`;
 	}
@@ -200,7 +293,11 @@ function acquireAccessToken(ctx: GraphContext, kind: DirectoryObjectKind): Reply
 	if (!parsed.ok) return parsed.reply;
 	const credentials = parsed.body.credentials;
 	if (credentials === undefined || credentials === null) {
-		return ctx.error(400, 'BadRequest', "The parameter 'credentials' is required for the operation 'acquireAccessToken'.");
+		return ctx.error(
+			400,
+			'BadRequest',
+			"The parameter 'credentials' is required for the operation 'acquireAccessToken'.",
+		);
 	}
 	const pairs = parseSecretPairs(ctx, credentials);
 	if (!Array.isArray(pairs)) return pairs;

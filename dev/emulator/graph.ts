@@ -85,15 +85,26 @@ function requestIds(ex: Exchange): RequestIds {
 	if (!value) {
 		const requestId = randomUUID();
 		const sent = ex.headers['client-request-id'];
-		value = { requestId, clientRequestId: (Array.isArray(sent) ? sent[0] : sent) || requestId, date: new Date() };
+		value = {
+			requestId,
+			clientRequestId: (Array.isArray(sent) ? sent[0] : sent) || requestId,
+			date: new Date(),
+		};
 		ids.set(ex, value);
 	}
 	return value;
 }
 
-const JSON_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const JSON_TYPE =
+	'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-export function graphErrorReply(ex: Exchange, status: number, code: string, message: string, headers: Record<string, string> = {}): Reply {
+export function graphErrorReply(
+	ex: Exchange,
+	status: number,
+	code: string,
+	message: string,
+	headers: Record<string, string> = {},
+): Reply {
 	const r = requestIds(ex);
 	return {
 		status,
@@ -102,7 +113,11 @@ export function graphErrorReply(ex: Exchange, status: number, code: string, mess
 			error: {
 				code,
 				message,
-				innerError: { date: r.date.toISOString().slice(0, 19), 'request-id': r.requestId, 'client-request-id': r.clientRequestId },
+				innerError: {
+					date: r.date.toISOString().slice(0, 19),
+					'request-id': r.requestId,
+					'client-request-id': r.clientRequestId,
+				},
 			},
 		}),
 	};
@@ -126,18 +141,30 @@ export function decorateGraphReply(ex: Exchange, reply: Reply): Reply {
 /** Error bodies for injected faults given only a status. */
 export function graphFaultReply(ex: Exchange, status: number, tenantId: string): Reply {
 	const known: Record<number, [string, string]> = {
-		429: ['TooManyRequests', `Too many requests from Identifier:${tenantId} under category:throttle.aad.ags.tenant. Please try again later.`],
+		429: [
+			'TooManyRequests',
+			`Too many requests from Identifier:${tenantId} under category:throttle.aad.ags.tenant. Please try again later.`,
+		],
 		500: ['generalException', 'General exception while processing.'],
 		502: ['UnknownError', 'Bad Gateway'],
 		503: ['serviceNotAvailable', 'The service is temporarily unavailable. Please try again later.'],
-		504: ['gatewayTimeout', 'The server, while acting as a proxy, did not receive a timely response from the upstream server it needed to access in attempting to complete the request.'],
+		504: [
+			'gatewayTimeout',
+			'The server, while acting as a proxy, did not receive a timely response from the upstream server it needed to access in attempting to complete the request.',
+		],
 	};
-	const [code, message] = known[status] ?? [STATUS_CODES[status]?.replace(/\s+/g, '') ?? 'UnknownError', STATUS_CODES[status] ?? 'Unknown error'];
+	const [code, message] = known[status] ?? [
+		STATUS_CODES[status]?.replace(/\s+/g, '') ?? 'UnknownError',
+		STATUS_CODES[status] ?? 'Unknown error',
+	];
 	return graphErrorReply(ex, status, code, message);
 }
 
 /** The bearer token's claims, or Graph's 401. */
-export function authenticate(ex: Exchange, env: GraphEnvironment): Extract<TokenCheck, { ok: true }> | Reply {
+export function authenticate(
+	ex: Exchange,
+	env: GraphEnvironment,
+): Extract<TokenCheck, { ok: true }> | Reply {
 	const authorization = ex.headers.authorization ?? '';
 	const bearer = /^Bearer\s+(.*)$/i.exec(authorization);
 	const check = env.tokens.check(bearer ? bearer[1].trim() : '');
@@ -162,19 +189,28 @@ export class GraphRouter {
 	constructor(routes: GraphRoute[]) {
 		this.routes = routes.map((route) => {
 			if (!route.permissions && !allowedPermissions(route.method, route.path)) {
-				throw new Error(`Graph route ${route.method} ${route.path} has no permission entry; give it 'permissions'`);
+				throw new Error(
+					`Graph route ${route.method} ${route.path} has no permission entry; give it 'permissions'`,
+				);
 			}
 			const parts = route.path
 				.split('/')
 				.filter(Boolean)
-				.map((p) => (/^\{\w+\}$/.test(p) ? { param: p.slice(1, -1) } : { literal: p.toLowerCase() }));
+				.map((p) =>
+					/^\{\w+\}$/.test(p) ? { param: p.slice(1, -1) } : { literal: p.toLowerCase() },
+				);
 			return { route, parts };
 		});
 	}
 
 	handle(ex: Exchange, env: GraphEnvironment): Promise<Reply> | Reply {
 		const { requestId } = requestIds(ex); // fixes the request's ids and date now
-		const fail = (status: number, code: string, message: string, headers?: Record<string, string>) => graphErrorReply(ex, status, code, message, headers);
+		const fail = (
+			status: number,
+			code: string,
+			message: string,
+			headers?: Record<string, string>,
+		) => graphErrorReply(ex, status, code, message, headers);
 
 		const m = /^\/(v1\.0|beta)(\/.*)?$/i.exec(ex.url.pathname);
 		if (!m) {
@@ -192,26 +228,47 @@ export class GraphRouter {
 		try {
 			tokens = tokenizePath(rest);
 		} catch (error) {
-			return fail(400, 'BadRequest', error instanceof PathError ? error.message : 'Bad Request - Error in query syntax.');
+			return fail(
+				400,
+				'BadRequest',
+				error instanceof PathError ? error.message : 'Bad Request - Error in query syntax.',
+			);
 		}
 		const found = this.match(tokens, ex.method);
 		if (found.kind === 'notFound') {
 			const culprit = tokens[Math.min(found.depth, tokens.length - 1)];
-			return fail(400, 'BadRequest', `Resource not found for the segment '${culprit?.text ?? ''}'.`);
+			return fail(
+				400,
+				'BadRequest',
+				`Resource not found for the segment '${culprit?.text ?? ''}'.`,
+			);
 		}
 		if (found.kind === 'methodNotAllowed') {
-			return fail(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+			return fail(
+				405,
+				'Request_BadRequest',
+				'Specified HTTP method is not allowed for the request target.',
+			);
 		}
 		const { route, params } = found;
 
 		// Authorization.
 		const allowed = route.permissions ?? allowedPermissions(route.method, route.path);
 		const accepted = (check.delegated ? allowed?.delegated : allowed?.application) ?? [];
-		const grantedBy = check.permissions.filter((p) => accepted.some((a) => a.toLowerCase() === p.toLowerCase()));
-		const roles = route.delegatedRoles ?? (/\/synchronization(\/|$)/i.test(route.path) ? SYNCHRONIZATION_ADMIN_ROLES : []);
-		const missingRole = check.delegated && roles.length > 0 && !check.directoryRoles.some((r) => roles.includes(r));
+		const grantedBy = check.permissions.filter((p) =>
+			accepted.some((a) => a.toLowerCase() === p.toLowerCase()),
+		);
+		const roles =
+			route.delegatedRoles ??
+			(/\/synchronization(\/|$)/i.test(route.path) ? SYNCHRONIZATION_ADMIN_ROLES : []);
+		const missingRole =
+			check.delegated && roles.length > 0 && !check.directoryRoles.some((r) => roles.includes(r));
 		if (grantedBy.length === 0 || missingRole) {
-			return fail(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+			return fail(
+				403,
+				'Authorization_RequestDenied',
+				'Insufficient privileges to complete the operation.',
+			);
 		}
 
 		const ctx: GraphContext = {
@@ -234,7 +291,11 @@ export class GraphRouter {
 				objectId: String(check.claims.oid ?? ''),
 				appId: String(check.claims.appid ?? ''),
 			},
-			json: (status, body) => ({ status, headers: { 'Content-Type': JSON_TYPE }, body: JSON.stringify(body) }),
+			json: (status, body) => ({
+				status,
+				headers: { 'Content-Type': JSON_TYPE },
+				body: JSON.stringify(body),
+			}),
 			error: (status, code, message) => graphErrorReply(ex, status, code, message),
 			noContent: () => ({ status: 204 }),
 		};
@@ -244,7 +305,10 @@ export class GraphRouter {
 	private match(
 		tokens: PathToken[],
 		method: string,
-	): { kind: 'found'; route: GraphRoute; params: Record<string, KeyRef> } | { kind: 'notFound'; depth: number } | { kind: 'methodNotAllowed' } {
+	):
+		| { kind: 'found'; route: GraphRoute; params: Record<string, KeyRef> }
+		| { kind: 'notFound'; depth: number }
+		| { kind: 'methodNotAllowed' } {
 		let depth = 0;
 		let pathMatched = false;
 		for (const { route, parts } of this.routes) {
@@ -256,7 +320,8 @@ export class GraphRouter {
 				if ('literal' in part) {
 					if (token.kind !== 'segment' || token.text.toLowerCase() !== part.literal) break;
 				} else {
-					params[part.param] = token.kind === 'key' ? token.key : { kind: 'id', value: token.text, text: token.text };
+					params[part.param] =
+						token.kind === 'key' ? token.key : { kind: 'id', value: token.text, text: token.text };
 				}
 			}
 			depth = Math.max(depth, i);
@@ -295,8 +360,10 @@ function tokenizePath(path: string): PathToken[] {
 function parseKey(inner: string, text: string): KeyRef {
 	const quoted = /^'((?:[^']|'')*)'$/.exec(inner.trim());
 	if (quoted) return { kind: 'id', value: quoted[1].replace(/''/g, "'"), text };
-	if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inner.trim())) return { kind: 'id', value: inner.trim(), text };
+	if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inner.trim()))
+		return { kind: 'id', value: inner.trim(), text };
 	const named = /^(\w+)\s*=\s*'((?:[^']|'')*)'$/.exec(inner.trim());
-	if (named) return { kind: 'alternate', property: named[1], value: named[2].replace(/''/g, "'"), text };
+	if (named)
+		return { kind: 'alternate', property: named[1], value: named[2].replace(/''/g, "'"), text };
 	throw new PathError('Bad Request - Error in query syntax.');
 }

@@ -24,8 +24,18 @@ import {
 import { FaultHandle, FaultRegistry, FaultSpec, seededRandom } from './faults';
 import { decorateGraphReply, GraphRouter, graphFaultReply } from './graph';
 import { graphRoutes } from './graph-routes';
-import { createLoginHandler, FederatedIssuer, loginFaultReply, parseDelegatedScopes, userTokenResponse } from './login';
-import { createManagedIdentityHandler, MANAGED_IDENTITY_PATH, managedIdentityError } from './managed-identity';
+import {
+	createLoginHandler,
+	FederatedIssuer,
+	loginFaultReply,
+	parseDelegatedScopes,
+	userTokenResponse,
+} from './login';
+import {
+	createManagedIdentityHandler,
+	MANAGED_IDENTITY_PATH,
+	managedIdentityError,
+} from './managed-identity';
 import type { ProvisioningLogEntry } from './provisioning-logs';
 import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
 import {
@@ -39,14 +49,25 @@ import {
 	SynchronizationJob,
 	TEMPLATE_DEFINITIONS,
 } from './synchronization';
-import { ClientCertificateOptions, createClientCertificate, createTlsMaterial, GeneratedCertificate } from './tls';
+import {
+	ClientCertificateOptions,
+	createClientCertificate,
+	createTlsMaterial,
+	GeneratedCertificate,
+} from './tls';
 import { CreateAccessTokenOptions, TokenService } from './tokens';
 
 export type { FaultHandle, FaultSpec } from './faults';
 export type { EmulatorStats, ListenerName, RecordedRequest } from './server';
 export type { GeneratedCertificate, ClientCertificateOptions } from './tls';
 export type { CreateAccessTokenOptions } from './tokens';
-export type { AddApplicationInput, RegisterClientAppInput, RegisterUserInput, SetManagedIdentityInput, SynchronizationSecretPair } from './directory';
+export type {
+	AddApplicationInput,
+	RegisterClientAppInput,
+	RegisterUserInput,
+	SetManagedIdentityInput,
+	SynchronizationSecretPair,
+} from './directory';
 export { DirectoryRoles } from './directory';
 export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
 export type { AttributeType, BulkUploadRecord, QuarantineReason } from './synchronization';
@@ -130,7 +151,10 @@ export interface Emulator {
 	addApplication(input: AddApplicationInput): DirectoryObjectInfo;
 	addServicePrincipal(input: AddApplicationInput): DirectoryObjectInfo;
 	/** Pairs stored by the last acquireAccessToken on that object; null if never called. Throws for an unknown object. */
-	getSynchronizationSecrets(kind: DirectoryObjectKind, objectId: string): SynchronizationSecretPair[] | null;
+	getSynchronizationSecrets(
+		kind: DirectoryObjectKind,
+		objectId: string,
+	): SynchronizationSecretPair[] | null;
 	// Provisioning (synchronization) state of a service principal
 	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
@@ -138,13 +162,28 @@ export interface Emulator {
 	 * Adds attributes to an API-driven inbound provisioning job's attribute list for API, as an admin does in "Edit
 	 * attribute list for API" (custom extension attributes by full name, e.g. urn:…:contoso:1.0:User:HireDate).
 	 */
-	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void;
+	addApiAttributes(
+		servicePrincipalId: string,
+		jobId: string,
+		attributes: Array<{ name: string; type?: AttributeType }>,
+	): void;
 	/** The job and what happened to it; undefined once deleted. Throws for an unknown service principal. */
-	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined;
+	getSynchronizationJob(
+		servicePrincipalId: string,
+		jobId: string,
+	): SynchronizationJobView | undefined;
 	/** Puts the job into quarantine, as the provisioning service does when a run keeps failing. */
-	quarantineSynchronizationJob(servicePrincipalId: string, jobId: string, options?: { reason?: QuarantineReason; error?: { code: string; message: string } }): void;
+	quarantineSynchronizationJob(
+		servicePrincipalId: string,
+		jobId: string,
+		options?: { reason?: QuarantineReason; error?: { code: string; message: string } },
+	): void;
 	/** Ends a provisioning cycle: escrows make it EntryLevelErrors, errors make it Failed; a clean run lifts a quarantine. */
-	completeSynchronizationRun(servicePrincipalId: string, jobId: string, outcome?: { escrows?: number; errors?: number; exported?: number }): void;
+	completeSynchronizationRun(
+		servicePrincipalId: string,
+		jobId: string,
+		outcome?: { escrows?: number; errors?: number; exported?: number },
+	): void;
 	/** What PUT …/synchronization/secrets stored, unmasked. */
 	getSavedSynchronizationSecrets(servicePrincipalId: string): SynchronizationSecretPair[];
 	/** Makes validateCredentials accept this SCIM endpoint with this token. */
@@ -161,17 +200,32 @@ export interface Emulator {
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
 	/** System-assigned when clientId is omitted, user-assigned otherwise; replaces an earlier one with the same identity. */
-	setManagedIdentity(input: SetManagedIdentityInput): { clientId: string; principalId: string; resourceId: string };
+	setManagedIdentity(input: SetManagedIdentityInput): {
+		clientId: string;
+		principalId: string;
+		resourceId: string;
+	};
 	/** A self-signed RSA certificate + key for certificate sign-in (register `certificatePem`, give `pem` to the client). */
 	createClientCertificate(options?: ClientCertificateOptions): Promise<GeneratedCertificate>;
 
 	// Tokens
 	/** A JWT from the emulator's external issuer, for WorkloadIdentityCredential / client assertions. */
-	issueFederatedToken(options: { subject: string; audience?: string; issuer?: string; lifetimeSeconds?: number }): string;
+	issueFederatedToken(options: {
+		subject: string;
+		audience?: string;
+		issuer?: string;
+		lifetimeSeconds?: number;
+	}): string;
 	/** Mints a Graph access token directly (valid, expired, wrong audience, foreign signature…) without a sign-in. */
 	createAccessToken(options: CreateAccessTokenOptions): string;
 	/** Tokens as the authorization code flow would return them (access + refresh token), to seed a delegated credential. */
-	issueUserTokens(options: { upn: string; clientId: string; scopes: string[] }): { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
+	issueUserTokens(options: { upn: string; clientId: string; scopes: string[] }): {
+		access_token: string;
+		refresh_token: string;
+		expires_in: number;
+		scope: string;
+		token_type: string;
+	};
 	/** Lifetime of tokens issued from now on. */
 	setTokenLifetime(seconds: number): void;
 	setLatency(latency: Latency): void;
@@ -196,7 +250,8 @@ export interface Emulator {
 
 function latencyOf(latency: Latency): Required<Latency> {
 	const jitter = latency.jitter ?? 0;
-	if (!(jitter >= 0 && jitter < 1)) throw new Error(`latency jitter must be from 0 to below 1, not ${jitter}`);
+	if (!(jitter >= 0 && jitter < 1))
+		throw new Error(`latency jitter must be from 0 to below 1, not ${jitter}`);
 	return { graph: latency.graph ?? 0, token: latency.token ?? 0, jitter };
 }
 
@@ -236,7 +291,11 @@ class EmulatorInstance implements Emulator {
 		this.tenantId = (options.tenantId ?? randomUUID()).toLowerCase();
 		this.tenantDomain = options.tenantDomain ?? 'contoso.onmicrosoft.com';
 		this.directory = new Directory(this.tenantId, this.tenantDomain);
-		this.tokens = new TokenService(this.directory, () => this.graphUrl, options.tokenLifetimeSeconds ?? 3599);
+		this.tokens = new TokenService(
+			this.directory,
+			() => this.graphUrl,
+			options.tokenLifetimeSeconds ?? 3599,
+		);
 		this.federated = new FederatedIssuer(() => this.authorityUrl);
 		const seed = options.randomSeed ?? Math.floor(Math.random() * 2 ** 32);
 		this.faults = new FaultRegistry(seededRandom(seed));
@@ -272,8 +331,18 @@ class EmulatorInstance implements Emulator {
 		return this.requestLog;
 	}
 
-	async listen(tls: { key: string; cert: string }, ports: { graph?: number; login?: number; managedIdentity?: number }): Promise<void> {
-		const ctx = { requests: this.requestLog, faults: this.faults, stats: this.statsValue, capacity: this.capacity, tenantId: this.tenantId, closing: this.closing.signal };
+	async listen(
+		tls: { key: string; cert: string },
+		ports: { graph?: number; login?: number; managedIdentity?: number },
+	): Promise<void> {
+		const ctx = {
+			requests: this.requestLog,
+			faults: this.faults,
+			stats: this.statsValue,
+			capacity: this.capacity,
+			tenantId: this.tenantId,
+			closing: this.closing.signal,
+		};
 		const env = {
 			directory: this.directory,
 			tokens: this.tokens,
@@ -282,7 +351,14 @@ class EmulatorInstance implements Emulator {
 		};
 		const router = new GraphRouter(graphRoutes);
 		const graphFault = (ex: Exchange, status: number) => graphFaultReply(ex, status, this.tenantId);
-		const batch = new GraphBatch({ ctx, router, graph: env, faultReply: graphFault, latencyMs: () => this.graphLatency(), random: this.batchOrder });
+		const batch = new GraphBatch({
+			ctx,
+			router,
+			graph: env,
+			faultReply: graphFault,
+			latencyMs: () => this.graphLatency(),
+			random: this.batchOrder,
+		});
 		const loginEnv = { ...env, federatedIssuer: this.federated, stats: this.statsValue };
 		const graph = new Listener(
 			{
@@ -307,15 +383,26 @@ class EmulatorInstance implements Emulator {
 				tls,
 				handler: createLoginHandler(loginEnv),
 				faultReply: (ex, status) => loginFaultReply(loginEnv, ex, status),
-				latencyMs: (ex) => (ex.method === 'POST' && /\/oauth2\/v2\.0\/token$/i.test(ex.url.pathname) ? this.latency.token : 0),
+				latencyMs: (ex) =>
+					ex.method === 'POST' && /\/oauth2\/v2\.0\/token$/i.test(ex.url.pathname)
+						? this.latency.token
+						: 0,
 			},
 			ctx,
 		);
 		const managedIdentity = new Listener(
 			{
 				name: 'managedIdentity',
-				handler: createManagedIdentityHandler({ ...env, stats: this.statsValue, identityHeader: this.managedIdentityHeader }),
-				faultReply: (_ex, status) => managedIdentityError(status, status === 429 ? 'Too many requests.' : 'An unexpected error occurred.'),
+				handler: createManagedIdentityHandler({
+					...env,
+					stats: this.statsValue,
+					identityHeader: this.managedIdentityHeader,
+				}),
+				faultReply: (_ex, status) =>
+					managedIdentityError(
+						status,
+						status === 429 ? 'Too many requests.' : 'An unexpected error occurred.',
+					),
 				latencyMs: () => this.latency.token,
 			},
 			ctx,
@@ -353,7 +440,10 @@ class EmulatorInstance implements Emulator {
 		return { id, appId, displayName };
 	}
 
-	getSynchronizationSecrets(kind: DirectoryObjectKind, objectId: string): SynchronizationSecretPair[] | null {
+	getSynchronizationSecrets(
+		kind: DirectoryObjectKind,
+		objectId: string,
+	): SynchronizationSecretPair[] | null {
 		const obj = this.directory.getObject(kind, objectId);
 		if (!obj) throw new Error(`no ${kind} object ${objectId}`);
 		return obj.synchronization.acquiredCredentials?.map((p) => ({ ...p })) ?? null;
@@ -362,20 +452,36 @@ class EmulatorInstance implements Emulator {
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string } {
 		const sp = this.servicePrincipal(servicePrincipalId);
 		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
-		if (!template) throw new Error(`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`);
+		if (!template)
+			throw new Error(
+				`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`,
+			);
 		return { id: createJob(sp.synchronization, template, this.tenantId).id };
 	}
 
-	addApiAttributes(servicePrincipalId: string, jobId: string, attributes: Array<{ name: string; type?: AttributeType }>): void {
-		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
-		if (!job?.template.acceptsBulkUpload) throw new Error(`no API-driven inbound provisioning job ${jobId}`);
+	addApiAttributes(
+		servicePrincipalId: string,
+		jobId: string,
+		attributes: Array<{ name: string; type?: AttributeType }>,
+	): void {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(
+			jobId.toLowerCase(),
+		);
+		if (!job?.template.acceptsBulkUpload)
+			throw new Error(`no API-driven inbound provisioning job ${jobId}`);
 		for (const { name, type } of attributes) {
-			if (!job.apiAttributes.some((listed) => listed.name.toLowerCase() === name.toLowerCase())) job.apiAttributes.push({ name, type: type ?? 'String' });
+			if (!job.apiAttributes.some((listed) => listed.name.toLowerCase() === name.toLowerCase()))
+				job.apiAttributes.push({ name, type: type ?? 'String' });
 		}
 	}
 
-	getSynchronizationJob(servicePrincipalId: string, jobId: string): SynchronizationJobView | undefined {
-		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
+	getSynchronizationJob(
+		servicePrincipalId: string,
+		jobId: string,
+	): SynchronizationJobView | undefined {
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(
+			jobId.toLowerCase(),
+		);
 		if (!job) return undefined;
 		return {
 			job: jobRepresentation(job),
@@ -386,17 +492,31 @@ class EmulatorInstance implements Emulator {
 		};
 	}
 
-	quarantineSynchronizationJob(servicePrincipalId: string, jobId: string, options: { reason?: QuarantineReason; error?: { code: string; message: string } } = {}): void {
+	quarantineSynchronizationJob(
+		servicePrincipalId: string,
+		jobId: string,
+		options: { reason?: QuarantineReason; error?: { code: string; message: string } } = {},
+	): void {
 		const error = options.error ? { ...options.error, tenantActionable: true } : null;
-		quarantineJob(this.job(servicePrincipalId, jobId), options.reason ?? 'EncounteredQuarantineException', error);
+		quarantineJob(
+			this.job(servicePrincipalId, jobId),
+			options.reason ?? 'EncounteredQuarantineException',
+			error,
+		);
 	}
 
-	completeSynchronizationRun(servicePrincipalId: string, jobId: string, outcome: { escrows?: number; errors?: number; exported?: number } = {}): void {
+	completeSynchronizationRun(
+		servicePrincipalId: string,
+		jobId: string,
+		outcome: { escrows?: number; errors?: number; exported?: number } = {},
+	): void {
 		completeRun(this.job(servicePrincipalId, jobId), outcome);
 	}
 
 	getSavedSynchronizationSecrets(servicePrincipalId: string): SynchronizationSecretPair[] {
-		return this.servicePrincipal(servicePrincipalId).synchronization.savedSecrets.map((pair) => ({ ...pair }));
+		return this.servicePrincipal(servicePrincipalId).synchronization.savedSecrets.map((pair) => ({
+			...pair,
+		}));
 	}
 
 	acceptScimCredentials(baseAddress: string, secretToken: string): void {
@@ -427,14 +547,23 @@ class EmulatorInstance implements Emulator {
 	}
 
 	private job(servicePrincipalId: string, jobId: string): SynchronizationJob {
-		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(jobId.toLowerCase());
-		if (!job) throw new Error(`no synchronization job ${jobId} on service principal ${servicePrincipalId}`);
+		const job = this.servicePrincipal(servicePrincipalId).synchronization.jobs.get(
+			jobId.toLowerCase(),
+		);
+		if (!job)
+			throw new Error(`no synchronization job ${jobId} on service principal ${servicePrincipalId}`);
 		return job;
 	}
 
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient {
 		const c = this.directory.registerClientApp(input);
-		return { clientId: c.clientId, displayName: c.displayName, applicationObjectId: c.applicationObjectId, servicePrincipalId: c.servicePrincipalId, secret: c.secret };
+		return {
+			clientId: c.clientId,
+			displayName: c.displayName,
+			applicationObjectId: c.applicationObjectId,
+			servicePrincipalId: c.servicePrincipalId,
+			secret: c.secret,
+		};
 	}
 
 	registerUser(input: RegisterUserInput): { id: string; upn: string } {
@@ -442,7 +571,11 @@ class EmulatorInstance implements Emulator {
 		return { id: u.id, upn: u.upn };
 	}
 
-	setManagedIdentity(input: SetManagedIdentityInput): { clientId: string; principalId: string; resourceId: string } {
+	setManagedIdentity(input: SetManagedIdentityInput): {
+		clientId: string;
+		principalId: string;
+		resourceId: string;
+	} {
 		const m = this.directory.setManagedIdentity(input);
 		return { clientId: m.clientId, principalId: m.principalId, resourceId: m.resourceId };
 	}
@@ -451,7 +584,12 @@ class EmulatorInstance implements Emulator {
 		return createClientCertificate(options);
 	}
 
-	issueFederatedToken(options: { subject: string; audience?: string; issuer?: string; lifetimeSeconds?: number }): string {
+	issueFederatedToken(options: {
+		subject: string;
+		audience?: string;
+		issuer?: string;
+		lifetimeSeconds?: number;
+	}): string {
 		return this.federated.issue(options);
 	}
 
@@ -464,10 +602,26 @@ class EmulatorInstance implements Emulator {
 		if (!client) throw new Error(`client ${options.clientId} is not registered`);
 		const user = this.directory.findUser(options.upn);
 		if (!user) throw new Error(`user ${options.upn} is not registered`);
-		const parsed = parseDelegatedScopes({ graphUrl: () => this.graphUrl }, options.scopes.join(' '));
-		const env = { directory: this.directory, tokens: this.tokens, graphUrl: () => this.graphUrl, authorityUrl: () => this.authorityUrl };
-		const body = userTokenResponse(env, client, user, parsed.graph, parsed.oidc, '1', { alwaysRefreshToken: true });
-		return body as { access_token: string; refresh_token: string; expires_in: number; scope: string; token_type: string };
+		const parsed = parseDelegatedScopes(
+			{ graphUrl: () => this.graphUrl },
+			options.scopes.join(' '),
+		);
+		const env = {
+			directory: this.directory,
+			tokens: this.tokens,
+			graphUrl: () => this.graphUrl,
+			authorityUrl: () => this.authorityUrl,
+		};
+		const body = userTokenResponse(env, client, user, parsed.graph, parsed.oidc, '1', {
+			alwaysRefreshToken: true,
+		});
+		return body as {
+			access_token: string;
+			refresh_token: string;
+			expires_in: number;
+			scope: string;
+			token_type: string;
+		};
 	}
 
 	setTokenLifetime(seconds: number): void {
@@ -488,13 +642,21 @@ class EmulatorInstance implements Emulator {
 
 	stats(): EmulatorStats {
 		const s = this.statsValue;
-		return { ...s, byListener: { ...s.byListener }, connectionsByListener: { ...s.connectionsByListener }, byGrantType: { ...s.byGrantType } };
+		return {
+			...s,
+			byListener: { ...s.byListener },
+			connectionsByListener: { ...s.connectionsByListener },
+			byGrantType: { ...s.byGrantType },
+		};
 	}
 
 	resetStats(): void {
 		// Calls still in flight are answered after the reset; counting them out again must not go below zero.
 		const inFlight = this.statsValue.graphCallsInFlight;
-		Object.assign(this.statsValue, emptyStats(), { graphCallsInFlight: inFlight, peakGraphCallsInFlight: inFlight });
+		Object.assign(this.statsValue, emptyStats(), {
+			graphCallsInFlight: inFlight,
+			peakGraphCallsInFlight: inFlight,
+		});
 	}
 
 	injectFault(fault: FaultSpec): FaultHandle {

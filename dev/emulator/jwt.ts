@@ -4,7 +4,16 @@
  * The emulator signs the access tokens it issues (RS256, like Entra ID) and verifies the
  * client assertions it receives (RS256 or PS256 from MSAL, RS256 from federated issuers).
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, constants, KeyObject } from 'node:crypto';
+import {
+	createHash,
+	createPublicKey,
+	generateKeyPairSync,
+	randomUUID,
+	sign,
+	verify,
+	constants,
+	KeyObject,
+} from 'node:crypto';
 
 export type JwtAlgorithm = 'RS256' | 'PS256' | 'ES256';
 
@@ -57,7 +66,12 @@ export function verifyJwtSignature(jwt: DecodedJwt, publicKey: KeyObject): boole
 		return false;
 	}
 	try {
-		return verify('sha256', Buffer.from(jwt.signingInput), verifyOptions(alg, publicKey), jwt.signature);
+		return verify(
+			'sha256',
+			Buffer.from(jwt.signingInput),
+			verifyOptions(alg, publicKey),
+			jwt.signature,
+		);
 	} catch {
 		return false;
 	}
@@ -78,7 +92,11 @@ export class SigningKey {
 	}
 
 	sign(payload: JwtPayload, extraHeader: JwtHeader = {}): string {
-		return signJwt({ typ: 'JWT', alg: 'RS256', kid: this.kid, ...extraHeader }, payload, this.privateKey);
+		return signJwt(
+			{ typ: 'JWT', alg: 'RS256', kid: this.kid, ...extraHeader },
+			payload,
+			this.privateKey,
+		);
 	}
 
 	jwk(): Record<string, unknown> {
@@ -108,7 +126,11 @@ function signOptions(alg: JwtAlgorithm, key: KeyObject) {
 		case 'RS256':
 			return { key };
 		case 'PS256':
-			return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+			return {
+				key,
+				padding: constants.RSA_PKCS1_PSS_PADDING,
+				saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+			};
 		case 'ES256':
 			return { key, dsaEncoding: 'ieee-p1363' as const };
 		default:
@@ -119,7 +141,11 @@ function signOptions(alg: JwtAlgorithm, key: KeyObject) {
 function verifyOptions(alg: JwtAlgorithm, key: KeyObject) {
 	if (alg === 'PS256') {
 		// jsonwebtoken (used by MSAL) signs PS256 with salt = digest length; accept any salt length as RFC 7518 verifiers do.
-		return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO };
+		return {
+			key,
+			padding: constants.RSA_PKCS1_PSS_PADDING,
+			saltLength: constants.RSA_PSS_SALTLEN_AUTO,
+		};
 	}
 	return signOptions(alg, key);
 }

@@ -27,7 +27,12 @@ export class FederatedIssuer {
 		return `${this.authorityUrl()}/external-issuer`;
 	}
 
-	issue(options: { subject: string; audience?: string; issuer?: string; lifetimeSeconds?: number }): string {
+	issue(options: {
+		subject: string;
+		audience?: string;
+		issuer?: string;
+		lifetimeSeconds?: number;
+	}): string {
 		const now = Math.floor(Date.now() / 1000);
 		const exp = now + (options.lifetimeSeconds ?? 3600);
 		return this.key.sign({
@@ -42,7 +47,10 @@ export class FederatedIssuer {
 	}
 }
 
-export type TenantMatch = { kind: 'tenant' } | { kind: 'multi'; name: string } | { kind: 'invalid'; code: number; message: string };
+export type TenantMatch =
+	| { kind: 'tenant' }
+	| { kind: 'multi'; name: string }
+	| { kind: 'invalid'; code: number; message: string };
 
 /** One login request. */
 export interface Ctx {
@@ -56,7 +64,12 @@ export interface Ctx {
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
 	return {
 		status,
-		headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', ...headers },
+		headers: {
+			'Content-Type': 'application/json; charset=utf-8',
+			'Cache-Control': 'no-store, no-cache',
+			Pragma: 'no-cache',
+			...headers,
+		},
 		body: JSON.stringify(body),
 	};
 }
@@ -66,11 +79,20 @@ export function html(status: number, body: string, headers: Record<string, strin
 }
 
 export function entraTimestamp(date: Date): string {
-	return date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+	return date
+		.toISOString()
+		.replace('T', ' ')
+		.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Entra's OAuth error body and headers. */
-export function entraError(ctx: Pick<Ctx, 'env' | 'traceId' | 'correlationId'>, status: number, error: string, code: number, description: string): Reply {
+export function entraError(
+	ctx: Pick<Ctx, 'env' | 'traceId' | 'correlationId'>,
+	status: number,
+	error: string,
+	code: number,
+	description: string,
+): Reply {
 	const timestamp = entraTimestamp(new Date());
 	return json(
 		status,
@@ -93,16 +115,27 @@ export function errorPage(code: string, message: string): string {
 }
 
 export function escapeHtml(s: string): string {
-	return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+	return s.replace(
+		/[&<>"']/g,
+		(c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+	);
 }
 
 export function matchTenant(ctx: Ctx): TenantMatch {
 	const t = ctx.tenantSegment;
 	const dir = ctx.env.directory;
-	if (t.toLowerCase() === dir.tenantId.toLowerCase() || t.toLowerCase() === dir.tenantDomain.toLowerCase()) return { kind: 'tenant' };
+	if (
+		t.toLowerCase() === dir.tenantId.toLowerCase() ||
+		t.toLowerCase() === dir.tenantDomain.toLowerCase()
+	)
+		return { kind: 'tenant' };
 	if (t === 'common' || t === 'organizations') return { kind: 'multi', name: t };
 	if (!isGuid(t) && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(t)) {
-		return { kind: 'invalid', code: 900023, message: `Specified tenant identifier '${t}' is neither a valid DNS name, nor a valid external domain.` };
+		return {
+			kind: 'invalid',
+			code: 900023,
+			message: `Specified tenant identifier '${t}' is neither a valid DNS name, nor a valid external domain.`,
+		};
 	}
 	return {
 		kind: 'invalid',
@@ -118,16 +151,28 @@ export function tenantDisplayName(env: LoginEnvironment): string {
 /** The token endpoint URLs a client assertion may name as audience. */
 export function assertionAudiences(ctx: Ctx): string[] {
 	const a = ctx.env.authorityUrl();
-	const names = new Set([ctx.tenantSegment, ctx.env.directory.tenantId, ctx.env.directory.tenantDomain]);
+	const names = new Set([
+		ctx.tenantSegment,
+		ctx.env.directory.tenantId,
+		ctx.env.directory.tenantDomain,
+	]);
 	const out: string[] = [];
 	for (const n of names) {
-		out.push(`${a}/${n}/oauth2/v2.0/token`, `${a}/${n}/oauth2/token`, `${a}/${n}/v2.0`, `${a}/${n}/`);
+		out.push(
+			`${a}/${n}/oauth2/v2.0/token`,
+			`${a}/${n}/oauth2/token`,
+			`${a}/${n}/v2.0`,
+			`${a}/${n}/`,
+		);
 	}
 	return out;
 }
 
 /** Resource from a scope or resource parameter → token audience; undefined when not Graph. */
-export function graphAudience(env: { graphUrl: () => string }, resource: string): string | undefined {
+export function graphAudience(
+	env: { graphUrl: () => string },
+	resource: string,
+): string | undefined {
 	const graph = env.graphUrl();
 	const r = resource.replace(/\/+$/, '');
 	if (r.toLowerCase() === graph.toLowerCase()) return graph;
@@ -156,5 +201,11 @@ export function unknownClient(ctx: Ctx, clientId: string): Reply {
 }
 
 export function missingParameter(ctx: Ctx, name: string): Reply {
-	return entraError(ctx, 400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+	return entraError(
+		ctx,
+		400,
+		'invalid_request',
+		900144,
+		`The request body must contain the following parameter: '${name}'.`,
+	);
 }

@@ -24,27 +24,40 @@ export interface ManagedIdentityEnvironment {
 }
 
 function reply(status: number, body: unknown): Reply {
-	return { status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+	return {
+		status,
+		headers: { 'Content-Type': 'application/json; charset=utf-8' },
+		body: JSON.stringify(body),
+	};
 }
 
 export function managedIdentityError(status: number, message: string): Reply {
 	return reply(status, { statusCode: status, message, correlationId: randomUUID() });
 }
 
-export function createManagedIdentityHandler(env: ManagedIdentityEnvironment): (ex: Exchange) => Reply {
+export function createManagedIdentityHandler(
+	env: ManagedIdentityEnvironment,
+): (ex: Exchange) => Reply {
 	return (ex) => {
-		if (ex.url.pathname.toLowerCase() !== MANAGED_IDENTITY_PATH) return managedIdentityError(404, 'Not Found');
+		if (ex.url.pathname.toLowerCase() !== MANAGED_IDENTITY_PATH)
+			return managedIdentityError(404, 'Not Found');
 		if (ex.method !== 'GET') return managedIdentityError(405, 'Method Not Allowed');
 		env.stats.tokenRequests++;
 		env.stats.byGrantType.managed_identity = (env.stats.byGrantType.managed_identity ?? 0) + 1;
 		const q = ex.url.searchParams;
 		const header = ex.headers['x-identity-header'];
 		if (header !== env.identityHeader) {
-			return managedIdentityError(401, 'Unauthorized. The X-IDENTITY-HEADER header is missing or does not match.');
+			return managedIdentityError(
+				401,
+				'Unauthorized. The X-IDENTITY-HEADER header is missing or does not match.',
+			);
 		}
 		const apiVersion = q.get('api-version');
 		if (apiVersion !== '2019-08-01') {
-			return managedIdentityError(400, `The api-version '${apiVersion ?? ''}' is not supported. Supported version: 2019-08-01.`);
+			return managedIdentityError(
+				400,
+				`The api-version '${apiVersion ?? ''}' is not supported. Supported version: 2019-08-01.`,
+			);
 		}
 		const resource = q.get('resource');
 		if (!resource) return managedIdentityError(400, "The 'resource' query parameter is required.");
@@ -72,9 +85,13 @@ export function createManagedIdentityHandler(env: ManagedIdentityEnvironment): (
 
 function pick(identities: ManagedIdentity[], q: URLSearchParams): ManagedIdentity | undefined {
 	const eq = (a: string, b: string | null) => b !== null && a.toLowerCase() === b.toLowerCase();
-	if (q.has('client_id')) return identities.find((m) => m.userAssigned && eq(m.clientId, q.get('client_id')));
-	if (q.has('object_id')) return identities.find((m) => m.userAssigned && eq(m.principalId, q.get('object_id')));
-	if (q.has('principal_id')) return identities.find((m) => m.userAssigned && eq(m.principalId, q.get('principal_id')));
-	if (q.has('mi_res_id')) return identities.find((m) => m.userAssigned && eq(m.resourceId, q.get('mi_res_id')));
+	if (q.has('client_id'))
+		return identities.find((m) => m.userAssigned && eq(m.clientId, q.get('client_id')));
+	if (q.has('object_id'))
+		return identities.find((m) => m.userAssigned && eq(m.principalId, q.get('object_id')));
+	if (q.has('principal_id'))
+		return identities.find((m) => m.userAssigned && eq(m.principalId, q.get('principal_id')));
+	if (q.has('mi_res_id'))
+		return identities.find((m) => m.userAssigned && eq(m.resourceId, q.get('mi_res_id')));
 	return identities.find((m) => !m.userAssigned);
 }

@@ -43,9 +43,24 @@ export interface ListQuery {
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 999;
-const KNOWN_OPTIONS = new Set(['$select', '$top', '$filter', '$orderby', '$count', '$skiptoken', '$skip', '$expand', '$search', '$format']);
+const KNOWN_OPTIONS = new Set([
+	'$select',
+	'$top',
+	'$filter',
+	'$orderby',
+	'$count',
+	'$skiptoken',
+	'$skip',
+	'$expand',
+	'$search',
+	'$format',
+]);
 
-export function parseListQuery(params: URLSearchParams, shape: EntityShape, advancedQuery: boolean): ListQuery {
+export function parseListQuery(
+	params: URLSearchParams,
+	shape: EntityShape,
+	advancedQuery: boolean,
+): ListQuery {
 	for (const name of params.keys()) {
 		if (name.startsWith('$') && !KNOWN_OPTIONS.has(name.toLowerCase())) {
 			throw new ODataError(400, 'BadRequest', `The query parameter '${name}' is not supported.`);
@@ -69,11 +84,19 @@ export function parseListQuery(params: URLSearchParams, shape: EntityShape, adva
 	const top = get('$top');
 	if (top !== undefined) {
 		if (!/^\d+$/.test(top.trim())) {
-			throw new ODataError(400, 'BadRequest', `Invalid value '${top}' for $top query option found. The $top query option requires a non-negative integer value.`);
+			throw new ODataError(
+				400,
+				'BadRequest',
+				`Invalid value '${top}' for $top query option found. The $top query option requires a non-negative integer value.`,
+			);
 		}
 		const n = Number(top);
 		if (n < 1 || n > MAX_PAGE) {
-			throw new ODataError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${n}'. Must be between 1 and ${MAX_PAGE} inclusive.`);
+			throw new ODataError(
+				400,
+				'Request_UnsupportedQuery',
+				`Invalid page size specified: '${n}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
+			);
 		}
 		query.top = n;
 	}
@@ -95,13 +118,23 @@ export function parseListQuery(params: URLSearchParams, shape: EntityShape, adva
 	const orderBy = get('$orderby');
 	if (orderBy !== undefined) {
 		const m = /^\s*([A-Za-z]+)(?:\s+(asc|desc))?\s*$/i.exec(orderBy);
-		const property = m ? shape.orderable.find((p) => p.toLowerCase() === m[1].toLowerCase()) : undefined;
+		const property = m
+			? shape.orderable.find((p) => p.toLowerCase() === m[1].toLowerCase())
+			: undefined;
 		if (!m || !property) {
-			throw new ODataError(400, 'Request_UnsupportedQuery', `Order by '${orderBy.trim()}' not supported.`);
+			throw new ODataError(
+				400,
+				'Request_UnsupportedQuery',
+				`Order by '${orderBy.trim()}' not supported.`,
+			);
 		}
 		// Graph sorts filtered directory results only as an advanced query (ConsistencyLevel: eventual + $count=true).
 		if (query.filter && !(advancedQuery && query.count)) {
-			throw new ODataError(400, 'Request_UnsupportedQuery', 'Sorting not supported for current query.');
+			throw new ODataError(
+				400,
+				'Request_UnsupportedQuery',
+				'Sorting not supported for current query.',
+			);
 		}
 		query.orderBy = { property, descending: (m[2] ?? '').toLowerCase() === 'desc' };
 	}
@@ -120,11 +153,16 @@ export function applyFilter(filter: Filter, item: Record<string, unknown>): bool
 		case 'eq':
 			return String(item[filter.property] ?? '').toLowerCase() === filter.value.toLowerCase();
 		case 'startswith':
-			return String(item[filter.property] ?? '').toLowerCase().startsWith(filter.value.toLowerCase());
+			return String(item[filter.property] ?? '')
+				.toLowerCase()
+				.startsWith(filter.value.toLowerCase());
 	}
 }
 
-export function selectProperties(item: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+export function selectProperties(
+	item: Record<string, unknown>,
+	select: string[] | undefined,
+): Record<string, unknown> {
 	if (!select) return item;
 	const out: Record<string, unknown> = {};
 	for (const p of select) out[p] = item[p] ?? null;
@@ -139,7 +177,9 @@ export function encodeSkipToken(offset: number): string {
 function decodeSkipToken(token: string): number {
 	try {
 		if (token.startsWith('RFNwdAIAAQAAA')) {
-			const value = JSON.parse(Buffer.from(token.slice(13), 'base64url').toString('utf8')) as { o?: unknown };
+			const value = JSON.parse(Buffer.from(token.slice(13), 'base64url').toString('utf8')) as {
+				o?: unknown;
+			};
 			if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
 		}
 	} catch {
@@ -162,7 +202,10 @@ function encode(s: string): string {
 }
 
 /** $select of a single-entity GET (other options are ignored there, as Graph does). */
-export function parseSelectOption(params: URLSearchParams, shape: EntityShape): string[] | undefined {
+export function parseSelectOption(
+	params: URLSearchParams,
+	shape: EntityShape,
+): string[] | undefined {
 	for (const [k, v] of params) if (k.toLowerCase() === '$select') return parseSelect(v, shape);
 	return undefined;
 }
@@ -172,7 +215,11 @@ function parseSelect(value: string, shape: EntityShape): string[] {
 	return names.map((name) => {
 		const property = shape.properties.find((p) => p.toLowerCase() === name.toLowerCase());
 		if (!property) {
-			throw new ODataError(400, 'BadRequest', `Could not find a property named '${name}' on type 'microsoft.graph.${shape.typeName}'.`);
+			throw new ODataError(
+				400,
+				'BadRequest',
+				`Could not find a property named '${name}' on type 'microsoft.graph.${shape.typeName}'.`,
+			);
 		}
 		return property;
 	});
@@ -236,7 +283,11 @@ class FilterParser {
 		const op = this.next();
 		if (op.kind !== 'ident') this.syntax(op.pos);
 		if (op.text.toLowerCase() !== 'eq') {
-			throw new ODataError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${property}' of resource '${this.shape.resourceName}'.`);
+			throw new ODataError(
+				400,
+				'Request_UnsupportedQuery',
+				`Unsupported or invalid query filter clause specified for property '${property}' of resource '${this.shape.resourceName}'.`,
+			);
 		}
 		const value = this.next();
 		if (value.kind !== 'string') this.syntax(value.pos);
@@ -248,9 +299,17 @@ class FilterParser {
 		const property = this.shape.filterable.find((p) => p.toLowerCase() === t.text.toLowerCase());
 		if (!property) {
 			if (this.shape.properties.some((p) => p.toLowerCase() === t.text.toLowerCase())) {
-				throw new ODataError(400, 'Request_UnsupportedQuery', `Unsupported or invalid query filter clause specified for property '${t.text}' of resource '${this.shape.resourceName}'.`);
+				throw new ODataError(
+					400,
+					'Request_UnsupportedQuery',
+					`Unsupported or invalid query filter clause specified for property '${t.text}' of resource '${this.shape.resourceName}'.`,
+				);
 			}
-			throw new ODataError(400, 'BadRequest', `Could not find a property named '${t.text}' on type 'microsoft.graph.${this.shape.typeName}'.`);
+			throw new ODataError(
+				400,
+				'BadRequest',
+				`Could not find a property named '${t.text}' on type 'microsoft.graph.${this.shape.typeName}'.`,
+			);
 		}
 		return property;
 	}
@@ -272,7 +331,11 @@ class FilterParser {
 	}
 
 	private syntax(pos: number): never {
-		throw new ODataError(400, 'BadRequest', `Invalid filter clause: Syntax error at position ${pos} in '${this.source}'.`);
+		throw new ODataError(
+			400,
+			'BadRequest',
+			`Invalid filter clause: Syntax error at position ${pos} in '${this.source}'.`,
+		);
 	}
 
 	private tokenize(): Token[] {

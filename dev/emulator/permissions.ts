@@ -31,39 +31,70 @@ export const SYNCHRONIZATION_ADMIN_ROLES = [
 ];
 
 /** GET application / servicePrincipal (list and by key), per the Graph reference permission tables. */
-const DIRECTORY_READ_APPLICATION = ['Application.Read.All', 'Application.ReadWrite.All', 'Application.ReadWrite.OwnedBy', 'Directory.Read.All', 'Directory.ReadWrite.All'];
-const DIRECTORY_READ_DELEGATED = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const DIRECTORY_READ_APPLICATION = [
+	'Application.Read.All',
+	'Application.ReadWrite.All',
+	'Application.ReadWrite.OwnedBy',
+	'Directory.Read.All',
+	'Directory.ReadWrite.All',
+];
+const DIRECTORY_READ_DELEGATED = [
+	'Application.Read.All',
+	'Application.ReadWrite.All',
+	'Directory.Read.All',
+	'Directory.ReadWrite.All',
+];
 
 const table = new Map<string, AllowedPermissions>();
 
 /** `/servicePrincipals/{servicePrincipalId}/Synchronization` → `/serviceprincipals/{id}/synchronization`. */
 export function permissionPathKey(path: string): string {
-	return path.toLowerCase().replace(/\{[^}]*\}/g, '{id}').replace(/\/+$/, '');
+	return path
+		.toLowerCase()
+		.replace(/\{[^}]*\}/g, '{id}')
+		.replace(/\/+$/, '');
 }
 
-function allow(method: string, path: string, permission: string, scheme: 'application' | 'delegated'): void {
+function allow(
+	method: string,
+	path: string,
+	permission: string,
+	scheme: 'application' | 'delegated',
+): void {
 	const key = `${method.toUpperCase()} ${permissionPathKey(path)}`;
 	const entry = table.get(key) ?? { application: [], delegated: [] };
 	if (!entry[scheme].includes(permission)) entry[scheme].push(permission);
 	table.set(key, entry);
 }
 
-for (const [permission, entries] of Object.entries(permissionsData as Record<string, PermissionEntry[]>)) {
+for (const [permission, entries] of Object.entries(
+	permissionsData as Record<string, PermissionEntry[]>,
+)) {
 	for (const entry of entries) {
 		for (const method of entry.methods) {
 			for (const path of entry.paths) {
-				if (entry.schemeKeys.includes('Application')) allow(method, path, permission, 'application');
-				if (entry.schemeKeys.includes('DelegatedWork')) allow(method, path, permission, 'delegated');
+				if (entry.schemeKeys.includes('Application'))
+					allow(method, path, permission, 'application');
+				if (entry.schemeKeys.includes('DelegatedWork'))
+					allow(method, path, permission, 'delegated');
 			}
 		}
 	}
 }
-for (const path of ['/applications', '/applications/{id}', '/servicePrincipals', '/servicePrincipals/{id}']) {
+for (const path of [
+	'/applications',
+	'/applications/{id}',
+	'/servicePrincipals',
+	'/servicePrincipals/{id}',
+]) {
 	for (const p of DIRECTORY_READ_APPLICATION) allow('GET', path, p, 'application');
 	for (const p of DIRECTORY_READ_DELEGATED) allow('GET', path, p, 'delegated');
 }
 
 /** Permissions allowing `method` on a route template such as `/applications/{id}/synchronization/acquireAccessToken`. */
-export function allowedPermissions(method: string, templatePath: string): AllowedPermissions | undefined {
+export function allowedPermissions(
+	method: string,
+	templatePath: string,
+): AllowedPermissions | undefined {
 	return table.get(`${method.toUpperCase()} ${permissionPathKey(templatePath)}`);
 }

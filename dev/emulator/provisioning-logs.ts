@@ -43,7 +43,10 @@ function graphDate(date: Date): string {
 	return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export type ProvisioningLogEntry = Record<string, unknown> & { id: string; activityDateTime: string };
+export type ProvisioningLogEntry = Record<string, unknown> & {
+	id: string;
+	activityDateTime: string;
+};
 
 interface PendingUpload {
 	servicePrincipal: { id: string; displayName: string };
@@ -54,7 +57,10 @@ interface PendingUpload {
 }
 
 /** What the job remembers of employees it has processed: externalId → target user. */
-type JobDirectory = Map<string, { id: string; displayName: string; userPrincipalName: string; active: boolean }>;
+type JobDirectory = Map<
+	string,
+	{ id: string; displayName: string; userPrincipalName: string; active: boolean }
+>;
 
 export class ProvisioningLogs {
 	/** How long after its upload a bulk request is processed. */
@@ -70,7 +76,11 @@ export class ProvisioningLogs {
 
 	/** An entry written directly (e.g. a failure of a scheduled cycle), completed with what Graph always returns. */
 	add(entry: Partial<ProvisioningLogEntry>): ProvisioningLogEntry {
-		const complete = { id: randomUUID(), activityDateTime: graphDate(new Date()), ...entry } as ProvisioningLogEntry;
+		const complete = {
+			id: randomUUID(),
+			activityDateTime: graphDate(new Date()),
+			...entry,
+		} as ProvisioningLogEntry;
 		this.entries.push(complete);
 		return complete;
 	}
@@ -87,7 +97,7 @@ export class ProvisioningLogs {
 	}
 
 	private process(now: number): void {
-		for (let index = 0; index < this.pending.length; ) {
+		for (let index = 0; index < this.pending.length;) {
 			const upload = this.pending[index];
 			if (now < upload.receivedAt + this.processingDelayMs || upload.job.code !== 'Active') {
 				index++;
@@ -101,7 +111,9 @@ export class ProvisioningLogs {
 	private processUpload(upload: PendingUpload, now: number): ProvisioningLogEntry[] {
 		const known = this.people.get(upload.job) ?? new Map();
 		this.people.set(upload.job, known);
-		const inRequest = new Set(upload.operations.map((operation) => String(operation.data.externalId ?? operation.bulkId)));
+		const inRequest = new Set(
+			upload.operations.map((operation) => String(operation.data.externalId ?? operation.bulkId)),
+		);
 		const cycleId = randomUUID();
 		const activityDateTime = graphDate(new Date(now));
 		return upload.operations.map((operation) => {
@@ -109,21 +121,71 @@ export class ProvisioningLogs {
 			const externalId = String(data.externalId ?? operation.bulkId);
 			const userName = String(data.userName ?? externalId);
 			const name = (data.name ?? {}) as { givenName?: unknown; familyName?: unknown };
-			const displayName = String(data.displayName ?? [name.givenName, name.familyName].filter(Boolean).join(' '));
+			const displayName = String(
+				data.displayName ?? [name.givenName, name.familyName].filter(Boolean).join(' '),
+			);
 			const active = data.active !== false && data.active !== 'false';
-			const enterprise = (data[SCIM_ENTERPRISE_USER_SCHEMA] ?? {}) as { manager?: { value?: unknown } };
-			const manager = typeof enterprise.manager?.value === 'string' ? enterprise.manager.value : undefined;
+			const enterprise = (data[SCIM_ENTERPRISE_USER_SCHEMA] ?? {}) as {
+				manager?: { value?: unknown };
+			};
+			const manager =
+				typeof enterprise.manager?.value === 'string' ? enterprise.manager.value : undefined;
 			const existing = known.get(externalId);
-			const target = existing ?? { id: stableGuid(`${upload.job.id}/${externalId}`), displayName, userPrincipalName: userName, active };
+			const target = existing ?? {
+				id: stableGuid(`${upload.job.id}/${externalId}`),
+				displayName,
+				userPrincipalName: userName,
+				active,
+			};
 			const steps: Array<Record<string, unknown>> = [
-				step('EntryImportAdd', 'import', 'success', `Received User '${externalId}' change of type (Add) from API`, { externalId, userName }),
+				step(
+					'EntryImportAdd',
+					'import',
+					'success',
+					`Received User '${externalId}' change of type (Add) from API`,
+					{ externalId, userName },
+				),
 			];
-			let outcome: { action: string; status: string; error?: { errorCode: string; reason: string; recommendedAction: string } };
+			let outcome: {
+				action: string;
+				status: string;
+				error?: { errorCode: string; reason: string; recommendedAction: string };
+			};
 			if (!active && !existing) {
-				steps.push(step('EntrySynchronizationScoping', 'scoping', 'skipped', `User '${externalId}' is inactive in API and has no account in Microsoft Entra ID: nothing to provision`, {}));
-				outcome = { action: 'other', status: 'skipped', error: { errorCode: 'NotEffectivelyEntitled', reason: `User '${externalId}' is not active in the source system and does not exist in the target.`, recommendedAction: 'Nothing to do if the employee left before joining; otherwise send the record with active set to true.' } };
-			} else if (manager !== undefined && manager !== externalId && !known.has(manager) && !inRequest.has(manager)) {
-				steps.push(step('EntryExportAdd', 'export', 'failure', `The manager '${manager}' of User '${externalId}' was not found`, { PropertyName: 'manager' }));
+				steps.push(
+					step(
+						'EntrySynchronizationScoping',
+						'scoping',
+						'skipped',
+						`User '${externalId}' is inactive in API and has no account in Microsoft Entra ID: nothing to provision`,
+						{},
+					),
+				);
+				outcome = {
+					action: 'other',
+					status: 'skipped',
+					error: {
+						errorCode: 'NotEffectivelyEntitled',
+						reason: `User '${externalId}' is not active in the source system and does not exist in the target.`,
+						recommendedAction:
+							'Nothing to do if the employee left before joining; otherwise send the record with active set to true.',
+					},
+				};
+			} else if (
+				manager !== undefined &&
+				manager !== externalId &&
+				!known.has(manager) &&
+				!inRequest.has(manager)
+			) {
+				steps.push(
+					step(
+						'EntryExportAdd',
+						'export',
+						'failure',
+						`The manager '${manager}' of User '${externalId}' was not found`,
+						{ PropertyName: 'manager' },
+					),
+				);
 				outcome = {
 					action: existing ? 'update' : 'create',
 					status: 'failure',
@@ -135,8 +197,20 @@ export class ProvisioningLogs {
 				};
 			} else {
 				const action = !existing ? 'create' : !active ? 'disable' : 'update';
-				const exportStep = { create: 'EntryExportAdd', update: 'EntryExportUpdate', disable: 'EntryExportUpdateSoftDelete' }[action];
-				steps.push(step(exportStep, 'export', 'success', `User '${userName}' was ${action === 'create' ? 'created' : action === 'disable' ? 'disabled' : 'updated'} in Microsoft Entra ID`, { ReportableIdentifier: externalId }));
+				const exportStep = {
+					create: 'EntryExportAdd',
+					update: 'EntryExportUpdate',
+					disable: 'EntryExportUpdateSoftDelete',
+				}[action];
+				steps.push(
+					step(
+						exportStep,
+						'export',
+						'success',
+						`User '${userName}' was ${action === 'create' ? 'created' : action === 'disable' ? 'disabled' : 'updated'} in Microsoft Entra ID`,
+						{ ReportableIdentifier: externalId },
+					),
+				);
 				known.set(externalId, { ...target, displayName, userPrincipalName: userName, active });
 				outcome = { action, status: 'success' };
 			}
@@ -150,26 +224,74 @@ export class ProvisioningLogs {
 				provisioningAction: outcome.action,
 				durationInMilliseconds: 412,
 				servicePrincipal: { ...upload.servicePrincipal },
-				sourceSystem: { id: stableGuid(`${upload.job.id}/source`), displayName: 'API', details: {} },
-				targetSystem: { id: stableGuid(`${upload.job.id}/target`), displayName: 'Microsoft Entra ID', details: { ServicePrincipalId: upload.servicePrincipal.id } },
-				initiatedBy: { id: '', displayName: 'Microsoft Entra Provisioning Service', initiatorType: 'system' },
-				sourceIdentity: { id: externalId, displayName: '', identityType: SCIM_ENTERPRISE_USER_SCHEMA, details: {} },
+				sourceSystem: {
+					id: stableGuid(`${upload.job.id}/source`),
+					displayName: 'API',
+					details: {},
+				},
+				targetSystem: {
+					id: stableGuid(`${upload.job.id}/target`),
+					displayName: 'Microsoft Entra ID',
+					details: { ServicePrincipalId: upload.servicePrincipal.id },
+				},
+				initiatedBy: {
+					id: '',
+					displayName: 'Microsoft Entra Provisioning Service',
+					initiatorType: 'system',
+				},
+				sourceIdentity: {
+					id: externalId,
+					displayName: '',
+					identityType: SCIM_ENTERPRISE_USER_SCHEMA,
+					details: {},
+				},
 				targetIdentity:
 					outcome.status === 'success'
-						? { id: target.id, displayName, identityType: 'User', details: { UserPrincipalName: userName } }
-						: { id: existing?.id ?? '', displayName: existing?.displayName ?? '', identityType: 'User', details: {} },
+						? {
+								id: target.id,
+								displayName,
+								identityType: 'User',
+								details: { UserPrincipalName: userName },
+							}
+						: {
+								id: existing?.id ?? '',
+								displayName: existing?.displayName ?? '',
+								identityType: 'User',
+								details: {},
+							},
 				provisioningStatusInfo: {
 					status: outcome.status,
-					errorInformation: outcome.error ? { ...outcome.error, additionalDetails: null, errorCategory: outcome.status === 'failure' ? 'NonServiceFailure' : null } : null,
+					errorInformation: outcome.error
+						? {
+								...outcome.error,
+								additionalDetails: null,
+								errorCategory: outcome.status === 'failure' ? 'NonServiceFailure' : null,
+							}
+						: null,
 				},
 				provisioningSteps: steps,
-				modifiedProperties: outcome.status === 'success' ? [{ displayName: 'displayName', oldValue: existing?.displayName ?? null, newValue: displayName }] : [],
+				modifiedProperties:
+					outcome.status === 'success'
+						? [
+								{
+									displayName: 'displayName',
+									oldValue: existing?.displayName ?? null,
+									newValue: displayName,
+								},
+							]
+						: [],
 			};
 		});
 	}
 }
 
-function step(name: string, provisioningStepType: string, status: string, description: string, details: Record<string, unknown>) {
+function step(
+	name: string,
+	provisioningStepType: string,
+	status: string,
+	description: string,
+	details: Record<string, unknown>,
+) {
 	return { name, provisioningStepType, status, description, details };
 }
 
@@ -179,7 +301,15 @@ function stableGuid(seed: string): string {
 }
 
 function newestFirst(a: ProvisioningLogEntry, b: ProvisioningLogEntry): number {
-	return a.activityDateTime < b.activityDateTime ? 1 : a.activityDateTime > b.activityDateTime ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+	return a.activityDateTime < b.activityDateTime
+		? 1
+		: a.activityDateTime > b.activityDateTime
+			? -1
+			: a.id < b.id
+				? 1
+				: a.id > b.id
+					? -1
+					: 0;
 }
 
 // ---- $filter ------------------------------------------------------------------------------
@@ -193,11 +323,20 @@ const FILTERABLE: Record<string, { path: string[]; operators: string[] }> = {
 	changeid: { path: ['changeId'], operators: ['eq', 'contains'] },
 	cycleid: { path: ['cycleId'], operators: ['eq', 'contains'] },
 	provisioningaction: { path: ['provisioningAction'], operators: ['eq', 'contains'] },
-	'provisioningstatusinfo/status': { path: ['provisioningStatusInfo', 'status'], operators: ['eq', 'contains'] },
+	'provisioningstatusinfo/status': {
+		path: ['provisioningStatusInfo', 'status'],
+		operators: ['eq', 'contains'],
+	},
 	'sourceidentity/id': { path: ['sourceIdentity', 'id'], operators: ['eq', 'contains'] },
-	'sourceidentity/displayname': { path: ['sourceIdentity', 'displayName'], operators: ['eq', 'contains'] },
+	'sourceidentity/displayname': {
+		path: ['sourceIdentity', 'displayName'],
+		operators: ['eq', 'contains'],
+	},
 	'targetidentity/id': { path: ['targetIdentity', 'id'], operators: ['eq', 'contains'] },
-	'targetidentity/displayname': { path: ['targetIdentity', 'displayName'], operators: ['eq', 'contains'] },
+	'targetidentity/displayname': {
+		path: ['targetIdentity', 'displayName'],
+		operators: ['eq', 'contains'],
+	},
 	'serviceprincipal/id': { path: ['servicePrincipal', 'id'], operators: ['eq'] },
 	'serviceprincipal/displayname': { path: ['servicePrincipal', 'displayName'], operators: ['eq'] },
 };
@@ -221,27 +360,42 @@ export function parseProvisioningFilter(text: string): Condition[] {
 		const [whole, property, operator, quoted, date, containsProperty, containsValue] = match;
 		const condition = property
 			? { property, operator, value: quoted !== undefined ? quoted.replace(/''/g, "'") : date }
-			: { property: containsProperty, operator: 'contains', value: containsValue.replace(/''/g, "'") };
+			: {
+					property: containsProperty,
+					operator: 'contains',
+					value: containsValue.replace(/''/g, "'"),
+				};
 		const known = FILTERABLE[condition.property.toLowerCase()];
 		if (!known) throw new FilterError(`Filtering on '${condition.property}' is not supported.`);
 		if (!known.operators.includes(condition.operator)) {
-			throw new FilterError(`The operator '${condition.operator}' is not supported for '${condition.property}'.`);
+			throw new FilterError(
+				`The operator '${condition.operator}' is not supported for '${condition.property}'.`,
+			);
 		}
-		if (condition.property.toLowerCase() === 'activitydatetime' && (date === undefined || Number.isNaN(Date.parse(date)))) {
-			throw new FilterError(`'${condition.value}' is not a DateTimeOffset; write it unquoted, e.g. 2026-01-01T00:00:00Z.`);
+		if (
+			condition.property.toLowerCase() === 'activitydatetime' &&
+			(date === undefined || Number.isNaN(Date.parse(date)))
+		) {
+			throw new FilterError(
+				`'${condition.value}' is not a DateTimeOffset; write it unquoted, e.g. 2026-01-01T00:00:00Z.`,
+			);
 		}
 		conditions.push(condition);
 		rest = rest.slice(whole.length);
 		if (rest.trim() === '') return conditions;
 		const joined = /^and\s+/i.exec(rest);
-		if (!joined) throw new FilterError(`Only 'and' may join filter clauses here, not '${rest.trim().split(/\s+/)[0]}'.`);
+		if (!joined)
+			throw new FilterError(
+				`Only 'and' may join filter clauses here, not '${rest.trim().split(/\s+/)[0]}'.`,
+			);
 		rest = rest.slice(joined[0].length);
 	}
 }
 
 function valueAt(entry: ProvisioningLogEntry, path: string[]): unknown {
 	let current: unknown = entry;
-	for (const name of path) current = (current as Record<string, unknown> | null | undefined)?.[name];
+	for (const name of path)
+		current = (current as Record<string, unknown> | null | undefined)?.[name];
 	return current;
 }
 
@@ -255,7 +409,10 @@ function matches(entry: ProvisioningLogEntry, { property, operator, value }: Con
 		return operator === 'gt' ? at > wanted : operator === 'lt' ? at < wanted : at === wanted;
 	}
 	const text = typeof actual === 'string' ? actual : '';
-	const [a, b] = key === 'provisioningstatusinfo/status' ? [text.toLowerCase(), value.toLowerCase()] : [text, value];
+	const [a, b] =
+		key === 'provisioningstatusinfo/status'
+			? [text.toLowerCase(), value.toLowerCase()]
+			: [text, value];
 	return operator === 'contains' ? a.includes(b) : a === b;
 }
 
@@ -263,13 +420,19 @@ function matches(entry: ProvisioningLogEntry, { property, operator, value }: Con
 
 /** The cursor: where the previous page ended in newest-first order; later arrivals sort before it. */
 function encodeCursor(entry: ProvisioningLogEntry): string {
-	return Buffer.from(JSON.stringify({ t: entry.activityDateTime, i: entry.id })).toString('base64url');
+	return Buffer.from(JSON.stringify({ t: entry.activityDateTime, i: entry.id })).toString(
+		'base64url',
+	);
 }
 
 function decodeCursor(token: string): { t: string; i: string } | undefined {
 	try {
-		const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown };
-		if (typeof value.t === 'string' && typeof value.i === 'string') return { t: value.t, i: value.i };
+		const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+			t?: unknown;
+			i?: unknown;
+		};
+		if (typeof value.t === 'string' && typeof value.i === 'string')
+			return { t: value.t, i: value.i };
 	} catch {
 		// answered below
 	}
@@ -283,11 +446,24 @@ function queryValue(ctx: GraphContext, name: string): string | undefined {
 
 function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 	const missing = REQUIRED_TOGETHER.filter(
-		(permission) => !ctx.caller.permissions.some((held) => held.toLowerCase() === permission.toLowerCase() || held.toLowerCase() === permission.replace('.Read.', '.ReadWrite.').toLowerCase()),
+		(permission) =>
+			!ctx.caller.permissions.some(
+				(held) =>
+					held.toLowerCase() === permission.toLowerCase() ||
+					held.toLowerCase() === permission.replace('.Read.', '.ReadWrite.').toLowerCase(),
+			),
 	);
-	if (missing.length > 0) return ctx.error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+	if (missing.length > 0)
+		return ctx.error(
+			403,
+			'Authorization_RequestDenied',
+			'Insufficient privileges to complete the operation.',
+		);
 	for (const [key] of ctx.query) {
-		if (key.startsWith('$') && !['$filter', '$top', '$skiptoken', '$orderby'].includes(key.toLowerCase())) {
+		if (
+			key.startsWith('$') &&
+			!['$filter', '$top', '$skiptoken', '$orderby'].includes(key.toLowerCase())
+		) {
 			return ctx.error(400, 'BadRequest', `The query parameter '${key}' is not supported.`);
 		}
 	}
@@ -295,7 +471,11 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 	let pageSize = DEFAULT_PAGE;
 	if (top !== undefined) {
 		if (!/^\d+$/.test(top) || Number(top) < 1 || Number(top) > MAX_PAGE) {
-			return ctx.error(400, 'BadRequest', `Invalid page size specified: '${top}'. Must be between 1 and ${MAX_PAGE} inclusive.`);
+			return ctx.error(
+				400,
+				'BadRequest',
+				`Invalid page size specified: '${top}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
+			);
 		}
 		pageSize = Number(top);
 	}
@@ -305,11 +485,14 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 		try {
 			conditions = parseProvisioningFilter(filter);
 		} catch (error) {
-			if (error instanceof FilterError) return ctx.error(400, 'BadRequest', `Invalid filter clause: ${error.message}`);
+			if (error instanceof FilterError)
+				return ctx.error(400, 'BadRequest', `Invalid filter clause: ${error.message}`);
 			throw error;
 		}
 	}
-	let found = logs.all().filter((entry) => conditions.every((condition) => matches(entry, condition)));
+	let found = logs
+		.all()
+		.filter((entry) => conditions.every((condition) => matches(entry, condition)));
 	const token = queryValue(ctx, '$skiptoken');
 	if (token !== undefined) {
 		const cursor = decodeCursor(token);
@@ -318,9 +501,13 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 		found = found.filter((entry) => newestFirst(boundary, entry) < 0);
 	}
 	const page = found.slice(0, pageSize);
-	const body: Record<string, unknown> = { '@odata.context': `${ctx.baseUrl}/$metadata#auditLogs/provisioning` };
+	const body: Record<string, unknown> = {
+		'@odata.context': `${ctx.baseUrl}/$metadata#auditLogs/provisioning`,
+	};
 	if (found.length > pageSize) {
-		const next = new URLSearchParams([...ctx.query].filter(([key]) => key.toLowerCase() !== '$skiptoken'));
+		const next = new URLSearchParams(
+			[...ctx.query].filter(([key]) => key.toLowerCase() !== '$skiptoken'),
+		);
 		if (top === undefined) next.set('$top', String(pageSize));
 		next.append('$skiptoken', encodeCursor(page[page.length - 1]));
 		body['@odata.nextLink'] = `${ctx.baseUrl}/auditLogs/provisioning?${next.toString()}`;
@@ -335,7 +522,10 @@ export const provisioningLogRoutes: GraphRoute[] = [
 		path: '/auditLogs/provisioning',
 		handler: (ctx) => listProvisioning(ctx, ctx.env.directory.provisioningLogs),
 		// Either grants the route; the handler then asks for both, as Graph does.
-		permissions: { application: ['AuditLog.Read.All', 'Directory.Read.All'], delegated: ['AuditLog.Read.All', 'Directory.Read.All'] },
+		permissions: {
+			application: ['AuditLog.Read.All', 'Directory.Read.All'],
+			delegated: ['AuditLog.Read.All', 'Directory.Read.All'],
+		},
 		delegatedRoles: PROVISIONING_LOG_READER_ROLE_IDS,
 	},
 ];

@@ -3,7 +3,14 @@
  * faults and latency, runs the listener's handler and writes its reply. Handlers are pure
  * functions from an Exchange to a Reply, so this is the only place touching sockets.
  */
-import { createServer as createHttpServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
+import {
+	createServer as createHttpServer,
+	IncomingHttpHeaders,
+	IncomingMessage,
+	Server,
+	ServerResponse,
+	STATUS_CODES,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { capacityRefusal, type GraphCapacity } from './capacity';
@@ -148,7 +155,9 @@ export class Listener {
 				else res.destroy();
 			});
 		};
-		this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
+		this.server = options.tls
+			? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+			: createHttpServer(onRequest);
 		// Raw TCP sockets (before any TLS handshake), so close() can destroy every one of them.
 		this.server.on('connection', (socket: Socket) => {
 			this.ctx.stats.connectionsByListener[this.options.name]++;
@@ -197,7 +206,14 @@ export class Listener {
 		this.ctx.requests.push(record);
 		this.ctx.stats.requests++;
 		this.ctx.stats.byListener[this.options.name]++;
-		const ex: Exchange = { listener: this.options.name, method, url, headers: req.headers, body: body ?? '', record };
+		const ex: Exchange = {
+			listener: this.options.name,
+			method,
+			url,
+			headers: req.headers,
+			body: body ?? '',
+			record,
+		};
 		this.options.tally?.(ex, this.ctx.stats);
 		const calls = this.options.isOneCall?.(ex) ? 1 : 0;
 		countCallsInFlight(this.ctx.stats, calls);
@@ -208,15 +224,29 @@ export class Listener {
 		}
 	}
 
-	private async respond(req: IncomingMessage, res: ServerResponse, ex: Exchange, body: string | undefined): Promise<void> {
+	private async respond(
+		req: IncomingMessage,
+		res: ServerResponse,
+		ex: Exchange,
+		body: string | undefined,
+	): Promise<void> {
 		const { method, url } = ex;
 
 		if (body === undefined) {
-			this.send(res, ex, { status: 413, headers: { 'Content-Type': 'text/plain' }, body: 'Request body too large' });
+			this.send(res, ex, {
+				status: 413,
+				headers: { 'Content-Type': 'text/plain' },
+				body: 'Request body too large',
+			});
 			return;
 		}
 
-		const fault = this.ctx.faults.take({ listener: this.options.name, method, pathname: url.pathname, search: url.search });
+		const fault = this.ctx.faults.take({
+			listener: this.options.name,
+			method,
+			pathname: url.pathname,
+			search: url.search,
+		});
 		if (fault) {
 			ex.record.fault = fault.id;
 			this.ctx.stats.faultsTriggered++;
@@ -231,7 +261,9 @@ export class Listener {
 		}
 		try {
 			const handled = await this.run(ex);
-			const reply = oneCall ? { ...handled, headers: { ...handled.headers, ...this.ctx.capacity.usageHeaders() } } : handled;
+			const reply = oneCall
+				? { ...handled, headers: { ...handled.headers, ...this.ctx.capacity.usageHeaders() } }
+				: handled;
 			await this.sleep(this.options.latencyMs?.(ex) ?? 0);
 			this.answer(req, res, ex, reply);
 		} finally {
@@ -239,7 +271,12 @@ export class Listener {
 		}
 	}
 
-	private async applyFault(fault: FaultHandle, ex: Exchange, req: IncomingMessage, res: ServerResponse): Promise<void> {
+	private async applyFault(
+		fault: FaultHandle,
+		ex: Exchange,
+		req: IncomingMessage,
+		res: ServerResponse,
+	): Promise<void> {
 		const spec = fault.spec;
 		await this.sleep(spec.delayMs ?? 0);
 		if (spec.reset === 'immediately') {
@@ -300,16 +337,28 @@ export class Listener {
 }
 
 /** The handler's reply; a handler that throws answers 500 with the stack, so a bug shows in the test that hit it. */
-export async function runHandler(handler: (ex: Exchange) => Reply | Promise<Reply>, ex: Exchange): Promise<Reply> {
+export async function runHandler(
+	handler: (ex: Exchange) => Reply | Promise<Reply>,
+	ex: Exchange,
+): Promise<Reply> {
 	try {
 		return await handler(ex);
 	} catch (error) {
-		return { status: 500, headers: { 'Content-Type': 'text/plain' }, body: `emulator error: ${(error as Error).stack ?? String(error)}` };
+		return {
+			status: 500,
+			headers: { 'Content-Type': 'text/plain' },
+			body: `emulator error: ${(error as Error).stack ?? String(error)}`,
+		};
 	}
 }
 
 /** The answer of a fault that has a status: its own body and headers, or the listener's error body for that status. */
-export function cannedFaultReply(ex: Exchange, spec: Readonly<FaultSpec>, status: number, faultReply?: (ex: Exchange, status: number) => Reply): Reply {
+export function cannedFaultReply(
+	ex: Exchange,
+	spec: Readonly<FaultSpec>,
+	status: number,
+	faultReply?: (ex: Exchange, status: number) => Reply,
+): Reply {
 	if (spec.body === undefined) {
 		const reply = faultReply?.(ex, status) ?? { status };
 		return { ...reply, status, headers: { ...reply.headers, ...spec.headers } };
@@ -317,7 +366,10 @@ export function cannedFaultReply(ex: Exchange, spec: Readonly<FaultSpec>, status
 	const isText = typeof spec.body === 'string';
 	return {
 		status,
-		headers: { 'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json', ...spec.headers },
+		headers: {
+			'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+			...spec.headers,
+		},
 		body: isText ? (spec.body as string) : JSON.stringify(spec.body),
 	};
 }
@@ -354,7 +406,10 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
 /** A reply as HTTP/1.1 bytes, for writing half of it before a reset. */
 function serialize(reply: Reply): Buffer {
 	const body = Buffer.from(reply.body ?? '');
-	const lines = [`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Unknown'}`, `Date: ${new Date().toUTCString()}`];
+	const lines = [
+		`HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? 'Unknown'}`,
+		`Date: ${new Date().toUTCString()}`,
+	];
 	for (const [name, value] of Object.entries(reply.headers ?? {})) lines.push(`${name}: ${value}`);
 	if (reply.status !== 204) lines.push(`Content-Length: ${body.length}`);
 	return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]);

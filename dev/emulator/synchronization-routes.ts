@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 
 import { DirectoryRoles, ServicePrincipalObject } from './directory';
 import type { GraphContext, GraphRoute } from './graph';
-import { isReply, parseActionBody, parseJsonObject, parseSecretPairs, resolve } from './route-helpers';
+import {
+	isReply,
+	parseActionBody,
+	parseJsonObject,
+	parseSecretPairs,
+	resolve,
+} from './route-helpers';
 import type { Reply } from './server';
 import {
 	createJob,
@@ -40,22 +46,58 @@ export const synchronizationRoutes: GraphRoute[] = [
 		path: `${BASE}/secrets`,
 		handler: getSecrets,
 		// The permissions reference lists only PUT for secrets; reading them back is treated as the same privilege.
-		permissions: { application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'], delegated: ['Synchronization.ReadWrite.All'] },
+		permissions: {
+			application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+			delegated: ['Synchronization.ReadWrite.All'],
+		},
 	},
 	{ method: 'GET', path: `${BASE}/templates`, handler: listTemplates },
 	{ method: 'GET', path: `${BASE}/templates/{templateId}`, handler: getTemplate },
 	{ method: 'GET', path: `${BASE}/jobs`, handler: listJobs },
 	{ method: 'POST', path: `${BASE}/jobs`, handler: postJob },
-	{ method: 'GET', path: JOB, handler: (ctx) => withJob(ctx, (sp, job) => ctx.json(200, { '@odata.context': jobsContext(ctx, sp, '/$entity'), ...jobRepresentation(job) })) },
+	{
+		method: 'GET',
+		path: JOB,
+		handler: (ctx) =>
+			withJob(ctx, (sp, job) =>
+				ctx.json(200, {
+					'@odata.context': jobsContext(ctx, sp, '/$entity'),
+					...jobRepresentation(job),
+				}),
+			),
+	},
 	{ method: 'DELETE', path: JOB, handler: deleteJob },
-	{ method: 'POST', path: `${JOB}/start`, handler: (ctx) => withJob(ctx, (_sp, job) => (startJob(job), ctx.noContent())) },
-	{ method: 'POST', path: `${JOB}/pause`, handler: (ctx) => withJob(ctx, (_sp, job) => (pauseJob(job), ctx.noContent())) },
+	{
+		method: 'POST',
+		path: `${JOB}/start`,
+		handler: (ctx) => withJob(ctx, (_sp, job) => (startJob(job), ctx.noContent())),
+	},
+	{
+		method: 'POST',
+		path: `${JOB}/pause`,
+		handler: (ctx) => withJob(ctx, (_sp, job) => (pauseJob(job), ctx.noContent())),
+	},
 	{ method: 'POST', path: `${JOB}/restart`, handler: restart },
 	{ method: 'POST', path: `${JOB}/provisionOnDemand`, handler: provisionOnDemand },
 	{ method: 'POST', path: `${JOB}/validateCredentials`, handler: validateCredentials },
 	// "Outside of applications that have acquired SynchronizationData-User.Upload … only admin users with Global Administrator role can invoke the API."
-	{ method: 'POST', path: `${JOB}/bulkUpload`, handler: bulkUpload, delegatedRoles: [DirectoryRoles['Global Administrator']] },
-	{ method: 'GET', path: `${JOB}/schema`, handler: (ctx) => withJob(ctx, (sp, job) => ctx.json(200, { '@odata.context': jobsContext(ctx, sp, `('${job.id}')/schema/$entity`), ...schemaRepresentation(job) })) },
+	{
+		method: 'POST',
+		path: `${JOB}/bulkUpload`,
+		handler: bulkUpload,
+		delegatedRoles: [DirectoryRoles['Global Administrator']],
+	},
+	{
+		method: 'GET',
+		path: `${JOB}/schema`,
+		handler: (ctx) =>
+			withJob(ctx, (sp, job) =>
+				ctx.json(200, {
+					'@odata.context': jobsContext(ctx, sp, `('${job.id}')/schema/$entity`),
+					...schemaRepresentation(job),
+				}),
+			),
+	},
 	{ method: 'POST', path: `${JOB}/schema/parseExpression`, handler: postParseExpression },
 ];
 
@@ -63,11 +105,19 @@ function servicePrincipal(ctx: GraphContext): ServicePrincipalObject | Reply {
 	return resolve(ctx, 'servicePrincipals', ctx.params.id) as ServicePrincipalObject | Reply;
 }
 
-function withJob(ctx: GraphContext, handle: (sp: ServicePrincipalObject, job: SynchronizationJob) => Reply): Reply {
+function withJob(
+	ctx: GraphContext,
+	handle: (sp: ServicePrincipalObject, job: SynchronizationJob) => Reply,
+): Reply {
 	const sp = servicePrincipal(ctx);
 	if (isReply(sp)) return sp;
 	const job = sp.synchronization.jobs.get(ctx.params.jobId.value.toLowerCase());
-	if (!job) return ctx.error(404, 'ResourceNotFound', `The synchronization job '${ctx.params.jobId.value}' was not found.`);
+	if (!job)
+		return ctx.error(
+			404,
+			'ResourceNotFound',
+			`The synchronization job '${ctx.params.jobId.value}' was not found.`,
+		);
 	return handle(sp, job);
 }
 
@@ -90,7 +140,11 @@ function putSecrets(ctx: GraphContext): Reply {
 	if (!parsed.ok) return parsed.reply;
 	const unknown = Object.keys(parsed.body).find((name) => name !== 'value' && !name.includes('@'));
 	if (unknown !== undefined) {
-		return ctx.error(400, 'BadRequest', `The property '${unknown}' does not exist on type 'Collection(microsoft.graph.synchronizationSecretKeyStringValuePair)'. Send the pairs as 'value'.`);
+		return ctx.error(
+			400,
+			'BadRequest',
+			`The property '${unknown}' does not exist on type 'Collection(microsoft.graph.synchronizationSecretKeyStringValuePair)'. Send the pairs as 'value'.`,
+		);
 	}
 	if (parsed.body.value === undefined || parsed.body.value === null) {
 		return ctx.error(400, 'BadRequest', "The property 'value' is required.");
@@ -117,7 +171,9 @@ function listTemplates(ctx: GraphContext): Reply {
 	if (isReply(sp)) return sp;
 	return ctx.json(200, {
 		'@odata.context': `${ctx.baseUrl}/$metadata#servicePrincipals('${sp.id}')/synchronization/templates`,
-		value: sp.synchronization.templates.map((template) => templateRepresentation(template, sp.appId)),
+		value: sp.synchronization.templates.map((template) =>
+			templateRepresentation(template, sp.appId),
+		),
 	});
 }
 
@@ -125,8 +181,15 @@ function getTemplate(ctx: GraphContext): Reply {
 	const sp = servicePrincipal(ctx);
 	if (isReply(sp)) return sp;
 	const wanted = ctx.params.templateId.value.toLowerCase();
-	const template = sp.synchronization.templates.find((candidate) => candidate.id.toLowerCase() === wanted);
-	if (!template) return ctx.error(404, 'ResourceNotFound', `The synchronization template '${ctx.params.templateId.value}' was not found.`);
+	const template = sp.synchronization.templates.find(
+		(candidate) => candidate.id.toLowerCase() === wanted,
+	);
+	if (!template)
+		return ctx.error(
+			404,
+			'ResourceNotFound',
+			`The synchronization template '${ctx.params.templateId.value}' was not found.`,
+		);
 	return ctx.json(200, {
 		'@odata.context': `${ctx.baseUrl}/$metadata#servicePrincipals('${sp.id}')/synchronization/templates/$entity`,
 		...templateRepresentation(template, sp.appId),
@@ -138,7 +201,10 @@ function getTemplate(ctx: GraphContext): Reply {
 function listJobs(ctx: GraphContext): Reply {
 	const sp = servicePrincipal(ctx);
 	if (isReply(sp)) return sp;
-	return ctx.json(200, { '@odata.context': jobsContext(ctx, sp), value: [...sp.synchronization.jobs.values()].map(jobRepresentation) });
+	return ctx.json(200, {
+		'@odata.context': jobsContext(ctx, sp),
+		value: [...sp.synchronization.jobs.values()].map(jobRepresentation),
+	});
 }
 
 function postJob(ctx: GraphContext): Reply {
@@ -148,15 +214,34 @@ function postJob(ctx: GraphContext): Reply {
 	if (!parsed.ok) return parsed.reply;
 	const { templateId } = parsed.body;
 	if (typeof templateId !== 'string' || templateId.trim() === '') {
-		return ctx.error(400, 'BadRequest', "The property 'templateId' is required to create a synchronization job.");
+		return ctx.error(
+			400,
+			'BadRequest',
+			"The property 'templateId' is required to create a synchronization job.",
+		);
 	}
-	const template = sp.synchronization.templates.find((candidate) => candidate.id.toLowerCase() === templateId.toLowerCase());
+	const template = sp.synchronization.templates.find(
+		(candidate) => candidate.id.toLowerCase() === templateId.toLowerCase(),
+	);
 	if (!template) {
-		return ctx.error(400, 'BadRequest', `The template '${templateId}' is not available for this service principal.`);
+		return ctx.error(
+			400,
+			'BadRequest',
+			`The template '${templateId}' is not available for this service principal.`,
+		);
 	}
 	const job = createJob(sp.synchronization, template, ctx.env.directory.tenantId);
-	const reply = ctx.json(201, { '@odata.context': jobsContext(ctx, sp, '/$entity'), ...jobRepresentation(job) });
-	return { ...reply, headers: { ...reply.headers, Location: `${ctx.baseUrl}/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}` } };
+	const reply = ctx.json(201, {
+		'@odata.context': jobsContext(ctx, sp, '/$entity'),
+		...jobRepresentation(job),
+	});
+	return {
+		...reply,
+		headers: {
+			...reply.headers,
+			Location: `${ctx.baseUrl}/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}`,
+		},
+	};
 }
 
 function deleteJob(ctx: GraphContext): Reply {
@@ -174,11 +259,17 @@ function restart(ctx: GraphContext): Reply {
 		const criteria = parsed.body.criteria as { resetScope?: unknown } | null | undefined;
 		const text = criteria?.resetScope ?? 'None';
 		if (typeof text !== 'string') {
-			return ctx.error(400, 'BadRequest', `Cannot convert the literal '${JSON.stringify(text)}' to the expected type 'microsoft.graph.synchronizationJobRestartScope'.`);
+			return ctx.error(
+				400,
+				'BadRequest',
+				`Cannot convert the literal '${JSON.stringify(text)}' to the expected type 'microsoft.graph.synchronizationJobRestartScope'.`,
+			);
 		}
 		const scope: string[] = [];
 		for (const name of text.split(',').map((part) => part.trim())) {
-			const flag = Object.keys(RESTART_SCOPE).find((known) => known.toLowerCase() === name.toLowerCase());
+			const flag = Object.keys(RESTART_SCOPE).find(
+				(known) => known.toLowerCase() === name.toLowerCase(),
+			);
 			if (!flag) return ctx.error(400, 'BadRequest', `Requested value '${name}' was not found.`);
 			scope.push(flag);
 		}
@@ -195,34 +286,59 @@ function provisionOnDemand(ctx: GraphContext): Reply {
 	return withJob(ctx, (_sp, job) => {
 		const retryAfter = job.onDemandWindow.take();
 		if (retryAfter !== undefined) {
-			return throttled(ctx, retryAfter, 'The rate limit for provisionOnDemand is 5 requests per 10 seconds. Please try again later.');
+			return throttled(
+				ctx,
+				retryAfter,
+				'The rate limit for provisionOnDemand is 5 requests per 10 seconds. Please try again later.',
+			);
 		}
 		const parsed = parseActionBody(ctx, 'provisionOnDemand', ['parameters']);
 		if (!parsed.ok) return parsed.reply;
 		const invalid = (message: string) => ctx.error(400, 'RequestParameterInvalid', message);
 		const parameters = parsed.body.parameters;
-		if (!Array.isArray(parameters) || parameters.length === 0) return invalid("The parameter 'parameters' must hold at least one entry.");
+		if (!Array.isArray(parameters) || parameters.length === 0)
+			return invalid("The parameter 'parameters' must hold at least one entry.");
 		const requested: Array<{ ruleId: string; objectId: string; objectTypeName: string }> = [];
 		for (const parameter of parameters as Array<{ ruleId?: unknown; subjects?: unknown }>) {
-			if (typeof parameter?.ruleId !== 'string' || parameter.ruleId.trim() === '') return invalid("The parameter 'ruleId' must not be empty.");
+			if (typeof parameter?.ruleId !== 'string' || parameter.ruleId.trim() === '')
+				return invalid("The parameter 'ruleId' must not be empty.");
 			const ruleId = parameter.ruleId;
-			if (!job.template.rules.some((rule) => rule.id === ruleId)) return invalid(`The rule '${ruleId}' is not part of the job's schema.`);
-			if (!Array.isArray(parameter.subjects) || parameter.subjects.length === 0) return invalid("The parameter 'subjects' must hold at least one subject.");
-			for (const subject of parameter.subjects as Array<{ objectId?: unknown; objectTypeName?: unknown }>) {
-				if (typeof subject?.objectId !== 'string' || subject.objectId.trim() === '') return invalid("A subject's 'objectId' must not be empty.");
-				const typeName = SUBJECT_TYPES.find((known) => known.toLowerCase() === String(subject.objectTypeName).toLowerCase());
-				if (!typeName) return invalid(`The objectTypeName '${String(subject.objectTypeName)}' is not supported; use User or Group.`);
+			if (!job.template.rules.some((rule) => rule.id === ruleId))
+				return invalid(`The rule '${ruleId}' is not part of the job's schema.`);
+			if (!Array.isArray(parameter.subjects) || parameter.subjects.length === 0)
+				return invalid("The parameter 'subjects' must hold at least one subject.");
+			for (const subject of parameter.subjects as Array<{
+				objectId?: unknown;
+				objectTypeName?: unknown;
+			}>) {
+				if (typeof subject?.objectId !== 'string' || subject.objectId.trim() === '')
+					return invalid("A subject's 'objectId' must not be empty.");
+				const typeName = SUBJECT_TYPES.find(
+					(known) => known.toLowerCase() === String(subject.objectTypeName).toLowerCase(),
+				);
+				if (!typeName)
+					return invalid(
+						`The objectTypeName '${String(subject.objectTypeName)}' is not supported; use User or Group.`,
+					);
 				requested.push({ ruleId, objectId: subject.objectId, objectTypeName: typeName });
 			}
 		}
 		job.provisionedOnDemand.push(...requested);
 		const [first] = requested;
-		const user = first.objectTypeName === 'User' ? ctx.env.directory.findUser(first.objectId) : undefined;
+		const user =
+			first.objectTypeName === 'User' ? ctx.env.directory.findUser(first.objectId) : undefined;
 		const now = new Date().toISOString();
-		const target = job.template.rules.find((rule) => rule.id === first.ruleId)?.targetDirectoryName ?? '';
+		const target =
+			job.template.rules.find((rule) => rule.id === first.ruleId)?.targetDirectoryName ?? '';
 		const result = user
 			? { result: 'Success', details: {} }
-			: { result: 'Failure', details: { errorCode: 'EntryNotFound', errorMessage: `No ${first.objectTypeName.toLowerCase()} with object ID ${first.objectId} was found in the source directory.` } };
+			: {
+					result: 'Failure',
+					details: {
+						errorCode: 'EntryNotFound',
+						errorMessage: `No ${first.objectTypeName.toLowerCase()} with object ID ${first.objectId} was found in the source directory.`,
+					},
+				};
 		const report = {
 			action: user ? 'Create' : 'Other',
 			changeId: randomUUID(),
@@ -239,17 +355,40 @@ function provisionOnDemand(ctx: GraphContext): Reply {
 					name: 'EntryImport',
 					type: 'Import',
 					status: user ? 'Success' : 'Failure',
-					description: user ? `Retrieved User '${user.upn}' from Microsoft Entra ID` : `Could not find ${first.objectTypeName} '${first.objectId}'`,
+					description: user
+						? `Retrieved User '${user.upn}' from Microsoft Entra ID`
+						: `Could not find ${first.objectTypeName} '${first.objectId}'`,
 					timestamp: now,
 					details: user ? { objectId: user.id, userPrincipalName: user.upn } : {},
 				},
 				...(user
-					? [{ name: 'EntryExportAdd', type: 'Export', status: 'Success', description: `User '${user.upn}' was created in ${target}`, timestamp: now, details: {} }]
+					? [
+							{
+								name: 'EntryExportAdd',
+								type: 'Export',
+								status: 'Success',
+								description: `User '${user.upn}' was created in ${target}`,
+								timestamp: now,
+								details: {},
+							},
+						]
 					: []),
 			],
 			reportableIdentifier: user?.upn ?? first.objectId,
-			sourceIdentity: { id: first.objectId, type: first.objectTypeName, displayName: user?.displayName ?? null, details: null },
-			statusInfo: { status: result.result, errorCode: user ? null : 'EntryNotFound', reason: null, additionalDetails: null, errorCategory: null, recommendedAction: null },
+			sourceIdentity: {
+				id: first.objectId,
+				type: first.objectTypeName,
+				displayName: user?.displayName ?? null,
+				details: null,
+			},
+			statusInfo: {
+				status: result.result,
+				errorCode: user ? null : 'EntryNotFound',
+				reason: null,
+				additionalDetails: null,
+				errorCategory: null,
+				recommendedAction: null,
+			},
 			targetSystem: { id: null, name: target, details: null },
 		};
 		// Graph answers a stringKeyStringValuePair whose two values are JSON documents serialized as strings.
@@ -265,16 +404,33 @@ function provisionOnDemand(ctx: GraphContext): Reply {
 
 function validateCredentials(ctx: GraphContext): Reply {
 	return withJob(ctx, (sp) => {
-		const parsed = parseActionBody(ctx, 'validateCredentials', ['applicationIdentifier', 'templateId', 'useSavedCredentials', 'credentials']);
+		const parsed = parseActionBody(ctx, 'validateCredentials', [
+			'applicationIdentifier',
+			'templateId',
+			'useSavedCredentials',
+			'credentials',
+		]);
 		if (!parsed.ok) return parsed.reply;
 		const { useSavedCredentials, credentials } = parsed.body;
-		if (useSavedCredentials !== undefined && useSavedCredentials !== null && typeof useSavedCredentials !== 'boolean') {
-			return ctx.error(400, 'BadRequest', `Cannot convert the literal '${JSON.stringify(useSavedCredentials)}' to the expected type 'Edm.Boolean'.`);
+		if (
+			useSavedCredentials !== undefined &&
+			useSavedCredentials !== null &&
+			typeof useSavedCredentials !== 'boolean'
+		) {
+			return ctx.error(
+				400,
+				'BadRequest',
+				`Cannot convert the literal '${JSON.stringify(useSavedCredentials)}' to the expected type 'Edm.Boolean'.`,
+			);
 		}
 		let pairs = sp.synchronization.savedSecrets;
 		if (!useSavedCredentials) {
 			if (credentials === undefined || credentials === null) {
-				return ctx.error(400, 'BadRequest', "Provide 'credentials' or set 'useSavedCredentials' to true.");
+				return ctx.error(
+					400,
+					'BadRequest',
+					"Provide 'credentials' or set 'useSavedCredentials' to true.",
+				);
 			}
 			const given = parseSecretPairs(ctx, credentials);
 			if (!Array.isArray(given)) return given;
@@ -282,7 +438,11 @@ function validateCredentials(ctx: GraphContext): Reply {
 		}
 		const baseAddress = pairs.find((pair) => pair.key === 'BaseAddress')?.value;
 		const secretToken = pairs.find((pair) => pair.key === 'SecretToken')?.value;
-		if (baseAddress && secretToken && ctx.env.directory.synchronization.scimEndpoints.get(baseAddress) === secretToken) {
+		if (
+			baseAddress &&
+			secretToken &&
+			ctx.env.directory.synchronization.scimEndpoints.get(baseAddress) === secretToken
+		) {
 			return ctx.noContent();
 		}
 		return ctx.error(
@@ -301,9 +461,15 @@ function bulkUpload(ctx: GraphContext): Reply {
 	return withJob(ctx, (sp, job) => {
 		const limits = ctx.env.directory.synchronization;
 		const burst = limits.bulkUploadBurst.take();
-		if (burst !== undefined) return throttled(ctx, burst, 'Too many bulkUpload requests: at most 40 in any 5 seconds.');
+		if (burst !== undefined)
+			return throttled(ctx, burst, 'Too many bulkUpload requests: at most 40 in any 5 seconds.');
 		const daily = limits.bulkUploadDaily.take();
-		if (daily !== undefined) return throttled(ctx, daily, `The tenant reached its quota of ${limits.bulkUploadDaily.limit} bulkUpload requests per 24 hours.`);
+		if (daily !== undefined)
+			return throttled(
+				ctx,
+				daily,
+				`The tenant reached its quota of ${limits.bulkUploadDaily.limit} bulkUpload requests per 24 hours.`,
+			);
 		// Graph answers a missing or wrong Content-Type with 400 "Invalid Data Format", not 415.
 		if (!/^application\/scim\+json\b/i.test(String(ctx.headers['content-type'] ?? ''))) {
 			return ctx.error(400, 'BadRequest', 'Invalid Data Format');
@@ -311,34 +477,68 @@ function bulkUpload(ctx: GraphContext): Reply {
 		const parsed = parseJsonObject(ctx, /^application\/scim\+json\b/i);
 		if (!parsed.ok) return parsed.reply;
 		if (!job.template.acceptsBulkUpload) {
-			return ctx.error(400, 'BadRequest', `The job '${job.id}' is not an API-driven inbound provisioning job; only those accept bulkUpload.`);
+			return ctx.error(
+				400,
+				'BadRequest',
+				`The job '${job.id}' is not an API-driven inbound provisioning job; only those accept bulkUpload.`,
+			);
 		}
 		const { schemas, Operations: operations } = parsed.body;
 		if (!Array.isArray(schemas) || !schemas.includes(SCIM_BULK_REQUEST_SCHEMA)) {
-			return ctx.error(400, 'BadRequest', `Invalid Data Format: 'schemas' must contain ${SCIM_BULK_REQUEST_SCHEMA}.`);
+			return ctx.error(
+				400,
+				'BadRequest',
+				`Invalid Data Format: 'schemas' must contain ${SCIM_BULK_REQUEST_SCHEMA}.`,
+			);
 		}
 		if (!Array.isArray(operations) || operations.length === 0) {
-			return ctx.error(400, 'BadRequest', "Invalid Data Format: 'Operations' must hold at least one operation.");
+			return ctx.error(
+				400,
+				'BadRequest',
+				"Invalid Data Format: 'Operations' must hold at least one operation.",
+			);
 		}
 		// RFC 7644 §3.7.4: more operations than the service's maxOperations is answered 413 Payload Too Large.
 		if (operations.length > BULK_UPLOAD_MAX_OPERATIONS) {
-			return ctx.error(413, 'PayloadTooLarge', `A bulk request may hold at most ${BULK_UPLOAD_MAX_OPERATIONS} operations; this one holds ${operations.length}.`);
+			return ctx.error(
+				413,
+				'PayloadTooLarge',
+				`A bulk request may hold at most ${BULK_UPLOAD_MAX_OPERATIONS} operations; this one holds ${operations.length}.`,
+			);
 		}
 		const bulkIds = new Set<string>();
 		for (const [position, operation] of (operations as Array<Record<string, unknown>>).entries()) {
 			const where = `Operations[${position}]`;
-			if (String(operation?.method).toUpperCase() !== 'POST') return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.method must be POST.`);
-			if (typeof operation.bulkId !== 'string' || operation.bulkId === '') return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.bulkId is required.`);
-			if (bulkIds.has(operation.bulkId)) return ctx.error(400, 'BadRequest', `Invalid Data Format: the bulkId '${operation.bulkId}' is used twice.`);
+			if (String(operation?.method).toUpperCase() !== 'POST')
+				return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.method must be POST.`);
+			if (typeof operation.bulkId !== 'string' || operation.bulkId === '')
+				return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.bulkId is required.`);
+			if (bulkIds.has(operation.bulkId))
+				return ctx.error(
+					400,
+					'BadRequest',
+					`Invalid Data Format: the bulkId '${operation.bulkId}' is used twice.`,
+				);
 			bulkIds.add(operation.bulkId);
-			if (operation.path !== '/Users') return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.path must be /Users.`);
+			if (operation.path !== '/Users')
+				return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.path must be /Users.`);
 			const data = operation.data as { schemas?: unknown } | undefined;
-			if (!data || typeof data !== 'object' || !Array.isArray(data.schemas) || !data.schemas.includes(SCIM_USER_SCHEMA)) {
-				return ctx.error(400, 'BadRequest', `Invalid Data Format: ${where}.data.schemas must contain ${SCIM_USER_SCHEMA}.`);
+			if (
+				!data ||
+				typeof data !== 'object' ||
+				!Array.isArray(data.schemas) ||
+				!data.schemas.includes(SCIM_USER_SCHEMA)
+			) {
+				return ctx.error(
+					400,
+					'BadRequest',
+					`Invalid Data Format: ${where}.data.schemas must contain ${SCIM_USER_SCHEMA}.`,
+				);
 			}
 			// "400: … violates the schema" (bulkUpload reference): an attribute outside the job's attribute list for API.
 			const problem = customAttributeProblem(job, data as Record<string, unknown>);
-			if (problem) return ctx.error(400, 'BadRequest', `Invalid Data Format: in ${where}, ${problem}.`);
+			if (problem)
+				return ctx.error(400, 'BadRequest', `Invalid Data Format: in ${where}, ${problem}.`);
 		}
 		job.bulkUploads.push({
 			requestId: ctx.requestId,
@@ -347,12 +547,22 @@ function bulkUpload(ctx: GraphContext): Reply {
 		});
 		logUpload(ctx, sp, job, operations as SynchronizationJob['bulkUploads'][number]['operations']);
 		const filter = encodeURIComponent(`jobid eq '${job.id}'`);
-		return { status: 202, headers: { Location: `${ctx.env.graphUrl()}/${ctx.version}/auditLogs/provisioning/?$filter=${filter}` } };
+		return {
+			status: 202,
+			headers: {
+				Location: `${ctx.env.graphUrl()}/${ctx.version}/auditLogs/provisioning/?$filter=${filter}`,
+			},
+		};
 	});
 }
 
 /** Hands an accepted request to the provisioning logs, which process it after their delay. */
-function logUpload(ctx: GraphContext, sp: ServicePrincipalObject, job: SynchronizationJob, operations: SynchronizationJob['bulkUploads'][number]['operations']): void {
+function logUpload(
+	ctx: GraphContext,
+	sp: ServicePrincipalObject,
+	job: SynchronizationJob,
+	operations: SynchronizationJob['bulkUploads'][number]['operations'],
+): void {
 	ctx.env.directory.provisioningLogs.recordUpload({
 		servicePrincipal: { id: sp.id, displayName: sp.displayName },
 		job,
@@ -365,7 +575,11 @@ function logUpload(ctx: GraphContext, sp: ServicePrincipalObject, job: Synchroni
 
 function postParseExpression(ctx: GraphContext): Reply {
 	return withJob(ctx, () => {
-		const parsed = parseActionBody(ctx, 'parseExpression', ['expression', 'testInputObject', 'targetAttributeDefinition']);
+		const parsed = parseActionBody(ctx, 'parseExpression', [
+			'expression',
+			'testInputObject',
+			'targetAttributeDefinition',
+		]);
 		if (!parsed.ok) return parsed.reply;
 		const { expression, testInputObject } = parsed.body;
 		if (typeof expression !== 'string' || expression.trim() === '') {
@@ -374,10 +588,16 @@ function postParseExpression(ctx: GraphContext): Reply {
 		let testInput: Map<string, string> | undefined;
 		if (testInputObject !== undefined && testInputObject !== null) {
 			const properties = (testInputObject as { properties?: unknown }).properties;
-			if (!Array.isArray(properties)) return ctx.error(400, 'BadRequest', "testInputObject.properties must be a collection of key/value pairs.");
+			if (!Array.isArray(properties))
+				return ctx.error(
+					400,
+					'BadRequest',
+					'testInputObject.properties must be a collection of key/value pairs.',
+				);
 			testInput = new Map();
 			for (const property of properties as Array<{ key?: unknown; value?: unknown }>) {
-				if (typeof property?.key !== 'string') return ctx.error(400, 'BadRequest', 'Every testInputObject property needs a key.');
+				if (typeof property?.key !== 'string')
+					return ctx.error(400, 'BadRequest', 'Every testInputObject property needs a key.');
 				const value = Array.isArray(property.value) ? property.value[0] : property.value;
 				testInput.set(property.key, value === undefined || value === null ? '' : String(value));
 			}

@@ -38,7 +38,8 @@ export const QUARANTINE_REASONS = [
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const SCIM_ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+export const SCIM_ENTERPRISE_USER_SCHEMA =
+	'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 export const SCIM_BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
 // ---- templates and their schema rules -------------------------------------------------------
@@ -77,8 +78,16 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 				sourceDirectoryName: 'Azure Active Directory',
 				targetDirectoryName: 'customappsso',
 				objectMappings: [
-					{ name: 'Provision Microsoft Entra ID Users', sourceObjectName: 'User', targetObjectName: SCIM_ENTERPRISE_USER_SCHEMA },
-					{ name: 'Provision Microsoft Entra ID Groups', sourceObjectName: 'Group', targetObjectName: 'urn:ietf:params:scim:schemas:core:2.0:Group' },
+					{
+						name: 'Provision Microsoft Entra ID Users',
+						sourceObjectName: 'User',
+						targetObjectName: SCIM_ENTERPRISE_USER_SCHEMA,
+					},
+					{
+						name: 'Provision Microsoft Entra ID Groups',
+						sourceObjectName: 'Group',
+						targetObjectName: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+					},
 				],
 			},
 		],
@@ -95,7 +104,13 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 				name: 'USER_INBOUND',
 				sourceDirectoryName: 'API',
 				targetDirectoryName: 'Azure Active Directory',
-				objectMappings: [{ name: 'Provision API users', sourceObjectName: SCIM_ENTERPRISE_USER_SCHEMA, targetObjectName: 'User' }],
+				objectMappings: [
+					{
+						name: 'Provision API users',
+						sourceObjectName: SCIM_ENTERPRISE_USER_SCHEMA,
+						targetObjectName: 'User',
+					},
+				],
 			},
 		],
 	},
@@ -118,10 +133,33 @@ const ENTERPRISE = (name: string) => `${SCIM_ENTERPRISE_USER_SCHEMA}:${name}`;
  * for API"): SCIM core and enterprise user attributes; an admin adds custom extension attributes to it by full name.
  */
 export const DEFAULT_API_ATTRIBUTES: readonly ApiAttribute[] = [
-	...['externalId', 'userName', 'displayName', 'nickName', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone'],
-	...['name.givenName', 'name.familyName', 'name.middleName', 'name.formatted', 'name.honorificPrefix', 'name.honorificSuffix'],
-	...['emails[type eq "work"].value', 'phoneNumbers[type eq "work"].value', 'phoneNumbers[type eq "mobile"].value'],
-	...['streetAddress', 'locality', 'region', 'postalCode', 'country'].map((part) => `addresses[type eq "work"].${part}`),
+	...[
+		'externalId',
+		'userName',
+		'displayName',
+		'nickName',
+		'title',
+		'userType',
+		'preferredLanguage',
+		'locale',
+		'timezone',
+	],
+	...[
+		'name.givenName',
+		'name.familyName',
+		'name.middleName',
+		'name.formatted',
+		'name.honorificPrefix',
+		'name.honorificSuffix',
+	],
+	...[
+		'emails[type eq "work"].value',
+		'phoneNumbers[type eq "work"].value',
+		'phoneNumbers[type eq "mobile"].value',
+	],
+	...['streetAddress', 'locality', 'region', 'postalCode', 'country'].map(
+		(part) => `addresses[type eq "work"].${part}`,
+	),
 	...['employeeNumber', 'costCenter', 'organization', 'division', 'department'].map(ENTERPRISE),
 ]
 	.map((name): ApiAttribute => ({ name, type: 'String' }))
@@ -185,7 +223,12 @@ export interface Quarantine {
 export interface BulkUploadRecord {
 	requestId: string;
 	receivedAt: string;
-	operations: Array<{ method: string; bulkId: string; path: string; data: Record<string, unknown> }>;
+	operations: Array<{
+		method: string;
+		bulkId: string;
+		path: string;
+		data: Record<string, unknown>;
+	}>;
 }
 
 export interface SynchronizationJob {
@@ -200,7 +243,12 @@ export interface SynchronizationJob {
 	/** Entries in escrow (object-level errors waiting for a retry); a restart with Escrows drops them. */
 	escrows: number;
 	/** What the watermark remembers of the last cycle; a restart with Watermark clears it. */
-	progress: Array<{ completedUnits: number; totalUnits: number; units: string; progressObservationDateTime: string }>;
+	progress: Array<{
+		completedUnits: number;
+		totalUnits: number;
+		units: string;
+		progressObservationDateTime: string;
+	}>;
 	/** What the connector data store holds; a restart with ConnectorDataStore clears it. */
 	synchronizedEntryCountByType: Array<{ key: string; value: number }>;
 	/** The reset scope of every restart, oldest first. */
@@ -223,7 +271,12 @@ export interface SynchronizationState {
 }
 
 export function newSynchronizationState(): SynchronizationState {
-	return { acquiredCredentials: null, savedSecrets: [], templates: Object.values(TEMPLATE_DEFINITIONS), jobs: new Map() };
+	return {
+		acquiredCredentials: null,
+		savedSecrets: [],
+		templates: Object.values(TEMPLATE_DEFINITIONS),
+		jobs: new Map(),
+	};
 }
 
 /**
@@ -258,7 +311,10 @@ const SECRET_VALUE_KEYS = new Set([
 ]);
 
 export function maskedSecrets(pairs: SynchronizationSecretPair[]): SynchronizationSecretPair[] {
-	return pairs.map(({ key, value }) => ({ key, value: SECRET_VALUE_KEYS.has(key) && value ? MASKED : value }));
+	return pairs.map(({ key, value }) => ({
+		key,
+		value: SECRET_VALUE_KEYS.has(key) && value ? MASKED : value,
+	}));
 }
 
 function isoNow(offsetMs = 0): string {
@@ -266,7 +322,11 @@ function isoNow(offsetMs = 0): string {
 }
 
 /** Job ids look like Graph's: `<templateId>.<32 hex>.<tenant id>`. */
-export function createJob(state: SynchronizationState, template: TemplateDefinition, tenantId: string): SynchronizationJob {
+export function createJob(
+	state: SynchronizationState,
+	template: TemplateDefinition,
+	tenantId: string,
+): SynchronizationJob {
 	const job: SynchronizationJob = {
 		id: `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
 		template,
@@ -283,7 +343,9 @@ export function createJob(state: SynchronizationState, template: TemplateDefinit
 		onDemandWindow: new RequestWindow(5, 10_000),
 		provisionedOnDemand: [],
 		bulkUploads: [],
-		apiAttributes: template.acceptsBulkUpload ? DEFAULT_API_ATTRIBUTES.map((attribute) => ({ ...attribute })) : [],
+		apiAttributes: template.acceptsBulkUpload
+			? DEFAULT_API_ATTRIBUTES.map((attribute) => ({ ...attribute }))
+			: [],
 	};
 	state.jobs.set(job.id.toLowerCase(), job);
 	return job;
@@ -321,7 +383,11 @@ export function restartJob(job: SynchronizationJob, scope: string[]): void {
 	startJob(job);
 }
 
-export function quarantineJob(job: SynchronizationJob, reason: QuarantineReason, error: Quarantine['error']): void {
+export function quarantineJob(
+	job: SynchronizationJob,
+	reason: QuarantineReason,
+	error: Quarantine['error'],
+): void {
 	const now = isoNow();
 	job.quarantine = {
 		currentBegan: now,
@@ -335,7 +401,10 @@ export function quarantineJob(job: SynchronizationJob, reason: QuarantineReason,
 }
 
 /** A provisioning cycle ends: escrows make it EntryLevelErrors, errors make it Failed; a clean run lifts a quarantine. */
-export function completeRun(job: SynchronizationJob, outcome: { escrows?: number; errors?: number; exported?: number }): TaskExecution {
+export function completeRun(
+	job: SynchronizationJob,
+	outcome: { escrows?: number; errors?: number; exported?: number },
+): TaskExecution {
 	const escrows = outcome.escrows ?? 0;
 	const errors = outcome.errors ?? 0;
 	const execution: TaskExecution = {
@@ -343,13 +412,27 @@ export function completeRun(job: SynchronizationJob, outcome: { escrows?: number
 		countEscrowed: escrows,
 		countExported: outcome.exported ?? 0,
 		state: errors > 0 ? 'Failed' : escrows > 0 ? 'EntryLevelErrors' : 'Succeeded',
-		error: errors > 0 ? { code: 'SynchronizationExportFailed', message: `${errors} entries could not be exported.`, tenantActionable: true } : null,
+		error:
+			errors > 0
+				? {
+						code: 'SynchronizationExportFailed',
+						message: `${errors} entries could not be exported.`,
+						tenantActionable: true,
+					}
+				: null,
 		timeBegan: isoNow(-60_000),
 		timeEnded: isoNow(),
 	};
 	job.lastExecution = execution;
 	job.escrows += escrows;
-	job.progress = [{ completedUnits: 1, totalUnits: 1, units: 'Cycles', progressObservationDateTime: execution.timeEnded }];
+	job.progress = [
+		{
+			completedUnits: 1,
+			totalUnits: 1,
+			units: 'Cycles',
+			progressObservationDateTime: execution.timeEnded,
+		},
+	];
 	if (execution.state === 'Failed') {
 		job.countSuccessiveCompleteFailures++;
 	} else {
@@ -408,7 +491,10 @@ export function jobRepresentation(job: SynchronizationJob): Record<string, unkno
 }
 
 /** microsoft.graph.synchronizationTemplate. */
-export function templateRepresentation(template: TemplateDefinition, applicationId: string): Record<string, unknown> {
+export function templateRepresentation(
+	template: TemplateDefinition,
+	applicationId: string,
+): Record<string, unknown> {
 	return {
 		id: template.id,
 		applicationId,
@@ -445,14 +531,21 @@ export function schemaRepresentation(job: SynchronizationJob): Record<string, un
 			})),
 		})),
 		directories: [
-			...new Set(job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName])),
+			...new Set(
+				job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName]),
+			),
 		].map((name) => ({ id: randomUUID(), name, objects: directoryObjects(job, name) })),
 	};
 }
 
 /** microsoft.graph.objectDefinition of a directory: the API directory of an inbound job lists its attribute list for API. */
-function directoryObjects(job: SynchronizationJob, directoryName: string): Array<Record<string, unknown>> {
-	const inbound = job.template.rules.find((rule) => rule.sourceDirectoryName === directoryName && rule.sourceDirectoryName === 'API');
+function directoryObjects(
+	job: SynchronizationJob,
+	directoryName: string,
+): Array<Record<string, unknown>> {
+	const inbound = job.template.rules.find(
+		(rule) => rule.sourceDirectoryName === directoryName && rule.sourceDirectoryName === 'API',
+	);
 	if (!inbound || job.apiAttributes.length === 0) return [];
 	return [
 		{
@@ -468,7 +561,15 @@ function directoryObjects(job: SynchronizationJob, directoryName: string): Array
 				multivalued: false,
 				mutability: 'ReadWrite',
 				name,
-				referencedObjects: type === 'Reference' ? [{ referencedObjectName: inbound.objectMappings[0].sourceObjectName, referencedProperty: null }] : [],
+				referencedObjects:
+					type === 'Reference'
+						? [
+								{
+									referencedObjectName: inbound.objectMappings[0].sourceObjectName,
+									referencedProperty: null,
+								},
+							]
+						: [],
 				required: false,
 				type,
 			})),
@@ -481,16 +582,28 @@ function directoryObjects(job: SynchronizationJob, directoryName: string): Array
  * and the extension objects whose URN the user's `schemas` does not list. Core and enterprise attributes are the
  * job's own mapping's business, so they are not checked here.
  */
-export function customAttributeProblem(job: SynchronizationJob, data: Record<string, unknown>): string | undefined {
+export function customAttributeProblem(
+	job: SynchronizationJob,
+	data: Record<string, unknown>,
+): string | undefined {
 	const listed = new Set(job.apiAttributes.map(({ name }) => name.toLowerCase()));
-	const schemas = (Array.isArray(data.schemas) ? data.schemas : []).map((schema) => String(schema).toLowerCase());
+	const schemas = (Array.isArray(data.schemas) ? data.schemas : []).map((schema) =>
+		String(schema).toLowerCase(),
+	);
 	for (const [key, value] of Object.entries(data)) {
 		const urn = key.toLowerCase();
-		if (!urn.startsWith('urn:') || urn === SCIM_USER_SCHEMA.toLowerCase() || urn === SCIM_ENTERPRISE_USER_SCHEMA.toLowerCase()) continue;
+		if (
+			!urn.startsWith('urn:') ||
+			urn === SCIM_USER_SCHEMA.toLowerCase() ||
+			urn === SCIM_ENTERPRISE_USER_SCHEMA.toLowerCase()
+		)
+			continue;
 		if (!schemas.includes(urn)) return `the extension '${key}' is not listed in data.schemas`;
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) return `the extension '${key}' must be an object of attributes`;
+		if (typeof value !== 'object' || value === null || Array.isArray(value))
+			return `the extension '${key}' must be an object of attributes`;
 		for (const attribute of Object.keys(value)) {
-			if (!listed.has(`${urn}:${attribute.toLowerCase()}`)) return `the attribute '${key}:${attribute}' is not defined in the job's schema`;
+			if (!listed.has(`${urn}:${attribute.toLowerCase()}`))
+				return `the attribute '${key}:${attribute}' is not defined in the job's schema`;
 		}
 	}
 	return undefined;
@@ -517,17 +630,35 @@ interface MappingSource {
 class ExpressionError extends Error {}
 
 /** The functions the emulator evaluates, with Graph's parameter names (Microsoft's "Reference for writing expressions"). */
-const FUNCTIONS: Record<string, { parameters: (count: number) => string[]; evaluate: (args: Array<string | null>) => string | null }> = {
+const FUNCTIONS: Record<
+	string,
+	{
+		parameters: (count: number) => string[];
+		evaluate: (args: Array<string | null>) => string | null;
+	}
+> = {
 	Append: {
 		parameters: () => ['source', 'suffix'],
 		evaluate: ([source, suffix]) => (source === null ? null : `${source}${suffix ?? ''}`),
 	},
 	Join: {
-		parameters: (count) => ['separator', ...Array.from({ length: Math.max(0, count - 1) }, (_, index) => `source${index + 1}`)],
-		evaluate: ([separator, ...sources]) => sources.filter((value): value is string => value !== null && value !== '').join(separator ?? ''),
+		parameters: (count) => [
+			'separator',
+			...Array.from({ length: Math.max(0, count - 1) }, (_, index) => `source${index + 1}`),
+		],
+		evaluate: ([separator, ...sources]) =>
+			sources
+				.filter((value): value is string => value !== null && value !== '')
+				.join(separator ?? ''),
 	},
-	ToLower: { parameters: () => ['source', 'culture'], evaluate: ([source]) => source?.toLowerCase() ?? null },
-	ToUpper: { parameters: () => ['source', 'culture'], evaluate: ([source]) => source?.toUpperCase() ?? null },
+	ToLower: {
+		parameters: () => ['source', 'culture'],
+		evaluate: ([source]) => source?.toLowerCase() ?? null,
+	},
+	ToUpper: {
+		parameters: () => ['source', 'culture'],
+		evaluate: ([source]) => source?.toUpperCase() ?? null,
+	},
 };
 
 /** Parses `Name(arg, , arg)`, `[attribute]` and `"constant"`. */
@@ -543,7 +674,12 @@ function parseExpressionText(text: string): ExpressionNode {
 			const end = text.indexOf(']', position);
 			if (end === -1) throw new ExpressionError(`Missing ']' after position ${position}.`);
 			position = end + 1;
-			return { type: 'Attribute', text: text.slice(start, position), name: text.slice(start + 1, end), args: [] };
+			return {
+				type: 'Attribute',
+				text: text.slice(start, position),
+				name: text.slice(start + 1, end),
+				args: [],
+			};
 		}
 		if (text[position] === '"') {
 			let value = '';
@@ -569,13 +705,15 @@ function parseExpressionText(text: string): ExpressionNode {
 			skipSpace();
 			const separator = text[position++];
 			if (separator === ')') break;
-			if (separator !== ',') throw new ExpressionError(`Expected ',' or ')' at position ${position - 1}.`);
+			if (separator !== ',')
+				throw new ExpressionError(`Expected ',' or ')' at position ${position - 1}.`);
 		}
 		return { type: 'Function', text: text.slice(start, position), name, args };
 	};
 	const root = parseNode();
 	skipSpace();
-	if (!root || position !== text.length) throw new ExpressionError(`Unexpected text at position ${position}.`);
+	if (!root || position !== text.length)
+		throw new ExpressionError(`Unexpected text at position ${position}.`);
 	return root;
 }
 
@@ -584,7 +722,9 @@ function mappingSource(node: ExpressionNode): MappingSource {
 	return {
 		expression: node.text,
 		name: node.name,
-		parameters: node.args.flatMap((arg, index) => (arg ? [{ key: keys[index] ?? `parameter${index + 1}`, value: mappingSource(arg) }] : [])),
+		parameters: node.args.flatMap((arg, index) =>
+			arg ? [{ key: keys[index] ?? `parameter${index + 1}`, value: mappingSource(arg) }] : [],
+		),
 		type: node.type,
 	};
 }
@@ -592,14 +732,18 @@ function mappingSource(node: ExpressionNode): MappingSource {
 function evaluate(node: ExpressionNode, input: Map<string, string>): string | null {
 	if (node.type === 'Constant') return node.name;
 	if (node.type === 'Attribute') {
-		if (!input.has(node.name)) throw new ExpressionError(`The attribute '${node.name}' is not in the test input object.`);
+		if (!input.has(node.name))
+			throw new ExpressionError(`The attribute '${node.name}' is not in the test input object.`);
 		return input.get(node.name) ?? null;
 	}
 	return FUNCTIONS[node.name].evaluate(node.args.map((arg) => (arg ? evaluate(arg, input) : null)));
 }
 
 /** microsoft.graph.parseExpressionResponse for an expression and an optional test input (attribute → value). */
-export function parseExpression(expression: string, testInput: Map<string, string> | undefined): Record<string, unknown> {
+export function parseExpression(
+	expression: string,
+	testInput: Map<string, string> | undefined,
+): Record<string, unknown> {
 	let parsed: ExpressionNode;
 	try {
 		parsed = parseExpressionText(expression);
@@ -612,7 +756,11 @@ export function parseExpression(expression: string, testInput: Map<string, strin
 			parsingSucceeded: false,
 		};
 	}
-	let evaluation: { error: unknown; evaluationSucceeded: boolean; evaluationResult: string[] | null } = {
+	let evaluation: {
+		error: unknown;
+		evaluationSucceeded: boolean;
+		evaluationResult: string[] | null;
+	} = {
 		error: null,
 		evaluationSucceeded: false,
 		evaluationResult: null,
@@ -620,9 +768,17 @@ export function parseExpression(expression: string, testInput: Map<string, strin
 	if (testInput) {
 		try {
 			const value = evaluate(parsed, testInput);
-			evaluation = { error: null, evaluationSucceeded: true, evaluationResult: value === null ? [] : [value] };
+			evaluation = {
+				error: null,
+				evaluationSucceeded: true,
+				evaluationResult: value === null ? [] : [value],
+			};
 		} catch (error) {
-			evaluation = { error: { code: 'ExpressionEvaluationFailed', message: (error as Error).message }, evaluationSucceeded: false, evaluationResult: null };
+			evaluation = {
+				error: { code: 'ExpressionEvaluationFailed', message: (error as Error).message },
+				evaluationSucceeded: false,
+				evaluationResult: null,
+			};
 		}
 	}
 	return { ...evaluation, parsedExpression: mappingSource(parsed), parsingSucceeded: true };

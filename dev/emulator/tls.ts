@@ -9,7 +9,12 @@ import { createHash, webcrypto, X509Certificate } from 'node:crypto';
 
 const subtle = webcrypto.subtle;
 const EC_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-const RSA_2048 = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+const RSA_2048 = {
+	name: 'RSASSA-PKCS1-v1_5',
+	modulusLength: 2048,
+	publicExponent: new Uint8Array([1, 0, 1]),
+	hash: 'SHA-256',
+};
 const DAY_MS = 24 * 3600 * 1000;
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -36,7 +41,10 @@ export async function createTlsMaterial(): Promise<TlsMaterial> {
 		keys: caKeys,
 		extensions: [
 			new x509.BasicConstraintsExtension(true, 0, true),
-			new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+			new x509.KeyUsagesExtension(
+				x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+				true,
+			),
 			await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
 		],
 	});
@@ -91,7 +99,9 @@ export interface GeneratedCertificate {
 }
 
 /** A self-signed RSA 2048 certificate, as `New-SelfSignedCertificate` or openssl would make for app sign-in. */
-export async function createClientCertificate(options: ClientCertificateOptions = {}): Promise<GeneratedCertificate> {
+export async function createClientCertificate(
+	options: ClientCertificateOptions = {},
+): Promise<GeneratedCertificate> {
 	const now = Date.now();
 	const notBefore = options.notBefore ?? new Date(now - 3600 * 1000);
 	const notAfter = options.notAfter ?? new Date(now + 365 * DAY_MS);

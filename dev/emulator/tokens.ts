@@ -37,7 +37,13 @@ export interface CreateAccessTokenOptions {
 }
 
 export type TokenCheck =
-	| { ok: true; claims: JwtPayload; delegated: boolean; permissions: string[]; directoryRoles: string[] }
+	| {
+			ok: true;
+			claims: JwtPayload;
+			delegated: boolean;
+			permissions: string[];
+			directoryRoles: string[];
+	  }
 	| { ok: false; message: string };
 
 export class TokenService {
@@ -72,7 +78,9 @@ export class TokenService {
 				idtyp: 'app',
 				oid: client.servicePrincipalId,
 				sub: client.servicePrincipalId,
-				...(client.applicationPermissions.length ? { roles: [...client.applicationPermissions] } : {}),
+				...(client.applicationPermissions.length
+					? { roles: [...client.applicationPermissions] }
+					: {}),
 			},
 			this.lifetimeSeconds,
 		);
@@ -88,13 +96,21 @@ export class TokenService {
 				oid: identity.principalId,
 				sub: identity.principalId,
 				xms_mirid: identity.resourceId,
-				...(identity.applicationPermissions.length ? { roles: [...identity.applicationPermissions] } : {}),
+				...(identity.applicationPermissions.length
+					? { roles: [...identity.applicationPermissions] }
+					: {}),
 			},
 			this.lifetimeSeconds,
 		);
 	}
 
-	delegatedToken(client: ClientApp, user: User, scopes: string[], audience: string, appidacr: '0' | '1' | '2'): IssuedToken {
+	delegatedToken(
+		client: ClientApp,
+		user: User,
+		scopes: string[],
+		audience: string,
+		appidacr: '0' | '1' | '2',
+	): IssuedToken {
 		return this.sign(
 			{
 				aud: audience,
@@ -176,7 +192,12 @@ export class TokenService {
 		const overrides: JwtPayload = {};
 		if (options.issuer) overrides.iss = options.issuer;
 		if (options.tenantId) overrides.tid = options.tenantId;
-		return this.sign(claims, lifetime, overrides, options.foreignKey ? new SigningKey() : this.signingKey).accessToken;
+		return this.sign(
+			claims,
+			lifetime,
+			overrides,
+			options.foreignKey ? new SigningKey() : this.signingKey,
+		).accessToken;
 	}
 
 	/** Validates a bearer token as Graph does; messages follow Graph's InvalidAuthenticationToken texts. */
@@ -197,7 +218,11 @@ export class TokenService {
 			}
 			return { ok: false, message: 'CompactToken parsing failed with error code: 80049217' };
 		}
-		if (jwt.header.kid !== this.signingKey.kid || jwt.header.alg !== 'RS256' || !verifyJwtSignature(jwt, this.signingKey.publicKey)) {
+		if (
+			jwt.header.kid !== this.signingKey.kid ||
+			jwt.header.alg !== 'RS256' ||
+			!verifyJwtSignature(jwt, this.signingKey.publicKey)
+		) {
 			return { ok: false, message: 'Access token validation failure.' };
 		}
 		const c = jwt.payload;
@@ -216,12 +241,21 @@ export class TokenService {
 			ok: true,
 			claims: c,
 			delegated,
-			permissions: delegated ? String(c.scp).split(' ').filter(Boolean) : Array.isArray(c.roles) ? c.roles.map(String) : [],
+			permissions: delegated
+				? String(c.scp).split(' ').filter(Boolean)
+				: Array.isArray(c.roles)
+					? c.roles.map(String)
+					: [],
 			directoryRoles: Array.isArray(c.wids) ? c.wids.map((w) => String(w).toLowerCase()) : [],
 		};
 	}
 
-	private sign(claims: JwtPayload, lifetimeSeconds: number, overrides: JwtPayload = {}, key = this.signingKey): IssuedToken {
+	private sign(
+		claims: JwtPayload,
+		lifetimeSeconds: number,
+		overrides: JwtPayload = {},
+		key = this.signingKey,
+	): IssuedToken {
 		const now = Math.floor(Date.now() / 1000);
 		const exp = now + lifetimeSeconds;
 		const payload: JwtPayload = {
@@ -239,7 +273,11 @@ export class TokenService {
 			ver: '1.0',
 			...overrides,
 		};
-		return { accessToken: key.sign(payload, { x5t: key.kid }), expiresIn: lifetimeSeconds, claims: payload };
+		return {
+			accessToken: key.sign(payload, { x5t: key.kid }),
+			expiresIn: lifetimeSeconds,
+			claims: payload,
+		};
 	}
 }
 

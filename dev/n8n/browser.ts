@@ -5,7 +5,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-import { chromium, selectors, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import {
+	chromium,
+	selectors,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type Request,
+} from 'playwright-core';
 
 import { PROJECT_ROOT } from './runtime';
 import type { N8nOwner } from './n8n';
@@ -48,11 +55,20 @@ export class Editor {
 		readonly baseUrl: string,
 	) {}
 
-	static async open(baseUrl: string, options: { viewport?: { width: number; height: number } } = {}): Promise<Editor> {
+	static async open(
+		baseUrl: string,
+		options: { viewport?: { width: number; height: number } } = {},
+	): Promise<Editor> {
 		if (!existsSync(CHROMIUM_PATH)) {
-			throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run bash .ci/setup.sh e2e (apt-get install -y chromium)`);
+			throw new Error(
+				`Chromium is not installed at ${CHROMIUM_PATH}: run bash .ci/setup.sh e2e (apt-get install -y chromium)`,
+			);
 		}
-		const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+		const browser = await chromium.launch({
+			executablePath: CHROMIUM_PATH,
+			headless: true,
+			args: CHROMIUM_FLAGS,
+		});
 		// the emulator's login page is served with a certificate from its own test CA
 		const context = await browser.newContext({
 			ignoreHTTPSErrors: true,
@@ -92,7 +108,11 @@ export class Editor {
 
 	/** Waits until an OAuth2 credential's dialog offers Connect: the not-connected banner (2.x) or the Connect button (1.x). */
 	async waitForOAuth2NotConnected(): Promise<void> {
-		await this.page.getByTestId('oauth-not-connected-banner').or(this.page.getByTestId('oauth-connect-button')).first().waitFor();
+		await this.page
+			.getByTestId('oauth-not-connected-banner')
+			.or(this.page.getByTestId('oauth-connect-button'))
+			.first()
+			.waitFor();
 	}
 
 	/**
@@ -110,7 +130,11 @@ export class Editor {
 		context.on('request', onRequest);
 		const popupPromise = context.waitForEvent('page');
 		// 2.x's dialog has a banner with a quick-connect button; 1.x a plain Connect button (test id oauth-connect-button)
-		await page.getByTestId('quick-connect-button').or(page.getByTestId('oauth-connect-button')).first().click();
+		await page
+			.getByTestId('quick-connect-button')
+			.or(page.getByTestId('oauth-connect-button'))
+			.first()
+			.click();
 		const popup = await popupPromise;
 		try {
 			if (!popup.isClosed()) await popup.waitForEvent('close', { timeout: 30_000 });
@@ -127,9 +151,15 @@ export class Editor {
 		try {
 			await this.page.getByTestId('canvas-node').first().waitFor();
 		} catch (error) {
-			const shot = path.join(PROJECT_ROOT, '.test-output', 'e2e', `open-workflow-failed-${Date.now()}.png`);
+			const shot = path.join(
+				PROJECT_ROOT,
+				'.test-output',
+				'e2e',
+				`open-workflow-failed-${Date.now()}.png`,
+			);
 			await this.page.screenshot({ path: shot }).catch(() => undefined);
-			if (error instanceof Error) error.message += `\n(the page as it was: ${shot}, at ${this.page.url()})`;
+			if (error instanceof Error)
+				error.message += `\n(the page as it was: ${shot}, at ${this.page.url()})`;
 			throw error;
 		}
 	}

@@ -9,7 +9,15 @@
  * (so @azure/identity and everything it needs resolve), and `n8n-workflow` is linked to n8n's own copy, which is
  * what n8n's NODE_PATH fallback gives a real install whose peer dependency was stripped.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT, type N8nRuntime } from './runtime';
@@ -45,7 +53,8 @@ export function installCommunityPackage(userFolder: string, runtime: N8nRuntime)
 	mkdirSync(packageDir, { recursive: true });
 
 	const published: Record<string, unknown> = { ...pkg };
-	for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete published[field];
+	for (const field of ['devDependencies', 'peerDependencies', 'optionalDependencies'])
+		delete published[field];
 	writeFileSync(path.join(packageDir, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
 	for (const entry of [...(pkg.files ?? ['dist']), 'README.md', 'LICENSE', 'LICENSE.md']) {
 		const source = path.join(PROJECT_ROOT, entry);
@@ -54,7 +63,8 @@ export function installCommunityPackage(userFolder: string, runtime: N8nRuntime)
 
 	const modules = path.join(packageDir, 'node_modules');
 	const link = (name: string, target: string) => {
-		if (!existsSync(target)) throw new Error(`Cannot link ${name}: ${target} does not exist (run npm install)`);
+		if (!existsSync(target))
+			throw new Error(`Cannot link ${name}: ${target} does not exist (run npm install)`);
 		const at = path.join(modules, name);
 		mkdirSync(path.dirname(at), { recursive: true });
 		symlinkSync(target, at, 'dir');

@@ -20,18 +20,33 @@ export const DEMO_ADMIN_UPN = 'admin@contoso.onmicrosoft.com';
 
 /** The credential IDs the example workflows refer to. */
 export const CREDENTIALS = {
-	appOnly: { id: 'entraDemoAppOnly', name: 'Microsoft Graph Provisioning (app-only)', type: 'microsoftGraphProvisioningAppOnlyApi' },
-	oAuth2: { id: 'entraDemoOAuth2', name: 'Microsoft Graph Provisioning (delegated)', type: 'microsoftGraphProvisioningOAuth2Api' },
+	appOnly: {
+		id: 'entraDemoAppOnly',
+		name: 'Microsoft Graph Provisioning (app-only)',
+		type: 'microsoftGraphProvisioningAppOnlyApi',
+	},
+	oAuth2: {
+		id: 'entraDemoOAuth2',
+		name: 'Microsoft Graph Provisioning (delegated)',
+		type: 'microsoftGraphProvisioningOAuth2Api',
+	},
 } as const;
 
 export const WEBHOOK_PATH = 'entra-provisioning/acquire-token';
 
 export const PROVISIONING_PERMISSIONS = ['Synchronization.ReadWrite.All', 'Application.Read.All'];
 /** What the HR-onboarding and alerting templates need besides: bulk upload and the provisioning logs. */
-export const HR_PERMISSIONS = ['SynchronizationData-User.Upload', 'AuditLog.Read.All', 'Directory.Read.All'];
+export const HR_PERMISSIONS = [
+	'SynchronizationData-User.Upload',
+	'AuditLog.Read.All',
+	'Directory.Read.All',
+];
 
 /** The SCIM endpoint the rotation template validates its new secret against, and the secret it accepts. */
-export const DEMO_SCIM = { baseAddress: 'https://scim.contoso.example/scim/v2', secretToken: 'demo-rotated-scim-token' } as const;
+export const DEMO_SCIM = {
+	baseAddress: 'https://scim.contoso.example/scim/v2',
+	secretToken: 'demo-rotated-scim-token',
+} as const;
 
 /** How long the emulated provisioning service takes to process an upload: long enough to see the Wait loop. */
 export const DEMO_PROVISIONING_DELAY_MS = 3_000;
@@ -49,9 +64,20 @@ export interface SignInClient {
 }
 
 /** Adds the demo application and service principal, the n8n app registration and an admin user. */
-export function seedDemoTenant(emulator: Emulator, client: Partial<SignInClient> = {}): SignInClient {
-	emulator.addApplication({ id: DEMO_OBJECTS.applicationObjectId, appId: DEMO_OBJECTS.appId, displayName: DEMO_OBJECTS.displayName });
-	emulator.addServicePrincipal({ id: DEMO_OBJECTS.servicePrincipalId, appId: DEMO_OBJECTS.appId, displayName: DEMO_OBJECTS.displayName });
+export function seedDemoTenant(
+	emulator: Emulator,
+	client: Partial<SignInClient> = {},
+): SignInClient {
+	emulator.addApplication({
+		id: DEMO_OBJECTS.applicationObjectId,
+		appId: DEMO_OBJECTS.appId,
+		displayName: DEMO_OBJECTS.displayName,
+	});
+	emulator.addServicePrincipal({
+		id: DEMO_OBJECTS.servicePrincipalId,
+		appId: DEMO_OBJECTS.appId,
+		displayName: DEMO_OBJECTS.displayName,
+	});
 	const secret = client.clientSecret ?? `demo~${randomBytes(24).toString('base64url')}`;
 	const registered = emulator.registerClientApp({
 		clientId: client.clientId,
@@ -60,7 +86,11 @@ export function seedDemoTenant(emulator: Emulator, client: Partial<SignInClient>
 		applicationPermissions: [...PROVISIONING_PERMISSIONS, ...HR_PERMISSIONS],
 		delegatedPermissions: PROVISIONING_PERMISSIONS,
 	});
-	emulator.registerUser({ upn: DEMO_ADMIN_UPN, displayName: 'Contoso Admin', directoryRoles: ['Application Administrator'] });
+	emulator.registerUser({
+		upn: DEMO_ADMIN_UPN,
+		displayName: 'Contoso Admin',
+		directoryRoles: ['Application Administrator'],
+	});
 	// The templates find their jobs by template: an API-driven inbound job for HR uploads, a SCIM job for rotation.
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'scim');
@@ -75,8 +105,15 @@ export type TenantTarget = { tenantId: string } & (
 	| { cloud: 'global' | 'usGovL4' | 'usGovL5' | 'china' }
 );
 
-export function emulatorTenant(emulator: Pick<Emulator, 'tenantId' | 'graphUrl' | 'authorityUrl'>): TenantTarget {
-	return { cloud: 'custom', tenantId: emulator.tenantId, graphUrl: emulator.graphUrl, authorityUrl: emulator.authorityUrl };
+export function emulatorTenant(
+	emulator: Pick<Emulator, 'tenantId' | 'graphUrl' | 'authorityUrl'>,
+): TenantTarget {
+	return {
+		cloud: 'custom',
+		tenantId: emulator.tenantId,
+		graphUrl: emulator.graphUrl,
+		authorityUrl: emulator.authorityUrl,
+	};
 }
 
 function cloudFields(tenant: TenantTarget): Record<string, unknown> {
@@ -87,7 +124,10 @@ function cloudFields(tenant: TenantTarget): Record<string, unknown> {
 
 export function appOnlyCredential(
 	tenant: TenantTarget,
-	signIn: { clientId: string } & ({ clientSecret: string } | { certificate: string; certificatePassword?: string; sendX5c?: boolean }),
+	signIn: { clientId: string } & (
+		| { clientSecret: string }
+		| { certificate: string; certificatePassword?: string; sendX5c?: boolean }
+	),
 	identity: { id: string; name: string } = CREDENTIALS.appOnly,
 ): ImportedCredential {
 	const method =
@@ -102,7 +142,12 @@ export function appOnlyCredential(
 	return {
 		...identity,
 		type: CREDENTIALS.appOnly.type,
-		data: { ...cloudFields(tenant), tenantId: tenant.tenantId, clientId: signIn.clientId, ...method },
+		data: {
+			...cloudFields(tenant),
+			tenantId: tenant.tenantId,
+			clientId: signIn.clientId,
+			...method,
+		},
 	};
 }
 
@@ -127,7 +172,13 @@ export function oAuth2Credential(
 export interface WorkflowJson {
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }>; [key: string]: unknown }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		credentials?: Record<string, { id: string; name: string }>;
+		[key: string]: unknown;
+	}>;
 	connections: Record<string, unknown>;
 	[key: string]: unknown;
 }
@@ -138,7 +189,10 @@ export function exampleWorkflows(): Array<{ file: string; workflow: WorkflowJson
 	return readdirSync(dir)
 		.filter((file) => file.endsWith('.workflow.json'))
 		.sort()
-		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson }));
+		.map((file) => ({
+			file,
+			workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as WorkflowJson,
+		}));
 }
 
 export function exampleWorkflow(file: string): WorkflowJson {

@@ -35,7 +35,12 @@ export const SSRF_PROTECTION_ALLOWING_LOOPBACK = {
 	N8N_SSRF_ALLOWED_HOSTNAMES: 'localhost',
 };
 
-export const E2E_OWNER = { email: 'e2e-owner@example.com', password: 'E2e-Owner-Passw0rd', firstName: 'E2E', lastName: 'Owner' };
+export const E2E_OWNER = {
+	email: 'e2e-owner@example.com',
+	password: 'E2e-Owner-Passw0rd',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
 
 export interface StackContext {
 	emulator: Emulator;
@@ -60,16 +65,28 @@ export interface StackOptions {
 }
 
 /** The examples' app-only credential and the caller's own, as a stack imports them. */
-export async function stackCredentials(options: Pick<StackOptions, 'credentials'>, context: StackContext): Promise<ImportedCredential[]> {
-	return [appOnlyCredential(context.tenant, context.client, CREDENTIALS.appOnly), ...((await options.credentials?.(context)) ?? [])];
+export async function stackCredentials(
+	options: Pick<StackOptions, 'credentials'>,
+	context: StackContext,
+): Promise<ImportedCredential[]> {
+	return [
+		appOnlyCredential(context.tenant, context.client, CREDENTIALS.appOnly),
+		...((await options.credentials?.(context)) ?? []),
+	];
 }
 
 /** The example workflows (unless left out) and the caller's own, as a stack imports them. */
-export function stackWorkflows(options: Pick<StackOptions, 'examples' | 'workflows'>, context: StackContext): WorkflowJson[] {
+export function stackWorkflows(
+	options: Pick<StackOptions, 'examples' | 'workflows'>,
+	context: StackContext,
+): WorkflowJson[] {
 	return [
 		...(options.examples === false
 			? []
-			: [exampleWorkflow('acquire-provisioning-token.workflow.json'), exampleWorkflow('acquire-provisioning-token-manual.workflow.json')]),
+			: [
+					exampleWorkflow('acquire-provisioning-token.workflow.json'),
+					exampleWorkflow('acquire-provisioning-token-manual.workflow.json'),
+				]),
 		...(options.workflows?.(context) ?? []),
 	];
 }
@@ -95,7 +112,10 @@ export function pruneOldRuns(name: string, keep = 3, outputDir = OUTPUT_DIR): vo
 	try {
 		entries = readdirSync(outputDir)
 			.filter((entry) => entry.startsWith(`${name}-`))
-			.map((entry) => ({ dir: path.join(outputDir, entry), mtime: statSync(path.join(outputDir, entry)).mtimeMs }))
+			.map((entry) => ({
+				dir: path.join(outputDir, entry),
+				mtime: statSync(path.join(outputDir, entry)).mtimeMs,
+			}))
 			.sort((a, b) => b.mtime - a.mtime);
 	} catch {
 		return;
@@ -109,7 +129,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	// the release line N8N_E2E_LINE names (default: the pinned 2.41.1)
 	const runtime = await ensureN8nRuntime(selectedLine());
 	pruneOldRuns(options.name);
-	const folder = path.join(OUTPUT_DIR, `${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`);
+	const folder = path.join(
+		OUTPUT_DIR,
+		`${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`,
+	);
 	const emulator = await startEmulator();
 	let n8n: N8n | undefined;
 	try {
@@ -131,7 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 		await n8n.importCredentials(await stackCredentials(options, context));
 		const workflows = stackWorkflows(options, context);
 		if (workflows.length) await n8n.importWorkflows(workflows);
-		for (const workflow of workflows.filter(isWebhookWorkflow)) await n8n.publishWorkflow(workflow.id);
+		for (const workflow of workflows.filter(isWebhookWorkflow))
+			await n8n.publishWorkflow(workflow.id);
 		await n8n.start();
 		const rest = await n8n.login();
 		const started = n8n;
@@ -169,7 +193,9 @@ export const NODE_NAME = 'Microsoft Entra Provisioning';
 
 /** The manual example with another target, credential and secrets. */
 export function manualWorkflow(options: ManualWorkflowOptions): WorkflowJson {
-	const workflow = JSON.parse(JSON.stringify(exampleWorkflow('acquire-provisioning-token-manual.workflow.json'))) as WorkflowJson;
+	const workflow = JSON.parse(
+		JSON.stringify(exampleWorkflow('acquire-provisioning-token-manual.workflow.json')),
+	) as WorkflowJson;
 	workflow.id = options.id;
 	workflow.name = options.name ?? `e2e ${options.id}`;
 	const node = workflow.nodes.find((candidate) => candidate.name === NODE_NAME);
@@ -183,7 +209,10 @@ export function manualWorkflow(options: ManualWorkflowOptions): WorkflowJson {
 		secrets: { secret: options.secrets.map(({ key, value }) => ({ key, value })) },
 		options: options.options ?? {},
 	};
-	const credentialType = authentication === 'oAuth2' ? CREDENTIALS.oAuth2.type : CREDENTIALS.appOnly.type;
-	node.credentials = { [credentialType]: { id: options.credential.id, name: options.credential.name } };
+	const credentialType =
+		authentication === 'oAuth2' ? CREDENTIALS.oAuth2.type : CREDENTIALS.appOnly.type;
+	node.credentials = {
+		[credentialType]: { id: options.credential.id, name: options.credential.name },
+	};
 	return workflow;
 }

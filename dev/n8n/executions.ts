@@ -10,13 +10,22 @@ import type { N8nRestClient } from './n8n';
 import { runtimeDir } from './runtime';
 
 /** n8n stores run data with `flatted`; use n8n's own copy to read it back. */
-const flatted = createRequire(path.join(runtimeDir(), 'node_modules', 'n8n', 'package.json'))('flatted') as {
+const flatted = createRequire(path.join(runtimeDir(), 'node_modules', 'n8n', 'package.json'))(
+	'flatted',
+) as {
 	parse(text: string): unknown;
 };
 
 export interface RunData {
 	resultData: {
-		runData: Record<string, Array<{ executionStatus?: string; data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: unknown }>>;
+		runData: Record<
+			string,
+			Array<{
+				executionStatus?: string;
+				data?: { main: Array<Array<{ json: Record<string, unknown> }>> };
+				error?: unknown;
+			}>
+		>;
 		error?: { message?: string; description?: string; [key: string]: unknown };
 		lastNodeExecuted?: string;
 	};
@@ -32,29 +41,49 @@ export interface StoredExecution {
 	data: RunData;
 }
 
-export async function listExecutions(rest: N8nRestClient, workflowId?: string): Promise<Array<{ id: string; workflowId: string; status: string; mode: string }>> {
+export async function listExecutions(
+	rest: N8nRestClient,
+	workflowId?: string,
+): Promise<Array<{ id: string; workflowId: string; status: string; mode: string }>> {
 	const filter = encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}));
-	const page = await rest.request<{ results: Array<{ id: string; workflowId: string; status: string; mode: string }> }>(
-		'GET',
-		`/executions?filter=${filter}&limit=100`,
-	);
+	const page = await rest.request<{
+		results: Array<{ id: string; workflowId: string; status: string; mode: string }>;
+	}>('GET', `/executions?filter=${filter}&limit=100`);
 	return page.results;
 }
 
 export async function getExecution(rest: N8nRestClient, id: string): Promise<StoredExecution> {
 	const { status, text, json } = await rest.raw('GET', `/executions/${id}`);
-	if (status !== 200) throw new Error(`GET /rest/executions/${id}: HTTP ${status} ${text.slice(0, 500)}`);
-	const record = (json as { data: { id: string; workflowId: string; mode: string; status: string; data: string } }).data;
-	return { id: record.id, workflowId: record.workflowId, mode: record.mode, status: record.status, text, data: flatted.parse(record.data) as RunData };
+	if (status !== 200)
+		throw new Error(`GET /rest/executions/${id}: HTTP ${status} ${text.slice(0, 500)}`);
+	const record = (
+		json as { data: { id: string; workflowId: string; mode: string; status: string; data: string } }
+	).data;
+	return {
+		id: record.id,
+		workflowId: record.workflowId,
+		mode: record.mode,
+		status: record.status,
+		text,
+		data: flatted.parse(record.data) as RunData,
+	};
 }
 
 /** Polls until the workflow has an execution beyond `known` that finished. */
-export async function waitForNewExecution(rest: N8nRestClient, workflowId: string, known: Set<string>, timeoutMs = 30_000): Promise<StoredExecution> {
+export async function waitForNewExecution(
+	rest: N8nRestClient,
+	workflowId: string,
+	known: Set<string>,
+	timeoutMs = 30_000,
+): Promise<StoredExecution> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const fresh = (await listExecutions(rest, workflowId)).filter((e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new');
+		const fresh = (await listExecutions(rest, workflowId)).filter(
+			(e) => !known.has(e.id) && e.status !== 'running' && e.status !== 'new',
+		);
 		if (fresh.length) return await getExecution(rest, fresh[0].id);
-		if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} within ${timeoutMs / 1000} s`);
+		if (Date.now() > deadline)
+			throw new Error(`no finished execution of ${workflowId} within ${timeoutMs / 1000} s`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
@@ -62,7 +91,10 @@ export async function waitForNewExecution(rest: N8nRestClient, workflowId: strin
 /** The output items of one node in stored or printed run data. */
 export function nodeOutput(data: RunData, nodeName: string): Array<Record<string, unknown>> {
 	const runs = data.resultData.runData[nodeName];
-	if (!runs?.length) throw new Error(`node "${nodeName}" did not run; nodes that ran: ${Object.keys(data.resultData.runData).join(', ')}`);
+	if (!runs?.length)
+		throw new Error(
+			`node "${nodeName}" did not run; nodes that ran: ${Object.keys(data.resultData.runData).join(', ')}`,
+		);
 	return (runs[0].data?.main[0] ?? []).map((item) => item.json);
 }
 

@@ -14,7 +14,9 @@ const logFile = process.env.E2E_EGRESS_LOG;
 
 function isLoopback(host) {
 	if (host === undefined || host === null || host === '') return true; // Node's default is localhost
-	const h = String(host).toLowerCase().replace(/^\[|\]$/g, '');
+	const h = String(host)
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '');
 	if (h === 'localhost' || h.endsWith('.localhost')) return true;
 	if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
 	const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
@@ -24,16 +26,30 @@ function isLoopback(host) {
 function record(kind, target) {
 	if (!logFile) return;
 	try {
-		const stack = (new Error().stack || '').split('\n').slice(3, 9).map((line) => line.trim());
-		fs.appendFileSync(logFile, `${JSON.stringify({ time: new Date().toISOString(), pid: process.pid, kind, target, stack })}\n`);
+		const stack = (new Error().stack || '')
+			.split('\n')
+			.slice(3, 9)
+			.map((line) => line.trim());
+		fs.appendFileSync(
+			logFile,
+			`${JSON.stringify({ time: new Date().toISOString(), pid: process.pid, kind, target, stack })}\n`,
+		);
 	} catch {
 		// never let the guard itself break n8n
 	}
 }
 
 function refused(host, port) {
-	const error = new Error(`connect ECONNREFUSED ${host}:${port} (blocked: this n8n may only reach 127.0.0.1)`);
-	return Object.assign(error, { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: host, port });
+	const error = new Error(
+		`connect ECONNREFUSED ${host}:${port} (blocked: this n8n may only reach 127.0.0.1)`,
+	);
+	return Object.assign(error, {
+		code: 'ECONNREFUSED',
+		errno: -111,
+		syscall: 'connect',
+		address: host,
+		port,
+	});
 }
 
 const originalConnect = net.Socket.prototype.connect;
@@ -65,12 +81,15 @@ function guardLookup(original) {
 		if (isLoopback(hostname)) return original.call(this, hostname, ...rest);
 		record('dns', String(hostname));
 		const callback = rest[rest.length - 1];
-		const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (blocked: this n8n may only reach 127.0.0.1)`), {
-			code: 'ENOTFOUND',
-			errno: -3008,
-			syscall: 'getaddrinfo',
-			hostname,
-		});
+		const error = Object.assign(
+			new Error(`getaddrinfo ENOTFOUND ${hostname} (blocked: this n8n may only reach 127.0.0.1)`),
+			{
+				code: 'ENOTFOUND',
+				errno: -3008,
+				syscall: 'getaddrinfo',
+				hostname,
+			},
+		);
 		if (typeof callback === 'function') {
 			process.nextTick(() => callback(error));
 			return {};

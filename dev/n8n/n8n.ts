@@ -6,7 +6,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+	type WriteStream,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -91,7 +99,8 @@ export const LINE_DIFFERENCES: Record<N8nLine, LineDifferences> = {
 };
 
 /** Variables a parent process may carry that would change how this n8n runs (jest sets NODE_ENV=test, which n8n obeys). */
-const INHERITED_VARIABLES_TO_DROP = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|CREDENTIALS_OVERWRITE|VUE_APP_|EXTERNAL_HOOK_FILES$|NODES_(INCLUDE|EXCLUDE)$|AZURE_|IDENTITY_(ENDPOINT|HEADER)$|MSI_|NODE_ENV$|JEST_)/;
+const INHERITED_VARIABLES_TO_DROP =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|CREDENTIALS_OVERWRITE|VUE_APP_|EXTERNAL_HOOK_FILES$|NODES_(INCLUDE|EXCLUDE)$|AZURE_|IDENTITY_(ENDPOINT|HEADER)$|MSI_|NODE_ENV$|JEST_)/;
 const PROXY_VARIABLES = /^(https?_proxy|all_proxy|no_proxy)$/i;
 
 export class N8n {
@@ -199,8 +208,12 @@ export class N8n {
 	private passwordHash(): string {
 		if (!this.ownerHash) {
 			// n8n's own bcrypt implementation, from the runtime
-			const requireFromN8n = createRequire(path.join(this.options.runtime.dir, 'node_modules', 'n8n', 'package.json'));
-			const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+			const requireFromN8n = createRequire(
+				path.join(this.options.runtime.dir, 'node_modules', 'n8n', 'package.json'),
+			);
+			const bcrypt = requireFromN8n('bcryptjs') as {
+				hashSync(password: string, rounds: number): string;
+			};
 			this.ownerHash = bcrypt.hashSync(this.options.owner.password, 10);
 		}
 		return this.ownerHash;
@@ -237,15 +250,24 @@ export class N8n {
 	}
 
 	private failure(message: string): N8nError {
-		return new N8nError(`${message}\n----- n8n log (last ${LOG_TAIL_LINES} lines, full log: ${this.logFile}) -----\n${this.logTail()}\n-----`);
+		return new N8nError(
+			`${message}\n----- n8n log (last ${LOG_TAIL_LINES} lines, full log: ${this.logFile}) -----\n${this.logTail()}\n-----`,
+		);
 	}
 
 	/** Runs `n8n <args>` to completion. Each CLI command gets its own task-broker port. */
-	async cli(args: string[], options: { timeoutMs?: number; allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<CliResult> {
+	async cli(
+		args: string[],
+		options: { timeoutMs?: number; allowFailure?: boolean; env?: Record<string, string> } = {},
+	): Promise<CliResult> {
 		const brokerPort = await freePort();
 		const child = spawn(this.options.runtime.nodeBin, [this.options.runtime.n8nBin, ...args], {
 			cwd: this.options.userFolder,
-			env: this.environment({ ...options.env, N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_PORT: String(await freePort()) }),
+			env: this.environment({
+				...options.env,
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				N8N_PORT: String(await freePort()),
+			}),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		this.capture(`\n$ n8n ${args.join(' ')}\n`);
@@ -272,13 +294,18 @@ export class N8n {
 			child.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 : 1)));
 		}).finally(() => clearTimeout(timer));
 		if (timedOut) throw this.failure(`n8n ${args[0]} did not finish within ${timeoutMs / 1000} s`);
-		if (code !== 0 && !options.allowFailure) throw this.failure(`n8n ${args.join(' ')} failed with exit code ${code}`);
+		if (code !== 0 && !options.allowFailure)
+			throw this.failure(`n8n ${args.join(' ')} failed with exit code ${code}`);
 		return { code, stdout, stderr };
 	}
 
 	/** `n8n import:credentials` from objects (plaintext `data`; n8n encrypts it on import). */
 	async importCredentials(credentials: object[]): Promise<void> {
-		const file = path.join(this.options.userFolder, 'import', `credentials-${randomBytes(4).toString('hex')}.json`);
+		const file = path.join(
+			this.options.userFolder,
+			'import',
+			`credentials-${randomBytes(4).toString('hex')}.json`,
+		);
 		mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
 		writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
 		try {
@@ -291,7 +318,11 @@ export class N8n {
 
 	/** `n8n import:workflow` from objects. */
 	async importWorkflows(workflows: object[]): Promise<void> {
-		const file = path.join(this.options.userFolder, 'import', `workflows-${randomBytes(4).toString('hex')}.json`);
+		const file = path.join(
+			this.options.userFolder,
+			'import',
+			`workflows-${randomBytes(4).toString('hex')}.json`,
+		);
 		mkdirSync(path.dirname(file), { recursive: true });
 		writeFileSync(file, JSON.stringify(workflows));
 		await this.cli(['import:workflow', `--input=${file}`]);
@@ -306,8 +337,15 @@ export class N8n {
 	 * `n8n execute --id=… --rawOutput`. Resolves with the run data n8n prints; on a failed execution (exit 1) throws,
 	 * unless allowFailure, then resolves with what n8n printed.
 	 */
-	async execute(id: string, options: { allowFailure?: boolean; env?: Record<string, string> } = {}): Promise<{ ok: boolean; output: unknown; text: string }> {
-		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { allowFailure: true, timeoutMs: 120_000, env: options.env });
+	async execute(
+		id: string,
+		options: { allowFailure?: boolean; env?: Record<string, string> } = {},
+	): Promise<{ ok: boolean; output: unknown; text: string }> {
+		const result = await this.cli(['execute', `--id=${id}`, '--rawOutput'], {
+			allowFailure: true,
+			timeoutMs: 120_000,
+			env: options.env,
+		});
 		const text = `${result.stdout}\n${result.stderr}`;
 		// a successful run prints its JSON on stdout, a failed one after "Execution error:" on stderr
 		const output = parseTrailingJson(result.stdout) ?? parseTrailingJson(result.stderr);
@@ -369,33 +407,42 @@ export class N8n {
 				throw this.failure(`n8n exited during start-up (exit code ${exited})`);
 			}
 			try {
-				const response = await fetch(`${base}healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				const response = await fetch(`${base}healthz/readiness`, {
+					signal: AbortSignal.timeout(2000),
+				});
 				if (response.ok) break;
 			} catch {
 				// not listening yet
 			}
 			if (Date.now() > deadline) {
 				await this.stop();
-				throw this.failure(`n8n did not become ready on ${base} within ${(options.timeoutMs ?? 120_000) / 1000} s`);
+				throw this.failure(
+					`n8n did not become ready on ${base} within ${(options.timeoutMs ?? 120_000) / 1000} s`,
+				);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 300));
 		}
 		const failedPackage = /Failed to load package "([^"]+)"/.exec(this.logTail(2000));
 		if (failedPackage && this.options.requirePackage !== false) {
 			await this.stop();
-			throw this.failure(`n8n started but could not load the community package "${failedPackage[1]}"`);
+			throw this.failure(
+				`n8n started but could not load the community package "${failedPackage[1]}"`,
+			);
 		}
-		if (!LINE_DIFFERENCES[this.options.runtime.line].ownerFromEnvironment) await this.setUpOwner(base);
+		if (!LINE_DIFFERENCES[this.options.runtime.line].ownerFromEnvironment)
+			await this.setUpOwner(base);
 	}
 
 	/** n8n 1.x: the first start has no owner yet; POST /rest/owner/setup creates it (once per user folder). */
 	private async setUpOwner(base: string): Promise<void> {
 		// readiness answers before 1.x has mounted its REST routes (until then the editor's index.html answers)
 		let settings: { data?: { userManagement?: { showSetupOnFirstLoad?: boolean } } } | undefined;
-		for (const deadline = Date.now() + 60_000; !settings; ) {
+		for (const deadline = Date.now() + 60_000; !settings;) {
 			const response = await fetch(`${base}rest/settings`);
-			if (response.ok && String(response.headers.get('content-type')).includes('json')) settings = (await response.json()) as typeof settings;
-			else if (Date.now() > deadline) throw this.failure('n8n did not serve its REST API within 60 s of being ready');
+			if (response.ok && String(response.headers.get('content-type')).includes('json'))
+				settings = (await response.json()) as typeof settings;
+			else if (Date.now() > deadline)
+				throw this.failure('n8n did not serve its REST API within 60 s of being ready');
 			else await new Promise((resolve) => setTimeout(resolve, 300));
 		}
 		if (settings?.data?.userManagement?.showSetupOnFirstLoad === false) return;
@@ -403,11 +450,18 @@ export class N8n {
 		const response = await fetch(`${base}rest/owner/setup`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ email: owner.email, firstName: owner.firstName, lastName: owner.lastName, password: owner.password }),
+			body: JSON.stringify({
+				email: owner.email,
+				firstName: owner.firstName,
+				lastName: owner.lastName,
+				password: owner.password,
+			}),
 		});
 		if (!response.ok) {
 			await this.stop();
-			throw this.failure(`n8n owner setup failed: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`);
+			throw this.failure(
+				`n8n owner setup failed: HTTP ${response.status} ${(await response.text()).slice(0, 500)}`,
+			);
 		}
 	}
 
@@ -418,7 +472,9 @@ export class N8n {
 
 	/** Whether the server process is still running. */
 	get running(): boolean {
-		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+		return (
+			this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null
+		);
 	}
 
 	/**
@@ -501,7 +557,8 @@ export class N8nRestClient {
 			headers: { 'Content-Type': 'application/json', 'browser-id': this.browserId },
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 		});
-		if (!response.ok) throw new N8nError(`n8n login failed: HTTP ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new N8nError(`n8n login failed: HTTP ${response.status} ${await response.text()}`);
 		const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
 		this.cookie = cookies.join('; ');
 		if (!this.cookie.includes('n8n-auth=')) throw new N8nError('n8n login set no n8n-auth cookie');
@@ -511,17 +568,27 @@ export class N8nRestClient {
 		return this.cookie
 			.split('; ')
 			.filter(Boolean)
-			.map((pair) => ({ name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1) }));
+			.map((pair) => ({
+				name: pair.slice(0, pair.indexOf('=')),
+				value: pair.slice(pair.indexOf('=') + 1),
+			}));
 	}
 
 	/** A REST call; resolves with n8n's `data` (n8n wraps answers as {data}). Throws on HTTP errors. */
 	async request<T = unknown>(method: string, pathAndQuery: string, body?: unknown): Promise<T> {
 		const { status, json, text } = await this.raw(method, pathAndQuery, body);
-		if (status >= 400) throw new N8nError(`${method} ${pathAndQuery}: HTTP ${status} ${text.slice(0, 2000)}`);
-		return (json && typeof json === 'object' && 'data' in json ? (json as { data: T }).data : json) as T;
+		if (status >= 400)
+			throw new N8nError(`${method} ${pathAndQuery}: HTTP ${status} ${text.slice(0, 2000)}`);
+		return (
+			json && typeof json === 'object' && 'data' in json ? (json as { data: T }).data : json
+		) as T;
 	}
 
-	async raw(method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
+	async raw(
+		method: string,
+		pathAndQuery: string,
+		body?: unknown,
+	): Promise<{ status: number; json: unknown; text: string }> {
 		const response = await fetch(`${this.baseUrl}/rest${pathAndQuery}`, {
 			method,
 			headers: {

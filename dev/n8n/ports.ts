@@ -20,6 +20,8 @@ export async function portIsFree(port: number): Promise<boolean> {
 		const server = createServer();
 		server.unref();
 		server.once('error', () => resolve(false));
-		server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+		server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
+			server.close(() => resolve(true)),
+		);
 	});
 }

@@ -30,7 +30,10 @@ export interface RunningProxy {
 const CONNECT_LINE = /Request \(file descriptor \d+\): CONNECT (\S+) HTTP\/1\.[01]/;
 
 export async function startTinyproxy(folder: string): Promise<RunningProxy> {
-	if (!existsSync(TINYPROXY_PATH)) throw new Error(`${TINYPROXY_PATH} is missing: run bash .ci/setup.sh platforms (apt-get install -y tinyproxy)`);
+	if (!existsSync(TINYPROXY_PATH))
+		throw new Error(
+			`${TINYPROXY_PATH} is missing: run bash .ci/setup.sh platforms (apt-get install -y tinyproxy)`,
+		);
 	mkdirSync(folder, { recursive: true });
 	const port = await freePort();
 	const logFile = path.join(folder, 'tinyproxy.log');
@@ -51,7 +54,9 @@ export async function startTinyproxy(folder: string): Promise<RunningProxy> {
 			'',
 		].join('\n'),
 	);
-	const child: ChildProcess = spawn(TINYPROXY_PATH, ['-d', '-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+	const child: ChildProcess = spawn(TINYPROXY_PATH, ['-d', '-c', configFile], {
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
 	let stderr = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -68,8 +73,9 @@ export async function startTinyproxy(folder: string): Promise<RunningProxy> {
 		}
 	};
 	// ready once it accepts connections
-	for (const deadline = Date.now() + 10_000; ; ) {
-		if (child.exitCode !== null) throw new Error(`tinyproxy exited at start-up: ${stderr}${readFileSync(logFile, 'utf8')}`);
+	for (const deadline = Date.now() + 10_000; ;) {
+		if (child.exitCode !== null)
+			throw new Error(`tinyproxy exited at start-up: ${stderr}${readFileSync(logFile, 'utf8')}`);
 		const listening = await new Promise<boolean>((resolve) => {
 			const socket = net.connect({ host: '127.0.0.1', port }, () => {
 				socket.destroy();

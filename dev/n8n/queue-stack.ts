@@ -8,8 +8,21 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
-import { emulatorTenant, isWebhookWorkflow, seedDemoTenant, type ImportedCredential, type WorkflowJson } from './demo-tenant';
-import { E2E_OWNER, pruneOldRuns, SSRF_PROTECTION_ALLOWING_LOOPBACK, stackCredentials, stackWorkflows, type StackContext } from './e2e-stack';
+import {
+	emulatorTenant,
+	isWebhookWorkflow,
+	seedDemoTenant,
+	type ImportedCredential,
+	type WorkflowJson,
+} from './demo-tenant';
+import {
+	E2E_OWNER,
+	pruneOldRuns,
+	SSRF_PROTECTION_ALLOWING_LOOPBACK,
+	stackCredentials,
+	stackWorkflows,
+	type StackContext,
+} from './e2e-stack';
 import { N8n, type N8nOwner, type N8nRestClient } from './n8n';
 import { Postgres, Redis } from './services';
 import { ensureN8nRuntime, PROJECT_ROOT } from './runtime';
@@ -63,8 +76,15 @@ const OUTPUT_DIR = path.join(PROJECT_ROOT, '.test-output', 'queue');
 export async function startQueueStack(options: QueueStackOptions): Promise<QueueStack> {
 	const runtime = await ensureN8nRuntime();
 	if (!options.folder) pruneOldRuns(options.name, 2, OUTPUT_DIR);
-	const folder = options.folder ?? path.join(OUTPUT_DIR, `${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`);
-	const started: { postgres?: Postgres; redis?: Redis; emulator?: Emulator; n8n: N8n[] } = { n8n: [] };
+	const folder =
+		options.folder ??
+		path.join(
+			OUTPUT_DIR,
+			`${options.name}-${Date.now().toString(36)}${randomBytes(2).toString('hex')}`,
+		);
+	const started: { postgres?: Postgres; redis?: Redis; emulator?: Emulator; n8n: N8n[] } = {
+		n8n: [],
+	};
 	const killAll = () => {
 		for (const process of started.n8n) process.killNow();
 		started.redis?.killNow();
@@ -120,19 +140,27 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 			started.n8n.push(n8n);
 			return n8n;
 		};
-		const main = n8nProcess('main', options.mainAnswersWebhooks ? {} : { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' });
-		const workers = Array.from({ length: options.workers ?? 2 }, (_, index) => n8nProcess(`worker-${index + 1}`));
+		const main = n8nProcess(
+			'main',
+			options.mainAnswersWebhooks ? {} : { N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true' },
+		);
+		const workers = Array.from({ length: options.workers ?? 2 }, (_, index) =>
+			n8nProcess(`worker-${index + 1}`),
+		);
 		const webhook = n8nProcess('webhook');
 
 		await main.importCredentials(await stackCredentials(options, context));
 		const workflows = stackWorkflows(options, context);
 		if (workflows.length) await main.importWorkflows(workflows);
-		for (const workflow of workflows.filter((candidate) => isWebhookWorkflow(candidate) || candidate.active === true)) {
+		for (const workflow of workflows.filter(
+			(candidate) => isWebhookWorkflow(candidate) || candidate.active === true,
+		)) {
 			await main.publishWorkflow(workflow.id);
 		}
 		await main.start();
 		const concurrency = options.workerConcurrency ?? 10;
-		const startWorker = (index: number) => workers[index].start({ command: 'worker', args: [`--concurrency=${concurrency}`] });
+		const startWorker = (index: number) =>
+			workers[index].start({ command: 'worker', args: [`--concurrency=${concurrency}`] });
 		// one after the other: two cores, and each start-up is mostly CPU
 		for (let index = 0; index < workers.length; index++) await startWorker(index);
 		await webhook.start({ command: 'webhook' });

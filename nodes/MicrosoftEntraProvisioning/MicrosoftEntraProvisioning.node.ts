@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties, nodeSubtitle } from './actions/description';
@@ -10,7 +15,10 @@ export class MicrosoftEntraProvisioning implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Entra Provisioning',
 		name: 'microsoftEntraProvisioning',
-		icon: { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' },
+		icon: {
+			light: 'file:microsoftEntraProvisioning.svg',
+			dark: 'file:microsoftEntraProvisioning.dark.svg',
+		},
 		group: ['transform'],
 		// Version 2 maps Bulk Upload's attributes with the resource mapper; version 1 keeps its attribute rows.
 		version: [1, 2],

@@ -27,7 +27,14 @@ import {
 	type GraphConnection,
 	type SynchronizationJob,
 } from '../MicrosoftEntraProvisioning/sharedWithTrigger';
-import { eventsSince, isJobEvent, JOB_EVENTS, snapshotOf, type JobEvent, type JobSnapshot } from './jobEvents';
+import {
+	eventsSince,
+	isJobEvent,
+	JOB_EVENTS,
+	snapshotOf,
+	type JobEvent,
+	type JobSnapshot,
+} from './jobEvents';
 import {
 	isReportableStatus,
 	pollProvisioningFailures,
@@ -53,7 +60,10 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Entra Provisioning Trigger',
 		name: 'microsoftEntraProvisioningTrigger',
-		icon: { light: 'file:microsoftEntraProvisioning.svg', dark: 'file:microsoftEntraProvisioning.dark.svg' },
+		icon: {
+			light: 'file:microsoftEntraProvisioning.svg',
+			dark: 'file:microsoftEntraProvisioning.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["watch"] === "job" ? "Watch one job" : "Watch all jobs" }}',
@@ -72,7 +82,11 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 				name: 'watch',
 				type: 'options',
 				options: [
-					{ name: 'All Jobs', value: 'allJobs', description: 'Every provisioning job of the service principal, including new ones' },
+					{
+						name: 'All Jobs',
+						value: 'allJobs',
+						description: 'Every provisioning job of the service principal, including new ones',
+					},
 					{ name: 'One Job', value: 'job', description: 'A single provisioning job' },
 				],
 				default: 'allJobs',
@@ -83,7 +97,11 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					...Object.entries(JOB_EVENTS).map(([value, { displayName, description }]) => ({ name: displayName, value, description })),
+					...Object.entries(JOB_EVENTS).map(([value, { displayName, description }]) => ({
+						name: displayName,
+						value,
+						description,
+					})),
 					{
 						name: 'Provisioning Failures',
 						value: PROVISIONING_FAILURES_EVENT,
@@ -115,23 +133,44 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		const statuses = watchLogs ? readLogStatuses(this) : [];
 		const watchedJobId = readWatchedJobId(this);
 		const connection = await getGraphConnection(this);
-		const servicePrincipalId = await locatedServicePrincipalId(this, connection, this.getNodeParameter('target'), DEFAULT_REQUEST_SETTINGS);
-		const logWatch: LogWatch | undefined = watchLogs ? { servicePrincipalId, jobId: watchedJobId, statuses } : undefined;
-		const jobs = jobEvents.length > 0 ? await readJobs(this, connection, servicePrincipalId, watchedJobId) : [];
+		const servicePrincipalId = await locatedServicePrincipalId(
+			this,
+			connection,
+			this.getNodeParameter('target'),
+			DEFAULT_REQUEST_SETTINGS,
+		);
+		const logWatch: LogWatch | undefined = watchLogs
+			? { servicePrincipalId, jobId: watchedJobId, statuses }
+			: undefined;
+		const jobs =
+			jobEvents.length > 0
+				? await readJobs(this, connection, servicePrincipalId, watchedJobId)
+				: [];
 
 		// "Fetch Test Event": how things are now, without touching what the active workflow remembers.
 		if (this.getMode() === 'manual') {
 			const entries = logWatch
-				? await readReportableEntries(this, connection, logWatch, undefined, TEST_EVENT_ENTRIES, DEFAULT_REQUEST_SETTINGS)
+				? await readReportableEntries(
+						this,
+						connection,
+						logWatch,
+						undefined,
+						TEST_EVENT_ENTRIES,
+						DEFAULT_REQUEST_SETTINGS,
+					)
 				: [];
 			const items = [
 				...jobs.map((job) => ({ json: eventItem(servicePrincipalId, job, [], undefined) })),
-				...entries.slice(-TEST_EVENT_ENTRIES).map((entry) => ({ json: { event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) } })),
+				...entries.slice(-TEST_EVENT_ENTRIES).map((entry) => ({
+					json: { event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) },
+				})),
 			];
 			if (items.length === 0) {
 				throw new NodeOperationError(
 					this.getNode(),
-					jobEvents.length > 0 ? 'The service principal has no provisioning jobs' : `No provisioning log entry has the status ${statuses.join(' or ')}`,
+					jobEvents.length > 0
+						? 'The service principal has no provisioning jobs'
+						: `No provisioning log entry has the status ${statuses.join(' or ')}`,
 					{
 						description:
 							jobEvents.length > 0
@@ -149,19 +188,29 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 			const scope = `${servicePrincipalId}/${watchedJobId ?? '*'}`;
 			const memory = staticData.watched as WatchMemory | undefined;
 			const seen = memory?.scope === scope ? memory.jobs : undefined;
-			const watched: WatchMemory = { scope, jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])) };
+			const watched: WatchMemory = {
+				scope,
+				jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])),
+			};
 			// n8n saves the workflow when its static data changes: write only what changed, not on every poll.
 			if (JSON.stringify(memory) !== JSON.stringify(watched)) staticData.watched = watched;
 			// The first poll (or one after the settings changed) only notes the current state: nothing old is replayed.
 			if (seen) {
 				for (const job of jobs) {
 					const happened = eventsSince(seen[job.id], job, jobEvents);
-					if (happened.length > 0) items.push({ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) });
+					if (happened.length > 0)
+						items.push({ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) });
 				}
 			}
 		}
 		if (logWatch) {
-			const polled = await pollProvisioningFailures(this, connection, logWatch, staticData.logs as LogWatchMemory | undefined, DEFAULT_REQUEST_SETTINGS);
+			const polled = await pollProvisioningFailures(
+				this,
+				connection,
+				logWatch,
+				staticData.logs as LogWatchMemory | undefined,
+				DEFAULT_REQUEST_SETTINGS,
+			);
 			staticData.logs = polled.memory;
 			items.push(...polled.items.map((json) => ({ json })));
 		}
@@ -177,7 +226,10 @@ function readEvents(ctx: IPollFunctions): { jobEvents: JobEvent[]; watchLogs: bo
 			description: `Pick one or more of: ${[...Object.values(JOB_EVENTS).map(({ displayName }) => displayName), 'Provisioning Failures'].join(', ')}.`,
 		});
 	}
-	return { jobEvents: events.filter(isJobEvent), watchLogs: events.includes(PROVISIONING_FAILURES_EVENT) };
+	return {
+		jobEvents: events.filter(isJobEvent),
+		watchLogs: events.includes(PROVISIONING_FAILURES_EVENT),
+	};
 }
 
 function readLogStatuses(ctx: IPollFunctions): ReportableStatus[] {
@@ -197,9 +249,13 @@ function readWatchedJobId(ctx: IPollFunctions): string | undefined {
 	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
 	const jobId = typeof raw === 'string' ? raw.trim() : '';
 	if (!isSynchronizationId(jobId)) {
-		throw new NodeOperationError(ctx.getNode(), jobId ? `"${jobId}" is not a job ID` : 'No Job is selected', {
-			description: 'Pick the job from the list, or choose Watch › All Jobs.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			jobId ? `"${jobId}" is not a job ID` : 'No Job is selected',
+			{
+				description: 'Pick the job from the list, or choose Watch › All Jobs.',
+			},
+		);
 	}
 	return jobId;
 }
@@ -213,10 +269,19 @@ async function readJobs(
 	const failure = {
 		access: 'readSynchronizationJobs' as const,
 		delegated: connection.delegated,
-		subject: jobId ? `provisioning job ${jobId} on service principal ${servicePrincipalId}` : `service principal ${servicePrincipalId}`,
+		subject: jobId
+			? `provisioning job ${jobId} on service principal ${servicePrincipalId}`
+			: `service principal ${servicePrincipalId}`,
 	};
 	const jobs = graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs`;
-	if (!jobId) return await listAll<SynchronizationJob>(ctx, connection, jobs, DEFAULT_REQUEST_SETTINGS, failure);
+	if (!jobId)
+		return await listAll<SynchronizationJob>(
+			ctx,
+			connection,
+			jobs,
+			DEFAULT_REQUEST_SETTINGS,
+			failure,
+		);
 	const response = await graphRequest<SynchronizationJob>(
 		ctx,
 		connection,
@@ -227,7 +292,12 @@ async function readJobs(
 	return [response.body];
 }
 
-function eventItem(servicePrincipalId: string, job: SynchronizationJob, events: JobEvent[], before: JobSnapshot | undefined): IDataObject {
+function eventItem(
+	servicePrincipalId: string,
+	job: SynchronizationJob,
+	events: JobEvent[],
+	before: JobSnapshot | undefined,
+): IDataObject {
 	return {
 		events,
 		servicePrincipalId,

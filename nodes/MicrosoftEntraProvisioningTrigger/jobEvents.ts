@@ -1,4 +1,9 @@
-import { isQuarantined, lastRunHadIssues, lastRunId, type SynchronizationJob } from '../MicrosoftEntraProvisioning/sharedWithTrigger';
+import {
+	isQuarantined,
+	lastRunHadIssues,
+	lastRunId,
+	type SynchronizationJob,
+} from '../MicrosoftEntraProvisioning/sharedWithTrigger';
 
 /** What the trigger remembers of a job between polls: enough to tell what changed, nothing more. */
 export interface JobSnapshot {
@@ -8,7 +13,11 @@ export interface JobSnapshot {
 }
 
 export function snapshotOf(job: SynchronizationJob): JobSnapshot {
-	return { statusCode: job.status?.code ?? null, quarantined: isQuarantined(job), lastRunId: lastRunId(job) };
+	return {
+		statusCode: job.status?.code ?? null,
+		quarantined: isQuarantined(job),
+		lastRunId: lastRunId(job),
+	};
 }
 
 /** A job that appeared since the last poll is compared with this: no status, no quarantine, no run. */
@@ -28,13 +37,14 @@ export const JOB_EVENTS = {
 	},
 	runFinishedWithIssues: {
 		displayName: 'Run Finished with Escrows or Errors',
-		description: 'A provisioning cycle ended with entries in escrow (failed objects) or with an error',
+		description:
+			'A provisioning cycle ended with entries in escrow (failed objects) or with an error',
 		happened: (before: JobSnapshot, now: JobSnapshot, job: SynchronizationJob) =>
 			now.lastRunId !== null && now.lastRunId !== before.lastRunId && lastRunHadIssues(job),
 	},
 	statusChanged: {
 		displayName: 'Status Changed',
-		description: 'The job\'s status code changed (e.g. Active → Paused), or a new job appeared',
+		description: "The job's status code changed (e.g. Active → Paused), or a new job appeared",
 		happened: (before: JobSnapshot, now: JobSnapshot) => before.statusCode !== now.statusCode,
 	},
 } as const;
@@ -46,7 +56,11 @@ export function isJobEvent(value: unknown): value is JobEvent {
 }
 
 /** Which of the wanted events happened to the job since it was seen as `before` (undefined: not seen before). */
-export function eventsSince(before: JobSnapshot | undefined, job: SynchronizationJob, wanted: JobEvent[]): JobEvent[] {
+export function eventsSince(
+	before: JobSnapshot | undefined,
+	job: SynchronizationJob,
+	wanted: JobEvent[],
+): JobEvent[] {
 	const now = snapshotOf(job);
 	return wanted.filter((event) => JOB_EVENTS[event].happened(before ?? UNSEEN, now, job));
 }

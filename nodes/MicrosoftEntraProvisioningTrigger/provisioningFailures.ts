@@ -18,7 +18,11 @@ import {
 export const PROVISIONING_FAILURES_EVENT = 'provisioningFailures';
 
 /** The statuses the event can report; success never is. */
-export const REPORTABLE_STATUSES = ['failure', 'warning', 'skipped'] as const satisfies readonly ProvisioningStatus[];
+export const REPORTABLE_STATUSES = [
+	'failure',
+	'warning',
+	'skipped',
+] as const satisfies readonly ProvisioningStatus[];
 export type ReportableStatus = (typeof REPORTABLE_STATUSES)[number];
 
 export function isReportableStatus(value: unknown): value is ReportableStatus {
@@ -58,7 +62,9 @@ export function logWatchScope(watch: LogWatch): string {
 }
 
 function baseFilter(watch: LogWatch): string {
-	return watch.jobId ? `jobId eq ${odataString(watch.jobId)}` : `servicePrincipal/id eq ${odataString(watch.servicePrincipalId)}`;
+	return watch.jobId
+		? `jobId eq ${odataString(watch.jobId)}`
+		: `servicePrincipal/id eq ${odataString(watch.servicePrincipalId)}`;
 }
 
 /** Entries of the chosen statuses after `after`: one query per status, as Graph's $filter joins with and only. */
@@ -74,10 +80,19 @@ export async function readReportableEntries(
 	for (const status of watch.statuses) {
 		const clauses = [baseFilter(watch), `provisioningStatusInfo/status eq ${odataString(status)}`];
 		if (after) clauses.push(`activityDateTime gt ${odataDateTime(after)}`);
-		const page = await readLogEntries(ctx, connection, clauses.join(' and '), limit, settings, logFailure(connection));
+		const page = await readLogEntries(
+			ctx,
+			connection,
+			clauses.join(' and '),
+			limit,
+			settings,
+			logFailure(connection),
+		);
 		entries.push(...page.entries);
 	}
-	return entries.sort((a, b) => String(a.activityDateTime ?? '').localeCompare(String(b.activityDateTime ?? '')));
+	return entries.sort((a, b) =>
+		String(a.activityDateTime ?? '').localeCompare(String(b.activityDateTime ?? '')),
+	);
 }
 
 /**
@@ -101,10 +116,14 @@ export async function pollProvisioningFailures(
 	// The next poll reads from this poll's time minus the overlap: what is older can be forgotten.
 	const keepFrom = now.getTime() - LOG_OVERLAP_MS - 60_000;
 	const seen: Record<string, string> = {};
-	for (const [id, at] of Object.entries(known?.seen ?? {})) if (Date.parse(at) >= keepFrom) seen[id] = at;
+	for (const [id, at] of Object.entries(known?.seen ?? {}))
+		if (Date.parse(at) >= keepFrom) seen[id] = at;
 	for (const entry of entries) seen[entry.id] = entry.activityDateTime ?? now.toISOString();
 	return {
-		items: fresh.map((entry) => ({ event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) })),
+		items: fresh.map((entry) => ({
+			event: PROVISIONING_FAILURES_EVENT,
+			...flattenLogEntry(entry),
+		})),
 		memory: { scope, polledAt: now.toISOString(), seen },
 	};
 }

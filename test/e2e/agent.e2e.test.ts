@@ -27,7 +27,13 @@ function agentWorkflow(): WorkflowJson {
 		id: WORKFLOW_ID,
 		name: 'agent: list provisioning jobs',
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				name: 'AI Agent',
 				type: '@n8n/n8n-nodes-langchain.agent',
@@ -45,7 +51,11 @@ function agentWorkflow(): WorkflowJson {
 				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
 				typeVersion: 1.3,
 				position: [120, 220],
-				parameters: { model: { __rl: true, mode: 'id', value: 'gpt-4.1-mini' }, responsesApiEnabled: false, options: {} },
+				parameters: {
+					model: { __rl: true, mode: 'id', value: 'gpt-4.1-mini' },
+					responsesApiEnabled: false,
+					options: {},
+				},
 				credentials: { openAiApi: { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name } },
 			},
 			{
@@ -60,16 +70,24 @@ function agentWorkflow(): WorkflowJson {
 					target: {
 						__rl: true,
 						mode: 'id',
-						value: "={{ $fromAI('servicePrincipalId', 'Object ID (a GUID) of the service principal whose provisioning jobs to list', 'string') }}",
+						value:
+							"={{ $fromAI('servicePrincipalId', 'Object ID (a GUID) of the service principal whose provisioning jobs to list', 'string') }}",
 					},
 					options: {},
 				},
-				credentials: { [CREDENTIALS.appOnly.type]: { id: CREDENTIALS.appOnly.id, name: CREDENTIALS.appOnly.name } },
+				credentials: {
+					[CREDENTIALS.appOnly.type]: {
+						id: CREDENTIALS.appOnly.id,
+						name: CREDENTIALS.appOnly.name,
+					},
+				},
 			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
 			[TOOL_NODE]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		},
 		settings: { executionOrder: 'v1' },
@@ -120,8 +138,12 @@ describe('as a tool of the AI Agent', () => {
 		expect(offered.length).toBe(1);
 		const tool = offered[0].function;
 		process.stderr.write(`[agent] the model sees the tool as ${JSON.stringify(tool)}\n`);
-		expect(tool.parameters).toMatchObject({ properties: { servicePrincipalId: { type: 'string' } } });
-		expect(JSON.stringify(tool.parameters)).toContain('Object ID (a GUID) of the service principal');
+		expect(tool.parameters).toMatchObject({
+			properties: { servicePrincipalId: { type: 'string' } },
+		});
+		expect(JSON.stringify(tool.parameters)).toContain(
+			'Object ID (a GUID) of the service principal',
+		);
 
 		// 2. The tool call reached the emulator: Job › List on the service principal the model named.
 		const graph = stack.emulator.requests.filter((request) => request.listener === 'graph');
@@ -133,7 +155,10 @@ describe('as a tool of the AI Agent', () => {
 		// 3. The tool's answer reached the model: the job, its quarantine, as the node outputs it.
 		const toolMessage = model.requests[1].messages.find((message) => message.role === 'tool');
 		expect(toolMessage).toBeDefined();
-		const toolResult = typeof toolMessage!.content === 'string' ? toolMessage!.content : JSON.stringify(toolMessage!.content);
+		const toolResult =
+			typeof toolMessage!.content === 'string'
+				? toolMessage!.content
+				: JSON.stringify(toolMessage!.content);
 		process.stderr.write(`[agent] the tool answered the model: ${toolResult.slice(0, 600)}\n`);
 		expect(toolResult).toContain(jobId);
 		expect(toolResult).toMatch(/"quarantined":\s*true/);
@@ -143,17 +168,24 @@ describe('as a tool of the AI Agent', () => {
 		expect(output).toEqual([{ output: `The provisioning job ${jobId} is in quarantine.` }]);
 	});
 
-	it('no secret reaches the model, the output, the database or n8n\'s log', () => {
+	it("no secret reaches the model, the output, the database or n8n's log", () => {
 		expect(run).toBeDefined();
 		const bearer = stack.emulator.requests
 			.map((request) => String(request.headers.authorization ?? ''))
 			.filter((header) => header.startsWith('Bearer '))
 			.map((header) => header.slice(7));
-		const secrets: Record<string, string> = { clientSecret: stack.client.clientSecret, ...Object.fromEntries(bearer.map((token, index) => [`bearer${index}`, token])) };
-		const modelSaw = JSON.stringify(model.requests.map(({ messages, tools }) => ({ messages, tools })));
+		const secrets: Record<string, string> = {
+			clientSecret: stack.client.clientSecret,
+			...Object.fromEntries(bearer.map((token, index) => [`bearer${index}`, token])),
+		};
+		const modelSaw = JSON.stringify(
+			model.requests.map(({ messages, tools }) => ({ messages, tools })),
+		);
 		expect(leakedSecrets(modelSaw, { ...secrets, openAiKey })).toEqual([]);
 		expect(leakedSecrets(run.text, { ...secrets, openAiKey })).toEqual([]);
-		expect(leakedSecrets(readFileSync(stack.n8n.logFile, 'utf8'), { ...secrets, openAiKey })).toEqual([]);
+		expect(
+			leakedSecrets(readFileSync(stack.n8n.logFile, 'utf8'), { ...secrets, openAiKey }),
+		).toEqual([]);
 		expect(leakedSecrets(databaseText(stack.folder), { ...secrets, openAiKey })).toEqual([]);
 		expect(stack.n8n.blockedEgress()).toEqual([]);
 	});

@@ -14,19 +14,26 @@ import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from '../../dev/n8n/runt
 export default async function globalSetup(): Promise<void> {
 	process.stderr.write('\n');
 	if (!existsSync(CHROMIUM_PATH)) {
-		process.stderr.write(`[e2e] ${CHROMIUM_PATH} is missing; running .ci/setup.sh e2e to install it\n`);
+		process.stderr.write(
+			`[e2e] ${CHROMIUM_PATH} is missing; running .ci/setup.sh e2e to install it\n`,
+		);
 		const result = spawnSync('bash', [path.join(PROJECT_ROOT, '.ci', 'setup.sh'), 'e2e'], {
 			stdio: 'inherit',
 			env: { ...process.env, SETUP_SKIP_RUNTIME: '1' },
 		});
 		if (result.status !== 0 || !existsSync(CHROMIUM_PATH)) {
-			throw new Error(`Chromium could not be installed (exit ${result.status}); run: apt-get update && apt-get install -y chromium`);
+			throw new Error(
+				`Chromium could not be installed (exit ${result.status}); run: apt-get update && apt-get install -y chromium`,
+			);
 		}
 	}
 	const runtime = await ensureN8nRuntime(selectedLine());
 	const manifest = readProjectPackage().n8n as { nodes: string[]; credentials: string[] };
 	for (const file of [...manifest.nodes, ...manifest.credentials]) {
-		if (!existsSync(path.join(PROJECT_ROOT, file))) throw new Error(`${file} is missing: run npm run build first (npm run test:e2e does)`);
+		if (!existsSync(path.join(PROJECT_ROOT, file)))
+			throw new Error(`${file} is missing: run npm run build first (npm run test:e2e does)`);
 	}
-	process.stderr.write(`[e2e] n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, ${CHROMIUM_PATH}\n`);
+	process.stderr.write(
+		`[e2e] n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, ${CHROMIUM_PATH}\n`,
+	);
 }

@@ -10,8 +10,19 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential } from '../../dev/n8n/demo-tenant';
-import { manualWorkflow, NODE_NAME, SSRF_PROTECTION_ALLOWING_LOOPBACK, startStack, type Stack } from '../../dev/n8n/e2e-stack';
+import {
+	CREDENTIALS,
+	DEMO_ADMIN_UPN,
+	DEMO_OBJECTS,
+	oAuth2Credential,
+} from '../../dev/n8n/demo-tenant';
+import {
+	manualWorkflow,
+	NODE_NAME,
+	SSRF_PROTECTION_ALLOWING_LOOPBACK,
+	startStack,
+	type Stack,
+} from '../../dev/n8n/e2e-stack';
 import { startTinyproxy, type RunningProxy } from '../../dev/n8n/proxy';
 import { PROJECT_ROOT } from '../../dev/n8n/runtime';
 import { nodeOutput, type RunData } from '../../dev/n8n/executions';
@@ -37,20 +48,39 @@ function workflow(id: string, authentication: 'appOnly' | 'oAuth2') {
 }
 
 beforeAll(async () => {
-	proxy = await startTinyproxy(path.join(PROJECT_ROOT, '.test-output', 'e2e', `proxy-${Date.now().toString(36)}`));
+	proxy = await startTinyproxy(
+		path.join(PROJECT_ROOT, '.test-output', 'e2e', `proxy-${Date.now().toString(36)}`),
+	);
 	try {
 		stack = await startStack({
 			name: 'proxy',
 			examples: true,
 			env: { ...SSRF_PROTECTION_ALLOWING_LOOPBACK, HTTPS_PROXY: proxy.url, NO_PROXY: '' },
 			credentials: ({ emulator, tenant, client }) => {
-				const tokens = emulator.issueUserTokens({ upn: DEMO_ADMIN_UPN, clientId: client.clientId, scopes: SCOPES });
+				const tokens = emulator.issueUserTokens({
+					upn: DEMO_ADMIN_UPN,
+					clientId: client.clientId,
+					scopes: SCOPES,
+				});
 				// an access token that has expired: the first Graph call gets 401 and n8n refreshes it with the refresh token
-				const expired = emulator.createAccessToken({ upn: DEMO_ADMIN_UPN, clientId: client.clientId, scopes: SCOPES, lifetimeSeconds: -600 });
+				const expired = emulator.createAccessToken({
+					upn: DEMO_ADMIN_UPN,
+					clientId: client.clientId,
+					scopes: SCOPES,
+					lifetimeSeconds: -600,
+				});
 				const credential = oAuth2Credential(tenant, client);
-				return [{ ...credential, data: { ...credential.data, oauthTokenData: { ...tokens, access_token: expired } } }];
+				return [
+					{
+						...credential,
+						data: { ...credential.data, oauthTokenData: { ...tokens, access_token: expired } },
+					},
+				];
 			},
-			workflows: () => [workflow('e2eProxyAppOnly', 'appOnly'), workflow('e2eProxyOAuth2', 'oAuth2')],
+			workflows: () => [
+				workflow('e2eProxyAppOnly', 'appOnly'),
+				workflow('e2eProxyOAuth2', 'oAuth2'),
+			],
 		});
 	} catch (error) {
 		await proxy.stop();
@@ -83,7 +113,9 @@ test('app-only: the @azure/identity sign-in and the Graph call go through the pr
 	const data = await executeManual('e2eProxyAppOnly');
 	expect(nodeOutput(data, NODE_NAME)).toMatchObject([{ success: true, graphStatus: 204 }]);
 	const after = stack.emulator.stats();
-	expect(after.byGrantType.client_credentials - (before.byGrantType.client_credentials ?? 0)).toBe(1);
+	expect(after.byGrantType.client_credentials - (before.byGrantType.client_credentials ?? 0)).toBe(
+		1,
+	);
 	expect(tunnelsTo(stack.emulator.authorityUrl)).toBeGreaterThanOrEqual(1);
 	expect(tunnelsTo(stack.emulator.graphUrl)).toBeGreaterThanOrEqual(1);
 });
@@ -100,16 +132,35 @@ test('the webhook example in the running n8n goes through the proxy', async () =
 	const response = await fetch(stack.webhookUrl, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/json' },
-		body: JSON.stringify({ targetType: 'servicePrincipal', targetId: DEMO_OBJECTS.servicePrincipalId, baseAddress: BASE_ADDRESS, secretToken: `scim-proxy-hook-${randomBytes(8).toString('hex')}` }),
+		body: JSON.stringify({
+			targetType: 'servicePrincipal',
+			targetId: DEMO_OBJECTS.servicePrincipalId,
+			baseAddress: BASE_ADDRESS,
+			secretToken: `scim-proxy-hook-${randomBytes(8).toString('hex')}`,
+		}),
 	});
 	expect(response.status).toBe(200);
 });
 
 test('the credential Test button (POST /rest/credentials/test) goes through the proxy', async () => {
-	const credential = await stack.rest.request<{ id: string; name: string; type: string; data: Record<string, unknown> }>('GET', `/credentials/${CREDENTIALS.appOnly.id}?includeData=true`);
-	const result = await stack.rest.request<{ status: string; message: string }>('POST', '/credentials/test', {
-		credentials: { id: credential.id, name: credential.name, type: credential.type, data: credential.data },
-	});
+	const credential = await stack.rest.request<{
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}>('GET', `/credentials/${CREDENTIALS.appOnly.id}?includeData=true`);
+	const result = await stack.rest.request<{ status: string; message: string }>(
+		'POST',
+		'/credentials/test',
+		{
+			credentials: {
+				id: credential.id,
+				name: credential.name,
+				type: credential.type,
+				data: credential.data,
+			},
+		},
+	);
 	expect(result.status).toBe('OK');
 });
 
@@ -117,8 +168,13 @@ test('every connection the emulator accepted was a CONNECT tunnel of the proxy: 
 	const { connectionsByListener } = stack.emulator.stats();
 	const graph = tunnelsTo(stack.emulator.graphUrl);
 	const login = tunnelsTo(stack.emulator.authorityUrl);
-	process.stdout.write(`proxy: ${graph} tunnels to Graph, ${login} to the sign-in endpoint; emulator: ${JSON.stringify(connectionsByListener)}\n`);
-	expect({ graph: connectionsByListener.graph, login: connectionsByListener.login }).toEqual({ graph, login });
+	process.stdout.write(
+		`proxy: ${graph} tunnels to Graph, ${login} to the sign-in endpoint; emulator: ${JSON.stringify(connectionsByListener)}\n`,
+	);
+	expect({ graph: connectionsByListener.graph, login: connectionsByListener.login }).toEqual({
+		graph,
+		login,
+	});
 	expect(graph).toBeGreaterThanOrEqual(4);
 	expect(login).toBeGreaterThanOrEqual(2);
 	expect(stack.n8n.blockedEgress()).toEqual([]);

@@ -21,10 +21,19 @@ function servicesInstalled(): boolean {
 export default async function globalSetup(): Promise<void> {
 	process.stderr.write('\n');
 	if (!servicesInstalled()) {
-		process.stderr.write('[queue] PostgreSQL or Redis is missing; running .ci/setup.sh queue to install them\n');
-		const result = spawnSync('bash', [path.join(PROJECT_ROOT, '.ci', 'setup.sh'), 'queue'], { stdio: 'inherit' });
-		if (result.status !== 0) throw new Error(`PostgreSQL and Redis could not be installed (exit ${result.status}); run: apt-get install -y postgresql redis-server`);
+		process.stderr.write(
+			'[queue] PostgreSQL or Redis is missing; running .ci/setup.sh queue to install them\n',
+		);
+		const result = spawnSync('bash', [path.join(PROJECT_ROOT, '.ci', 'setup.sh'), 'queue'], {
+			stdio: 'inherit',
+		});
+		if (result.status !== 0)
+			throw new Error(
+				`PostgreSQL and Redis could not be installed (exit ${result.status}); run: apt-get install -y postgresql redis-server`,
+			);
 	}
 	const runtime = await ensureN8nRuntime();
-	process.stderr.write(`[queue] n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, PostgreSQL from ${postgresBinDir()}, ${redisServerBin()}\n`);
+	process.stderr.write(
+		`[queue] n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}, PostgreSQL from ${postgresBinDir()}, ${redisServerBin()}\n`,
+	);
 }

@@ -7,7 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { RecordedRequest } from '../../dev/emulator';
-import { appOnlyCredential, CREDENTIALS, PROVISIONING_PERMISSIONS, WEBHOOK_PATH, type WorkflowJson } from '../../dev/n8n/demo-tenant';
+import {
+	appOnlyCredential,
+	CREDENTIALS,
+	PROVISIONING_PERMISSIONS,
+	WEBHOOK_PATH,
+	type WorkflowJson,
+} from '../../dev/n8n/demo-tenant';
 import { NODE_NAME } from '../../dev/n8n/e2e-stack';
 import type { N8n } from '../../dev/n8n/n8n';
 import { startQueueStack, type QueueStack } from '../../dev/n8n/queue-stack';
@@ -19,7 +25,11 @@ const BASE_ADDRESS = 'https://scim.contoso.example/scim/v2';
 const TRIGGER_CREDENTIAL = { id: 'queueTrigger', name: 'queue trigger (app-only)' };
 const TRIGGER_WORKFLOW_ID = 'queueTriggerFlow';
 /** n8n's defaults are a 60 s lock and a stalled check every 30 s; shorter here so a crashed job is noticed sooner */
-const LOCKS = { QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '2500', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
+const LOCKS = {
+	QUEUE_WORKER_LOCK_DURATION: '10000',
+	QUEUE_WORKER_LOCK_RENEW_TIME: '2500',
+	QUEUE_WORKER_STALLED_INTERVAL: '5000',
+};
 
 let stack: QueueStack;
 /** What each case measured, for docs/queue-mode.md (written when every case recorded its line) */
@@ -62,9 +72,20 @@ function fanOutWorkflow(spec: FanOutWorkflow): WorkflowJson {
 				typeVersion: 2.1,
 				position: [0, 0],
 				webhookId: spec.webhookId,
-				parameters: { httpMethod: 'POST', path: spec.path, responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: spec.path,
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
-			{ name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: `body.${spec.list}`, options: {} } },
+			{
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: `body.${spec.list}`, options: {} },
+			},
 			{
 				name: NODE_NAME,
 				type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
@@ -166,16 +187,35 @@ beforeAll(async () => {
 		env: LOCKS,
 		credentials: ({ emulator, tenant }) => {
 			triggerClientSecret = `trg~${randomBytes(24).toString('base64url')}`;
-			triggerClientId = emulator.registerClientApp({ displayName: 'n8n trigger', secret: triggerClientSecret, applicationPermissions: PROVISIONING_PERMISSIONS }).clientId;
+			triggerClientId = emulator.registerClientApp({
+				displayName: 'n8n trigger',
+				secret: triggerClientSecret,
+				applicationPermissions: PROVISIONING_PERMISSIONS,
+			}).clientId;
 			uploaderClientSecret = `upl~${randomBytes(24).toString('base64url')}`;
-			const uploader = emulator.registerClientApp({ displayName: 'n8n HR feed', secret: uploaderClientSecret, applicationPermissions: ['SynchronizationData-User.Upload'] });
+			const uploader = emulator.registerClientApp({
+				displayName: 'n8n HR feed',
+				secret: uploaderClientSecret,
+				applicationPermissions: ['SynchronizationData-User.Upload'],
+			});
 			return [
-				appOnlyCredential(tenant, { clientId: triggerClientId, clientSecret: triggerClientSecret }, TRIGGER_CREDENTIAL),
-				appOnlyCredential(tenant, { clientId: uploader.clientId, clientSecret: uploaderClientSecret }, UPLOAD_CREDENTIAL),
+				appOnlyCredential(
+					tenant,
+					{ clientId: triggerClientId, clientSecret: triggerClientSecret },
+					TRIGGER_CREDENTIAL,
+				),
+				appOnlyCredential(
+					tenant,
+					{ clientId: uploader.clientId, clientSecret: uploaderClientSecret },
+					UPLOAD_CREDENTIAL,
+				),
 			];
 		},
 		workflows: ({ emulator }) => {
-			const watched = emulator.addServicePrincipal({ appId: randomUUID(), displayName: 'Queue trigger target' });
+			const watched = emulator.addServicePrincipal({
+				appId: randomUUID(),
+				displayName: 'Queue trigger target',
+			});
 			triggerTarget = watched.id;
 			triggerJobId = emulator.createSynchronizationJob(watched.id, 'scim').id;
 			return [bulkWorkflow(), uploadWorkflow(), triggerWorkflow(watched.id)];
@@ -215,29 +255,45 @@ function clearRequests(): void {
 
 /** Execution ids each worker logged as started, from its own log. */
 function startedOn(worker: N8n): string[] {
-	return [...worker.serverLog().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]);
+	return [...worker.serverLog().matchAll(/Worker started execution (\d+)/g)].map(
+		(match) => match[1],
+	);
 }
 
 function tokenRequests(clientId: string): RecordedRequest[] {
 	return stack.emulator.requests.filter(
-		(request) => request.listener === 'login' && request.method === 'POST' && new URLSearchParams(request.body).get('client_id') === clientId && new URLSearchParams(request.body).get('grant_type') === 'client_credentials',
+		(request) =>
+			request.listener === 'login' &&
+			request.method === 'POST' &&
+			new URLSearchParams(request.body).get('client_id') === clientId &&
+			new URLSearchParams(request.body).get('grant_type') === 'client_credentials',
 	);
 }
 
 function acquireCalls(): RecordedRequest[] {
-	return stack.emulator.requests.filter((request) => request.listener === 'graph' && request.path.endsWith('/synchronization/acquireAccessToken'));
+	return stack.emulator.requests.filter(
+		(request) =>
+			request.listener === 'graph' && request.path.endsWith('/synchronization/acquireAccessToken'),
+	);
 }
 
 /** Adds `count` service principals and gives each its own SCIM token. */
 function addTargets(count: number, label: string): Array<{ id: string; token: string }> {
 	return Array.from({ length: count }, (_, index) => {
-		const sp = stack.emulator.addServicePrincipal({ appId: randomUUID(), displayName: `${label} ${index}` });
+		const sp = stack.emulator.addServicePrincipal({
+			appId: randomUUID(),
+			displayName: `${label} ${index}`,
+		});
 		return { id: sp.id, token: `scim-${label}-${index}-${randomBytes(9).toString('hex')}` };
 	});
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
-	const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	const text = await response.text();
 	let json: unknown;
 	try {
@@ -248,7 +304,12 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
 	return { status: response.status, json };
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	check: () => T | undefined | Promise<T | undefined>,
+	timeoutMs: number,
+	everyMs = 250,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();
@@ -261,7 +322,13 @@ async function waitFor<T>(what: string, check: () => T | undefined | Promise<T |
 function expectApplied(targets: Array<{ id: string; token: string }>): void {
 	const wrong = targets.filter((target) => {
 		const pairs = stack.emulator.getSynchronizationSecrets('servicePrincipals', target.id);
-		return JSON.stringify(pairs) !== JSON.stringify([{ key: 'BaseAddress', value: BASE_ADDRESS }, { key: 'SecretToken', value: target.token }]);
+		return (
+			JSON.stringify(pairs) !==
+			JSON.stringify([
+				{ key: 'BaseAddress', value: BASE_ADDRESS },
+				{ key: 'SecretToken', value: target.token },
+			])
+		);
 	});
 	expect(wrong.length).toBe(0);
 }
@@ -276,13 +343,20 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 			answers.push(
 				...(await Promise.all(
 					targets.slice(wave * 8, wave * 8 + 8).map((target) =>
-						post(stack.webhookUrl(WEBHOOK_PATH), { targetType: 'servicePrincipal', targetId: target.id, baseAddress: BASE_ADDRESS, secretToken: target.token }),
+						post(stack.webhookUrl(WEBHOOK_PATH), {
+							targetType: 'servicePrincipal',
+							targetId: target.id,
+							baseAddress: BASE_ADDRESS,
+							secretToken: target.token,
+						}),
 					),
 				)),
 			);
 		}
 		expect(answers.map((answer) => answer.status)).toEqual(targets.map(() => 200));
-		expect(answers.map((answer) => (answer.json as { success?: boolean }).success)).toEqual(targets.map(() => true));
+		expect(answers.map((answer) => (answer.json as { success?: boolean }).success)).toEqual(
+			targets.map(() => true),
+		);
 		expectApplied(targets);
 		const ran = stack.workers.map((worker, index) => startedOn(worker).length - before[index]);
 		expect(ran.reduce((sum, count) => sum + count, 0)).toBe(targets.length);
@@ -292,10 +366,22 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 
 		// A second round: the workers' tokens are warm, nobody signs in again.
 		const second = addTargets(8, 'warm');
-		await Promise.all(second.map((target) => post(stack.webhookUrl(WEBHOOK_PATH), { targetType: 'servicePrincipal', targetId: target.id, baseAddress: BASE_ADDRESS, secretToken: target.token })));
+		await Promise.all(
+			second.map((target) =>
+				post(stack.webhookUrl(WEBHOOK_PATH), {
+					targetType: 'servicePrincipal',
+					targetId: target.id,
+					baseAddress: BASE_ADDRESS,
+					secretToken: target.token,
+				}),
+			),
+		);
 		expectApplied(second);
 		const signIns = tokenRequests(stack.client.clientId);
-		note('spread', `${targets.length} webhook calls (three waves of eight at once) ran ${ran.join(' / ')} on the two workers, all succeeded; with ${second.length} more, the webhook credential made ${signIns.length} token requests in all (one per worker)`);
+		note(
+			'spread',
+			`${targets.length} webhook calls (three waves of eight at once) ran ${ran.join(' / ')} on the two workers, all succeeded; with ${second.length} more, the webhook credential made ${signIns.length} token requests in all (one per worker)`,
+		);
 		// one per worker process: each keeps its own token cache
 		expect(signIns.length).toBe(stack.workers.length);
 		expect(signIns.every((request) => request.status === 200)).toBe(true);
@@ -303,12 +389,23 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 	});
 
 	it('the trigger polls on the main process only, and its memory survives a restart of main: an event is reported once', async () => {
-		const polls = () => stack.emulator.requests.filter((request) => request.listener === 'graph' && request.path.includes(`/servicePrincipals/${triggerTarget}/synchronization/jobs`));
+		const polls = () =>
+			stack.emulator.requests.filter(
+				(request) =>
+					request.listener === 'graph' &&
+					request.path.includes(`/servicePrincipals/${triggerTarget}/synchronization/jobs`),
+			);
 		// Activation made the first poll, which only notes the job as it is.
-		await waitFor('the first poll at activation', () => (polls().length > 0 ? true : undefined), 30_000);
+		await waitFor(
+			'the first poll at activation',
+			() => (polls().length > 0 ? true : undefined),
+			30_000,
+		);
 		expect((await listExecutions(stack.rest, TRIGGER_WORKFLOW_ID)).length).toBe(0);
 
-		stack.emulator.quarantineSynchronizationJob(triggerTarget, triggerJobId, { reason: 'EncounteredQuarantineException' });
+		stack.emulator.quarantineSynchronizationJob(triggerTarget, triggerJobId, {
+			reason: 'EncounteredQuarantineException',
+		});
 		// Main goes away: the workers and the webhook processor keep running, and nobody polls.
 		await stack.main.stop();
 		const pollsWhileMainIsDown = polls().length;
@@ -319,7 +416,9 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 		const event = await waitFor(
 			'the quarantine event',
 			async () => {
-				const executions = (await listExecutions(stack.rest, TRIGGER_WORKFLOW_ID)).filter((execution) => execution.status === 'success');
+				const executions = (await listExecutions(stack.rest, TRIGGER_WORKFLOW_ID)).filter(
+					(execution) => execution.status === 'success',
+				);
 				return executions.length ? executions : undefined;
 			},
 			60_000,
@@ -327,22 +426,41 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 		);
 		expect(event.length).toBe(1);
 		const stored = await getExecution(stack.rest, event[0].id);
-		const items = stored.data.resultData.runData['Provisioning Trigger'][0].data!.main[0].map((item) => item.json);
-		expect(items).toEqual([expect.objectContaining({ jobId: triggerJobId, quarantined: true, events: expect.arrayContaining(['quarantineEntered']) })]);
+		const items = stored.data.resultData.runData['Provisioning Trigger'][0].data!.main[0].map(
+			(item) => item.json,
+		);
+		expect(items).toEqual([
+			expect.objectContaining({
+				jobId: triggerJobId,
+				quarantined: true,
+				events: expect.arrayContaining(['quarantineEntered']),
+			}),
+		]);
 		// ... and a worker ran that execution.
 		expect(stack.workers.some((worker) => startedOn(worker).includes(event[0].id))).toBe(true);
 
 		// Another restart: the activation poll finds nothing new, so nothing is replayed.
 		const pollsBefore = polls().length;
 		await stack.restartMain();
-		await waitFor('the poll after the second restart', () => (polls().length > pollsBefore ? true : undefined), 30_000);
+		await waitFor(
+			'the poll after the second restart',
+			() => (polls().length > pollsBefore ? true : undefined),
+			30_000,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 3000));
 		expect((await listExecutions(stack.rest, TRIGGER_WORKFLOW_ID)).length).toBe(1);
 		// the trigger's memory is in the database, as static data of the workflow
-		expect(stack.postgres.query(`SELECT "staticData"::text FROM workflow_entity WHERE id = '${TRIGGER_WORKFLOW_ID}'`)).toContain(triggerJobId);
+		expect(
+			stack.postgres.query(
+				`SELECT "staticData"::text FROM workflow_entity WHERE id = '${TRIGGER_WORKFLOW_ID}'`,
+			),
+		).toContain(triggerJobId);
 		// the trigger's credential signed in on main only: once per main process lifetime (three of them)
 		expect(tokenRequests(triggerClientId).length).toBe(3);
-		note('trigger', `no poll while main was down (workers and webhook processor up); after the restart the activation poll reported the quarantine once (execution ${event[0].id}, run by a worker); a second restart replayed nothing; the trigger credential made ${tokenRequests(triggerClientId).length} token requests, one per lifetime of main`);
+		note(
+			'trigger',
+			`no poll while main was down (workers and webhook processor up); after the restart the activation poll reported the quarantine once (execution ${event[0].id}, run by a worker); a second restart replayed nothing; the trigger credential made ${tokenRequests(triggerClientId).length} token requests, one per lifetime of main`,
+		);
 		passed.add('trigger');
 	});
 
@@ -355,12 +473,17 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 		stack.emulator.setGraphCapacity({ rate: { calls: 20, windowMs: 1000 } });
 		const started = Date.now();
 		try {
-			for (const targets of runs) expect((await post(stack.webhookUrl(BULK_PATH), { targets })).status).toBe(200);
+			for (const targets of runs)
+				expect((await post(stack.webhookUrl(BULK_PATH), { targets })).status).toBe(200);
 			const executions = await waitFor(
 				'both paced runs',
 				async () => {
-					const finished = (await listExecutions(stack.rest, 'queueAcquireMany')).filter((execution) => !['running', 'new', 'waiting'].includes(execution.status));
-					const fresh = finished.filter((execution) => !before.some((ids) => ids.includes(execution.id)));
+					const finished = (await listExecutions(stack.rest, 'queueAcquireMany')).filter(
+						(execution) => !['running', 'new', 'waiting'].includes(execution.status),
+					);
+					const fresh = finished.filter(
+						(execution) => !before.some((ids) => ids.includes(execution.id)),
+					);
 					return fresh.length >= 2 ? fresh : undefined;
 				},
 				120_000,
@@ -378,7 +501,9 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 				while (times[last] - times[first] >= 1000) first++;
 				busiest = Math.max(busiest, last - first + 1);
 			}
-			const ranOn = stack.workers.map((worker, index) => startedOn(worker).filter((id) => !before[index].includes(id)).length);
+			const ranOn = stack.workers.map(
+				(worker, index) => startedOn(worker).filter((id) => !before[index].includes(id)).length,
+			);
 			note(
 				'pace',
 				`Graph takes 20 calls a second; two runs of ${perRun} Acquire items at once, ${ranOn.join(' / ')} on the two workers: both succeeded in ${seconds.toFixed(1)} s (the limit allows ${((2 * perRun) / 20).toFixed(0)} s), ${accepted.length} calls accepted, ${stats.capacityRefusals} refused with 429 and retried (${(stats.capacityRefusals / (2 * perRun)).toFixed(2)} per item), at most ${busiest} accepted in any second by arrival time`,
@@ -398,7 +523,10 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 	it('two bulk uploads at once on the two workers against the 40 requests in 5 s that Graph takes: both succeed, nothing is lost or sent twice', async () => {
 		const perRun = 1500;
 		const feeds = [0, 1].map((feed) => {
-			const sp = stack.emulator.addServicePrincipal({ appId: randomUUID(), displayName: `HR feed ${feed}` });
+			const sp = stack.emulator.addServicePrincipal({
+				appId: randomUUID(),
+				displayName: `HR feed ${feed}`,
+			});
 			const jobId = stack.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
 			// each row names its provisioning job, as an HR system's export for several apps would
 			const employees = Array.from({ length: perRun }, (_, index) => ({
@@ -410,30 +538,43 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 			return { servicePrincipalId: sp.id, jobId, employees };
 		});
 		const before = stack.workers.map((worker) => startedOn(worker));
-		const known = new Set((await listExecutions(stack.rest, 'queueUploadEmployees')).map((execution) => execution.id));
+		const known = new Set(
+			(await listExecutions(stack.rest, 'queueUploadEmployees')).map((execution) => execution.id),
+		);
 		clearRequests();
 		stack.emulator.resetStats();
 		const started = Date.now();
-		for (const feed of feeds) expect((await post(stack.webhookUrl(UPLOAD_PATH), feed)).status).toBe(200);
+		for (const feed of feeds)
+			expect((await post(stack.webhookUrl(UPLOAD_PATH), feed)).status).toBe(200);
 		const executions = await waitFor(
 			'both uploads',
 			async () => {
-				const finished = (await listExecutions(stack.rest, 'queueUploadEmployees')).filter((execution) => !known.has(execution.id) && !['running', 'new', 'waiting'].includes(execution.status));
+				const finished = (await listExecutions(stack.rest, 'queueUploadEmployees')).filter(
+					(execution) =>
+						!known.has(execution.id) && !['running', 'new', 'waiting'].includes(execution.status),
+				);
 				return finished.length >= 2 ? finished : undefined;
 			},
 			180_000,
 			500,
 		);
 		const seconds = (Date.now() - started) / 1000;
-		const uploads = stack.emulator.requests.filter((request) => request.listener === 'graph' && request.path.endsWith('/bulkUpload'));
-		const accepted = uploads.filter((request) => request.status === 202).map((request) => request.time.getTime()).sort((a, b) => a - b);
+		const uploads = stack.emulator.requests.filter(
+			(request) => request.listener === 'graph' && request.path.endsWith('/bulkUpload'),
+		);
+		const accepted = uploads
+			.filter((request) => request.status === 202)
+			.map((request) => request.time.getTime())
+			.sort((a, b) => a - b);
 		let busiest = 0;
 		for (let first = 0, last = 0; last < accepted.length; last++) {
 			while (accepted[last] - accepted[first] >= 5000) first++;
 			busiest = Math.max(busiest, last - first + 1);
 		}
 		const refused = uploads.filter((request) => request.status === 429).length;
-		const ranOn = stack.workers.map((worker, index) => startedOn(worker).filter((id) => !before[index].includes(id)).length);
+		const ranOn = stack.workers.map(
+			(worker, index) => startedOn(worker).filter((id) => !before[index].includes(id)).length,
+		);
 		note(
 			'bulk',
 			`two bulk uploads of ${perRun} employees at once, ${ranOn.join(' / ')} on the two workers (the emulator, as Graph documents: 40 bulkUpload requests in any 5 s for the tenant): ${executions.map((execution) => execution.status).join(', ')} in ${seconds.toFixed(1)} s, ${accepted.length} requests accepted, ${refused} refused with 429 and retried, at most ${busiest} accepted in any 5 s by arrival time`,
@@ -441,7 +582,9 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 		expect(ranOn).toEqual([1, 1]);
 		expect(executions.map((execution) => execution.status)).toEqual(['success', 'success']);
 		for (const feed of feeds) {
-			const received = (stack.emulator.getSynchronizationJob(feed.servicePrincipalId, feed.jobId)?.bulkUploads ?? []).flatMap((upload) => upload.operations.map((operation) => operation.bulkId));
+			const received = (
+				stack.emulator.getSynchronizationJob(feed.servicePrincipalId, feed.jobId)?.bulkUploads ?? []
+			).flatMap((upload) => upload.operations.map((operation) => operation.bulkId));
 			// every employee exactly once
 			expect(received.length).toBe(perRun);
 			expect(new Set(received).size).toBe(perRun);
@@ -469,43 +612,72 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 				30_000,
 				50,
 			);
-			await waitFor('a third of the targets applied', () => (acquireCalls().filter((request) => request.status === 204).length >= 300 ? true : undefined), 60_000, 20);
+			await waitFor(
+				'a third of the targets applied',
+				() =>
+					acquireCalls().filter((request) => request.status === 204).length >= 300
+						? true
+						: undefined,
+				60_000,
+				20,
+			);
 			await stack.workers[index].stop(0, 'SIGKILL');
 			const killedAt = Date.now();
-			const appliedBeforeCrash = new Set(acquireCalls().filter((request) => request.status === 204).map((request) => request.path.split('/')[3]));
-			note('crash', `1,000 Acquire items (150 ms Graph latency); worker-${index + 1} killed (SIGKILL) after ${appliedBeforeCrash.size} targets were applied`);
+			const appliedBeforeCrash = new Set(
+				acquireCalls()
+					.filter((request) => request.status === 204)
+					.map((request) => request.path.split('/')[3]),
+			);
+			note(
+				'crash',
+				`1,000 Acquire items (150 ms Graph latency); worker-${index + 1} killed (SIGKILL) after ${appliedBeforeCrash.size} targets were applied`,
+			);
 			expect(appliedBeforeCrash.size).toBeLessThan(1000);
 
 			// What n8n makes of it, as the execution list shows it
 			const crashed = await waitFor(
 				'n8n to notice the crashed execution',
 				async () => {
-					const execution = (await listExecutions(stack.rest, 'queueAcquireMany')).find((candidate) => candidate.id === executionId);
-					return execution && !['running', 'new'].includes(execution.status) ? execution : undefined;
+					const execution = (await listExecutions(stack.rest, 'queueAcquireMany')).find(
+						(candidate) => candidate.id === executionId,
+					);
+					return execution && !['running', 'new'].includes(execution.status)
+						? execution
+						: undefined;
 				},
 				90_000,
 				1000,
 			).catch(async (error: Error) => {
-				const execution = (await listExecutions(stack.rest, 'queueAcquireMany')).find((candidate) => candidate.id === executionId);
+				const execution = (await listExecutions(stack.rest, 'queueAcquireMany')).find(
+					(candidate) => candidate.id === executionId,
+				);
 				throw new Error(`${error.message}; execution ${executionId} is ${execution?.status}`);
 			});
 			const stored = await getExecution(stack.rest, executionId);
 			note(
 				'crash',
-				`n8n marked the execution "${crashed.status}" ${((Date.now() - killedAt) / 1000).toFixed(0)} s later, message "${stored.data.resultData.error?.message ?? '(none)'}", ${Object.keys(stored.data.resultData.runData ?? {}).length ? `run data of ${Object.keys(stored.data.resultData.runData).join(', ')}` : 'no run data (not even the Webhook node\'s)'}; no other worker took it up`,
+				`n8n marked the execution "${crashed.status}" ${((Date.now() - killedAt) / 1000).toFixed(0)} s later, message "${stored.data.resultData.error?.message ?? '(none)'}", ${Object.keys(stored.data.resultData.runData ?? {}).length ? `run data of ${Object.keys(stored.data.resultData.runData).join(', ')}` : "no run data (not even the Webhook node's)"}; no other worker took it up`,
 			);
 			expect(['crashed', 'error']).toContain(crashed.status);
 			// the other worker did not take the job up again on its own
-			expect(stack.workers.some((worker, at) => at !== index && startedOn(worker).includes(executionId))).toBe(false);
+			expect(
+				stack.workers.some((worker, at) => at !== index && startedOn(worker).includes(executionId)),
+			).toBe(false);
 
 			// The user re-runs it: a worker (the restarted one too) applies the whole list again.
 			await stack.startWorker(index);
 			clearRequests();
-			const known = new Set((await listExecutions(stack.rest, 'queueAcquireMany')).map((execution) => execution.id));
+			const known = new Set(
+				(await listExecutions(stack.rest, 'queueAcquireMany')).map((execution) => execution.id),
+			);
 			expect((await post(stack.webhookUrl(BULK_PATH), { targets })).status).toBe(200);
 			const rerun = await waitFor(
 				'the re-run',
-				async () => (await listExecutions(stack.rest, 'queueAcquireMany')).find((execution) => !known.has(execution.id) && !['running', 'new'].includes(execution.status)),
+				async () =>
+					(await listExecutions(stack.rest, 'queueAcquireMany')).find(
+						(execution) =>
+							!known.has(execution.id) && !['running', 'new'].includes(execution.status),
+					),
 				120_000,
 				500,
 			);
@@ -517,7 +689,10 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 				calls.set(id, (calls.get(id) ?? 0) + 1);
 			}
 			expect(calls.size).toBe(1000);
-			note('crash', `the re-run of the same 1,000 succeeded and every target holds exactly the secrets of one run`);
+			note(
+				'crash',
+				`the re-run of the same 1,000 succeeded and every target holds exactly the secrets of one run`,
+			);
 			passed.add('crash');
 		} finally {
 			stack.emulator.setLatency({ graph: 0 });
@@ -526,11 +701,16 @@ describe('queue mode: main, two workers, a webhook processor, PostgreSQL and Red
 
 	it('no client secret or access token reaches a log of any process or the database', () => {
 		clearRequests();
-		const secrets: Record<string, string> = { clientSecret: stack.client.clientSecret, triggerClientSecret, uploaderClientSecret };
+		const secrets: Record<string, string> = {
+			clientSecret: stack.client.clientSecret,
+			triggerClientSecret,
+			uploaderClientSecret,
+		};
 		expect(bearerTokens.size).toBeGreaterThanOrEqual(stack.workers.length);
 		[...bearerTokens].forEach((token, index) => (secrets[`bearer${index}`] = token));
 		const processes = [stack.main, ...stack.workers, stack.webhook];
-		for (const n8n of processes) expect(leakedSecrets(readFileSync(n8n.logFile, 'utf8'), secrets)).toEqual([]);
+		for (const n8n of processes)
+			expect(leakedSecrets(readFileSync(n8n.logFile, 'utf8'), secrets)).toEqual([]);
 		expect(leakedSecrets(stack.postgres.dump(), secrets)).toEqual([]);
 		for (const n8n of processes) expect(n8n.blockedEgress()).toEqual([]);
 	});

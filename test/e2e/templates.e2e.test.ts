@@ -7,7 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { DEMO_OBJECTS, DEMO_SCIM, exampleWorkflow, type WorkflowJson } from '../../dev/n8n/demo-tenant';
+import {
+	DEMO_OBJECTS,
+	DEMO_SCIM,
+	exampleWorkflow,
+	type WorkflowJson,
+} from '../../dev/n8n/demo-tenant';
 import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
 import { leakedSecrets, type RunData } from '../../dev/n8n/executions';
 
@@ -31,7 +36,9 @@ function nodeNamed(workflow: WorkflowJson, name: string) {
 }
 
 function runsOf(data: RunData, name: string) {
-	return (data.resultData.runData[name] ?? []).map((run) => (run.data?.main[0] ?? []).map((item) => item.json));
+	return (data.resultData.runData[name] ?? []).map((run) =>
+		(run.data?.main[0] ?? []).map((item) => item.json),
+	);
 }
 
 async function execute(id: string, allowFailure = false): Promise<{ ok: boolean; data: RunData }> {
@@ -45,7 +52,10 @@ beforeAll(async () => {
 		let body = '';
 		request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
 		request.on('end', () => {
-			notifications.push({ path: request.url, ...(JSON.parse(body || '{}') as Record<string, unknown>) });
+			notifications.push({
+				path: request.url,
+				...(JSON.parse(body || '{}') as Record<string, unknown>),
+			});
 			response.writeHead(204).end();
 		});
 	});
@@ -60,7 +70,11 @@ beforeAll(async () => {
 			}),
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotate', () => undefined),
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotateStale', (workflow) => {
-				const assignments = (nodeNamed(workflow, 'New SCIM secret').parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments;
+				const assignments = (
+					nodeNamed(workflow, 'New SCIM secret').parameters.assignments as {
+						assignments: Array<{ name: string; value: string }>;
+					}
+				).assignments;
 				assignments.find((assignment) => assignment.name === 'secretToken')!.value = staleToken;
 			}),
 			copyOf('alert-provisioning-failures.workflow.json', 'e2eAlert', (workflow) => {
@@ -89,7 +103,10 @@ describe('HR onboarding (examples/hr-onboarding-outcomes.workflow.json)', () => 
 			['E1004', 'processed', 'success', 'create'],
 			['E1005', 'processed', 'skipped', 'other'],
 		]);
-		expect(last[2]).toMatchObject({ errorCode: 'UnableToResolveReferenceAttributeValue', recommendedAction: expect.stringContaining('E9999') });
+		expect(last[2]).toMatchObject({
+			errorCode: 'UnableToResolveReferenceAttributeValue',
+			recommendedAction: expect.stringContaining('E9999'),
+		});
 		expect(runsOf(data, 'Summary')).toEqual([
 			expect.arrayContaining([
 				expect.objectContaining({ outcome: 'processed', status: 'success', count_externalId: 3 }),
@@ -97,7 +114,9 @@ describe('HR onboarding (examples/hr-onboarding-outcomes.workflow.json)', () => 
 				expect.objectContaining({ outcome: 'processed', status: 'skipped', count_externalId: 1 }),
 			]),
 		]);
-		const logQueries = stack.emulator.requests.filter((request) => request.listener === 'graph' && request.path === '/v1.0/auditLogs/provisioning');
+		const logQueries = stack.emulator.requests.filter(
+			(request) => request.listener === 'graph' && request.path === '/v1.0/auditLogs/provisioning',
+		);
 		expect(logQueries).toHaveLength(checks.length);
 	});
 });
@@ -106,17 +125,41 @@ describe('secret rotation (examples/rotate-scim-secret.workflow.json)', () => {
 	test('validates the new secret, saves it and restarts the job', async () => {
 		stack.emulator.clearRequests();
 		const { data } = await execute('e2eRotate');
-		const calls = stack.emulator.requests.filter((request) => request.listener === 'graph' && request.method !== 'GET');
-		expect(calls.map((call) => [call.method, call.path.replace(/jobs\/[^/]+/, 'jobs/{id}'), call.status])).toEqual([
-			['POST', `/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/jobs/{id}/validateCredentials`, 204],
-			['PUT', `/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/secrets`, 204],
-			['POST', `/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/jobs/{id}/restart`, 204],
+		const calls = stack.emulator.requests.filter(
+			(request) => request.listener === 'graph' && request.method !== 'GET',
+		);
+		expect(
+			calls.map((call) => [
+				call.method,
+				call.path.replace(/jobs\/[^/]+/, 'jobs/{id}'),
+				call.status,
+			]),
+		).toEqual([
+			[
+				'POST',
+				`/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/jobs/{id}/validateCredentials`,
+				204,
+			],
+			[
+				'PUT',
+				`/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/secrets`,
+				204,
+			],
+			[
+				'POST',
+				`/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/jobs/{id}/restart`,
+				204,
+			],
 		]);
 		expect(stack.emulator.getSavedSynchronizationSecrets(DEMO_OBJECTS.servicePrincipalId)).toEqual([
 			{ key: 'BaseAddress', value: DEMO_SCIM.baseAddress },
 			{ key: 'SecretToken', value: DEMO_SCIM.secretToken },
 		]);
-		const nodeRuns = JSON.stringify(['Validate the new secret', 'Save it', 'Restart the job'].map((name) => data.resultData.runData[name]));
+		const nodeRuns = JSON.stringify(
+			['Validate the new secret', 'Save it', 'Restart the job'].map(
+				(name) => data.resultData.runData[name],
+			),
+		);
 		expect(leakedSecrets(nodeRuns, { 'SCIM token': DEMO_SCIM.secretToken })).toEqual([]);
 	});
 
@@ -126,8 +169,14 @@ describe('secret rotation (examples/rotate-scim-secret.workflow.json)', () => {
 		expect(ok).toBe(false);
 		expect(data.resultData.error?.message).toBe('Microsoft Graph rejected the request as invalid');
 		expect(String(data.resultData.error?.description)).toContain('invalid credentials');
-		expect(stack.emulator.requests.filter((request) => request.listener === 'graph' && request.method !== 'GET').map((call) => call.path.split('/').pop())).toEqual(['validateCredentials']);
-		expect(stack.emulator.getSavedSynchronizationSecrets(DEMO_OBJECTS.servicePrincipalId)).not.toContainEqual({ key: 'SecretToken', value: staleToken });
+		expect(
+			stack.emulator.requests
+				.filter((request) => request.listener === 'graph' && request.method !== 'GET')
+				.map((call) => call.path.split('/').pop()),
+		).toEqual(['validateCredentials']);
+		expect(
+			stack.emulator.getSavedSynchronizationSecrets(DEMO_OBJECTS.servicePrincipalId),
+		).not.toContainEqual({ key: 'SecretToken', value: staleToken });
 	});
 });
 
@@ -135,12 +184,19 @@ describe('alerting (examples/alert-provisioning-failures.workflow.json)', () => 
 	test('run by hand, it posts each failure of the last hour to the notification URL with the reason and the fix', async () => {
 		const failed = stack.emulator.addProvisioningLogEntry({
 			jobId: 'API2AAD.alert',
-			servicePrincipal: { id: DEMO_OBJECTS.servicePrincipalId, displayName: DEMO_OBJECTS.displayName },
+			servicePrincipal: {
+				id: DEMO_OBJECTS.servicePrincipalId,
+				displayName: DEMO_OBJECTS.displayName,
+			},
 			provisioningAction: 'create',
 			sourceIdentity: { id: 'E7007', displayName: '', identityType: 'User', details: {} },
 			provisioningStatusInfo: {
 				status: 'failure',
-				errorInformation: { errorCode: 'UnableToResolveReferenceAttributeValue', reason: 'The manager E0000 of E7007 was not found.', recommendedAction: 'Upload E0000 first.' },
+				errorInformation: {
+					errorCode: 'UnableToResolveReferenceAttributeValue',
+					reason: 'The manager E0000 of E7007 was not found.',
+					recommendedAction: 'Upload E0000 first.',
+				},
 			},
 		});
 		notifications.length = 0;

@@ -5,9 +5,24 @@
 import { randomBytes } from 'node:crypto';
 
 import type { GeneratedCertificate } from '../../dev/emulator';
-import { appOnlyCredential, CREDENTIALS, DEMO_ADMIN_UPN, DEMO_OBJECTS, oAuth2Credential, PROVISIONING_PERMISSIONS } from '../../dev/n8n/demo-tenant';
+import {
+	appOnlyCredential,
+	CREDENTIALS,
+	DEMO_ADMIN_UPN,
+	DEMO_OBJECTS,
+	oAuth2Credential,
+	PROVISIONING_PERMISSIONS,
+} from '../../dev/n8n/demo-tenant';
 import { manualWorkflow, NODE_NAME, startStack, type Stack } from '../../dev/n8n/e2e-stack';
-import { databaseText, getExecution, leakedSecrets, listExecutions, nodeOutput, waitForNewExecution, type RunData } from '../../dev/n8n/executions';
+import {
+	databaseText,
+	getExecution,
+	leakedSecrets,
+	listExecutions,
+	nodeOutput,
+	waitForNewExecution,
+	type RunData,
+} from '../../dev/n8n/executions';
 
 const CERT_CREDENTIAL = { id: 'e2eAppOnlyCert', name: 'e2e app-only (certificate)' };
 const FORBIDDEN_CREDENTIAL = { id: 'e2eNoPermission', name: 'e2e app-only (no Graph permission)' };
@@ -68,17 +83,34 @@ beforeAll(async () => {
 	stack = await startStack({
 		name: 'workflows',
 		credentials: async ({ emulator, tenant, client }) => {
-			certificate = await emulator.createClientCertificate({ commonName: 'n8n e2e certificate sign-in' });
+			certificate = await emulator.createClientCertificate({
+				commonName: 'n8n e2e certificate sign-in',
+			});
 			certificateClientId = emulator.registerClientApp({
 				displayName: 'n8n provisioning (certificate)',
 				certificatePem: certificate.certificatePem,
 				applicationPermissions: PROVISIONING_PERMISSIONS,
 			}).clientId;
-			const unprivileged = emulator.registerClientApp({ displayName: 'n8n without Graph permissions', secret: `np~${randomBytes(18).toString('base64url')}` });
+			const unprivileged = emulator.registerClientApp({
+				displayName: 'n8n without Graph permissions',
+				secret: `np~${randomBytes(18).toString('base64url')}`,
+			});
 			return [
-				appOnlyCredential(tenant, { clientId: certificateClientId, certificate: certificate.pem }, CERT_CREDENTIAL),
-				appOnlyCredential(tenant, { clientId: unprivileged.clientId, clientSecret: unprivileged.secret! }, FORBIDDEN_CREDENTIAL),
-				appOnlyCredential(tenant, { clientId: client.clientId, clientSecret: wrongClientSecret }, WRONG_SECRET_CREDENTIAL),
+				appOnlyCredential(
+					tenant,
+					{ clientId: certificateClientId, certificate: certificate.pem },
+					CERT_CREDENTIAL,
+				),
+				appOnlyCredential(
+					tenant,
+					{ clientId: unprivileged.clientId, clientSecret: unprivileged.secret! },
+					FORBIDDEN_CREDENTIAL,
+				),
+				appOnlyCredential(
+					tenant,
+					{ clientId: client.clientId, clientSecret: wrongClientSecret },
+					WRONG_SECRET_CREDENTIAL,
+				),
 				// the delegated credential as Connect leaves it: the tokens of an admin's sign-in, stored (encrypted) by n8n
 				{
 					...oAuth2Credential(tenant, client),
@@ -94,16 +126,78 @@ beforeAll(async () => {
 			];
 		},
 		workflows: () => [
-			manual('e2eSpById', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.servicePrincipal),
-			manual('e2eAppById', CREDENTIALS.appOnly, 'application', { mode: 'id', value: DEMO_OBJECTS.applicationObjectId }, secrets.application),
-			manual('e2eSpByAppId', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'appId', value: DEMO_OBJECTS.appId }, secrets.appId),
-			manual('e2eCertificate', CERT_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.certificate),
-			manual('e2eForbidden', FORBIDDEN_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.forbidden),
-			manual('e2eWrongSecret', WRONG_SECRET_CREDENTIAL, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.wrongSecret),
-			manual('e2eThrottledAppOnly', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.throttledAppOnly),
-			manual('e2eThrottledOAuth2', CREDENTIALS.oAuth2, 'servicePrincipal', { mode: 'id', value: DEMO_OBJECTS.servicePrincipalId }, secrets.throttledOAuth2, 'oAuth2'),
-			manual('e2eMissingAppOnly', CREDENTIALS.appOnly, 'servicePrincipal', { mode: 'id', value: MISSING_TARGET }, secrets.missingAppOnly),
-			manual('e2eMissingOAuth2', CREDENTIALS.oAuth2, 'servicePrincipal', { mode: 'id', value: MISSING_TARGET }, secrets.missingOAuth2, 'oAuth2'),
+			manual(
+				'e2eSpById',
+				CREDENTIALS.appOnly,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.servicePrincipal,
+			),
+			manual(
+				'e2eAppById',
+				CREDENTIALS.appOnly,
+				'application',
+				{ mode: 'id', value: DEMO_OBJECTS.applicationObjectId },
+				secrets.application,
+			),
+			manual(
+				'e2eSpByAppId',
+				CREDENTIALS.appOnly,
+				'servicePrincipal',
+				{ mode: 'appId', value: DEMO_OBJECTS.appId },
+				secrets.appId,
+			),
+			manual(
+				'e2eCertificate',
+				CERT_CREDENTIAL,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.certificate,
+			),
+			manual(
+				'e2eForbidden',
+				FORBIDDEN_CREDENTIAL,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.forbidden,
+			),
+			manual(
+				'e2eWrongSecret',
+				WRONG_SECRET_CREDENTIAL,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.wrongSecret,
+			),
+			manual(
+				'e2eThrottledAppOnly',
+				CREDENTIALS.appOnly,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.throttledAppOnly,
+			),
+			manual(
+				'e2eThrottledOAuth2',
+				CREDENTIALS.oAuth2,
+				'servicePrincipal',
+				{ mode: 'id', value: DEMO_OBJECTS.servicePrincipalId },
+				secrets.throttledOAuth2,
+				'oAuth2',
+			),
+			manual(
+				'e2eMissingAppOnly',
+				CREDENTIALS.appOnly,
+				'servicePrincipal',
+				{ mode: 'id', value: MISSING_TARGET },
+				secrets.missingAppOnly,
+			),
+			manual(
+				'e2eMissingOAuth2',
+				CREDENTIALS.oAuth2,
+				'servicePrincipal',
+				{ mode: 'id', value: MISSING_TARGET },
+				secrets.missingOAuth2,
+				'oAuth2',
+			),
 		],
 	});
 });
@@ -119,9 +213,14 @@ afterAll(async () => {
 beforeAll(async () => {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		const response = await fetch(stack.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+		const response = await fetch(stack.webhookUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: '{}',
+		});
 		if (response.status !== 404) return;
-		if (Date.now() > deadline) throw new Error(`the webhook was not registered within 60 s\n${stack.n8n.logTail(40)}`);
+		if (Date.now() > deadline)
+			throw new Error(`the webhook was not registered within 60 s\n${stack.n8n.logTail(40)}`);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 });
@@ -131,7 +230,8 @@ function withLog<T>(check: () => T): T {
 	try {
 		return check();
 	} catch (error) {
-		if (error instanceof Error) error.message += `\n----- n8n log tail -----\n${stack.n8n.logTail(60)}`;
+		if (error instanceof Error)
+			error.message += `\n----- n8n log tail -----\n${stack.n8n.logTail(60)}`;
 		throw error;
 	}
 }
@@ -178,8 +278,14 @@ function successItem(targetType: string, targetObjectId: string) {
 	};
 }
 
-function expectAcquireRequest(collection: 'servicePrincipals' | 'applications', objectId: string, token: string) {
-	const acquire = graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken'));
+function expectAcquireRequest(
+	collection: 'servicePrincipals' | 'applications',
+	objectId: string,
+	token: string,
+) {
+	const acquire = graphRequests().filter((request) =>
+		request.path.endsWith('/synchronization/acquireAccessToken'),
+	);
 	expect(acquire).toHaveLength(1);
 	const [request] = acquire;
 	expect(request.method).toBe('POST');
@@ -203,29 +309,44 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 	test.each([
 		['servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId],
 		['application', 'applications', DEMO_OBJECTS.applicationObjectId],
-	] as const)('POST for targetType %s: Graph gets the documented request and the webhook answers with the success item', async (targetType, collection, objectId) => {
-		clearRequests();
-		const token = scimToken(`hook-${targetType}`);
-		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
-		const response = await fetch(stack.webhookUrl, {
-			method: 'POST',
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ targetType, targetId: objectId, baseAddress: BASE_ADDRESS, secretToken: token }),
-		});
-		const text = await response.text();
-		withLog(() => expect({ status: response.status, body: text }).toEqual({ status: 200, body: expect.any(String) }));
-		expect(JSON.parse(text)).toEqual(successItem(targetType, objectId));
-		expectAcquireRequest(collection, objectId, token);
+	] as const)(
+		'POST for targetType %s: Graph gets the documented request and the webhook answers with the success item',
+		async (targetType, collection, objectId) => {
+			clearRequests();
+			const token = scimToken(`hook-${targetType}`);
+			const known = new Set(
+				(await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id),
+			);
+			const response = await fetch(stack.webhookUrl, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({
+					targetType,
+					targetId: objectId,
+					baseAddress: BASE_ADDRESS,
+					secretToken: token,
+				}),
+			});
+			const text = await response.text();
+			withLog(() =>
+				expect({ status: response.status, body: text }).toEqual({
+					status: 200,
+					body: expect.any(String),
+				}),
+			);
+			expect(JSON.parse(text)).toEqual(successItem(targetType, objectId));
+			expectAcquireRequest(collection, objectId, token);
 
-		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
-		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
-		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([successItem(targetType, objectId)]);
-		// the node's own output never carries the secret value
-		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
-		secretsSent.push(token);
-	});
+			const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
+			expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+			expect(nodeOutput(execution.data, NODE_NAME)).toEqual([successItem(targetType, objectId)]);
+			// the node's own output never carries the secret value
+			expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
+			secretsSent.push(token);
+		},
+	);
 
-	test('a target that does not exist: the webhook answers 404 with the node\'s message', async () => {
+	test("a target that does not exist: the webhook answers 404 with the node's message", async () => {
 		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
 		const missing = '00000000-0000-4000-8000-0000000000a1';
 		const token = scimToken('hook-missing');
@@ -243,7 +364,9 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		expect(text).not.toContain(token);
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
 		expect(execution.status).toBe('success');
-		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([{ error: body.error, description: body.description, httpCode: '404' }]);
+		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([
+			{ error: body.error, description: body.description, httpCode: '404' },
+		]);
 		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
 		secretsSent.push(token);
 	});
@@ -252,11 +375,23 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		const response = await fetch(stack.webhookUrl, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ targetId: 'not-a-guid', baseAddress: BASE_ADDRESS, secretToken: scimToken('hook-invalid') }),
+			body: JSON.stringify({
+				targetId: 'not-a-guid',
+				baseAddress: BASE_ADDRESS,
+				secretToken: scimToken('hook-invalid'),
+			}),
 		});
 		expect(response.status).toBe(400);
-		const body = (await response.json()) as { error: string; description: string; httpCode: string | null };
-		expect(body).toEqual({ error: 'The Target object ID is not a GUID', description: expect.stringContaining('GUID'), httpCode: null });
+		const body = (await response.json()) as {
+			error: string;
+			description: string;
+			httpCode: string | null;
+		};
+		expect(body).toEqual({
+			error: 'The Target object ID is not a GUID',
+			description: expect.stringContaining('GUID'),
+			httpCode: null,
+		});
 	});
 });
 
@@ -268,7 +403,9 @@ async function executeManual(id: string): Promise<RunData> {
 describe('many executions at once, one credential', () => {
 	test('50 concurrent webhook calls: each gets its own target back, one token fetch at most, nothing lost', async () => {
 		clearRequests();
-		const targets = Array.from({ length: 50 }, (_, index) => stack.emulator.addServicePrincipal({ displayName: `Concurrent SCIM app ${index}` }));
+		const targets = Array.from({ length: 50 }, (_, index) =>
+			stack.emulator.addServicePrincipal({ displayName: `Concurrent SCIM app ${index}` }),
+		);
 		const tokens = targets.map((_, index) => scimToken(`concurrent-${index}`));
 		const tokenRequestsBefore = stack.emulator.stats().byGrantType.client_credentials ?? 0;
 
@@ -277,52 +414,98 @@ describe('many executions at once, one credential', () => {
 				const response = await fetch(stack.webhookUrl, {
 					method: 'POST',
 					headers: { 'Content-Type': 'application/json' },
-					body: JSON.stringify({ targetType: 'servicePrincipal', targetId: target.id, baseAddress: `${BASE_ADDRESS}/${index}`, secretToken: tokens[index] }),
+					body: JSON.stringify({
+						targetType: 'servicePrincipal',
+						targetId: target.id,
+						baseAddress: `${BASE_ADDRESS}/${index}`,
+						secretToken: tokens[index],
+					}),
 				});
 				return { status: response.status, body: await response.text() };
 			}),
 		);
 
-		withLog(() => expect(responses.map((response) => response.status)).toEqual(targets.map(() => 200)));
+		withLog(() =>
+			expect(responses.map((response) => response.status)).toEqual(targets.map(() => 200)),
+		);
 		// no cross-talk: every execution answers with its own target, and Graph stored each target's own secrets
-		expect(responses.map((response) => JSON.parse(response.body).targetObjectId)).toEqual(targets.map((target) => target.id));
+		expect(responses.map((response) => JSON.parse(response.body).targetObjectId)).toEqual(
+			targets.map((target) => target.id),
+		);
 		targets.forEach((target, index) =>
 			expect(stack.emulator.getSynchronizationSecrets('servicePrincipals', target.id)).toEqual([
 				{ key: 'BaseAddress', value: `${BASE_ADDRESS}/${index}` },
 				{ key: 'SecretToken', value: tokens[index] },
 			]),
 		);
-		expect(graphRequests().filter((request) => request.path.endsWith('/acquireAccessToken'))).toHaveLength(50);
-		expect((stack.emulator.stats().byGrantType.client_credentials ?? 0) - tokenRequestsBefore).toBeLessThanOrEqual(1);
+		expect(
+			graphRequests().filter((request) => request.path.endsWith('/acquireAccessToken')),
+		).toHaveLength(50);
+		expect(
+			(stack.emulator.stats().byGrantType.client_credentials ?? 0) - tokenRequestsBefore,
+		).toBeLessThanOrEqual(1);
 		secretsSent.push(...tokens);
 	});
 });
 
 describe('manual workflows through `n8n execute --id … --rawOutput`', () => {
 	test.each([
-		['a service principal by object ID', 'e2eSpById', 'servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.servicePrincipal],
-		['an application by object ID', 'e2eAppById', 'application', 'applications', DEMO_OBJECTS.applicationObjectId, secrets.application],
-		['a service principal by app ID (looked up first)', 'e2eSpByAppId', 'servicePrincipal', 'servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.appId],
-	] as const)('client secret sign-in, %s', async (_label, workflowId, targetType, collection, objectId, token) => {
-		clearRequests();
-		const data = await executeManual(workflowId);
-		const [item] = nodeOutput(data, NODE_NAME);
-		expect(item).toMatchObject({ ...successItem(targetType, objectId), requestId: expect.any(String) });
-		if (workflowId === 'e2eSpByAppId') expect(item.targetAppId).toBe(DEMO_OBJECTS.appId);
-		expectAcquireRequest(collection, objectId, token);
-		expect(JSON.stringify(data.resultData.runData[NODE_NAME])).not.toContain(token);
-		secretsSent.push(token);
-	});
+		[
+			'a service principal by object ID',
+			'e2eSpById',
+			'servicePrincipal',
+			'servicePrincipals',
+			DEMO_OBJECTS.servicePrincipalId,
+			secrets.servicePrincipal,
+		],
+		[
+			'an application by object ID',
+			'e2eAppById',
+			'application',
+			'applications',
+			DEMO_OBJECTS.applicationObjectId,
+			secrets.application,
+		],
+		[
+			'a service principal by app ID (looked up first)',
+			'e2eSpByAppId',
+			'servicePrincipal',
+			'servicePrincipals',
+			DEMO_OBJECTS.servicePrincipalId,
+			secrets.appId,
+		],
+	] as const)(
+		'client secret sign-in, %s',
+		async (_label, workflowId, targetType, collection, objectId, token) => {
+			clearRequests();
+			const data = await executeManual(workflowId);
+			const [item] = nodeOutput(data, NODE_NAME);
+			expect(item).toMatchObject({
+				...successItem(targetType, objectId),
+				requestId: expect.any(String),
+			});
+			if (workflowId === 'e2eSpByAppId') expect(item.targetAppId).toBe(DEMO_OBJECTS.appId);
+			expectAcquireRequest(collection, objectId, token);
+			expect(JSON.stringify(data.resultData.runData[NODE_NAME])).not.toContain(token);
+			secretsSent.push(token);
+		},
+	);
 
 	test('client certificate sign-in: MSAL signs an assertion with the certificate and the node acquires the token', async () => {
 		clearRequests();
 		const data = await executeManual('e2eCertificate');
-		expect(nodeOutput(data, NODE_NAME)).toEqual([successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId)]);
-		const tokenRequest = stack.emulator.requests.find((request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/token'));
+		expect(nodeOutput(data, NODE_NAME)).toEqual([
+			successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId),
+		]);
+		const tokenRequest = stack.emulator.requests.find(
+			(request) => request.listener === 'login' && request.path.endsWith('/oauth2/v2.0/token'),
+		);
 		expect(tokenRequest).toBeDefined();
 		const form = new URLSearchParams(tokenRequest!.body);
 		expect(form.get('client_id')).toBe(certificateClientId);
-		expect(form.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+		expect(form.get('client_assertion_type')).toBe(
+			'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+		);
 		expect(form.get('client_secret')).toBeNull();
 		expectAcquireRequest('servicePrincipals', DEMO_OBJECTS.servicePrincipalId, secrets.certificate);
 		secretsSent.push(secrets.certificate);
@@ -350,7 +533,9 @@ describe('failures as a user sees them: a failed execution whose message names t
 		expect(error.description).toContain('Synchronization.ReadWrite.All');
 		expect(printed?.message).toBe(error.message);
 		expect(JSON.stringify(ownFields(error))).not.toContain(secrets.forbidden);
-		process.stdout.write(`403 as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`);
+		process.stdout.write(
+			`403 as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`,
+		);
 		secretsSent.push(secrets.forbidden);
 	});
 
@@ -363,7 +548,9 @@ describe('failures as a user sees them: a failed execution whose message names t
 		expect(printed?.message).toBe(error.message);
 		expect(JSON.stringify(error)).not.toContain(wrongClientSecret);
 		expect(JSON.stringify(ownFields(error))).not.toContain(secrets.wrongSecret);
-		process.stdout.write(`wrong secret as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`);
+		process.stdout.write(
+			`wrong secret as the user sees it:\n  ${error.message}\n  ${String(error.description).replace(/\n/g, '\n  ')}\n`,
+		);
 		secretsSent.push(secrets.wrongSecret);
 	});
 });
@@ -384,42 +571,65 @@ describe('throttling and Graph errors, with either credential (the same on every
 		});
 		const data = await executeManual(workflowId);
 		expect(fault.hits).toBe(1);
-		withLog(() => expect(nodeOutput(data, NODE_NAME)).toEqual([successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId)]));
-		const acquire = graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken'));
+		withLog(() =>
+			expect(nodeOutput(data, NODE_NAME)).toEqual([
+				successItem('servicePrincipal', DEMO_OBJECTS.servicePrincipalId),
+			]),
+		);
+		const acquire = graphRequests().filter((request) =>
+			request.path.endsWith('/synchronization/acquireAccessToken'),
+		);
 		expect(acquire.map((request) => request.status)).toEqual([429, 204]);
-		expect(stack.emulator.getSynchronizationSecrets('servicePrincipals', DEMO_OBJECTS.servicePrincipalId)).toContainEqual({ key: 'SecretToken', value: token() });
+		expect(
+			stack.emulator.getSynchronizationSecrets(
+				'servicePrincipals',
+				DEMO_OBJECTS.servicePrincipalId,
+			),
+		).toContainEqual({ key: 'SecretToken', value: token() });
 		secretsSent.push(token());
 	});
 
 	test.each([
 		['app-only', 'e2eMissingAppOnly', () => secrets.missingAppOnly],
 		['delegated OAuth2', 'e2eMissingOAuth2', () => secrets.missingOAuth2],
-	] as const)('%s: a 404 fails with what Graph did not find, not with credential advice', async (_label, workflowId, token) => {
-		clearRequests();
-		const result = await stack.n8n.execute(workflowId, { allowFailure: true });
-		withLog(() => expect(result.ok).toBe(false));
-		const error = (result.output as { data: RunData } | undefined)?.data.resultData.error;
-		withLog(() => expect(error?.message).toContain('found no service principal'));
-		expect(error?.message).toContain(MISSING_TARGET);
-		expect(String(error?.description)).toContain('HTTP status: 404');
-		// the advice a failure without an answer gets (issue seen on 1.x: every Graph error ended up there)
-		expect(String(error?.description)).not.toContain('Check the OAuth2 credential');
-		expect(String(error?.description)).not.toContain('Check the credential.');
-		expect(graphRequests().filter((request) => request.path.endsWith('/synchronization/acquireAccessToken')).map((request) => request.status)).toEqual([404]);
-		secretsSent.push(token());
-	});
+	] as const)(
+		'%s: a 404 fails with what Graph did not find, not with credential advice',
+		async (_label, workflowId, token) => {
+			clearRequests();
+			const result = await stack.n8n.execute(workflowId, { allowFailure: true });
+			withLog(() => expect(result.ok).toBe(false));
+			const error = (result.output as { data: RunData } | undefined)?.data.resultData.error;
+			withLog(() => expect(error?.message).toContain('found no service principal'));
+			expect(error?.message).toContain(MISSING_TARGET);
+			expect(String(error?.description)).toContain('HTTP status: 404');
+			// the advice a failure without an answer gets (issue seen on 1.x: every Graph error ended up there)
+			expect(String(error?.description)).not.toContain('Check the OAuth2 credential');
+			expect(String(error?.description)).not.toContain('Check the credential.');
+			expect(
+				graphRequests()
+					.filter((request) => request.path.endsWith('/synchronization/acquireAccessToken'))
+					.map((request) => request.status),
+			).toEqual([404]);
+			secretsSent.push(token());
+		},
+	);
 });
 
 describe('what n8n keeps', () => {
 	test('no credential secret, private key or access token in stored executions, the database or the log', async () => {
 		harvestTokens();
-		const privateKeyBody = certificate.privateKeyPem.split('\n').filter((line) => line && !line.startsWith('-----')).join('');
+		const privateKeyBody = certificate.privateKeyPem
+			.split('\n')
+			.filter((line) => line && !line.startsWith('-----'))
+			.join('');
 		const credentialSecrets: Record<string, string> = {
 			'client secret': stack.client.clientSecret,
 			'wrong client secret': wrongClientSecret,
 			'private key (first line)': certificate.privateKeyPem.split('\n')[1],
 			'private key': privateKeyBody,
-			...Object.fromEntries([...bearerTokens].map((token, index) => [`Graph access token #${index + 1}`, token])),
+			...Object.fromEntries(
+				[...bearerTokens].map((token, index) => [`Graph access token #${index + 1}`, token]),
+			),
 		};
 		// one token for the n8n server (cached) and one per `n8n execute` process that reached Graph
 		expect(bearerTokens.size).toBeGreaterThanOrEqual(5);
@@ -428,18 +638,34 @@ describe('what n8n keeps', () => {
 		expect(executions.length).toBeGreaterThanOrEqual(9);
 		for (const summary of executions) {
 			const execution = await getExecution(stack.rest, summary.id);
-			expect({ execution: summary.id, leaked: leakedSecrets(execution.text, credentialSecrets) }).toEqual({ execution: summary.id, leaked: [] });
+			expect({
+				execution: summary.id,
+				leaked: leakedSecrets(execution.text, credentialSecrets),
+			}).toEqual({ execution: summary.id, leaked: [] });
 			// the node's output and errors never carry the SCIM secret values it sent
-			const runs = (execution.data.resultData.runData[NODE_NAME] ?? []).map((run) => ({ ...run, error: ownFields(run.error as Record<string, unknown> | undefined) }));
+			const runs = (execution.data.resultData.runData[NODE_NAME] ?? []).map((run) => ({
+				...run,
+				error: ownFields(run.error as Record<string, unknown> | undefined),
+			}));
 			const nodeRuns = JSON.stringify([runs, ownFields(execution.data.resultData.error)]);
-			const scim = Object.fromEntries(secretsSent.map((token, index) => [`SCIM token #${index + 1}`, token]));
-			expect({ execution: summary.id, leaked: leakedSecrets(nodeRuns, scim) }).toEqual({ execution: summary.id, leaked: [] });
+			const scim = Object.fromEntries(
+				secretsSent.map((token, index) => [`SCIM token #${index + 1}`, token]),
+			);
+			expect({ execution: summary.id, leaked: leakedSecrets(nodeRuns, scim) }).toEqual({
+				execution: summary.id,
+				leaked: [],
+			});
 		}
 		expect(leakedSecrets(databaseText(stack.folder), credentialSecrets)).toEqual([]);
 		// n8n's output: no credential secret anywhere; no SCIM token in the server's log (`n8n execute` itself prints a
 		// failed run in full, the node's parameters included, so the CLI output is searched for credential secrets only)
 		expect(leakedSecrets(stack.n8n.logTail(20_000), credentialSecrets)).toEqual([]);
-		expect(leakedSecrets(stack.n8n.serverLog(), Object.fromEntries(secretsSent.map((t, i) => [`SCIM token #${i + 1}`, t])))).toEqual([]);
+		expect(
+			leakedSecrets(
+				stack.n8n.serverLog(),
+				Object.fromEntries(secretsSent.map((t, i) => [`SCIM token #${i + 1}`, t])),
+			),
+		).toEqual([]);
 	});
 
 	test('n8n tried no connection outside 127.0.0.1', () => {

@@ -15,11 +15,17 @@ interface GraphError {
 	error: { code: string; message: string };
 }
 
-function graph(path: string, init: RequestInit & { token?: string; contentType?: string } = {}): Promise<Response> {
+function graph(
+	path: string,
+	init: RequestInit & { token?: string; contentType?: string } = {},
+): Promise<Response> {
 	const headers = new Headers(init.headers);
 	headers.set('Authorization', `Bearer ${init.token ?? token}`);
 	if (init.body !== undefined) headers.set('Content-Type', init.contentType ?? 'application/json');
-	return fetch(`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization${path}`, { ...init, headers });
+	return fetch(`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization${path}`, {
+		...init,
+		headers,
+	});
 }
 
 const post = (path: string, body: unknown, init: { token?: string; contentType?: string } = {}) =>
@@ -32,7 +38,11 @@ function bulkRequest(count: number) {
 			method: 'POST',
 			bulkId: `E${index}`,
 			path: '/Users',
-			data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], externalId: `E${index}`, userName: `e${index}@contoso.com` },
+			data: {
+				schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+				externalId: `E${index}`,
+				userName: `e${index}@contoso.com`,
+			},
 		})),
 	};
 }
@@ -40,7 +50,9 @@ function bulkRequest(count: number) {
 beforeAll(async () => {
 	emulator = await startEmulator({ randomSeed: 20260206 });
 	tls.setDefaultCACertificates([...defaultCas, emulator.caCertPem]);
-	const client = emulator.registerClientApp({ applicationPermissions: ['Synchronization.ReadWrite.All', 'SynchronizationData-User.Upload'] });
+	const client = emulator.registerClientApp({
+		applicationPermissions: ['Synchronization.ReadWrite.All', 'SynchronizationData-User.Upload'],
+	});
 	token = emulator.createAccessToken({ clientId: client.clientId });
 	sp = emulator.addServicePrincipal({ displayName: 'Emulated provisioning app' });
 });
@@ -52,50 +64,95 @@ afterAll(async () => {
 
 describe('synchronization routes', () => {
 	test('secrets: PUT reads `value` and refuses `credentials`; GET masks secret values only; reading needs write permission', async () => {
-		const wrong = await graph('/secrets', { method: 'PUT', body: JSON.stringify({ credentials: [{ key: 'SecretToken', value: 'x' }] }) });
+		const wrong = await graph('/secrets', {
+			method: 'PUT',
+			body: JSON.stringify({ credentials: [{ key: 'SecretToken', value: 'x' }] }),
+		});
 		expect(wrong.status).toBe(400);
-		expect(((await wrong.json()) as GraphError).error.message).toContain("The property 'credentials' does not exist");
+		expect(((await wrong.json()) as GraphError).error.message).toContain(
+			"The property 'credentials' does not exist",
+		);
 
 		const saved = await graph('/secrets', {
 			method: 'PUT',
-			body: JSON.stringify({ value: [{ key: 'BaseAddress', value: 'https://scim.example' }, { key: 'SecretToken', value: 'token-123' }] }),
+			body: JSON.stringify({
+				value: [
+					{ key: 'BaseAddress', value: 'https://scim.example' },
+					{ key: 'SecretToken', value: 'token-123' },
+				],
+			}),
 		});
 		expect(saved.status).toBe(204);
 		const read = await graph('/secrets');
-		expect(await read.json()).toMatchObject({ value: [{ key: 'BaseAddress', value: 'https://scim.example' }, { key: 'SecretToken', value: '********' }] });
+		expect(await read.json()).toMatchObject({
+			value: [
+				{ key: 'BaseAddress', value: 'https://scim.example' },
+				{ key: 'SecretToken', value: '********' },
+			],
+		});
 
-		const reader = emulator.registerClientApp({ applicationPermissions: ['Synchronization.Read.All'] });
-		expect((await graph('/secrets', { token: emulator.createAccessToken({ clientId: reader.clientId }) })).status).toBe(403);
+		const reader = emulator.registerClientApp({
+			applicationPermissions: ['Synchronization.Read.All'],
+		});
+		expect(
+			(
+				await graph('/secrets', {
+					token: emulator.createAccessToken({ clientId: reader.clientId }),
+				})
+			).status,
+		).toBe(403);
 	});
 
 	test('jobs: create answers 201 with a Location; restart refuses unknown flags; Full clears what its parts clear', async () => {
 		const created = await post('/jobs', { templateId: 'scim' });
 		expect(created.status).toBe(201);
 		const job = (await created.json()) as { id: string; status: { code: string } };
-		expect(created.headers.get('location')).toBe(`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}`);
+		expect(created.headers.get('location')).toBe(
+			`${emulator.graphUrl}/v1.0/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}`,
+		);
 		expect(job.status.code).toBe('NotRun');
 
-		const unknown = await post(`/jobs/${job.id}/restart`, { criteria: { resetScope: 'Watermark, Everything' } });
+		const unknown = await post(`/jobs/${job.id}/restart`, {
+			criteria: { resetScope: 'Watermark, Everything' },
+		});
 		expect(unknown.status).toBe(400);
-		expect(((await unknown.json()) as GraphError).error.message).toBe("Requested value 'Everything' was not found.");
+		expect(((await unknown.json()) as GraphError).error.message).toBe(
+			"Requested value 'Everything' was not found.",
+		);
 
 		emulator.completeSynchronizationRun(sp.id, job.id, { escrows: 2 });
 		emulator.quarantineSynchronizationJob(sp.id, job.id);
-		expect((await post(`/jobs/${job.id}/restart`, { criteria: { resetScope: 'Full' } })).status).toBe(204);
+		expect(
+			(await post(`/jobs/${job.id}/restart`, { criteria: { resetScope: 'Full' } })).status,
+		).toBe(204);
 		const view = emulator.getSynchronizationJob(sp.id, job.id);
-		expect(view).toMatchObject({ escrows: 0, restarts: [['Full']], job: { status: { code: 'Active', quarantine: null, progress: [] } } });
+		expect(view).toMatchObject({
+			escrows: 0,
+			restarts: [['Full']],
+			job: { status: { code: 'Active', quarantine: null, progress: [] } },
+		});
 	});
 
 	test('provisionOnDemand: an empty ruleId is 400 RequestParameterInvalid; the 6th request in 10 s is 429 with Retry-After', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
-		const empty = await post(`/jobs/${id}/provisionOnDemand`, { parameters: [{ ruleId: '', subjects: [{ objectId: 'x', objectTypeName: 'User' }] }] });
+		const empty = await post(`/jobs/${id}/provisionOnDemand`, {
+			parameters: [{ ruleId: '', subjects: [{ objectId: 'x', objectTypeName: 'User' }] }],
+		});
 		expect(empty.status).toBe(400);
 		expect(((await empty.json()) as GraphError).error.code).toBe('RequestParameterInvalid');
 
-		const body = { parameters: [{ ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', subjects: [{ objectId: 'b8f2c1d0-0000-4000-8000-000000000001', objectTypeName: 'User' }] }] };
+		const body = {
+			parameters: [
+				{
+					ruleId: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8',
+					subjects: [{ objectId: 'b8f2c1d0-0000-4000-8000-000000000001', objectTypeName: 'User' }],
+				},
+			],
+		};
 		// The refused request counted too: four more fill the window.
 		const statuses: number[] = [];
-		for (let attempt = 0; attempt < 4; attempt++) statuses.push((await post(`/jobs/${id}/provisionOnDemand`, body)).status);
+		for (let attempt = 0; attempt < 4; attempt++)
+			statuses.push((await post(`/jobs/${id}/provisionOnDemand`, body)).status);
 		expect(statuses).toEqual([200, 200, 200, 200]);
 		const throttled = await post(`/jobs/${id}/provisionOnDemand`, body);
 		expect(throttled.status).toBe(429);
@@ -105,13 +162,40 @@ describe('synchronization routes', () => {
 
 	test('bulkUpload: a delegated caller also needs the Global Administrator role', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
-		emulator.registerUser({ upn: 'appadmin@contoso.onmicrosoft.com', directoryRoles: ['Application Administrator'] });
-		emulator.registerUser({ upn: 'global@contoso.onmicrosoft.com', directoryRoles: ['Global Administrator'] });
-		const client = emulator.registerClientApp({ delegatedPermissions: ['SynchronizationData-User.Upload'] });
-		const as = (upn: string) => emulator.createAccessToken({ clientId: client.clientId, upn, scopes: ['SynchronizationData-User.Upload'] });
+		emulator.registerUser({
+			upn: 'appadmin@contoso.onmicrosoft.com',
+			directoryRoles: ['Application Administrator'],
+		});
+		emulator.registerUser({
+			upn: 'global@contoso.onmicrosoft.com',
+			directoryRoles: ['Global Administrator'],
+		});
+		const client = emulator.registerClientApp({
+			delegatedPermissions: ['SynchronizationData-User.Upload'],
+		});
+		const as = (upn: string) =>
+			emulator.createAccessToken({
+				clientId: client.clientId,
+				upn,
+				scopes: ['SynchronizationData-User.Upload'],
+			});
 		const scim = { contentType: 'application/scim+json' };
-		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), { ...scim, token: as('appadmin@contoso.onmicrosoft.com') })).status).toBe(403);
-		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), { ...scim, token: as('global@contoso.onmicrosoft.com') })).status).toBe(202);
+		expect(
+			(
+				await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), {
+					...scim,
+					token: as('appadmin@contoso.onmicrosoft.com'),
+				})
+			).status,
+		).toBe(403);
+		expect(
+			(
+				await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), {
+					...scim,
+					token: as('global@contoso.onmicrosoft.com'),
+				})
+			).status,
+		).toBe(202);
 	});
 
 	test('schema: the API directory lists the attribute list for API; bulkUpload checks custom extension attributes against it', async () => {
@@ -119,15 +203,27 @@ describe('synchronization routes', () => {
 		const contoso = 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User';
 		emulator.addApiAttributes(sp.id, id, [{ name: `${contoso}:HireDate`, type: 'DateTime' }]);
 		const schema = (await (await graph(`/jobs/${id}/schema`)).json()) as {
-			directories: Array<{ name: string; objects: Array<{ name: string; attributes: Array<{ name: string; type: string; anchor: boolean }> }> }>;
+			directories: Array<{
+				name: string;
+				objects: Array<{
+					name: string;
+					attributes: Array<{ name: string; type: string; anchor: boolean }>;
+				}>;
+			}>;
 		};
 		const api = schema.directories.find((directory) => directory.name === 'API');
 		const attributes = api?.objects[0].attributes ?? [];
-		expect(api?.objects.map((object) => object.name)).toEqual(['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']);
-		expect(attributes.filter((attribute) => attribute.anchor).map((attribute) => attribute.name)).toEqual(['externalId']);
+		expect(api?.objects.map((object) => object.name)).toEqual([
+			'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+		]);
+		expect(
+			attributes.filter((attribute) => attribute.anchor).map((attribute) => attribute.name),
+		).toEqual(['externalId']);
 		expect(attributes.find((attribute) => attribute.name === 'active')?.type).toBe('Boolean');
 		expect(attributes.at(-1)).toMatchObject({ name: `${contoso}:HireDate`, type: 'DateTime' });
-		expect(schema.directories.find((directory) => directory.name === 'Azure Active Directory')?.objects).toEqual([]);
+		expect(
+			schema.directories.find((directory) => directory.name === 'Azure Active Directory')?.objects,
+		).toEqual([]);
 
 		const scim = { contentType: 'application/scim+json' };
 		const withExtension = (schemas: string[], extension: Record<string, unknown>) => {
@@ -136,15 +232,37 @@ describe('synchronization routes', () => {
 			return request;
 		};
 		const core = 'urn:ietf:params:scim:schemas:core:2.0:User';
-		const unlisted = await post(`/jobs/${id}/bulkUpload`, withExtension([core], { HireDate: '2024-01-01' }), scim);
+		const unlisted = await post(
+			`/jobs/${id}/bulkUpload`,
+			withExtension([core], { HireDate: '2024-01-01' }),
+			scim,
+		);
 		expect(unlisted.status).toBe(400);
-		expect(((await unlisted.json()) as GraphError).error.message).toBe(`Invalid Data Format: in Operations[1], the extension '${contoso}' is not listed in data.schemas.`);
-		const unknown = await post(`/jobs/${id}/bulkUpload`, withExtension([core, contoso], { HireDate: '2024-01-01', JobCode: 'X' }), scim);
+		expect(((await unlisted.json()) as GraphError).error.message).toBe(
+			`Invalid Data Format: in Operations[1], the extension '${contoso}' is not listed in data.schemas.`,
+		);
+		const unknown = await post(
+			`/jobs/${id}/bulkUpload`,
+			withExtension([core, contoso], { HireDate: '2024-01-01', JobCode: 'X' }),
+			scim,
+		);
 		expect(((await unknown.json()) as GraphError).error.message).toBe(
 			`Invalid Data Format: in Operations[1], the attribute '${contoso}:JobCode' is not defined in the job's schema.`,
 		);
-		expect((await post(`/jobs/${id}/bulkUpload`, withExtension([core, contoso], { HireDate: '2024-01-01' }), scim)).status).toBe(202);
-		expect(emulator.getSynchronizationJob(sp.id, id)?.bulkUploads.map((upload) => upload.operations[1].data[contoso])).toEqual([{ HireDate: '2024-01-01' }]);
+		expect(
+			(
+				await post(
+					`/jobs/${id}/bulkUpload`,
+					withExtension([core, contoso], { HireDate: '2024-01-01' }),
+					scim,
+				)
+			).status,
+		).toBe(202);
+		expect(
+			emulator
+				.getSynchronizationJob(sp.id, id)
+				?.bulkUploads.map((upload) => upload.operations[1].data[contoso]),
+		).toEqual([{ HireDate: '2024-01-01' }]);
 	});
 
 	test('bulkUpload: 400 without application/scim+json, 413 beyond 50 operations, 202 + Location, 429 beyond 40 calls in 5 s', async () => {
@@ -154,14 +272,22 @@ describe('synchronization routes', () => {
 		expect(((await asJson.json()) as GraphError).error.message).toBe('Invalid Data Format');
 
 		const scim = { contentType: 'application/scim+json' };
-		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(BULK_UPLOAD_MAX_OPERATIONS + 1), scim)).status).toBe(413);
-		const accepted = await post(`/jobs/${id}/bulkUpload`, bulkRequest(BULK_UPLOAD_MAX_OPERATIONS), scim);
+		expect(
+			(await post(`/jobs/${id}/bulkUpload`, bulkRequest(BULK_UPLOAD_MAX_OPERATIONS + 1), scim))
+				.status,
+		).toBe(413);
+		const accepted = await post(
+			`/jobs/${id}/bulkUpload`,
+			bulkRequest(BULK_UPLOAD_MAX_OPERATIONS),
+			scim,
+		);
 		expect(accepted.status).toBe(202);
 		expect(accepted.headers.get('location')).toContain('/v1.0/auditLogs/provisioning/?$filter=');
 
 		// Every call counts, whatever its answer: the window fills and the rest is throttled.
 		const answers: Response[] = [];
-		for (let call = 0; call < 40; call++) answers.push(await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), scim));
+		for (let call = 0; call < 40; call++)
+			answers.push(await post(`/jobs/${id}/bulkUpload`, bulkRequest(1), scim));
 		const firstThrottled = answers.findIndex((answer) => answer.status === 429);
 		expect(firstThrottled).toBeGreaterThan(0);
 		expect(answers.slice(0, firstThrottled).every((answer) => answer.status === 202)).toBe(true);
@@ -177,9 +303,14 @@ describe('synchronization routes', () => {
 			{ key: 'BaseAddress', value: 'https://scim.example.com/v2' },
 			{ key: 'SecretToken', value: 'rerun-token-1f0c' },
 		];
-		const at = (path: string) => `${emulator.graphUrl}/v1.0/servicePrincipals/${target.id}/synchronization${path}`;
+		const at = (path: string) =>
+			`${emulator.graphUrl}/v1.0/servicePrincipals/${target.id}/synchronization${path}`;
 		const send = (method: string, path: string, body: unknown) =>
-			fetch(at(path), { method, body: JSON.stringify(body), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+			fetch(at(path), {
+				method,
+				body: JSON.stringify(body),
+				headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+			});
 		const states: string[] = [];
 		for (let round = 0; round < 2; round++) {
 			expect((await send('POST', '/acquireAccessToken', { credentials: pairs })).status).toBe(204);

@@ -90,7 +90,9 @@ class LoadedNodeTypes implements INodeTypes {
 	constructor(private readonly loader: PackageDirectoryLoader) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		const shortName = nodeType.startsWith(`${PACKAGE_NAME}.`) ? nodeType.slice(PACKAGE_NAME.length + 1) : nodeType;
+		const shortName = nodeType.startsWith(`${PACKAGE_NAME}.`)
+			? nodeType.slice(PACKAGE_NAME.length + 1)
+			: nodeType;
 		return this.loader.getNode(shortName).type;
 	}
 
@@ -134,7 +136,9 @@ class LoadedCredentialTypes implements ICredentialTypes {
 	/** Parent fields first, then the type's own, which win by name — as n8n merges them. */
 	getProperties(type: string): INodeProperties[] {
 		const own = this.getByName(type).properties;
-		const inherited = (this.getByName(type).extends ?? []).flatMap((parent) => this.getProperties(parent));
+		const inherited = (this.getByName(type).extends ?? []).flatMap((parent) =>
+			this.getProperties(parent),
+		);
 		const ownNames = new Set(own.map((property) => property.name));
 		return [...inherited.filter((property) => !ownNames.has(property.name)), ...own];
 	}
@@ -178,7 +182,8 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const type = this.credentialTypes.getByName(typeName);
-		if (typeof type.authenticate === 'function') return await type.authenticate(credentials, requestOptions);
+		if (typeof type.authenticate === 'function')
+			return await type.authenticate(credentials, requestOptions);
 		return requestOptions;
 	}
 
@@ -195,9 +200,20 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** The stored data with defaults and resolved expressions, as a node sees it. */
-	resolve(type: string, data: ICredentialDataDecryptedObject, mode: WorkflowExecuteMode = 'manual') {
+	resolve(
+		type: string,
+		data: ICredentialDataDecryptedObject,
+		mode: WorkflowExecuteMode = 'manual',
+	) {
 		const properties = this.credentialTypes.getProperties(type);
-		const withDefaults = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		const withDefaults = NodeHelpers.getNodeParameters(
+			properties,
+			data as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
 		if (data.oauthTokenData !== undefined) withDefaults.oauthTokenData = data.oauthTokenData;
 		const node: INode = {
 			id: 'credential-resolver',
@@ -207,7 +223,12 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 			position: [0, 0],
 			parameters: {},
 		};
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: this.nodeTypes });
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: this.nodeTypes,
+		});
 		return workflow.expression.getComplexParameterValue(
 			node,
 			withDefaults as INodeParameters,
@@ -227,11 +248,16 @@ export class StoredCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		this.decryptions++;
 		const stored = this.store.get(nodeCredentials.id ?? '');
-		if (!stored || stored.type !== type) throw new Error(`No stored credential ${nodeCredentials.id} of type ${type}`);
+		if (!stored || stored.type !== type)
+			throw new Error(`No stored credential ${nodeCredentials.id} of type ${type}`);
 		return this.resolve(type, structuredClone(stored.data), mode);
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.store.set(nodeCredentials.id ?? '', { type, data });
 	}
 
@@ -266,7 +292,12 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		await loader.loadAll();
 		const nodeTypes = new LoadedNodeTypes(loader);
 		const credentialTypes = new LoadedCredentialTypes(loader);
-		return { loader, nodeTypes, credentialTypes, credentialsHelper: new StoredCredentialsHelper(credentialTypes, nodeTypes) };
+		return {
+			loader,
+			nodeTypes,
+			credentialTypes,
+			credentialsHelper: new StoredCredentialsHelper(credentialTypes, nodeTypes),
+		};
 	})();
 	return await loaded;
 }
@@ -299,7 +330,12 @@ export interface RunResult {
 const NODE_NAME = 'Entra Provisioning';
 let executionCounter = 0;
 
-function buildNode(parameters: INodeParameters, credential: CredentialInput, continueOnFail: boolean, typeVersion = 1): INode {
+function buildNode(
+	parameters: INodeParameters,
+	credential: CredentialInput,
+	continueOnFail: boolean,
+	typeVersion = 1,
+): INode {
 	return {
 		id: 'node-under-test',
 		name: NODE_NAME,
@@ -307,12 +343,17 @@ function buildNode(parameters: INodeParameters, credential: CredentialInput, con
 		typeVersion,
 		position: [0, 0],
 		parameters,
-		credentials: { [credential.type]: { id: credential.id ?? 'credential-under-test', name: 'Test credential' } },
+		credentials: {
+			[credential.type]: { id: credential.id ?? 'credential-under-test', name: 'Test credential' },
+		},
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 }
 
-function buildAdditionalData(pkg: LoadedPackage, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+function buildAdditionalData(
+	pkg: LoadedPackage,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: pkg.credentialsHelper,
 		hooks,
@@ -336,14 +377,23 @@ function storeCredential(pkg: LoadedPackage, credential: CredentialInput) {
 	const id = credential.id ?? 'credential-under-test';
 	const existing = pkg.credentialsHelper.store.get(id);
 	// A reused id keeps its stored OAuth2 token data, as a saved n8n credential does.
-	if (!existing || !credential.id) pkg.credentialsHelper.store.set(id, { type: credential.type, data: structuredClone(credential.data) });
+	if (!existing || !credential.id)
+		pkg.credentialsHelper.store.set(id, {
+			type: credential.type,
+			data: structuredClone(credential.data),
+		});
 }
 
 /** Executes one workflow whose node under test receives `items`, through WorkflowExecute. */
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, options.credential);
-	const node = buildNode(options.parameters, options.credential, options.continueOnFail ?? false, options.typeVersion);
+	const node = buildNode(
+		options.parameters,
+		options.credential,
+		options.continueOnFail ?? false,
+		options.typeVersion,
+	);
 	const workflow = new Workflow({
 		id: 'workflow-under-test',
 		name: 'Entra provisioning test',
@@ -399,7 +449,12 @@ export async function runListSearch(
 	const pkg = await loadPackage();
 	storeCredential(pkg, credential);
 	const node = buildNode(parameters, credential, false);
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
 	const additionalData = buildAdditionalData(pkg);
 	additionalData.currentNodeParameters = parameters;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'target');
@@ -419,7 +474,12 @@ export async function runResourceMapping(
 	const pkg = await loadPackage();
 	storeCredential(pkg, credential);
 	const node = buildNode(parameters, credential, false, typeVersion);
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
 	const additionalData = buildAdditionalData(pkg);
 	additionalData.currentNodeParameters = parameters;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'columns');
@@ -440,8 +500,16 @@ export async function runCredentialTest(credential: CredentialInput): Promise<{ 
 	const request = type.test?.request;
 	if (!request) throw new Error(`${credential.type} has no test request`);
 	const node = buildNode({}, credential, false);
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: pkg.nodeTypes });
-	const decrypted = pkg.credentialsHelper.resolve(credential.type, structuredClone(credential.data));
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: pkg.nodeTypes,
+	});
+	const decrypted = pkg.credentialsHelper.resolve(
+		credential.type,
+		structuredClone(credential.data),
+	);
 	const baseURL = workflow.expression.getParameterValue(
 		request.baseURL ?? '',
 		null,
@@ -453,12 +521,16 @@ export async function runCredentialTest(credential: CredentialInput): Promise<{ 
 		{ $credentials: decrypted } as never,
 	) as string;
 	const context = new LoadOptionsContext(workflow, node, buildAdditionalData(pkg), 'test');
-	const response = (await context.helpers.httpRequestWithAuthentication.call(context, credential.type, {
-		method: request.method ?? 'GET',
-		url: `${baseURL}${request.url ?? ''}`,
-		json: true,
-		returnFullResponse: true,
-	})) as { statusCode: number };
+	const response = (await context.helpers.httpRequestWithAuthentication.call(
+		context,
+		credential.type,
+		{
+			method: request.method ?? 'GET',
+			url: `${baseURL}${request.url ?? ''}`,
+			json: true,
+			returnFullResponse: true,
+		},
+	)) as { statusCode: number };
 	return { status: response.statusCode };
 }
 
@@ -487,7 +559,10 @@ export interface PollResult {
 export async function runPoll(options: PollOptions): Promise<PollResult> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, options.credential);
-	const node: INode = { ...buildNode(options.parameters, options.credential, false), type: TRIGGER_NODE_TYPE };
+	const node: INode = {
+		...buildNode(options.parameters, options.credential, false),
+		type: TRIGGER_NODE_TYPE,
+	};
 	const workflow = new Workflow({
 		id: 'workflow-under-test',
 		name: 'Entra provisioning trigger test',
@@ -499,7 +574,13 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 		settings: { executionOrder: 'v1' },
 	});
 	const mode = options.mode ?? 'trigger';
-	const context = new PollContext(workflow, node, buildAdditionalData(pkg), mode, mode === 'manual' ? 'manual' : 'activate');
+	const context = new PollContext(
+		workflow,
+		node,
+		buildAdditionalData(pkg),
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
 	const nodeType = pkg.nodeTypes.getByNameAndVersion(TRIGGER_NODE_TYPE, 1);
 	if (!nodeType.poll) throw new Error(`${TRIGGER_NODE_TYPE} has no poll()`);
 	let items: INodeExecutionData[][] | null = null;
@@ -509,5 +590,9 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 	} catch (caught) {
 		error = caught as PollResult['error'];
 	}
-	return { items, error, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+	return {
+		items,
+		error,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+	};
 }

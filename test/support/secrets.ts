@@ -16,7 +16,9 @@ export interface SecretsToFind {
 
 /** n8n attaches the failing node (its parameters, as typed in the workflow) to a stored error; that is the workflow, not output. */
 function withoutWorkflowNodes(key: string, value: unknown): unknown {
-	return key === 'node' && value && typeof value === 'object' && 'parameters' in value ? '[workflow node]' : value;
+	return key === 'node' && value && typeof value === 'object' && 'parameters' in value
+		? '[workflow node]'
+		: value;
 }
 
 /** An error as n8n shows and persists it: message, description, stack, its JSON and every cause. */
@@ -41,9 +43,12 @@ function metadataText(value: unknown, seen = new WeakSet<object>()): string {
 	if (seen.has(value)) return '[circular]';
 	seen.add(value);
 	const fields = Object.entries(value).map(([key, field]) =>
-		withoutWorkflowNodes(key, field) === field ? `${key}: ${metadataText(field, seen)}` : `${key}: [workflow node]`,
+		withoutWorkflowNodes(key, field) === field
+			? `${key}: ${metadataText(field, seen)}`
+			: `${key}: [workflow node]`,
 	);
-	if (value instanceof Error) fields.push(value.message, String(value.stack), metadataText(value.cause, seen));
+	if (value instanceof Error)
+		fields.push(value.message, String(value.stack), metadataText(value.cause, seen));
 	return `{${fields.join(', ')}}`;
 }
 
@@ -65,11 +70,14 @@ export function producedByNode(results: RunResult[]): string {
 
 /** Everything: the above plus the whole stored execution (IRun) and n8n's view of the errors. */
 export function everythingStored(results: RunResult[]): string {
-	return [producedByNode(results), ...results.map((result) => JSON.stringify(result.run))].join('\n');
+	return [producedByNode(results), ...results.map((result) => JSON.stringify(result.run))].join(
+		'\n',
+	);
 }
 
 function find(haystack: string, secret: string, where: string): void {
-	if (secret.length < 8) throw new Error('Secrets used in leak tests must be distinctive (8+ characters)');
+	if (secret.length < 8)
+		throw new Error('Secrets used in leak tests must be distinctive (8+ characters)');
 	const at = haystack.indexOf(secret);
 	if (at !== -1) {
 		const context = haystack.slice(Math.max(0, at - 160), at);
@@ -80,7 +88,9 @@ function find(haystack: string, secret: string, where: string): void {
 /** Fails with the first secret found and where, without printing the secret itself. */
 export function expectNoSecrets(results: RunResult[], secrets: SecretsToFind): void {
 	const stored = everythingStored(results);
-	for (const secret of secrets.anywhere) find(stored, secret, 'the execution, its errors or the logs');
+	for (const secret of secrets.anywhere)
+		find(stored, secret, 'the execution, its errors or the logs');
 	const produced = producedByNode(results);
-	for (const secret of secrets.inNodeOutput) find(produced, secret, "the node's output, errors or logs");
+	for (const secret of secrets.inNodeOutput)
+		find(produced, secret, "the node's output, errors or logs");
 }

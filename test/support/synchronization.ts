@@ -17,7 +17,12 @@ export function synchronizationParameters(
 	operation: string,
 	servicePrincipalId: string,
 	fields: IDataObject = {},
-	extra: { jobId?: string; target?: INodeParameters; authentication?: 'appOnly' | 'oAuth2'; options?: IDataObject } = {},
+	extra: {
+		jobId?: string;
+		target?: INodeParameters;
+		authentication?: 'appOnly' | 'oAuth2';
+		options?: IDataObject;
+	} = {},
 ): INodeParameters {
 	return {
 		authentication: extra.authentication ?? 'appOnly',
@@ -42,5 +47,11 @@ export function clientWith(tenant: TestTenant, permissions: string[], name: stri
 		secret: `secret-${name.replace(/\W/g, '')}-Zq8!pW3x`,
 		applicationPermissions: permissions,
 	}) as RegisteredClient & { secret: string };
-	return { client, credential: tenant.appOnlyCredential({ clientId: client.clientId, clientSecret: client.secret }, `credential-${client.clientId}`) };
+	return {
+		client,
+		credential: tenant.appOnlyCredential(
+			{ clientId: client.clientId, clientSecret: client.secret },
+			`credential-${client.clientId}`,
+		),
+	};
 }

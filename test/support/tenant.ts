@@ -2,7 +2,12 @@ import tls from 'node:tls';
 
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type EmulatorOptions, type RegisteredClient } from '../../dev/emulator';
+import {
+	startEmulator,
+	type Emulator,
+	type EmulatorOptions,
+	type RegisteredClient,
+} from '../../dev/emulator';
 import { BATCH_PATH } from '../../dev/emulator/batch';
 import { APP_ONLY, OAUTH2, type CredentialInput } from '../harness/engine';
 
@@ -30,7 +35,10 @@ export async function startTenant(options: EmulatorOptions = {}): Promise<TestTe
 	const emulator = await startEmulator(options);
 	trust(emulator.caCertPem);
 	const app = emulator.addApplication({ displayName: 'Contoso HR SCIM App' });
-	const servicePrincipal = emulator.addServicePrincipal({ displayName: 'Contoso HR SCIM App', appId: app.appId });
+	const servicePrincipal = emulator.addServicePrincipal({
+		displayName: 'Contoso HR SCIM App',
+		appId: app.appId,
+	});
 	const client = emulator.registerClientApp({
 		displayName: 'n8n provisioning',
 		secret: 'client-secret-Q7w!x9Zr2#Lm5Tp8',
@@ -86,7 +94,11 @@ export function oauth2Credential(
 
 /** Node parameters for Acquire Provisioning Token. */
 export function acquireParameters(
-	target: { type: 'application' | 'servicePrincipal'; mode?: 'id' | 'appId' | 'list'; value: string },
+	target: {
+		type: 'application' | 'servicePrincipal';
+		mode?: 'id' | 'appId' | 'list';
+		value: string;
+	},
 	secrets: Array<{ key: string; value: unknown; customKey?: string }>,
 	extra: { authentication?: 'appOnly' | 'oAuth2'; options?: IDataObject } = {},
 ): INodeParameters {
@@ -118,5 +130,7 @@ export const isBatchEnvelope = (path: string) => BATCH_PATH.test(path);
 
 /** The Graph calls (not sign-ins) the emulator received, whether sent alone or inside a JSON batch. */
 export function graphCalls(emulator: Emulator) {
-	return emulator.requests.filter((request) => request.listener === 'graph' && !isBatchEnvelope(request.path));
+	return emulator.requests.filter(
+		(request) => request.listener === 'graph' && !isBatchEnvelope(request.path),
+	);
 }

@@ -11,7 +11,12 @@ const csdl = readFileSync(path.join(__dirname, 'graph-v1.0-synchronization.csdl.
 export function enumValues(typeName: string): Record<string, number> {
 	const block = new RegExp(`<EnumType Name="${typeName}"[^>]*>([\\s\\S]*?)</EnumType>`).exec(csdl);
 	if (!block) throw new Error(`The metadata excerpt has no enum ${typeName}`);
-	return Object.fromEntries([...block[1].matchAll(/<Member Name="([^"]+)" Value="(\d+)"/g)].map((match) => [match[1], Number(match[2])]));
+	return Object.fromEntries(
+		[...block[1].matchAll(/<Member Name="([^"]+)" Value="(\d+)"/g)].map((match) => [
+			match[1],
+			Number(match[2]),
+		]),
+	);
 }
 
 /** The members of an enumeration type in the v1.0 metadata, in declaration order. */

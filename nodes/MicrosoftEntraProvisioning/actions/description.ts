@@ -27,12 +27,14 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Job',
 				value: 'job',
-				description: 'Create, run, watch and restart provisioning jobs; provision one user on demand',
+				description:
+					'Create, run, watch and restart provisioning jobs; provision one user on demand',
 			},
 			{
 				name: 'Provisioning Log',
 				value: 'provisioningLog',
-				description: 'What the provisioning service did to each object, and each uploaded employee\'s outcome',
+				description:
+					"What the provisioning service did to each object, and each uploaded employee's outcome",
 			},
 			{
 				name: 'Provisioning Token',
@@ -42,7 +44,7 @@ export const nodeProperties: INodeProperties[] = [
 			{
 				name: 'Schema',
 				value: 'schema',
-				description: 'Read a job\'s synchronization rules; test attribute-mapping expressions',
+				description: "Read a job's synchronization rules; test attribute-mapping expressions",
 			},
 			{
 				name: 'Secrets',
@@ -76,8 +78,13 @@ export const nodeSubtitle = (() => {
 	for (const property of nodeProperties) {
 		if (property.name !== 'operation') continue;
 		for (const resource of (property.displayOptions?.show?.resource ?? []) as string[]) {
-			for (const option of (property.options ?? []) as Array<{ value?: unknown; action?: string; name?: string }>) {
-				labels[`${resource}.${String(option.value)}`] = option.action ?? option.name ?? String(option.value);
+			for (const option of (property.options ?? []) as Array<{
+				value?: unknown;
+				action?: string;
+				name?: string;
+			}>) {
+				labels[`${resource}.${String(option.value)}`] =
+					option.action ?? option.name ?? String(option.value);
 			}
 		}
 	}

@@ -29,12 +29,22 @@ export type BatchOperation = (
 	context: OperationContext,
 ) => Promise<ItemOutcome[]>;
 
-export type Operation = { kind: 'item'; execute: ItemOperation } | { kind: 'batch'; execute: BatchOperation };
+export type Operation =
+	{ kind: 'item'; execute: ItemOperation } | { kind: 'batch'; execute: BatchOperation };
 
 export type ResourceMap = {
 	provisioningToken: 'acquire';
 	secrets: 'save' | 'get';
-	job: 'list' | 'get' | 'create' | 'start' | 'pause' | 'restart' | 'delete' | 'validateCredentials' | 'provisionOnDemand';
+	job:
+		| 'list'
+		| 'get'
+		| 'create'
+		| 'start'
+		| 'pause'
+		| 'restart'
+		| 'delete'
+		| 'validateCredentials'
+		| 'provisionOnDemand';
 	template: 'list' | 'get';
 	schema: 'get' | 'parseExpression';
 	bulkUpload: 'uploadUsers';

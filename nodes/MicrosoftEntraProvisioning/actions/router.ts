@@ -51,7 +51,11 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 };
 
 function errorJson(error: unknown) {
-	const failure = error as { message?: string; description?: string | null; httpCode?: string | null };
+	const failure = error as {
+		message?: string;
+		description?: string | null;
+		httpCode?: string | null;
+	};
 	return {
 		error: failure.message ?? String(error),
 		...(failure.description ? { description: failure.description } : {}),
@@ -63,15 +67,22 @@ function readConcurrency(ctx: IExecuteFunctions): number {
 	const { concurrency } = ctx.getNodeParameter('options', 0, {}) as { concurrency?: unknown };
 	const value = Number(concurrency ?? DEFAULT_CONCURRENCY);
 	if (!Number.isInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
-		throw new NodeOperationError(ctx.getNode(), `Max Items in Flight must be a whole number from 1 to ${MAX_CONCURRENCY}`, {
-			description: `Set Options › Max Items in Flight, e.g. ${DEFAULT_CONCURRENCY}.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Max Items in Flight must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+			{
+				description: `Set Options › Max Items in Flight, e.g. ${DEFAULT_CONCURRENCY}.`,
+			},
+		);
 	}
 	return value;
 }
 
 /** Like Items in Flight, settings of the execution: read from the first item. */
-function readExecutionSwitches(ctx: IExecuteFunctions): { retryWhileReplicating: boolean; batching: boolean } {
+function readExecutionSwitches(ctx: IExecuteFunctions): {
+	retryWhileReplicating: boolean;
+	batching: boolean;
+} {
 	const { retryWhileReplicating, batching } = ctx.getNodeParameter('options', 0, {}) as {
 		retryWhileReplicating?: unknown;
 		batching?: unknown;
@@ -91,7 +102,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const chosen = (operations[resource] as Record<string, Operation> | undefined)?.[operation];
 	if (!chosen) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	}
 	const maximum = readConcurrency(this);
 	// Without a connection the items fail one by one; the gate only paces the runner then.
@@ -111,7 +125,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			pace,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			// Items of a batch operation already share requests of their own making.
-			batcher: switches.batching && chosen.kind === 'item' ? createBatcher(this, resolved, () => pace.limit) : undefined,
+			batcher:
+				switches.batching && chosen.kind === 'item'
+					? createBatcher(this, resolved, () => pace.limit)
+					: undefined,
 		};
 		context = { connection, objectIds: new Map(), pacers: { tenantKey: resolved.tenantKey } };
 	} catch (failure) {
@@ -121,9 +138,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const failures = new Map<number, unknown>();
 	const settle = (itemIndex: number, outcome: ItemOutcome) => {
 		if ('json' in outcome) {
-			outputs[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(outcome.json), {
-				itemData: { item: itemIndex },
-			});
+			outputs[itemIndex] = this.helpers.constructExecutionMetaData(
+				this.helpers.returnJsonArray(outcome.json),
+				{
+					itemData: { item: itemIndex },
+				},
+			);
 		} else if (continueOnFail) {
 			outputs[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
 		} else {

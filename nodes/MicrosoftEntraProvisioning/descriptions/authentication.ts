@@ -7,15 +7,18 @@ export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
 	name: 'authentication',
 	type: 'options',
-	options: Object.entries(AUTHENTICATION_METHODS).map(([value, { displayName }]) => ({ name: displayName, value })),
+	options: Object.entries(AUTHENTICATION_METHODS).map(([value, { displayName }]) => ({
+		name: displayName,
+		value,
+	})),
 	default: 'appOnly',
 };
 
 /** One credential entry per Authentication choice. */
-export const nodeCredentials: INodeCredentialDescription[] = Object.entries(AUTHENTICATION_METHODS).map(
-	([value, { credentialType }]) => ({
-		name: credentialType,
-		required: true,
-		displayOptions: { show: { authentication: [value] } },
-	}),
-);
+export const nodeCredentials: INodeCredentialDescription[] = Object.entries(
+	AUTHENTICATION_METHODS,
+).map(([value, { credentialType }]) => ({
+	name: credentialType,
+	required: true,
+	displayOptions: { show: { authentication: [value] } },
+}));

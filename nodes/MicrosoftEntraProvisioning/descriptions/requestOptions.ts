@@ -2,7 +2,13 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_BATCH_REQUESTS } from '../transport/batch';
 import { GRAPH_LIMITS } from '../transport/graphLimits';
-import { DEFAULT_CONCURRENCY, DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_CONCURRENCY, MAX_RETRY_LIMIT } from '../transport/requestLimits';
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_RETRY_LIMIT,
+	DEFAULT_TIMEOUT_MS,
+	MAX_CONCURRENCY,
+	MAX_RETRY_LIMIT,
+} from '../transport/requestLimits';
 
 /** The per-node "Options" collection every operation shares. */
 export const requestOptionsProperty: INodeProperties = {
@@ -45,7 +51,7 @@ export const requestOptionsProperty: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: MAX_RETRY_LIMIT },
 			default: DEFAULT_RETRY_LIMIT,
 			description:
-				'How many times to retry when Graph is throttling (429) or briefly unavailable (503, 504). Graph\'s Retry-After is honoured.',
+				"How many times to retry when Graph is throttling (429) or briefly unavailable (503, 504). Graph's Retry-After is honoured.",
 		},
 		{
 			displayName: 'Retry While Replicating',

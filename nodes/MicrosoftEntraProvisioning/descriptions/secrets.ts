@@ -1,6 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_SECRET_KEY, SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../../../lib/synchronizationSecrets';
+import {
+	CUSTOM_SECRET_KEY,
+	SECRET_KEY_HINTS,
+	SYNCHRONIZATION_SECRET_KEYS,
+} from '../../../lib/synchronizationSecrets';
 
 /** What the Item Fields input calls the field that holds the target's object ID, per operation. */
 export interface TargetIdField {
@@ -27,7 +31,10 @@ const keyOptions = [
  * The Input switch and, for Item Fields, the name of the target ID field. With Item Fields the node reads the target
  * and the secrets from each item's JSON, so a rotation fed from a vault, a sheet or a CSV needs no expression per item.
  */
-export function secretsInputProperties(show: Record<string, string[]>, targetField: TargetIdField): INodeProperties[] {
+export function secretsInputProperties(
+	show: Record<string, string[]>,
+	targetField: TargetIdField,
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Input',
@@ -47,7 +54,7 @@ export function secretsInputProperties(show: Record<string, string[]>, targetFie
 				},
 			],
 			default: 'parameters',
-			description: 'Where each item\'s target and secrets come from',
+			description: "Where each item's target and secrets come from",
 			displayOptions: { show },
 		},
 		{
@@ -67,7 +74,10 @@ export function secretsInputProperties(show: Record<string, string[]>, targetFie
 export function onlyWithParametersInput(properties: INodeProperties[]): INodeProperties[] {
 	return properties.map((property) => ({
 		...property,
-		displayOptions: { ...property.displayOptions, hide: { ...property.displayOptions?.hide, inputMode: ['itemFields'] } },
+		displayOptions: {
+			...property.displayOptions,
+			hide: { ...property.displayOptions?.hide, inputMode: ['itemFields'] },
+		},
 	}));
 }
 
@@ -83,7 +93,7 @@ export function secretsProperties(show: Record<string, string[]>): INodeProperti
 			default: {},
 			required: true,
 			description:
-				'The connection settings of the application, as Graph\'s synchronizationSecret key/value pairs. Usually BaseAddress (the SCIM endpoint) and SecretToken.',
+				"The connection settings of the application, as Graph's synchronizationSecret key/value pairs. Usually BaseAddress (the SCIM endpoint) and SecretToken.",
 			displayOptions: { show },
 			options: [
 				{
@@ -113,7 +123,8 @@ export function secretsProperties(show: Record<string, string[]>): INodeProperti
 							type: 'string',
 							typeOptions: { password: true },
 							default: '',
-							description: 'The value to store. It is sent to Graph only and never appears in the node\'s output.',
+							description:
+								"The value to store. It is sent to Graph only and never appears in the node's output.",
 						},
 					],
 				},

@@ -56,14 +56,19 @@ export function jobProperties(show?: Show): INodeProperties[] {
 					displayName: 'From List',
 					name: 'list',
 					type: 'list',
-					typeOptions: { searchListMethod: 'searchJobs', searchable: true, searchFilterRequired: false },
+					typeOptions: {
+						searchListMethod: 'searchJobs',
+						searchable: true,
+						searchFilterRequired: false,
+					},
 				},
 				{
 					displayName: 'By ID',
 					name: 'id',
 					type: 'string',
-					placeholder: 'e.g. scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60',
-					hint: 'The job ID from Job › List, or the admin center\'s Provisioning › View technical information',
+					placeholder:
+						'e.g. scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.6f0c1e4b-2a7d-4c1e-9a51-3b2c9d8e7f60',
+					hint: "The job ID from Job › List, or the admin center's Provisioning › View technical information",
 					validation: idValidation('job'),
 				},
 			],
@@ -87,7 +92,11 @@ export function templateProperties(show: Show, description: string): INodeProper
 					displayName: 'From List',
 					name: 'list',
 					type: 'list',
-					typeOptions: { searchListMethod: 'searchTemplates', searchable: true, searchFilterRequired: false },
+					typeOptions: {
+						searchListMethod: 'searchTemplates',
+						searchable: true,
+						searchFilterRequired: false,
+					},
 				},
 				{
 					displayName: 'By ID',
@@ -111,14 +120,18 @@ export function ruleProperties(show: Show): INodeProperties[] {
 			type: 'resourceLocator',
 			default: { mode: 'list', value: '' },
 			required: true,
-			description: 'Which synchronization rule of the job\'s schema to run for the object',
+			description: "Which synchronization rule of the job's schema to run for the object",
 			displayOptions: { show },
 			modes: [
 				{
 					displayName: 'From List',
 					name: 'list',
 					type: 'list',
-					typeOptions: { searchListMethod: 'searchRules', searchable: true, searchFilterRequired: false },
+					typeOptions: {
+						searchListMethod: 'searchRules',
+						searchable: true,
+						searchFilterRequired: false,
+					},
 				},
 				{
 					displayName: 'By ID',

@@ -22,7 +22,8 @@ export function targetProperties(show: Record<string, string[]>): INodePropertie
 				},
 			],
 			default: 'servicePrincipal',
-			description: 'Whether the target is an application (app registration) or a service principal (enterprise application)',
+			description:
+				'Whether the target is an application (app registration) or a service principal (enterprise application)',
 			displayOptions: { show },
 		},
 		{
@@ -54,7 +55,11 @@ export function targetProperties(show: Record<string, string[]>): INodePropertie
 					validation: [
 						{
 							type: 'regex',
-							properties: { regex: GUID_PATTERN, errorMessage: 'Enter an object ID: a GUID like 00000000-0000-0000-0000-000000000000' },
+							properties: {
+								regex: GUID_PATTERN,
+								errorMessage:
+									'Enter an object ID: a GUID like 00000000-0000-0000-0000-000000000000',
+							},
 						},
 					],
 				},
@@ -67,7 +72,10 @@ export function targetProperties(show: Record<string, string[]>): INodePropertie
 					validation: [
 						{
 							type: 'regex',
-							properties: { regex: GUID_PATTERN, errorMessage: 'Enter an app ID: a GUID like 00000000-0000-0000-0000-000000000000' },
+							properties: {
+								regex: GUID_PATTERN,
+								errorMessage: 'Enter an app ID: a GUID like 00000000-0000-0000-0000-000000000000',
+							},
 						},
 					],
 				},

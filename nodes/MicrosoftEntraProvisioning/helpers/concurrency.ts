@@ -30,7 +30,8 @@ export async function runBounded(
 	let lastYield = Date.now();
 	for (let index = 0; index < count && !shouldStop(); index++) {
 		if (running.size >= gate.itemWindow) {
-			while (running.size >= gate.itemWindow) await new Promise<void>((resolve) => (wake = resolve));
+			while (running.size >= gate.itemWindow)
+				await new Promise<void>((resolve) => (wake = resolve));
 			lastYield = Date.now();
 		}
 		if (shouldStop()) break;

@@ -1,7 +1,12 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { GUID_PATTERN, TARGET_TYPES, isSynchronizationId, type TargetType } from '../../../lib/graphIdentifiers';
+import {
+	GUID_PATTERN,
+	TARGET_TYPES,
+	isSynchronizationId,
+	type TargetType,
+} from '../../../lib/graphIdentifiers';
 import {
 	CUSTOM_SECRET_KEY,
 	SECRETS_INPUT_MODES,
@@ -11,7 +16,11 @@ import {
 } from '../../../lib/synchronizationSecrets';
 import type { RequestSettings } from '../transport';
 import { API_VERSIONS, type ApiVersion } from '../transport/apiVersions';
-import { DEFAULT_RETRY_LIMIT, DEFAULT_TIMEOUT_MS, MAX_RETRY_LIMIT } from '../transport/requestLimits';
+import {
+	DEFAULT_RETRY_LIMIT,
+	DEFAULT_TIMEOUT_MS,
+	MAX_RETRY_LIMIT,
+} from '../transport/requestLimits';
 
 /*
  * The one module that reads an item's parameters and checks them before any request: each reader returns a value
@@ -39,7 +48,8 @@ const fixedValues = new WeakMap<IExecuteFunctions, Map<string, unknown>>();
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
 	if (Array.isArray(value)) return value.some(holdsExpression);
-	if (typeof value === 'object' && value !== null) return Object.values(value).some(holdsExpression);
+	if (typeof value === 'object' && value !== null)
+		return Object.values(value).some(holdsExpression);
 	return false;
 }
 
@@ -48,7 +58,12 @@ function holdsExpression(value: unknown): boolean {
  * item; one that holds no expression comes out the same for all of them, so it is read once per execution. The
  * value is shared between items: read it, never change it.
  */
-export function itemParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown): unknown {
+export function itemParameter(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	fallback?: unknown,
+): unknown {
 	const raw: unknown = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
 	if (holdsExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback);
 	let values = fixedValues.get(ctx);
@@ -61,11 +76,20 @@ export function itemParameter(ctx: IExecuteFunctions, name: string, itemIndex: n
 }
 
 /** Fails the item with what is wrong and what to do; with Continue On Fail it becomes the item's error item. */
-export function invalidInput(ctx: IExecuteFunctions, itemIndex: number, message: string, description: string): never {
+export function invalidInput(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	message: string,
+	description: string,
+): never {
 	throw new NodeOperationError(ctx.getNode(), message, { description, itemIndex });
 }
 
-export function readRequestSettings(ctx: IExecuteFunctions, itemIndex: number, idempotent: boolean): RequestSettings {
+export function readRequestSettings(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	idempotent: boolean,
+): RequestSettings {
 	const options = itemParameter(ctx, 'options', itemIndex, {}) as {
 		apiVersion?: unknown;
 		timeout?: unknown;
@@ -73,15 +97,30 @@ export function readRequestSettings(ctx: IExecuteFunctions, itemIndex: number, i
 	};
 	const apiVersion = (options.apiVersion ?? 'v1.0') as ApiVersion;
 	if (!API_VERSIONS.includes(apiVersion)) {
-		invalidInput(ctx, itemIndex, `"${String(options.apiVersion)}" is not a Graph API version`, `Choose one of: ${API_VERSIONS.join(', ')}.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(options.apiVersion)}" is not a Graph API version`,
+			`Choose one of: ${API_VERSIONS.join(', ')}.`,
+		);
 	}
 	const timeoutMs = Number(options.timeout ?? DEFAULT_TIMEOUT_MS);
 	if (!Number.isFinite(timeoutMs) || timeoutMs < 1000) {
-		invalidInput(ctx, itemIndex, 'The Timeout option must be at least 1000 ms', 'Set Options › Timeout to a number of milliseconds, e.g. 30000.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			'The Timeout option must be at least 1000 ms',
+			'Set Options › Timeout to a number of milliseconds, e.g. 30000.',
+		);
 	}
 	const retryLimit = Number(options.retryLimit ?? DEFAULT_RETRY_LIMIT);
 	if (!Number.isInteger(retryLimit) || retryLimit < 0 || retryLimit > MAX_RETRY_LIMIT) {
-		invalidInput(ctx, itemIndex, `The Retry Limit option must be a whole number from 0 to ${MAX_RETRY_LIMIT}`, 'Set Options › Retry Limit, e.g. 3.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			`The Retry Limit option must be a whole number from 0 to ${MAX_RETRY_LIMIT}`,
+			'Set Options › Retry Limit, e.g. 3.',
+		);
 	}
 	return { apiVersion, timeoutMs, retryLimit, idempotent };
 }
@@ -95,7 +134,11 @@ export interface InputProblem {
  * Checks a Target-style resource locator: its value must be a GUID, an object ID or (mode "By App ID") an app ID.
  * `name` is how the parameter is shown: "Target", or the fixed type where the operation has no Target Type.
  */
-export function checkTargetLocator(locator: unknown, type: TargetType, name = 'Target'): TargetReference | InputProblem {
+export function checkTargetLocator(
+	locator: unknown,
+	type: TargetType,
+	name = 'Target',
+): TargetReference | InputProblem {
 	const isLocator = typeof locator === 'object' && locator !== null;
 	const mode = isLocator ? (locator as INodeParameterResourceLocator).mode : 'id';
 	const raw = isLocator ? (locator as INodeParameterResourceLocator).value : locator;
@@ -117,16 +160,29 @@ export function checkTargetLocator(locator: unknown, type: TargetType, name = 'T
 	return { type, by, id: id.toLowerCase() };
 }
 
-function readTargetType(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetType {
+function readTargetType(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fixedType?: TargetType,
+): TargetType {
 	const type = fixedType ?? (itemParameter(ctx, 'targetType', itemIndex) as TargetType);
 	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
-		invalidInput(ctx, itemIndex, `"${String(type)}" is not a target type`, 'Choose Application or Service Principal as Target Type.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(type)}" is not a target type`,
+			'Choose Application or Service Principal as Target Type.',
+		);
 	}
 	return type;
 }
 
 /** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
-export function readTarget(ctx: IExecuteFunctions, itemIndex: number, fixedType?: TargetType): TargetReference {
+export function readTarget(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fixedType?: TargetType,
+): TargetReference {
 	const type = readTargetType(ctx, itemIndex, fixedType);
 	const checked = checkTargetLocator(
 		itemParameter(ctx, 'target', itemIndex),
@@ -173,16 +229,33 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 			);
 		}
 		if (!isSynchronizationSecretKey(key)) {
-			const sameWord = SYNCHRONIZATION_SECRET_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
+			const sameWord = SYNCHRONIZATION_SECRET_KEYS.find(
+				(known) => known.toLowerCase() === key.toLowerCase(),
+			);
 			if (sameWord) {
-				invalidInput(ctx, itemIndex, `${where}: Graph spells the key "${sameWord}", not "${key}"`, 'Pick the key from the list; Graph compares keys exactly.');
+				invalidInput(
+					ctx,
+					itemIndex,
+					`${where}: Graph spells the key "${sameWord}", not "${key}"`,
+					'Pick the key from the list; Graph compares keys exactly.',
+				);
 			}
 			if (entry.key !== CUSTOM_SECRET_KEY) {
-				invalidInput(ctx, itemIndex, `${where}: "${key}" is not a Graph secret key`, 'Pick the key from the list, or choose Custom Key for one that Graph added recently.');
+				invalidInput(
+					ctx,
+					itemIndex,
+					`${where}: "${key}" is not a Graph secret key`,
+					'Pick the key from the list, or choose Custom Key for one that Graph added recently.',
+				);
 			}
 		}
 		if (seen.has(key.toLowerCase())) {
-			invalidInput(ctx, itemIndex, `The secret key "${key}" is given twice`, 'Give each key once; Graph keeps one value per key.');
+			invalidInput(
+				ctx,
+				itemIndex,
+				`The secret key "${key}" is given twice`,
+				'Give each key once; Graph keeps one value per key.',
+			);
 		}
 		seen.add(key.toLowerCase());
 		const value = secretValueText(entry.value);
@@ -201,7 +274,9 @@ export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPa
 }
 
 /** Secret keys by their lower-case spelling, to tell a field that misspells a key's case from an unrelated one. */
-const SECRET_KEY_BY_LOWER_CASE = new Map<string, string>(SYNCHRONIZATION_SECRET_KEYS.map((key) => [key.toLowerCase(), key]));
+const SECRET_KEY_BY_LOWER_CASE = new Map<string, string>(
+	SYNCHRONIZATION_SECRET_KEYS.map((key) => [key.toLowerCase(), key]),
+);
 
 /** At most this many field names are listed in an error about an item's fields. */
 const LISTED_FIELDS = 12;
@@ -220,12 +295,21 @@ function fieldList(json: object): string {
  * from a key only in letter case fails, since Graph would not recognise it. Messages name the item and the field,
  * never a value.
  */
-function readItemFields(ctx: IExecuteFunctions, itemIndex: number, type: TargetType): { target: TargetReference; secrets: SecretPair[] } {
+function readItemFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	type: TargetType,
+): { target: TargetReference; secrets: SecretPair[] } {
 	const fieldParameter = itemParameter(ctx, 'targetIdField', itemIndex, '');
 	const targetField = typeof fieldParameter === 'string' ? fieldParameter.trim() : '';
 	const label = TARGET_TYPES[type].displayName.toLowerCase();
 	if (targetField === '') {
-		invalidInput(ctx, itemIndex, 'No target ID field is named', `Enter the name of the item field that holds the ${label}'s object ID, e.g. targetId.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			'No target ID field is named',
+			`Enter the name of the item field that holds the ${label}'s object ID, e.g. targetId.`,
+		);
 	}
 	const json: Record<string, unknown> = ctx.getInputData()[itemIndex]?.json ?? {};
 	const where = `item ${itemIndex}`;
@@ -296,25 +380,53 @@ export function readTargetAndSecrets(
 ): { target: TargetReference; secrets: SecretPair[] } {
 	const mode = itemParameter(ctx, 'inputMode', itemIndex, 'parameters') as SecretsInputMode;
 	if (!SECRETS_INPUT_MODES.includes(mode)) {
-		invalidInput(ctx, itemIndex, `"${String(mode)}" is not an input`, 'Choose Parameters or Item Fields as Input.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(mode)}" is not an input`,
+			'Choose Parameters or Item Fields as Input.',
+		);
 	}
-	if (mode === 'parameters') return { target: readTarget(ctx, itemIndex, fixedType), secrets: readSecrets(ctx, itemIndex) };
+	if (mode === 'parameters')
+		return { target: readTarget(ctx, itemIndex, fixedType), secrets: readSecrets(ctx, itemIndex) };
 	return readItemFields(ctx, itemIndex, readTargetType(ctx, itemIndex, fixedType));
 }
 
 const LOCATOR_LABELS = {
-	job: { label: 'Job', example: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.<tenant ID>', where: 'Pick the job from the list, or copy its ID from Job › List.' },
-	template: { label: 'Template', example: 'scim', where: 'Pick the template from the list, or copy its ID from Template › List.' },
-	rule: { label: 'Rule', example: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8', where: 'Pick the rule from the list, or copy its ID from Schema › Get.' },
+	job: {
+		label: 'Job',
+		example: 'scim.0f1e2d3c4b5a69788796a5b4c3d2e1f0.<tenant ID>',
+		where: 'Pick the job from the list, or copy its ID from Job › List.',
+	},
+	template: {
+		label: 'Template',
+		example: 'scim',
+		where: 'Pick the template from the list, or copy its ID from Template › List.',
+	},
+	rule: {
+		label: 'Rule',
+		example: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8',
+		where: 'Pick the rule from the list, or copy its ID from Schema › Get.',
+	},
 } as const;
 
 /** A job, template or rule ID from its resource locator, checked before any request. */
-export function readSynchronizationId(ctx: IExecuteFunctions, itemIndex: number, parameter: keyof typeof LOCATOR_LABELS): string {
+export function readSynchronizationId(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	parameter: keyof typeof LOCATOR_LABELS,
+): string {
 	const { label, example, where } = LOCATOR_LABELS[parameter];
-	const locator = itemParameter(ctx, parameter, itemIndex) as INodeParameterResourceLocator | string;
+	const locator = itemParameter(ctx, parameter, itemIndex) as
+		INodeParameterResourceLocator | string;
 	const raw = typeof locator === 'object' && locator !== null ? locator.value : locator;
 	if (typeof raw !== 'string' || raw.trim() === '') {
-		invalidInput(ctx, itemIndex, `No ${label} is selected`, `${where} If an expression supplies it, check that it yields an ID for this item.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			`No ${label} is selected`,
+			`${where} If an expression supplies it, check that it yields an ID for this item.`,
+		);
 	}
 	const id = raw.trim();
 	if (!isSynchronizationId(id)) {
@@ -329,12 +441,22 @@ export function readSynchronizationId(ctx: IExecuteFunctions, itemIndex: number,
 }
 
 /** A moment from a dateTime filter; n8n hands them over as ISO text (or a Luxon DateTime from an expression). */
-export function readMoment(ctx: IExecuteFunctions, itemIndex: number, value: unknown, label: string): Date | undefined {
+export function readMoment(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	label: string,
+): Date | undefined {
 	const raw = value === undefined || value === null ? '' : String(value).trim();
 	if (raw === '') return undefined;
 	const date = new Date(raw);
 	if (Number.isNaN(date.getTime())) {
-		invalidInput(ctx, itemIndex, `${label} is not a date and time`, `Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			`${label} is not a date and time`,
+			`Enter it as an ISO 8601 date and time, e.g. 2026-01-31T08:00:00Z, or pick it in the date picker.`,
+		);
 	}
 	return date;
 }

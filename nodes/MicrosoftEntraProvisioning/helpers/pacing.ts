@@ -60,6 +60,14 @@ export interface RequestPacers {
 /** One pacer per limited API and tenant, shared by every item of every execution in the process. */
 const pacers = new IdleRegistry<RequestPacer>((pacer) => pacer.idle);
 
-export function pacerFor(scope: RequestPacers, api: string, limit: number, windowMs: number): RequestPacer {
-	return pacers.get(`${scope.tenantKey} ${api} ${limit}/${windowMs}`, () => new RequestPacer(limit, windowMs));
+export function pacerFor(
+	scope: RequestPacers,
+	api: string,
+	limit: number,
+	windowMs: number,
+): RequestPacer {
+	return pacers.get(
+		`${scope.tenantKey} ${api} ${limit}/${windowMs}`,
+		() => new RequestPacer(limit, windowMs),
+	);
 }

@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { graphListPage, type GraphConnection, type GraphFunctions, type GraphRequest, type RequestSettings } from '../transport';
+import {
+	graphListPage,
+	type GraphConnection,
+	type GraphFunctions,
+	type GraphRequest,
+	type RequestSettings,
+} from '../transport';
 import type { FailureContext } from '../transport/errors';
 
 /** Where Graph keeps them: GET /auditLogs/provisioning (provisioningObjectSummary), newest first. */
@@ -15,8 +21,14 @@ export const LOG_PAGE_SIZE = 500;
 /** provisioningStatusInfo.status: the outcomes Graph reports, with what each means to an admin. */
 export const PROVISIONING_STATUSES = {
 	success: { displayName: 'Success', description: 'The change was applied' },
-	failure: { displayName: 'Failure', description: 'The change failed; the entry says why and what to do' },
-	skipped: { displayName: 'Skipped', description: 'Nothing was done, e.g. the object is out of scope' },
+	failure: {
+		displayName: 'Failure',
+		description: 'The change failed; the entry says why and what to do',
+	},
+	skipped: {
+		displayName: 'Skipped',
+		description: 'Nothing was done, e.g. the object is out of scope',
+	},
 	warning: { displayName: 'Warning', description: 'Applied with a problem worth a look' },
 } as const;
 
@@ -43,7 +55,9 @@ export const ACTION_FILTER_VALUES: Record<keyof typeof PROVISIONING_ACTIONS, str
 };
 
 export function isProvisioningStatus(value: unknown): value is ProvisioningStatus {
-	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVISIONING_STATUSES, value);
+	return (
+		typeof value === 'string' && Object.prototype.hasOwnProperty.call(PROVISIONING_STATUSES, value)
+	);
 }
 
 interface Identity {
@@ -77,8 +91,17 @@ export interface ProvisioningObjectSummary {
 			recommendedAction?: string | null;
 		} | null;
 	} | null;
-	provisioningSteps?: Array<{ name?: string; provisioningStepType?: string; status?: string; description?: string }> | null;
-	modifiedProperties?: Array<{ displayName?: string; oldValue?: string | null; newValue?: string | null }> | null;
+	provisioningSteps?: Array<{
+		name?: string;
+		provisioningStepType?: string;
+		status?: string;
+		description?: string;
+	}> | null;
+	modifiedProperties?: Array<{
+		displayName?: string;
+		oldValue?: string | null;
+		newValue?: string | null;
+	}> | null;
 }
 
 function userPrincipalName(identity: Identity | null | undefined): string | null {
@@ -134,7 +157,10 @@ export function flattenLogEntry(entry: ProvisioningObjectSummary): IDataObject {
 	};
 }
 
-export function logFailure(connection: GraphConnection, itemIndex?: number): FailureContext & { itemIndex?: number } {
+export function logFailure(
+	connection: GraphConnection,
+	itemIndex?: number,
+): FailureContext & { itemIndex?: number } {
 	return {
 		access: 'readProvisioningLogs',
 		delegated: connection.delegated,
@@ -164,10 +190,17 @@ export async function readLogEntries(
 	};
 	let calls = 0;
 	for (;;) {
-		const page = await graphListPage<ProvisioningObjectSummary>(ctx, connection, request, settings, failure);
+		const page = await graphListPage<ProvisioningObjectSummary>(
+			ctx,
+			connection,
+			request,
+			settings,
+			failure,
+		);
 		calls++;
 		entries.push(...page.value);
-		if (limit !== undefined && entries.length >= limit) return { entries: entries.slice(0, limit), calls };
+		if (limit !== undefined && entries.length >= limit)
+			return { entries: entries.slice(0, limit), calls };
 		if (!page.nextLink) return { entries, calls };
 		request = { method: 'GET', url: page.nextLink };
 	}

@@ -15,14 +15,17 @@ export const MAX_OPERATIONS_PER_REQUEST = 50;
 
 /** The attribute of every name the list knows it by (its path and its aliases). */
 const ATTRIBUTE_PATH_BY_NAME = new Map<string, string>(
-	Object.entries(SCIM_USER_ATTRIBUTES).flatMap(([path, { aliases }]) => [path, ...(aliases ?? [])].map((name): [string, string] => [name, path])),
+	Object.entries(SCIM_USER_ATTRIBUTES).flatMap(([path, { aliases }]) =>
+		[path, ...(aliases ?? [])].map((name): [string, string] => [name, path]),
+	),
 );
 
 /**
  * A custom extension attribute's full name: its schema URN, a colon, the attribute, as the app's attribute list for
  * API shows it (e.g. urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate, or urn:contoso:employee:JobCode).
  */
-const CUSTOM_EXTENSION_ATTRIBUTE = /^(urn:[A-Za-z0-9][A-Za-z0-9-]*(?::[^\s:]+)+):([A-Za-z_][\w-]*)$/i;
+const CUSTOM_EXTENSION_ATTRIBUTE =
+	/^(urn:[A-Za-z0-9][A-Za-z0-9-]*(?::[^\s:]+)+):([A-Za-z_][\w-]*)$/i;
 
 /** Core attributes the attribute list for API may add beyond the list above: dotted names and typed entries. */
 const CORE_ATTRIBUTE = /^[A-Za-z]\w*(?:\.[A-Za-z]\w*)?$/;
@@ -42,7 +45,10 @@ export function isCustomExtensionAttribute(name: string): boolean {
 	const match = CUSTOM_EXTENSION_ATTRIBUTE.exec(name);
 	if (!match) return false;
 	const schema = match[1].toLowerCase();
-	return schema !== SCIM_CORE_USER_SCHEMA.toLowerCase() && schema !== SCIM_ENTERPRISE_USER_SCHEMA.toLowerCase();
+	return (
+		schema !== SCIM_CORE_USER_SCHEMA.toLowerCase() &&
+		schema !== SCIM_ENTERPRISE_USER_SCHEMA.toLowerCase()
+	);
 }
 
 /**
@@ -58,12 +64,33 @@ export function resolveAttribute(name: string, listedByJob = false): ResolvedAtt
 	}
 	if (isCustomExtensionAttribute(name)) {
 		const [, schema, attribute] = CUSTOM_EXTENSION_ATTRIBUTE.exec(name) as RegExpExecArray;
-		return { path: name, placement: { place: 'custom', schema, path: [attribute] }, kind: 'any', required: false };
+		return {
+			path: name,
+			placement: { place: 'custom', schema, path: [attribute] },
+			kind: 'any',
+			required: false,
+		};
 	}
 	if (!listedByJob || name.toLowerCase().startsWith('urn:')) return undefined;
 	const work = WORK_ENTRY_ATTRIBUTE.exec(name);
-	if (work) return { path: name, placement: { place: 'work', attribute: work[1] as 'emails' | 'phoneNumbers' | 'addresses', field: work[2] }, kind: 'text', required: false };
-	if (CORE_ATTRIBUTE.test(name)) return { path: name, placement: { place: 'core', path: name.split('.') }, kind: 'text', required: false };
+	if (work)
+		return {
+			path: name,
+			placement: {
+				place: 'work',
+				attribute: work[1] as 'emails' | 'phoneNumbers' | 'addresses',
+				field: work[2],
+			},
+			kind: 'text',
+			required: false,
+		};
+	if (CORE_ATTRIBUTE.test(name))
+		return {
+			path: name,
+			placement: { place: 'core', path: name.split('.') },
+			kind: 'text',
+			required: false,
+		};
 	return undefined;
 }
 
@@ -75,7 +102,10 @@ export type ScimScalar = string | boolean | number;
 /** A mapped value as SCIM wants it (undefined for an empty one, left out of the user), or why it is unusable. */
 export type ScimValue = { value: ScimScalar | undefined } | { problem: string };
 
-export function scimValue(attribute: Pick<ResolvedAttribute, 'path' | 'kind'>, raw: unknown): ScimValue {
+export function scimValue(
+	attribute: Pick<ResolvedAttribute, 'path' | 'kind'>,
+	raw: unknown,
+): ScimValue {
 	const { path, kind } = attribute;
 	if (raw === undefined || raw === null || raw === '') return { value: undefined };
 	if (kind === 'boolean') {
@@ -84,11 +114,17 @@ export function scimValue(attribute: Pick<ResolvedAttribute, 'path' | 'kind'>, r
 		if (text === 'true' || text === 'false') return { value: text === 'true' };
 		return { problem: `${path} must be true or false, not "${String(raw)}"` };
 	}
-	if (typeof raw === 'object') return { problem: `${path} must be text, not ${Array.isArray(raw) ? 'a list' : 'an object'}` };
-	if (kind === 'any' && (typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw)))) return { value: raw };
+	if (typeof raw === 'object')
+		return { problem: `${path} must be text, not ${Array.isArray(raw) ? 'a list' : 'an object'}` };
+	if (
+		kind === 'any' &&
+		(typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw)))
+	)
+		return { value: raw };
 	const text = String(raw).trim();
 	if (text === '') return { value: undefined };
-	if (kind === 'email' && !EMAIL.test(text)) return { problem: `${path} is not a mail address: "${text}"` };
+	if (kind === 'email' && !EMAIL.test(text))
+		return { problem: `${path} is not a mail address: "${text}"` };
 	return { value: text };
 }
 
@@ -113,7 +149,9 @@ function extensionObject(user: IDataObject, schema: string): IDataObject {
  * The SCIM user (`data` of a bulk operation) holding the given attribute values, with the core and enterprise schemas
  * and the schema URN of every custom extension it carries (SCIM lists each extension a resource uses in `schemas`).
  */
-export function scimUser(values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }>): IDataObject {
+export function scimUser(
+	values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }>,
+): IDataObject {
 	const schemas = [SCIM_CORE_USER_SCHEMA, SCIM_ENTERPRISE_USER_SCHEMA];
 	const user: IDataObject = { schemas };
 	for (const { attribute, value } of values) {
@@ -126,7 +164,9 @@ export function scimUser(values: Array<{ attribute: ResolvedAttribute; value: Sc
 			if (!schemas.includes(placement.schema)) schemas.push(placement.schema);
 			setPath(extensionObject(user, placement.schema), placement.path, value);
 		} else {
-			const entries = (user[placement.attribute] as IDataObject[] | undefined) ?? [{ type: 'work', primary: true }];
+			const entries = (user[placement.attribute] as IDataObject[] | undefined) ?? [
+				{ type: 'work', primary: true },
+			];
 			user[placement.attribute] = entries;
 			entries[0][placement.field] = value;
 		}

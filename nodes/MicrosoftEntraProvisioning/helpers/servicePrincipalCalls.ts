@@ -11,9 +11,19 @@ import {
 	type RequestSettings,
 } from '../transport';
 import type { FailureContext } from '../transport/errors';
-import { checkTargetLocator, readRequestSettings, readSynchronizationId, readTarget } from './itemParameters';
+import {
+	checkTargetLocator,
+	readRequestSettings,
+	readSynchronizationId,
+	readTarget,
+} from './itemParameters';
 import type { RequestPacer } from './pacing';
-import { objectIdNotFoundHint, resolveTarget, type ObjectIdCache, type ResolvedTarget } from './targets';
+import {
+	objectIdNotFoundHint,
+	resolveTarget,
+	type ObjectIdCache,
+	type ResolvedTarget,
+} from './targets';
 
 /*
  * Synchronization lives on a service principal: this finds it (from an item, or from the editor's Service Principal
@@ -34,7 +44,14 @@ export async function resolveServicePrincipal(
 	settings: RequestSettings,
 ): Promise<ResolvedTarget> {
 	const target = readTarget(ctx, itemIndex, 'servicePrincipal');
-	return await resolveTarget(ctx, context.connection, target, settings, context.objectIds, itemIndex);
+	return await resolveTarget(
+		ctx,
+		context.connection,
+		target,
+		settings,
+		context.objectIds,
+		itemIndex,
+	);
 }
 
 /**
@@ -47,15 +64,22 @@ export async function locatedServicePrincipalId(
 	locator: unknown,
 	settings: RequestSettings,
 ): Promise<string> {
-	const value = typeof locator === 'object' && locator !== null ? (locator as { value?: unknown }).value : locator;
+	const value =
+		typeof locator === 'object' && locator !== null
+			? (locator as { value?: unknown }).value
+			: locator;
 	// In the editor an expression is not resolved yet, so there is nothing to list for.
 	if (typeof value !== 'string' || value.trim() === '' || value.startsWith('=')) {
 		throw new NodeOperationError(ctx.getNode(), 'Choose the Service Principal first', {
-			description: 'Pick the service principal from its list, or enter its Object ID or App ID; the jobs, templates and rules listed are its own.',
+			description:
+				'Pick the service principal from its list, or enter its Object ID or App ID; the jobs, templates and rules listed are its own.',
 		});
 	}
 	const checked = checkTargetLocator(locator, 'servicePrincipal', 'Service Principal');
-	if ('message' in checked) throw new NodeOperationError(ctx.getNode(), checked.message, { description: checked.description });
+	if ('message' in checked)
+		throw new NodeOperationError(ctx.getNode(), checked.message, {
+			description: checked.description,
+		});
 	return (await resolveTarget(ctx, connection, checked, settings)).objectId;
 }
 
@@ -128,7 +152,17 @@ export async function callJob<T = unknown>(
 	const response = await graphRequest<T>(
 		ctx,
 		context.connection,
-		{ method: call.method, path: jobPath + (call.action ?? '').split('/').filter(Boolean).map((segment) => graphPath`/${segment}`).join(''), body: call.body },
+		{
+			method: call.method,
+			path:
+				jobPath +
+				(call.action ?? '')
+					.split('/')
+					.filter(Boolean)
+					.map((segment) => graphPath`/${segment}`)
+					.join(''),
+			body: call.body,
+		},
 		settings,
 		jobFailure(call.access, context.connection, servicePrincipal, jobId, itemIndex),
 	);

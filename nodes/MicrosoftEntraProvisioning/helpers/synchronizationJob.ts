@@ -19,7 +19,8 @@ function isJobStatusCode(code: unknown): code is keyof typeof JOB_STATUS_CODES {
  */
 export const RESET_SCOPE_FLAGS = {
 	None: 'Restart without clearing anything',
-	ConnectorDataStore: 'Forget what the job knows about the objects in the target (its connector data store)',
+	ConnectorDataStore:
+		'Forget what the job knows about the objects in the target (its connector data store)',
 	Escrows: 'Drop the escrows: objects that failed and wait for a retry',
 	Watermark: 'Clear the watermark, so the next cycle is a full (initial) cycle',
 	QuarantineState: 'Lift the quarantine',
@@ -83,7 +84,9 @@ export function lastRunId(job: SynchronizationJob): string | null {
 /** A run ended with escrows (entries that failed) or errors. */
 export function lastRunHadIssues(job: SynchronizationJob): boolean {
 	const run = job.status?.lastExecution;
-	return Boolean(run && ((run.countEscrowed ?? 0) > 0 || run.error || (run.state && run.state !== 'Succeeded')));
+	return Boolean(
+		run && ((run.countEscrowed ?? 0) > 0 || run.error || (run.state && run.state !== 'Succeeded')),
+	);
 }
 
 /** A job as an n8n item: status, last run and quarantine as top-level fields, and Graph's job as returned. */

@@ -1,7 +1,13 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TARGET_TYPES } from '../../../lib/graphIdentifiers';
-import { graphPath, graphRequest, type GraphConnection, type GraphFunctions, type RequestSettings } from '../transport';
+import {
+	graphPath,
+	graphRequest,
+	type GraphConnection,
+	type GraphFunctions,
+	type RequestSettings,
+} from '../transport';
 import type { TargetReference } from './itemParameters';
 
 /** App ID → object ID lookups already made in this execution, so many items for one app cost one lookup. */
@@ -53,10 +59,14 @@ export async function resolveTarget(
 			},
 		).then((response) => {
 			if (typeof response.body?.id !== 'string') {
-				throw new NodeOperationError(ctx.getNode(), 'Microsoft Graph answered the app ID lookup without an object ID', {
-					description: `The answer for app ID ${target.id} could not be read (a proxy may have replaced or cut it). Run the node again; if it persists, quote request-id ${response.requestId ?? '(none)'} to Microsoft support.`,
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					ctx.getNode(),
+					'Microsoft Graph answered the app ID lookup without an object ID',
+					{
+						description: `The answer for app ID ${target.id} could not be read (a proxy may have replaced or cut it). Run the node again; if it persists, quote request-id ${response.requestId ?? '(none)'} to Microsoft support.`,
+						itemIndex,
+					},
+				);
 			}
 			return response.body.id;
 		});
@@ -72,6 +82,9 @@ export function objectIdNotFoundHint(target: ResolvedTarget): string {
 	if (target.appId) {
 		return `The app ID ${target.appId} resolved to object ${target.objectId}, which Graph no longer finds; it may have just been deleted.`;
 	}
-	const other = target.type === 'application' ? 'service principal (enterprise application)' : 'application (app registration)';
+	const other =
+		target.type === 'application'
+			? 'service principal (enterprise application)'
+			: 'application (app registration)';
 	return `Graph needs the ${label({ type: target.type, by: 'objectId', id: '' })}'s Object ID. If ${target.objectId} is the Application (client) ID, switch Target to "By App ID"; if it is the object ID of the ${other}, change Target Type.`;
 }

@@ -20,11 +20,21 @@ const byTime = (a: ProvisioningObjectSummary, b: ProvisioningObjectSummary) =>
  */
 export function employeeOutcome(entries: ProvisioningObjectSummary[]): IDataObject {
 	if (entries.length === 0) {
-		return { outcome: 'pending', status: null, action: null, errorCode: null, reason: null, recommendedAction: null, logEntries: 0, logIds: [] };
+		return {
+			outcome: 'pending',
+			status: null,
+			action: null,
+			errorCode: null,
+			reason: null,
+			recommendedAction: null,
+			logEntries: 0,
+			logIds: [],
+		};
 	}
 	const ordered = [...entries].sort(byTime);
 	const worst = Math.min(...ordered.map(severity));
-	const deciding = ordered.filter((entry) => severity(entry) === worst).at(-1) ?? ordered[ordered.length - 1];
+	const deciding =
+		ordered.filter((entry) => severity(entry) === worst).at(-1) ?? ordered[ordered.length - 1];
 	const withTarget = [...ordered].reverse().find((entry) => entry.targetIdentity?.id);
 	const flat = flattenLogEntry(deciding);
 	const target = withTarget ? flattenLogEntry(withTarget) : flat;
@@ -46,7 +56,10 @@ export function employeeOutcome(entries: ProvisioningObjectSummary[]): IDataObje
 }
 
 /** Entries of the wanted source IDs (the employees' externalIds), grouped by it, each entry once. */
-export function entriesBySource(entries: ProvisioningObjectSummary[], wanted: Set<string>): Map<string, ProvisioningObjectSummary[]> {
+export function entriesBySource(
+	entries: ProvisioningObjectSummary[],
+	wanted: Set<string>,
+): Map<string, ProvisioningObjectSummary[]> {
 	const grouped = new Map<string, ProvisioningObjectSummary[]>();
 	const seen = new Set<string>();
 	for (const entry of entries) {

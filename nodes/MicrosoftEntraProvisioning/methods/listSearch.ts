@@ -1,4 +1,9 @@
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodeParameterResourceLocator } from 'n8n-workflow';
+import type {
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+	INodeParameterResourceLocator,
+} from 'n8n-workflow';
 
 import { TARGET_TYPES, type TargetType } from '../../../lib/graphIdentifiers';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
@@ -26,7 +31,8 @@ export async function searchTargets(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const targetType = (this.getCurrentNodeParameter('targetType') ?? 'servicePrincipal') as TargetType;
+	const targetType = (this.getCurrentNodeParameter('targetType') ??
+		'servicePrincipal') as TargetType;
 	const { collection, displayName } = TARGET_TYPES[targetType] ?? TARGET_TYPES.servicePrincipal;
 	const connection = await getGraphConnection(this);
 	const search = filter?.trim();
@@ -45,7 +51,11 @@ export async function searchTargets(
 					},
 				},
 		SETTINGS,
-		{ access: 'readDirectoryObjects', delegated: connection.delegated, subject: `${displayName.toLowerCase()}s` },
+		{
+			access: 'readDirectoryObjects',
+			delegated: connection.delegated,
+			subject: `${displayName.toLowerCase()}s`,
+		},
 	);
 	return {
 		results: page.value.map((object) => ({
@@ -57,42 +67,69 @@ export async function searchTargets(
 }
 
 /** Graph offers no $filter on these collections, and a service principal has a handful of each: filter here. */
-function matching(results: INodeListSearchItems[], filter: string | undefined): INodeListSearchResult {
+function matching(
+	results: INodeListSearchItems[],
+	filter: string | undefined,
+): INodeListSearchResult {
 	const search = filter?.trim().toLowerCase();
-	return { results: search ? results.filter(({ name }) => name.toLowerCase().includes(search)) : results };
+	return {
+		results: search ? results.filter(({ name }) => name.toLowerCase().includes(search)) : results,
+	};
 }
 
 async function selectedServicePrincipal(ctx: ILoadOptionsFunctions) {
 	const connection = await getGraphConnection(ctx);
-	const servicePrincipalId = await locatedServicePrincipalId(ctx, connection, ctx.getCurrentNodeParameter('target'), SETTINGS);
+	const servicePrincipalId = await locatedServicePrincipalId(
+		ctx,
+		connection,
+		ctx.getCurrentNodeParameter('target'),
+		SETTINGS,
+	);
 	return { connection, servicePrincipalId };
 }
 
 /** The provisioning jobs of the selected service principal, with their template and status. */
-export async function searchJobs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchJobs(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
 	const jobs = await listAll<SynchronizationJob>(
 		this,
 		connection,
 		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs`,
 		SETTINGS,
-		{ access: 'readSynchronizationJobs', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+		{
+			access: 'readSynchronizationJobs',
+			delegated: connection.delegated,
+			subject: `service principal ${servicePrincipalId}`,
+		},
 	);
 	return matching(
-		jobs.map((job) => ({ name: `${job.templateId ?? 'job'} · ${job.status?.code ?? 'unknown status'} (${job.id})`, value: job.id })),
+		jobs.map((job) => ({
+			name: `${job.templateId ?? 'job'} · ${job.status?.code ?? 'unknown status'} (${job.id})`,
+			value: job.id,
+		})),
 		filter,
 	);
 }
 
 /** The synchronization templates the selected service principal offers. */
-export async function searchTemplates(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
 	const templates = await listAll<{ id: string; factoryTag?: string; description?: string }>(
 		this,
 		connection,
 		graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/templates`,
 		SETTINGS,
-		{ access: 'readSynchronizationTemplates', delegated: connection.delegated, subject: `service principal ${servicePrincipalId}` },
+		{
+			access: 'readSynchronizationTemplates',
+			delegated: connection.delegated,
+			subject: `service principal ${servicePrincipalId}`,
+		},
 	);
 	return matching(
 		templates.map((template) => ({
@@ -104,17 +141,34 @@ export async function searchTemplates(this: ILoadOptionsFunctions, filter?: stri
 }
 
 /** The synchronization rules of the selected job's schema: what Provision On Demand runs. */
-export async function searchRules(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchRules(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
 	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
 	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
 	if (jobId === '' || jobId.startsWith('=')) return { results: [] };
-	const response = await graphRequest<{ synchronizationRules?: Array<{ id: string; name?: string; sourceDirectoryName?: string; targetDirectoryName?: string }> }>(
+	const response = await graphRequest<{
+		synchronizationRules?: Array<{
+			id: string;
+			name?: string;
+			sourceDirectoryName?: string;
+			targetDirectoryName?: string;
+		}>;
+	}>(
 		this,
 		connection,
-		{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema` },
+		{
+			method: 'GET',
+			path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema`,
+		},
 		SETTINGS,
-		{ access: 'readSynchronizationSchema', delegated: connection.delegated, subject: `provisioning job ${jobId}` },
+		{
+			access: 'readSynchronizationSchema',
+			delegated: connection.delegated,
+			subject: `provisioning job ${jobId}`,
+		},
 	);
 	return matching(
 		(response.body?.synchronizationRules ?? []).map((rule) => ({

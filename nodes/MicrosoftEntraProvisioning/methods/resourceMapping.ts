@@ -8,19 +8,41 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { SCIM_USER_ATTRIBUTES } from '../../../lib/scimUserAttributes';
-import { isCustomExtensionAttribute, resolveAttribute, type ResolvedAttribute } from '../helpers/scimUser';
+import {
+	isCustomExtensionAttribute,
+	resolveAttribute,
+	type ResolvedAttribute,
+} from '../helpers/scimUser';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
 import { getGraphConnection, graphPath, graphRequest } from '../transport';
 import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
 
 /** The parts of microsoft.graph.synchronizationSchema this reads: the directories' objects and their attributes. */
 interface SynchronizationSchema {
-	synchronizationRules?: Array<{ sourceDirectoryName?: string; objectMappings?: Array<{ sourceObjectName?: string }> }>;
-	directories?: Array<{ name?: string; objects?: Array<{ name?: string; attributes?: Array<{ name?: string; type?: string }> }> }>;
+	synchronizationRules?: Array<{
+		sourceDirectoryName?: string;
+		objectMappings?: Array<{ sourceObjectName?: string }>;
+	}>;
+	directories?: Array<{
+		name?: string;
+		objects?: Array<{ name?: string; attributes?: Array<{ name?: string; type?: string }> }>;
+	}>;
 }
 
-function field(attribute: ResolvedAttribute, displayName: string, type: FieldType): ResourceMapperField {
-	return { id: attribute.path, displayName, required: attribute.required, defaultMatch: false, canBeUsedToMatch: false, display: true, type };
+function field(
+	attribute: ResolvedAttribute,
+	displayName: string,
+	type: FieldType,
+): ResourceMapperField {
+	return {
+		id: attribute.path,
+		displayName,
+		required: attribute.required,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type,
+	};
 }
 
 function fieldType(attribute: ResolvedAttribute, graphType: string | undefined): FieldType {
@@ -33,7 +55,11 @@ function fieldType(attribute: ResolvedAttribute, graphType: string | undefined):
 function defaultFields(): ResourceMapperField[] {
 	return Object.keys(SCIM_USER_ATTRIBUTES).map((path) => {
 		const attribute = resolveAttribute(path) as ResolvedAttribute;
-		return field(attribute, SCIM_USER_ATTRIBUTES[path].displayName, fieldType(attribute, undefined));
+		return field(
+			attribute,
+			SCIM_USER_ATTRIBUTES[path].displayName,
+			fieldType(attribute, undefined),
+		);
 	});
 }
 
@@ -43,14 +69,21 @@ function defaultFields(): ResourceMapperField[] {
  */
 function apiAttributes(schema: SynchronizationSchema): Array<{ name: string; type?: string }> {
 	const rule = schema.synchronizationRules?.[0];
-	const directory = schema.directories?.find((candidate) => candidate.name === rule?.sourceDirectoryName);
+	const directory = schema.directories?.find(
+		(candidate) => candidate.name === rule?.sourceDirectoryName,
+	);
 	const objectName = rule?.objectMappings?.[0]?.sourceObjectName;
-	const object = directory?.objects?.find((candidate) => candidate.name === objectName) ?? directory?.objects?.[0];
-	return (object?.attributes ?? []).flatMap(({ name, type }) => (typeof name === 'string' ? [{ name, type }] : []));
+	const object =
+		directory?.objects?.find((candidate) => candidate.name === objectName) ??
+		directory?.objects?.[0];
+	return (object?.attributes ?? []).flatMap(({ name, type }) =>
+		typeof name === 'string' ? [{ name, type }] : [],
+	);
 }
 
 function displayNameOf(attribute: ResolvedAttribute): string {
-	if (attribute.placement.place === 'custom') return `${attribute.placement.path.join('.')} (${attribute.placement.schema})`;
+	if (attribute.placement.place === 'custom')
+		return `${attribute.placement.path.join('.')} (${attribute.placement.schema})`;
 	return SCIM_USER_ATTRIBUTES[attribute.path]?.displayName ?? attribute.path;
 }
 
@@ -58,33 +91,58 @@ function displayNameOf(attribute: ResolvedAttribute): string {
  * The attributes Map Each Attribute offers: the job's attribute list for API when Graph lets the credential read the
  * job's schema, otherwise (or before a job is chosen) SCIM core and enterprise.
  */
-export async function getScimAttributes(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+export async function getScimAttributes(
+	this: ILoadOptionsFunctions,
+): Promise<ResourceMapperFields> {
 	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
 	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
 	if (jobId === '' || jobId.startsWith('=')) return { fields: defaultFields() };
 	const connection = await getGraphConnection(this);
 	let schema: SynchronizationSchema | undefined;
 	try {
-		const servicePrincipalId = await locatedServicePrincipalId(this, connection, this.getCurrentNodeParameter('target'), SETTINGS);
+		const servicePrincipalId = await locatedServicePrincipalId(
+			this,
+			connection,
+			this.getCurrentNodeParameter('target'),
+			SETTINGS,
+		);
 		const response = await graphRequest<SynchronizationSchema>(
 			this,
 			connection,
-			{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema` },
+			{
+				method: 'GET',
+				path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema`,
+			},
 			SETTINGS,
-			{ access: 'readSynchronizationSchema', delegated: connection.delegated, subject: `provisioning job ${jobId}` },
+			{
+				access: 'readSynchronizationSchema',
+				delegated: connection.delegated,
+				subject: `provisioning job ${jobId}`,
+			},
 		);
 		schema = response.body;
 	} catch (error) {
 		// An uploading app usually holds SynchronizationData-User.Upload alone, which cannot read the schema.
-		if (error instanceof NodeApiError && error.httpCode === '403') return { fields: defaultFields() };
-		throw error instanceof NodeApiError || error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error);
+		if (error instanceof NodeApiError && error.httpCode === '403')
+			return { fields: defaultFields() };
+		throw error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(this.getNode(), error as Error);
 	}
 	const fields = new Map<string, ResourceMapperField>();
 	for (const { name, type } of apiAttributes(schema ?? {})) {
 		const attribute = resolveAttribute(name, true);
-		if (attribute && !fields.has(attribute.path)) fields.set(attribute.path, field(attribute, displayNameOf(attribute), fieldType(attribute, type)));
+		if (attribute && !fields.has(attribute.path))
+			fields.set(
+				attribute.path,
+				field(attribute, displayNameOf(attribute), fieldType(attribute, type)),
+			);
 	}
 	if (fields.size === 0) return { fields: defaultFields() };
 	// Custom attributes after the standard ones, so the list reads like the admin center's.
-	return { fields: [...fields.values()].sort((a, b) => Number(isCustomExtensionAttribute(a.id)) - Number(isCustomExtensionAttribute(b.id))) };
+	return {
+		fields: [...fields.values()].sort(
+			(a, b) => Number(isCustomExtensionAttribute(a.id)) - Number(isCustomExtensionAttribute(b.id)),
+		),
+	};
 }

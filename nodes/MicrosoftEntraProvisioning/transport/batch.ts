@@ -25,7 +25,9 @@ export interface FullResponse {
  * caller retries and explains it exactly as it would a call sent alone.
  */
 export class BatchedCallFailed extends Error {
-	constructor(readonly response: { status: number; headers: Record<string, unknown>; data: unknown }) {
+	constructor(
+		readonly response: { status: number; headers: Record<string, unknown>; data: unknown },
+	) {
 		super(`Microsoft Graph answered ${response.status} to a batched call`);
 	}
 }
@@ -51,7 +53,9 @@ interface BatchResponse {
 }
 
 function lowerCaseNames(headers: Record<string, unknown> | undefined): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+	return Object.fromEntries(
+		Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+	);
 }
 
 /**
@@ -89,12 +93,18 @@ export class GraphBatcher {
 				void this.flushOnceSettled(key, queue, versionRoot, timeoutMs);
 			}
 			queue.push({ entry, resolve, reject });
-			if (queue.length >= Math.min(MAX_BATCH_REQUESTS, Math.max(1, this.batchSize()))) this.flush(key, versionRoot, timeoutMs);
+			if (queue.length >= Math.min(MAX_BATCH_REQUESTS, Math.max(1, this.batchSize())))
+				this.flush(key, versionRoot, timeoutMs);
 		});
 	}
 
 	/** Sends the queue when a zero-delay timer finds it no longer growing, unless it was sent full before. */
-	private async flushOnceSettled(key: string, queue: Pending[], versionRoot: string, timeoutMs: number): Promise<void> {
+	private async flushOnceSettled(
+		key: string,
+		queue: Pending[],
+		versionRoot: string,
+		timeoutMs: number,
+	): Promise<void> {
 		let seen: number;
 		do {
 			seen = queue.length;
@@ -143,7 +153,10 @@ export class GraphBatcher {
 						url: entry.url,
 						...(entry.body === undefined
 							? { headers: entry.headers }
-							: { headers: { 'Content-Type': 'application/json', ...entry.headers }, body: entry.body }),
+							: {
+									headers: { 'Content-Type': 'application/json', ...entry.headers },
+									body: entry.body,
+								}),
 					})),
 				},
 				json: true,
@@ -156,7 +169,12 @@ export class GraphBatcher {
 		}
 		const batchHeaders = lowerCaseNames(answer.headers);
 		const responses = (answer.body as { responses?: BatchResponse[] } | undefined)?.responses;
-		const byId = new Map((Array.isArray(responses) ? responses : []).map((response) => [String(response.id), response]));
+		const byId = new Map(
+			(Array.isArray(responses) ? responses : []).map((response) => [
+				String(response.id),
+				response,
+			]),
+		);
 		calls.forEach((call, index) => {
 			const response = byId.get(String(index + 1));
 			const status = Number(response?.status);
@@ -165,8 +183,12 @@ export class GraphBatcher {
 				return;
 			}
 			// A batched call's own headers need not carry a request-id; Graph's logs know it by the batch's.
-			const headers = { 'request-id': batchHeaders['request-id'], ...lowerCaseNames(response.headers) };
-			if (status >= 400) call.reject(new BatchedCallFailed({ status, headers, data: response.body }));
+			const headers = {
+				'request-id': batchHeaders['request-id'],
+				...lowerCaseNames(response.headers),
+			};
+			if (status >= 400)
+				call.reject(new BatchedCallFailed({ status, headers, data: response.body }));
 			else call.resolve({ statusCode: status, headers, body: response.body });
 		});
 	}

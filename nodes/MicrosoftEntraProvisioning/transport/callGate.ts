@@ -67,7 +67,8 @@ export class ExecutionGate implements CallGate {
 	}
 
 	async acquire(retry = false): Promise<void> {
-		if (this.active < this.maximum && this.waiting.length === 0 && this.retrying.length === 0) this.active++;
+		if (this.active < this.maximum && this.waiting.length === 0 && this.retrying.length === 0)
+			this.active++;
 		else await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
 		await this.window.acquire(retry);
 	}

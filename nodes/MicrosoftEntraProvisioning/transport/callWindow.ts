@@ -168,20 +168,31 @@ export class CallWindow {
 
 	/** Nothing in flight or waiting, and no paced dispatch due: the window may be dropped. */
 	get idle(): boolean {
-		return this.active === 0 && this.waiting.length === 0 && this.retrying.length === 0 && !this.rateTimer;
+		return (
+			this.active === 0 &&
+			this.waiting.length === 0 &&
+			this.retrying.length === 0 &&
+			!this.rateTimer
+		);
 	}
 
 	/** Another execution with a higher Items in Flight shares the window: it may grow that far. */
 	raiseMaximum(maximum: number): void {
 		if (maximum <= this.maximumCalls) return;
-		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingWindow)) this.current = Math.min(maximum, GRAPH_LIMITS.openingWindow);
+		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingWindow))
+			this.current = Math.min(maximum, GRAPH_LIMITS.openingWindow);
 		this.maximumCalls = maximum;
 		this.dispatch();
 	}
 
 	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
 	async acquire(retry = false): Promise<void> {
-		if (this.active < this.current && this.waiting.length === 0 && this.retrying.length === 0 && this.paced()) {
+		if (
+			this.active < this.current &&
+			this.waiting.length === 0 &&
+			this.retrying.length === 0 &&
+			this.paced()
+		) {
 			this.take();
 			return;
 		}
@@ -204,7 +215,8 @@ export class CallWindow {
 		}
 		this.lastRefusal = now;
 		this.refusals++;
-		if (this.round) this.round.longestWaitMs = Math.max(this.round.longestWaitMs, retryAfterMs ?? 0);
+		if (this.round)
+			this.round.longestWaitMs = Math.max(this.round.longestWaitMs, retryAfterMs ?? 0);
 		this.count(true);
 	}
 
@@ -212,13 +224,18 @@ export class CallWindow {
 		const now = this.now();
 		this.dropStaleRound(now);
 		this.accepted.add(now);
-		if (answer.elapsedMs > 0) this.roundTripMs = this.roundTripMs === undefined ? answer.elapsedMs : 0.8 * this.roundTripMs + 0.2 * answer.elapsedMs;
+		if (answer.elapsedMs > 0)
+			this.roundTripMs =
+				this.roundTripMs === undefined
+					? answer.elapsedMs
+					: 0.8 * this.roundTripMs + 0.2 * answer.elapsedMs;
 		if (this.rate && now - this.lastRefusal >= this.rate.windowMs) {
 			this.rate = undefined;
 			this.dispatch();
 		}
 		this.answersSinceWarningCut++;
-		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE) this.nearLimit(answer.limitUsage, now);
+		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
+			this.nearLimit(answer.limitUsage, now);
 		this.successes++;
 		if (this.round) {
 			this.count(false);
@@ -232,7 +249,11 @@ export class CallWindow {
 			return;
 		}
 		const fewRefusals = this.refusals * GROWTH_REFUSALS_RATIO <= this.successes;
-		if (now - this.lastCut >= this.episodeLength && this.successes + this.refusals >= MIN_ROUND && fewRefusals) {
+		if (
+			now - this.lastCut >= this.episodeLength &&
+			this.successes + this.refusals >= MIN_ROUND &&
+			fewRefusals
+		) {
 			// 429s keep coming, but as noise: no cut for an episode and at most one for three accepted calls.
 			this.current++;
 			this.dispatch();
@@ -325,7 +346,11 @@ export class CallWindow {
 	}
 
 	private dispatch(): void {
-		while (this.active < this.current && (this.retrying.length > 0 || this.waiting.length > 0) && this.paced()) {
+		while (
+			this.active < this.current &&
+			(this.retrying.length > 0 || this.waiting.length > 0) &&
+			this.paced()
+		) {
 			const next = (this.retrying.shift() ?? this.waiting.shift()) as () => void;
 			this.take();
 			next();

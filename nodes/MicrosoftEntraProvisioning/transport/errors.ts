@@ -48,19 +48,25 @@ function graphError(body: unknown): GraphErrorBody['error'] {
 	return undefined;
 }
 
-function summarize(status: number, context: FailureContext, code: string | undefined, throttle?: string): { message: string; advice: string } {
+function summarize(
+	status: number,
+	context: FailureContext,
+	code: string | undefined,
+	throttle?: string,
+): { message: string; advice: string } {
 	switch (status) {
 		case 400:
 			return {
 				message: 'Microsoft Graph rejected the request as invalid',
-				advice: context.invalidHint ?? 'Check the node\'s parameters against the Graph message above.',
+				advice:
+					context.invalidHint ?? "Check the node's parameters against the Graph message above.",
 			};
 		case 401:
 			return {
-				message: 'Microsoft Graph did not accept the credential\'s access token',
+				message: "Microsoft Graph did not accept the credential's access token",
 				advice: context.delegated
-					? 'Reconnect the OAuth2 credential, and check that its cloud is the tenant\'s cloud.'
-					: 'Check that the credential\'s cloud is the tenant\'s cloud and that the app registration still exists.',
+					? "Reconnect the OAuth2 credential, and check that its cloud is the tenant's cloud."
+					: "Check that the credential's cloud is the tenant's cloud and that the app registration still exists.",
 			};
 		case 403:
 			return {
@@ -77,13 +83,15 @@ function summarize(status: number, context: FailureContext, code: string | undef
 		case 409:
 			return {
 				message: 'Microsoft Graph reported a conflict',
-				advice: 'Another change to the same object is in progress or the object was just created; run the node again shortly.',
+				advice:
+					'Another change to the same object is in progress or the object was just created; run the node again shortly.',
 			};
 		case 429:
 			if (context.refusedWaitMs !== undefined) {
 				return {
 					message: `Microsoft Graph asked to wait ${Math.ceil(context.refusedWaitMs / 1000)} s before retrying, longer than the node waits`,
-					advice: 'Graph is throttling this app heavily. Run the workflow again later, or spread the items over time.',
+					advice:
+						'Graph is throttling this app heavily. Run the workflow again later, or spread the items over time.',
 				};
 			}
 			return {
@@ -94,18 +102,24 @@ function summarize(status: number, context: FailureContext, code: string | undef
 			if (status >= 500) {
 				return {
 					message: `Microsoft Graph had a temporary problem (HTTP ${status})${context.retries ? ` that lasted through ${context.retries} retries` : ''}`,
-					advice: 'Try again later. If it persists, quote the request-id below to Microsoft support.',
+					advice:
+						'Try again later. If it persists, quote the request-id below to Microsoft support.',
 				};
 			}
 			return {
 				message: `Microsoft Graph answered with HTTP ${status}${code ? ` (${code})` : ''}`,
-				advice: 'Check the node\'s parameters.',
+				advice: "Check the node's parameters.",
 			};
 	}
 }
 
 /** A Graph error response as an n8n error an admin can act on. The request (and its secrets) is never attached. */
-export function graphApiError(node: INode, failure: GraphFailure, context: FailureContext, itemIndex?: number): NodeApiError {
+export function graphApiError(
+	node: INode,
+	failure: GraphFailure,
+	context: FailureContext,
+	itemIndex?: number,
+): NodeApiError {
 	const error = graphError(failure.body);
 	const code = error?.code;
 	const requestId = failure.requestId ?? error?.innerError?.['request-id'];
@@ -113,7 +127,11 @@ export function graphApiError(node: INode, failure: GraphFailure, context: Failu
 	const details = [
 		error?.message ? `Graph says: ${error.message}` : undefined,
 		advice,
-		[code && `Graph error code: ${code}`, `HTTP status: ${failure.status}`, requestId && `request-id: ${requestId}`]
+		[
+			code && `Graph error code: ${code}`,
+			`HTTP status: ${failure.status}`,
+			requestId && `request-id: ${requestId}`,
+		]
 			.filter(Boolean)
 			.join(' · '),
 	].filter(Boolean);
@@ -128,27 +146,41 @@ export function graphApiError(node: INode, failure: GraphFailure, context: Failu
 }
 
 const NETWORK_ADVICE: Record<string, string> = {
-	ECONNREFUSED: 'Nothing accepted the connection. Check the credential\'s cloud (or Custom Graph URL) and any proxy between n8n and Microsoft Graph.',
-	ENOTFOUND: 'The Graph host name could not be resolved. Check the credential\'s cloud (or Custom Graph URL) and the n8n host\'s DNS.',
-	ECONNRESET: 'The connection was cut before Graph answered. A proxy or firewall may be interrupting it; try again.',
-	ETIMEDOUT: 'Graph did not answer in time. Raise the node\'s Timeout option or try again later.',
-	ECONNABORTED: 'Graph did not answer in time. Raise the node\'s Timeout option or try again later.',
+	ECONNREFUSED:
+		"Nothing accepted the connection. Check the credential's cloud (or Custom Graph URL) and any proxy between n8n and Microsoft Graph.",
+	ENOTFOUND:
+		"The Graph host name could not be resolved. Check the credential's cloud (or Custom Graph URL) and the n8n host's DNS.",
+	ECONNRESET:
+		'The connection was cut before Graph answered. A proxy or firewall may be interrupting it; try again.',
+	ETIMEDOUT: "Graph did not answer in time. Raise the node's Timeout option or try again later.",
+	ECONNABORTED: "Graph did not answer in time. Raise the node's Timeout option or try again later.",
 	CERT: 'The TLS certificate of the Graph host was not trusted or did not match its name. If a proxy inspects TLS, add its CA to n8n (NODE_EXTRA_CA_CERTS).',
 };
 
 export function networkAdvice(code: string | undefined): string {
-	if (!code) return 'Check the n8n host\'s connection to Microsoft Graph and try again.';
+	if (!code) return "Check the n8n host's connection to Microsoft Graph and try again.";
 	if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME/i.test(code)) return NETWORK_ADVICE.CERT;
-	return NETWORK_ADVICE[code] ?? 'Check the n8n host\'s connection to Microsoft Graph and try again.';
+	return (
+		NETWORK_ADVICE[code] ?? "Check the n8n host's connection to Microsoft Graph and try again."
+	);
 }
 
 /**
  * A request that never got a Graph answer. The system error code goes in the description: n8n rewrites messages
  * that contain one into a generic sentence.
  */
-export function networkError(node: INode, code: string | undefined, retries: number, itemIndex?: number): NodeOperationError {
+export function networkError(
+	node: INode,
+	code: string | undefined,
+	retries: number,
+	itemIndex?: number,
+): NodeOperationError {
 	return new NodeOperationError(node, 'Could not reach Microsoft Graph', {
-		description: [networkAdvice(code), retries ? `Retried ${retries} times.` : '', code ? `Error code: ${code}` : '']
+		description: [
+			networkAdvice(code),
+			retries ? `Retried ${retries} times.` : '',
+			code ? `Error code: ${code}` : '',
+		]
 			.filter(Boolean)
 			.join(' '),
 		itemIndex,
@@ -156,16 +188,25 @@ export function networkError(node: INode, code: string | undefined, retries: num
 }
 
 /** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
-function credentialProblem(node: INode, message: string, delegated: boolean, itemIndex?: number): NodeOperationError {
+function credentialProblem(
+	node: INode,
+	message: string,
+	delegated: boolean,
+	itemIndex?: number,
+): NodeOperationError {
 	const notConnected = /not connected/i.test(message);
-	return new NodeOperationError(node, notConnected ? 'The OAuth2 credential is not connected' : message, {
-		description: notConnected
-			? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
-			: delegated
-				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
-				: 'Check the credential.',
-		itemIndex,
-	});
+	return new NodeOperationError(
+		node,
+		notConnected ? 'The OAuth2 credential is not connected' : message,
+		{
+			description: notConnected
+				? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
+				: delegated
+					? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+					: 'Check the credential.',
+			itemIndex,
+		},
+	);
 }
 
 /** How the call ended: after how many retries, and whether the node refused a wait Graph asked for. */
@@ -186,7 +227,10 @@ export function failureError(
 	const { itemIndex } = context;
 	switch (failure.kind) {
 		case 'signIn':
-			return new NodeOperationError(node, failure.error.message, { description: failure.error.description, itemIndex });
+			return new NodeOperationError(node, failure.error.message, {
+				description: failure.error.description,
+				itemIndex,
+			});
 		case 'credential':
 			return credentialProblem(node, failure.message, context.delegated, itemIndex);
 		case 'http': {

@@ -84,14 +84,20 @@ const axiosAnswer: Adapter = (error) => {
 		if (!isObject(response) || typeof response.status !== 'number') continue;
 		// A failure that carries a success status is an answer the connection cut off half-way.
 		if (response.status < 400) return { kind: 'network', code: 'ECONNRESET' };
-		return { kind: 'http', status: response.status, headers: headersOf(response.headers), body: response.data };
+		return {
+			kind: 'http',
+			status: response.status,
+			headers: headersOf(response.headers),
+			body: response.data,
+		};
 	}
 	return undefined;
 };
 
 /** n8n 1.x's NodeApiError without its cause: the status survives as `httpCode`, the JSON body as `context.data`. */
 const nodeApiErrorStatus: Adapter = (error) => {
-	if (!isObject(error) || typeof error.httpCode !== 'string' || !/^\d{3}$/.test(error.httpCode)) return undefined;
+	if (!isObject(error) || typeof error.httpCode !== 'string' || !/^\d{3}$/.test(error.httpCode))
+		return undefined;
 	const status = Number(error.httpCode);
 	const context = isObject(error.context) ? error.context : {};
 	if (status < 400) return { kind: 'network', code: 'ECONNRESET' };
@@ -102,7 +108,8 @@ const nodeApiErrorStatus: Adapter = (error) => {
 const connectionFailure: Adapter = (error) => {
 	const chain = causeChain(error);
 	for (const link of chain.reverse()) {
-		if (typeof link.code === 'string' && !ANSWER_CODES.has(link.code)) return { kind: 'network', code: link.code };
+		if (typeof link.code === 'string' && !ANSWER_CODES.has(link.code))
+			return { kind: 'network', code: link.code };
 	}
 	if (isObject(error) && typeof error.httpCode === 'string' && /^E[A-Z_]+$/.test(error.httpCode)) {
 		return { kind: 'network', code: error.httpCode };
@@ -110,7 +117,13 @@ const connectionFailure: Adapter = (error) => {
 	return undefined;
 };
 
-const ADAPTERS: readonly Adapter[] = [signInFailure, batchAnswer, axiosAnswer, nodeApiErrorStatus, connectionFailure];
+const ADAPTERS: readonly Adapter[] = [
+	signInFailure,
+	batchAnswer,
+	axiosAnswer,
+	nodeApiErrorStatus,
+	connectionFailure,
+];
 
 export function readFailure(error: unknown): TransportFailure {
 	for (const adapter of ADAPTERS) {

@@ -36,7 +36,11 @@ export class IdleRegistry<T> {
 	private prune(now: number): void {
 		for (const [key, entry] of this.entries) {
 			const idle = this.isIdle(entry.value);
-			if (idle && (now - entry.lastUsed >= IdleRegistry.IDLE_MS || this.entries.size >= this.capacity)) this.entries.delete(key);
+			if (
+				idle &&
+				(now - entry.lastUsed >= IdleRegistry.IDLE_MS || this.entries.size >= this.capacity)
+			)
+				this.entries.delete(key);
 		}
 	}
 }

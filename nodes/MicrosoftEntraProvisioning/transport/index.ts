@@ -7,10 +7,22 @@ import { readFailure, type TransportFailure } from './failureShapes';
 import { decideRetry } from './retry';
 import { resolveUrl, sendAttempt } from './send';
 import { readLimitUsage } from './throttleSignals';
-import type { GraphConnection, GraphFunctions, GraphRequest, GraphResponse, RequestSettings } from './types';
+import type {
+	GraphConnection,
+	GraphFunctions,
+	GraphRequest,
+	GraphResponse,
+	RequestSettings,
+} from './types';
 
 export { createBatcher } from './send';
-export type { GraphConnection, GraphFunctions, GraphRequest, GraphResponse, RequestSettings } from './types';
+export type {
+	GraphConnection,
+	GraphFunctions,
+	GraphRequest,
+	GraphResponse,
+	RequestSettings,
+} from './types';
 
 /**
  * Builds a Graph path, percent-encoding every interpolated value as one path segment. Dot segments are refused
@@ -31,9 +43,13 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 	const authentication = ctx.getNodeParameter('authentication', 0) as AuthenticationMethod;
 	const method = AUTHENTICATION_METHODS[authentication];
 	if (!method) {
-		throw new NodeOperationError(ctx.getNode(), `Unknown authentication "${String(authentication)}"`, {
-			description: 'Open the node and choose an Authentication method.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Unknown authentication "${String(authentication)}"`,
+			{
+				description: 'Open the node and choose an Authentication method.',
+			},
+		);
 	}
 	const credentials = await ctx.getCredentials(method.credentialType);
 	try {
@@ -42,14 +58,28 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 		const decrypted =
 			method.delegated || !reference
 				? undefined
-				: { id: reference.id ?? '', name: reference.name, type: method.credentialType, data: credentials };
+				: {
+						id: reference.id ?? '',
+						name: reference.name,
+						type: method.credentialType,
+						data: credentials,
+					};
 		const tenantKey = `${graphUrl} ${typeof credentials.tenantId === 'string' ? credentials.tenantId.trim().toLowerCase() : ''}`;
 		const paceKey = `${method.credentialType} ${reference?.id ?? reference?.name ?? ''} ${tenantKey}`;
-		return { credentialType: method.credentialType, delegated: method.delegated, graphUrl, decrypted, paceKey, tenantKey };
+		return {
+			credentialType: method.credentialType,
+			delegated: method.delegated,
+			graphUrl,
+			decrypted,
+			paceKey,
+			tenantKey,
+		};
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), error as Error, {
 			description:
-				error instanceof CloudConfigurationError ? 'Open the credential and correct its cloud settings.' : undefined,
+				error instanceof CloudConfigurationError
+					? 'Open the credential and correct its cloud settings.'
+					: undefined,
 		});
 	}
 }
@@ -74,9 +104,20 @@ export async function graphRequest<T = unknown>(
 		await pace?.acquire(attempt > 0);
 		const sentAt = Date.now();
 		try {
-			const response = await sendAttempt(ctx, connection, request, url, settings.apiVersion, settings.timeoutMs, attempt);
+			const response = await sendAttempt(
+				ctx,
+				connection,
+				request,
+				url,
+				settings.apiVersion,
+				settings.timeoutMs,
+				attempt,
+			);
 			pace?.release();
-			pace?.succeeded({ elapsedMs: Date.now() - sentAt, limitUsage: readLimitUsage(response.headers) });
+			pace?.succeeded({
+				elapsedMs: Date.now() - sentAt,
+				limitUsage: readLimitUsage(response.headers),
+			});
 			const requestId = response.headers?.['request-id'];
 			return {
 				status: response.statusCode,
@@ -91,7 +132,8 @@ export async function graphRequest<T = unknown>(
 
 		const decision = decideRetry(failure, attempt, policy);
 		// A wait the node refuses (a quota spent for the day) says nothing about the pace of the calls that follow.
-		if (failure.kind === 'http' && failure.status === 429 && !decision.waitRefused) pace?.throttled(decision.askedMs);
+		if (failure.kind === 'http' && failure.status === 429 && !decision.waitRefused)
+			pace?.throttled(decision.askedMs);
 		if (decision.delayMs === undefined) {
 			throw failureError(node, failure, context, {
 				retries: attempt,

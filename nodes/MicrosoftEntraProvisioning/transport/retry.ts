@@ -8,7 +8,13 @@ const RETRYABLE_STATUSES = new Set([429, 503, 504]);
  * a genuine missing permission or wrong ID then fails only after the retries.
  */
 const REPLICATION_STATUSES = new Set([403, 404, 409]);
-const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const RETRYABLE_NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 /** The longest Retry-After the node will wait; Microsoft's SDKs cap it the same way. */
 export const MAX_RETRY_AFTER_MS = 180_000;
 const BACKOFF_BASE_MS = 1_000;
@@ -52,15 +58,28 @@ export interface RetryDecision {
 }
 
 /** Decides from the failure of attempt `attempt` (0 for the first) whether and when to send the call again. */
-export function decideRetry(failure: TransportFailure, attempt: number, policy: RetryPolicy): RetryDecision {
+export function decideRetry(
+	failure: TransportFailure,
+	attempt: number,
+	policy: RetryPolicy,
+): RetryDecision {
 	const status = failure.kind === 'http' ? failure.status : undefined;
 	const code = failure.kind === 'network' ? failure.code : undefined;
 	const retryable =
 		status !== undefined
-			? RETRYABLE_STATUSES.has(status) || (policy.retryWhileReplicating && REPLICATION_STATUSES.has(status))
-			: policy.idempotent && (failure.kind === 'batchIncomplete' || (code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
-	const askedMs = failure.kind === 'http' ? parseRetryAfter(failure.headers['retry-after']) : undefined;
+			? RETRYABLE_STATUSES.has(status) ||
+				(policy.retryWhileReplicating && REPLICATION_STATUSES.has(status))
+			: policy.idempotent &&
+				(failure.kind === 'batchIncomplete' ||
+					(code !== undefined && RETRYABLE_NETWORK_CODES.has(code)));
+	const askedMs =
+		failure.kind === 'http' ? parseRetryAfter(failure.headers['retry-after']) : undefined;
 	const waitRefused = askedMs !== undefined && askedMs > MAX_RETRY_AFTER_MS;
 	const retry = retryable && attempt < policy.retryLimit && !waitRefused;
-	return { retryable, delayMs: retry ? (askedMs ?? backoffDelay(attempt)) : undefined, askedMs, waitRefused };
+	return {
+		retryable,
+		delayMs: retry ? (askedMs ?? backoffDelay(attempt)) : undefined,
+		askedMs,
+		waitRefused,
+	};
 }

@@ -6,7 +6,12 @@ import { GraphBatcher, type FullResponse } from './batch';
 import type { GraphConnection, GraphFunctions, GraphRequest } from './types';
 
 /** The URL of a request: a path below the version, or a link Graph handed out, checked to stay on the same Graph. */
-export function resolveUrl(node: INode, connection: GraphConnection, request: GraphRequest, apiVersion: ApiVersion): string {
+export function resolveUrl(
+	node: INode,
+	connection: GraphConnection,
+	request: GraphRequest,
+	apiVersion: ApiVersion,
+): string {
 	const versionRoot = `${connection.graphUrl}/${apiVersion}`;
 	if (request.path !== undefined) return `${versionRoot}${request.path}`;
 	const url = new URL(request.url ?? '');
@@ -20,7 +25,11 @@ export function resolveUrl(node: INode, connection: GraphConnection, request: Gr
 	return url.toString();
 }
 
-export async function sendWithCredential(ctx: GraphFunctions, connection: GraphConnection, options: IHttpRequestOptions): Promise<FullResponse> {
+export async function sendWithCredential(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	options: IHttpRequestOptions,
+): Promise<FullResponse> {
 	return (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
 		connection.credentialType,
@@ -34,7 +43,11 @@ export async function sendWithCredential(ctx: GraphFunctions, connection: GraphC
  * half the calls allowed in flight at the moment (at most 20; fewer while Graph throttles), so one batch is on the
  * wire while the next one fills.
  */
-export function createBatcher(ctx: IExecuteFunctions, connection: GraphConnection, callsInFlight: () => number): GraphBatcher {
+export function createBatcher(
+	ctx: IExecuteFunctions,
+	connection: GraphConnection,
+	callsInFlight: () => number,
+): GraphBatcher {
 	return new GraphBatcher(
 		async (options) => await sendWithCredential(ctx, connection, options),
 		() => Math.ceil(callsInFlight() / 2),
@@ -54,7 +67,10 @@ export async function sendAttempt(
 	timeoutMs: number,
 	attempt: number,
 ): Promise<FullResponse> {
-	const headers = { ...request.headers, ...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}) };
+	const headers = {
+		...request.headers,
+		...(attempt > 0 ? { 'Retry-Attempt': String(attempt) } : {}),
+	};
 	const batcher = request.headers?.['Content-Type'] === undefined ? connection.batcher : undefined;
 	if (batcher && request.path !== undefined) {
 		const query = Object.entries(request.qs ?? {})

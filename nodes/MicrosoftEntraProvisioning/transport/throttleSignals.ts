@@ -10,7 +10,9 @@
 
 function headerText(value: unknown): string | undefined {
 	const header = Array.isArray(value) ? value[0] : value;
-	return typeof header === 'string' || typeof header === 'number' ? String(header).trim() : undefined;
+	return typeof header === 'string' || typeof header === 'number'
+		? String(header).trim()
+		: undefined;
 }
 
 /** The share of the app's limit used, from x-ms-throttle-limit-percentage; undefined when absent or unreadable. */
@@ -35,7 +37,9 @@ const LIMITS: Record<string, string> = { Read: 'reads', Write: 'writes', ReadWri
 export function describeThrottle(headers: Record<string, unknown>): string | undefined {
 	const [scope, limit] = (headerText(headers['x-ms-throttle-scope']) ?? '').split('/');
 	const information = headerText(headers['x-ms-throttle-information']);
-	const which = SCOPES[scope] ? `${SCOPES[scope]}${LIMITS[limit] ? ` for ${LIMITS[limit]}` : ''}` : undefined;
+	const which = SCOPES[scope]
+		? `${SCOPES[scope]}${LIMITS[limit] ? ` for ${LIMITS[limit]}` : ''}`
+		: undefined;
 	const reason = information && /^[A-Za-z]+$/.test(information) ? information : undefined;
 	if (!which && !reason) return undefined;
 	return [which, reason && `(${reason})`].filter(Boolean).join(' ');

@@ -10,7 +10,11 @@ import type { AddressInfo } from 'node:net';
 export interface ChatMessage {
 	role: 'system' | 'user' | 'assistant' | 'tool';
 	content: string | null | Array<{ type: string; text?: string }>;
-	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+	tool_calls?: Array<{
+		id: string;
+		type: 'function';
+		function: { name: string; arguments: string };
+	}>;
 	tool_call_id?: string;
 }
 
@@ -63,13 +67,20 @@ export async function startChatModel(script: ChatModelScript): Promise<ChatModel
 				response.end(JSON.stringify(json));
 			};
 			if (request.method !== 'POST' || !request.url?.endsWith('/chat/completions')) {
-				reply(404, { error: { message: `This stand-in answers POST /v1/chat/completions only, not ${request.method} ${request.url}`, type: 'invalid_request_error' } });
+				reply(404, {
+					error: {
+						message: `This stand-in answers POST /v1/chat/completions only, not ${request.method} ${request.url}`,
+						type: 'invalid_request_error',
+					},
+				});
 				return;
 			}
 			const parsed = JSON.parse(await body(request)) as Omit<ChatRequest, 'headers'>;
 			requests.push({ ...parsed, headers: request.headers });
 			if (parsed.stream) {
-				reply(400, { error: { message: 'This stand-in does not stream', type: 'invalid_request_error' } });
+				reply(400, {
+					error: { message: 'This stand-in does not stream', type: 'invalid_request_error' },
+				});
 				return;
 			}
 			calls++;
@@ -80,17 +91,28 @@ export async function startChatModel(script: ChatModelScript): Promise<ChatModel
 					object: 'chat.completion',
 					created: Math.floor(Date.now() / 1000),
 					model: parsed.model,
-					choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finishReason }],
+					choices: [
+						{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finishReason },
+					],
 					usage: { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60 },
 				});
 			const toolResult = [...parsed.messages].reverse().find((message) => message.role === 'tool');
 			if (!toolResult) {
 				const tool = parsed.tools?.[0];
 				if (!tool) {
-					reply(400, { error: { message: 'The script wants a tool, but the request offered none', type: 'invalid_request_error' } });
+					reply(400, {
+						error: {
+							message: 'The script wants a tool, but the request offered none',
+							type: 'invalid_request_error',
+						},
+					});
 					return;
 				}
-				const call = { id: `call_${calls}`, type: 'function', function: { name: tool.function.name, arguments: JSON.stringify(script.toolArguments()) } };
+				const call = {
+					id: `call_${calls}`,
+					type: 'function',
+					function: { name: tool.function.name, arguments: JSON.stringify(script.toolArguments()) },
+				};
 				completion({ content: null, tool_calls: [call] }, 'tool_calls');
 				return;
 			}

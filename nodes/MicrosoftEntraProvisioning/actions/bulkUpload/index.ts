@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Upload Users',
 				value: 'uploadUsers',
-				description: 'Send employees from an HR source to an API-driven inbound provisioning job, 50 per request',
+				description:
+					'Send employees from an HR source to an API-driven inbound provisioning job, 50 per request',
 				action: 'Upload users for inbound provisioning',
 			},
 		],

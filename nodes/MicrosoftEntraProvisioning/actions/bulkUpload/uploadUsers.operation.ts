@@ -2,7 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { sleep } from 'n8n-workflow';
 
 import { REQUIRED_SCIM_ATTRIBUTES, SCIM_USER_ATTRIBUTES } from '../../../../lib/scimUserAttributes';
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import {
+	jobProperties,
+	servicePrincipalProperties,
+} from '../../descriptions/synchronizationLocators';
 import {
 	invalidInput,
 	itemParameter,
@@ -36,7 +39,7 @@ const MAP_AUTOMATICALLY = 'autoMapInputData';
 
 /** Graph answers 400 to a bulk request that does not fit the job: every employee of that request carries this. */
 const INVALID_BULK_REQUEST_HINT =
-	'Graph refuses the whole request (up to 50 employees) when one attribute is not on the job\'s attribute list for API: add a custom attribute there first (admin center: the app\'s Provisioning › Mappings › Show advanced options › Edit attribute list for API), under its full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate. Only API-driven inbound provisioning jobs accept bulk uploads.';
+	"Graph refuses the whole request (up to 50 employees) when one attribute is not on the job's attribute list for API: add a custom attribute there first (admin center: the app's Provisioning › Mappings › Show advanced options › Edit attribute list for API), under its full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate. Only API-driven inbound provisioning jobs accept bulk uploads.";
 
 const ATTRIBUTE_NAME_EXAMPLES = `externalId, userName, active, name.givenName, department or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department, and a custom attribute's full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate`;
 
@@ -51,7 +54,7 @@ export const description: INodeProperties[] = [
 	...jobProperties(show),
 	{
 		displayName:
-			'One input item is one employee. The node packs up to 50 employees into each SCIM bulk request to the API-driven inbound provisioning job, and outputs one item per employee with the request\'s ID and the provisioning log link. The job must be started to process them.',
+			"One input item is one employee. The node packs up to 50 employees into each SCIM bulk request to the API-driven inbound provisioning job, and outputs one item per employee with the request's ID and the provisioning log link. The job must be started to process them.",
 		name: 'bulkUploadNotice',
 		type: 'notice',
 		default: '',
@@ -65,7 +68,7 @@ export const description: INodeProperties[] = [
 		default: { mappingMode: 'defineBelow', value: null },
 		required: true,
 		description:
-			'Map Automatically sends each item field named like a SCIM attribute; Map Each Attribute lists the attributes of the job\'s attribute list for API, custom ones included',
+			"Map Automatically sends each item field named like a SCIM attribute; Map Each Attribute lists the attributes of the job's attribute list for API, custom ones included",
 		hint: 'A leaver needs only externalId and active set to false: the job disables the account',
 		displayOptions: { show: showFromVersion2 },
 		typeOptions: {
@@ -100,11 +103,13 @@ export const description: INodeProperties[] = [
 						displayName: 'SCIM Attribute',
 						name: 'attribute',
 						type: 'options',
-						options: Object.entries(SCIM_USER_ATTRIBUTES).map(([value, { displayName, description }]) => ({
-							name: displayName,
-							value,
-							description,
-						})),
+						options: Object.entries(SCIM_USER_ATTRIBUTES).map(
+							([value, { displayName, description }]) => ({
+								name: displayName,
+								value,
+								description,
+							}),
+						),
 						default: 'externalId',
 						description: 'The attribute of the SCIM core or enterprise user schema',
 					},
@@ -133,21 +138,39 @@ interface Upload {
 
 /** The employee of one item as a SCIM user; throws a NodeOperationError naming what is wrong. */
 function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, 'bulkId'> {
-	const entries = itemParameter(ctx, 'attributes.attribute', itemIndex, []) as Array<{ attribute?: unknown; value?: unknown }>;
+	const entries = itemParameter(ctx, 'attributes.attribute', itemIndex, []) as Array<{
+		attribute?: unknown;
+		value?: unknown;
+	}>;
 	const mapped = new Set<string>();
 	const values: Array<{ path: string; value: ScimScalar }> = [];
 	for (const { attribute, value } of entries) {
 		const path = String(attribute);
 		if (!Object.prototype.hasOwnProperty.call(SCIM_USER_ATTRIBUTES, path)) {
-			invalidInput(ctx, itemIndex, `"${path}" is not a SCIM user attribute the node knows`, 'Pick the attribute from the list under Attributes.');
+			invalidInput(
+				ctx,
+				itemIndex,
+				`"${path}" is not a SCIM user attribute the node knows`,
+				'Pick the attribute from the list under Attributes.',
+			);
 		}
 		if (mapped.has(path)) {
-			invalidInput(ctx, itemIndex, `The attribute ${path} is mapped twice`, 'Map each SCIM attribute once under Attributes.');
+			invalidInput(
+				ctx,
+				itemIndex,
+				`The attribute ${path} is mapped twice`,
+				'Map each SCIM attribute once under Attributes.',
+			);
 		}
 		mapped.add(path);
 		const scim = scimValue({ path, kind: SCIM_USER_ATTRIBUTES[path].kind }, value);
 		if ('problem' in scim) {
-			invalidInput(ctx, itemIndex, `This employee's ${scim.problem}`, 'Fix the value in the input item, or the expression that maps it.');
+			invalidInput(
+				ctx,
+				itemIndex,
+				`This employee's ${scim.problem}`,
+				'Fix the value in the input item, or the expression that maps it.',
+			);
 		}
 		if (scim.value !== undefined) values.push({ path, value: scim.value });
 	}
@@ -164,7 +187,12 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, '
 		}
 	}
 	const text = (path: string) => String(values.find((entry) => entry.path === path)?.value);
-	const data = scimUser(values.map(({ path, value }) => ({ attribute: resolveAttribute(path) as ResolvedAttribute, value })));
+	const data = scimUser(
+		values.map(({ path, value }) => ({
+			attribute: resolveAttribute(path) as ResolvedAttribute,
+			value,
+		})),
+	);
 	return { itemIndex, externalId: text('externalId'), userName: text('userName'), data };
 }
 
@@ -172,19 +200,24 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, '
 function itemFields(json: IDataObject): Array<[name: string, value: unknown]> {
 	const fields: Array<[string, unknown]> = [];
 	const isPlainObject = (value: unknown): value is IDataObject =>
-		typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		Object.getPrototypeOf(value) === Object.prototype;
 	const visit = (name: string, value: unknown, separator: string) => {
 		if (!isPlainObject(value)) {
 			fields.push([name, value]);
 			return;
 		}
-		for (const [key, child] of Object.entries(value)) visit(`${name}${separator}${key}`, child, '.');
+		for (const [key, child] of Object.entries(value))
+			visit(`${name}${separator}${key}`, child, '.');
 	};
 	for (const [key, value] of Object.entries(json)) {
 		// A SCIM-shaped item lists its schemas; the node lists them from the attributes it sends.
 		if (key === 'schemas') continue;
 		if (isPlainObject(value)) {
-			for (const [childKey, child] of Object.entries(value)) visit(`${key}${key.toLowerCase().startsWith('urn:') ? ':' : '.'}${childKey}`, child, '.');
+			for (const [childKey, child] of Object.entries(value))
+				visit(`${key}${key.toLowerCase().startsWith('urn:') ? ':' : '.'}${childKey}`, child, '.');
 		} else {
 			fields.push([key, value]);
 		}
@@ -198,11 +231,16 @@ function itemFields(json: IDataObject): Array<[name: string, value: unknown]> {
  * Microsoft's example of disabling an account sends only externalId and active.
  */
 function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, 'bulkId'> {
-	const automatic = itemParameter(ctx, 'columns.mappingMode', itemIndex, 'defineBelow') === MAP_AUTOMATICALLY;
+	const automatic =
+		itemParameter(ctx, 'columns.mappingMode', itemIndex, 'defineBelow') === MAP_AUTOMATICALLY;
 	const named = automatic
 		? itemFields(ctx.getInputData()[itemIndex]?.json ?? {})
-		: Object.entries((itemParameter(ctx, 'columns.value', itemIndex, {}) as IDataObject | null) ?? {});
-	const fix = automatic ? 'Fix the field in the input item.' : 'Fix the value in the input item, or the expression that maps it.';
+		: Object.entries(
+				(itemParameter(ctx, 'columns.value', itemIndex, {}) as IDataObject | null) ?? {},
+			);
+	const fix = automatic
+		? 'Fix the field in the input item.'
+		: 'Fix the value in the input item, or the expression that maps it.';
 	const nameOf = new Map<string, string>();
 	const values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }> = [];
 	for (const [name, raw] of named) {
@@ -211,10 +249,12 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upl
 			invalidInput(
 				ctx,
 				itemIndex,
-				automatic ? `The item's field "${name}" is not a SCIM attribute` : `"${name}" is not a SCIM attribute the node can send`,
+				automatic
+					? `The item's field "${name}" is not a SCIM attribute`
+					: `"${name}" is not a SCIM attribute the node can send`,
 				automatic
 					? `Map Automatically sends every field of the item, so each must be named as a SCIM attribute: ${ATTRIBUTE_NAME_EXAMPLES}. Rename or remove the field first (e.g. with an Edit Fields node), or choose Map Each Attribute.`
-					: 'Pick the attribute from the list under Attributes (refresh it after changing the job\'s attribute list for API).',
+					: "Pick the attribute from the list under Attributes (refresh it after changing the job's attribute list for API).",
 			);
 		}
 		const earlier = nameOf.get(attribute.path);
@@ -222,7 +262,9 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upl
 			invalidInput(
 				ctx,
 				itemIndex,
-				earlier === name ? `The attribute ${attribute.path} is mapped twice` : `The item has both "${earlier}" and "${name}" for the attribute ${attribute.path}`,
+				earlier === name
+					? `The attribute ${attribute.path} is mapped twice`
+					: `The item has both "${earlier}" and "${name}" for the attribute ${attribute.path}`,
 				'Give each SCIM attribute one value.',
 			);
 		}
@@ -268,7 +310,11 @@ interface Destination {
  * up to 50 per request. An invalid employee is refused on its own: with Continue On Fail it becomes an error item
  * and the others are sent; without it, nothing is sent and the node stops at the first refusal.
  */
-export async function execute(this: IExecuteFunctions, itemIndexes: number[], context: OperationContext): Promise<ItemOutcome[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	context: OperationContext,
+): Promise<ItemOutcome[]> {
 	const continueOnFail = this.continueOnFail();
 	const outcomes: ItemOutcome[] = new Array(itemIndexes.length);
 	// Without Continue On Fail the router fails the node on the first error, so stop sending once there is one.
@@ -301,7 +347,12 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 		}
 	}
 
-	const pacer = pacerFor(context.pacers, 'bulkUpload', BULK_UPLOAD_LIMIT.requests, BULK_UPLOAD_LIMIT.windowMs);
+	const pacer = pacerFor(
+		context.pacers,
+		'bulkUpload',
+		BULK_UPLOAD_LIMIT.requests,
+		BULK_UPLOAD_LIMIT.windowMs,
+	);
 	/** When each request of the execution had its answer, in sending order */
 	const answeredAt: Array<Promise<number>> = [];
 	for (const { target, jobId, uploads } of destinations.values()) {
@@ -312,7 +363,14 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 		const settings = readRequestSettings(this, first, true);
 		let servicePrincipal: ResolvedTarget;
 		try {
-			servicePrincipal = await resolveTarget(this, context.connection, target, settings, context.objectIds, first);
+			servicePrincipal = await resolveTarget(
+				this,
+				context.connection,
+				target,
+				settings,
+				context.objectIds,
+				first,
+			);
 		} catch (error) {
 			for (const upload of uploads) outcomes[upload.itemIndex] = { error };
 			continue;
@@ -329,11 +387,25 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 						headers: { 'Content-Type': 'application/scim+json' },
 						body: {
 							schemas: [SCIM_BULK_REQUEST_SCHEMA],
-							Operations: batch.map(({ bulkId, data }) => ({ method: 'POST', bulkId, path: '/Users', data })),
+							Operations: batch.map(({ bulkId, data }) => ({
+								method: 'POST',
+								bulkId,
+								path: '/Users',
+								data,
+							})),
 						},
 					},
 					settings,
-					{ ...jobFailure('bulkUpload', context.connection, servicePrincipal, jobId, batch[0].itemIndex), invalidHint: INVALID_BULK_REQUEST_HINT },
+					{
+						...jobFailure(
+							'bulkUpload',
+							context.connection,
+							servicePrincipal,
+							jobId,
+							batch[0].itemIndex,
+						),
+						invalidHint: INVALID_BULK_REQUEST_HINT,
+					},
 				);
 				const location = response.headers?.location;
 				for (const upload of batch) {
@@ -362,7 +434,11 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 		// n8n some time after the pacer lets it go (a busy n8n, the first token); so that Graph never counts more than
 		// 40 in a window, each also waits a window after the answer to the request 40 before it.
 		const sending: Array<Promise<void>> = [];
-		for (let start = 0; start < uploads.length && !mustStop(); start += MAX_OPERATIONS_PER_REQUEST) {
+		for (
+			let start = 0;
+			start < uploads.length && !mustStop();
+			start += MAX_OPERATIONS_PER_REQUEST
+		) {
 			const windowAgo = answeredAt[answeredAt.length - BULK_UPLOAD_LIMIT.requests];
 			if (windowAgo) await sleep((await windowAgo) + BULK_UPLOAD_LIMIT.windowMs - Date.now());
 			await pacer.next();

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronizationLocators';
+import {
+	servicePrincipalProperties,
+	templateProperties,
+} from '../../descriptions/synchronizationLocators';
 import { readRequestSettings, readSynchronizationId } from '../../helpers/itemParameters';
 import {
 	resolveServicePrincipal,
@@ -15,14 +18,21 @@ const show = { resource: ['job'], operation: ['create'] };
 
 export const description: INodeProperties[] = [
 	...servicePrincipalProperties(show),
-	...templateProperties(show, 'The template to create the job from; the list shows the templates this service principal offers'),
+	...templateProperties(
+		show,
+		'The template to create the job from; the list shows the templates this service principal offers',
+	),
 ];
 
 /**
  * Creates a provisioning job from a template (POST …/synchronization/jobs). Graph documents 201 Created; 200 is
  * accepted too. The new job is NotConfigured until its secrets are saved, and does not run until started.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const templateId = readSynchronizationId(this, itemIndex, 'template');
 	// Not idempotent: a repeated POST after a dropped connection could create a second job.
 	const settings = readRequestSettings(this, itemIndex, false);
@@ -36,7 +46,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 			body: { templateId },
 		},
 		settings,
-		servicePrincipalFailure('manageSynchronizationJobs', context.connection, servicePrincipal, itemIndex),
+		servicePrincipalFailure(
+			'manageSynchronizationJobs',
+			context.connection,
+			servicePrincipal,
+			itemIndex,
+		),
 	);
 	return {
 		...servicePrincipalFields(servicePrincipal),

@@ -10,7 +10,17 @@ import * as restart from './restart.operation';
 import * as start from './start.operation';
 import * as validateCredentials from './validateCredentials.operation';
 
-export { create, deleteJob, get, list, pause, provisionOnDemand, restart, start, validateCredentials };
+export {
+	create,
+	deleteJob,
+	get,
+	list,
+	pause,
+	provisionOnDemand,
+	restart,
+	start,
+	validateCredentials,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -20,16 +30,36 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['job'] } },
 		options: [
-			{ name: 'Create', value: 'create', description: 'Create a provisioning job from a template', action: 'Create a provisioning job' },
-			{ name: 'Delete', value: 'delete', description: 'Delete a provisioning job', action: 'Delete a provisioning job' },
+			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a provisioning job from a template',
+				action: 'Create a provisioning job',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a provisioning job',
+				action: 'Delete a provisioning job',
+			},
 			{
 				name: 'Get',
 				value: 'get',
-				description: 'Get a job\'s status, last run, quarantine and progress',
+				description: "Get a job's status, last run, quarantine and progress",
 				action: 'Get a provisioning job',
 			},
-			{ name: 'List', value: 'list', description: 'List the provisioning jobs of a service principal', action: 'List provisioning jobs' },
-			{ name: 'Pause', value: 'pause', description: 'Pause a provisioning job', action: 'Pause a provisioning job' },
+			{
+				name: 'List',
+				value: 'list',
+				description: 'List the provisioning jobs of a service principal',
+				action: 'List provisioning jobs',
+			},
+			{
+				name: 'Pause',
+				value: 'pause',
+				description: 'Pause a provisioning job',
+				action: 'Pause a provisioning job',
+			},
 			{
 				name: 'Provision On Demand',
 				value: 'provisionOnDemand',
@@ -42,7 +72,12 @@ export const description: INodeProperties[] = [
 				description: 'Restart a job, clearing its quarantine, escrows or watermark as chosen',
 				action: 'Restart a provisioning job',
 			},
-			{ name: 'Start', value: 'start', description: 'Start a provisioning job', action: 'Start a provisioning job' },
+			{
+				name: 'Start',
+				value: 'start',
+				description: 'Start a provisioning job',
+				action: 'Start a provisioning job',
+			},
 			{
 				name: 'Validate Credentials',
 				value: 'validateCredentials',

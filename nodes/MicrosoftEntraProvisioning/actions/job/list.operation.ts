@@ -16,7 +16,11 @@ const show = { resource: ['job'], operation: ['list'] };
 export const description: INodeProperties[] = [...servicePrincipalProperties(show)];
 
 /** One output item per provisioning job of the service principal (GET …/synchronization/jobs); none if it has none. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject[]> {
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
 	const jobs = await listAll<SynchronizationJob>(
@@ -24,7 +28,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		context.connection,
 		graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/jobs`,
 		settings,
-		servicePrincipalFailure('readSynchronizationJobs', context.connection, servicePrincipal, itemIndex),
+		servicePrincipalFailure(
+			'readSynchronizationJobs',
+			context.connection,
+			servicePrincipal,
+			itemIndex,
+		),
 	);
 	return jobs.map((job) => ({ ...servicePrincipalFields(servicePrincipal), ...summarizeJob(job) }));
 }

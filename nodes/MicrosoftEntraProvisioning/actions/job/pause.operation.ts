@@ -1,15 +1,25 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import {
+	jobProperties,
+	servicePrincipalProperties,
+} from '../../descriptions/synchronizationLocators';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['pause'] };
 
-export const description: INodeProperties[] = [...servicePrincipalProperties(show), ...jobProperties(show)];
+export const description: INodeProperties[] = [
+	...servicePrincipalProperties(show),
+	...jobProperties(show),
+];
 
 /** Pauses the job (POST …/jobs/{id}/pause; 204): it keeps its state and provisions nothing until started. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'pause',

@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { GUID_PATTERN } from '../../../../lib/graphIdentifiers';
-import { jobProperties, ruleProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import {
+	jobProperties,
+	ruleProperties,
+	servicePrincipalProperties,
+} from '../../descriptions/synchronizationLocators';
 import { invalidInput, itemParameter, readSynchronizationId } from '../../helpers/itemParameters';
 import { pacerFor } from '../../helpers/pacing';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
@@ -44,15 +48,28 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-function readSubject(ctx: IExecuteFunctions, itemIndex: number): { objectId: string; objectTypeName: string } {
+function readSubject(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { objectId: string; objectTypeName: string } {
 	const objectTypeName = itemParameter(ctx, 'objectTypeName', itemIndex) as string;
 	if (!(SUBJECT_TYPES as readonly string[]).includes(objectTypeName)) {
-		invalidInput(ctx, itemIndex, `"${String(objectTypeName)}" is not an object type`, `Choose ${SUBJECT_TYPES.join(' or ')}.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(objectTypeName)}" is not an object type`,
+			`Choose ${SUBJECT_TYPES.join(' or ')}.`,
+		);
 	}
 	const raw = itemParameter(ctx, 'objectId', itemIndex) as unknown;
 	const objectId = typeof raw === 'string' ? raw.trim() : '';
 	if (objectId === '') {
-		invalidInput(ctx, itemIndex, 'No Object ID is given', `Enter the object ID of the ${objectTypeName.toLowerCase()} in Microsoft Entra ID. If an expression supplies it, check that it yields an ID for this item.`);
+		invalidInput(
+			ctx,
+			itemIndex,
+			'No Object ID is given',
+			`Enter the object ID of the ${objectTypeName.toLowerCase()} in Microsoft Entra ID. If an expression supplies it, check that it yields an ID for this item.`,
+		);
 	}
 	if (!GUID.test(objectId) && !DISTINGUISHED_NAME.test(objectId)) {
 		invalidInput(
@@ -80,19 +97,28 @@ function parseJsonText(text: unknown): IDataObject | string | null {
  * stringKeyStringValuePair: `key` holds the result, `value` the provisioning report, both as JSON text; the output
  * carries them parsed. Items are spaced to Graph's limit of 5 requests per 10 seconds for the whole execution.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const subject = readSubject(this, itemIndex);
 	const ruleId = readSynchronizationId(this, itemIndex, 'rule');
 	const { requests, windowMs } = PROVISION_ON_DEMAND_LIMIT;
-	const { servicePrincipal, jobId, response } = await callJob<{ key?: string; value?: string }>(this, itemIndex, context, {
-		method: 'POST',
-		action: 'provisionOnDemand',
-		body: { parameters: [{ ruleId, subjects: [subject] }] },
-		access: 'provisionOnDemand',
-		// Each request counts against Graph's limit; the service decides, not the node, whether to repeat it.
-		idempotent: false,
-		pacer: pacerFor(context.pacers, 'provisionOnDemand', requests, windowMs),
-	});
+	const { servicePrincipal, jobId, response } = await callJob<{ key?: string; value?: string }>(
+		this,
+		itemIndex,
+		context,
+		{
+			method: 'POST',
+			action: 'provisionOnDemand',
+			body: { parameters: [{ ruleId, subjects: [subject] }] },
+			access: 'provisionOnDemand',
+			// Each request counts against Graph's limit; the service decides, not the node, whether to repeat it.
+			idempotent: false,
+			pacer: pacerFor(context.pacers, 'provisionOnDemand', requests, windowMs),
+		},
+	);
 	const outcome = parseJsonText(response.body?.key);
 	const report = parseJsonText(response.body?.value);
 	return {

@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import {
+	jobProperties,
+	servicePrincipalProperties,
+} from '../../descriptions/synchronizationLocators';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
@@ -20,7 +23,11 @@ export const description: INodeProperties[] = [
 ];
 
 /** Starts the job (POST …/jobs/{id}/start; 204): it runs on its schedule from now on. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'start',

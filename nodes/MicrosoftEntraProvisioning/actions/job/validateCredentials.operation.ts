@@ -1,8 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { secretsProperties } from '../../descriptions/secrets';
-import { jobProperties, servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
-import { invalidInput, itemParameter, readSecrets, type SecretPair } from '../../helpers/itemParameters';
+import {
+	jobProperties,
+	servicePrincipalProperties,
+} from '../../descriptions/synchronizationLocators';
+import {
+	invalidInput,
+	itemParameter,
+	readSecrets,
+	type SecretPair,
+} from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
@@ -16,11 +24,20 @@ export const description: INodeProperties[] = [
 		name: 'credentialSource',
 		type: 'options',
 		options: [
-			{ name: 'Saved Secrets', value: 'saved', description: 'The secrets saved with Secrets › Save (or in the admin center)' },
-			{ name: 'These Secrets', value: 'given', description: 'Secrets entered here, before saving them' },
+			{
+				name: 'Saved Secrets',
+				value: 'saved',
+				description: 'The secrets saved with Secrets › Save (or in the admin center)',
+			},
+			{
+				name: 'These Secrets',
+				value: 'given',
+				description: 'Secrets entered here, before saving them',
+			},
 		],
 		default: 'saved',
-		description: 'Which connection settings the provisioning service should try against the application',
+		description:
+			'Which connection settings the provisioning service should try against the application',
 		displayOptions: { show },
 	},
 	...secretsProperties({ ...show, credentialSource: ['given'] }),
@@ -31,12 +48,22 @@ export const description: INodeProperties[] = [
  * Connection" does (POST …/jobs/{id}/validateCredentials; 204 when they work). Graph answers 400 when the
  * application refuses them.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const credentialSource = itemParameter(this, 'credentialSource', itemIndex, 'saved') as unknown;
 	if (credentialSource !== 'saved' && credentialSource !== 'given') {
-		invalidInput(this, itemIndex, `"${String(credentialSource)}" is not a choice of Credentials to Test`, 'Choose Saved Secrets or These Secrets.');
+		invalidInput(
+			this,
+			itemIndex,
+			`"${String(credentialSource)}" is not a choice of Credentials to Test`,
+			'Choose Saved Secrets or These Secrets.',
+		);
 	}
-	const given: SecretPair[] | undefined = credentialSource === 'given' ? readSecrets(this, itemIndex) : undefined;
+	const given: SecretPair[] | undefined =
+		credentialSource === 'given' ? readSecrets(this, itemIndex) : undefined;
 	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'validateCredentials',

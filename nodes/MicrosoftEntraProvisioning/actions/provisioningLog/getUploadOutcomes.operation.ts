@@ -2,7 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { sleep } from 'n8n-workflow';
 
 import { GUID_PATTERN, isSynchronizationId } from '../../../../lib/graphIdentifiers';
-import { invalidInput, itemParameter, readMoment, readRequestSettings } from '../../helpers/itemParameters';
+import {
+	invalidInput,
+	itemParameter,
+	readMoment,
+	readRequestSettings,
+} from '../../helpers/itemParameters';
 import { logFailure, readLogEntries } from '../../helpers/provisioningLogs';
 import { employeeOutcome, entriesBySource } from '../../helpers/uploadOutcomes';
 import { odataDateTime, odataString } from '../../transport/odata';
@@ -31,7 +36,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.externalId }}',
-		description: 'The employee\'s externalId as uploaded. The provisioning logs show it as the entry\'s source ID.',
+		description:
+			"The employee's externalId as uploaded. The provisioning logs show it as the entry's source ID.",
 		displayOptions: { show },
 	},
 	{
@@ -49,7 +55,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '={{ $json.servicePrincipalId }}',
-		description: 'The object ID of the job\'s enterprise application',
+		description: "The object ID of the job's enterprise application",
 		displayOptions: { show },
 	},
 	{
@@ -120,26 +126,57 @@ function employeeParameter(ctx: IExecuteFunctions, name: string, itemIndex: numb
 function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
 	const externalId = employeeParameter(ctx, 'employeeExternalId', itemIndex);
 	if (typeof externalId !== 'string' && typeof externalId !== 'number') {
-		invalidInput(ctx, itemIndex, 'This item has no externalId', 'Feed the items Bulk Upload › Upload Users produced, or set External ID to the employee\'s externalId. An error item of the upload has none.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			'This item has no externalId',
+			"Feed the items Bulk Upload › Upload Users produced, or set External ID to the employee's externalId. An error item of the upload has none.",
+		);
 	}
 	const id = String(externalId).trim();
-	if (id === '') invalidInput(ctx, itemIndex, 'This item has no externalId', 'Feed the items Bulk Upload › Upload Users produced, or set External ID to the employee\'s externalId. An error item of the upload has none.');
+	if (id === '')
+		invalidInput(
+			ctx,
+			itemIndex,
+			'This item has no externalId',
+			"Feed the items Bulk Upload › Upload Users produced, or set External ID to the employee's externalId. An error item of the upload has none.",
+		);
 	const jobId = String(employeeParameter(ctx, 'employeeJobId', itemIndex) ?? '').trim();
 	if (!isSynchronizationId(jobId)) {
-		invalidInput(ctx, itemIndex, jobId ? `"${jobId}" is not a job ID` : 'This item has no job ID', 'Feed the items Bulk Upload › Upload Users produced (they carry jobId), or set Job ID.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			jobId ? `"${jobId}" is not a job ID` : 'This item has no job ID',
+			'Feed the items Bulk Upload › Upload Users produced (they carry jobId), or set Job ID.',
+		);
 	}
-	const servicePrincipalId = String(employeeParameter(ctx, 'employeeServicePrincipalId', itemIndex) ?? '').trim();
+	const servicePrincipalId = String(
+		employeeParameter(ctx, 'employeeServicePrincipalId', itemIndex) ?? '',
+	).trim();
 	if (!GUID.test(servicePrincipalId)) {
 		invalidInput(
 			ctx,
 			itemIndex,
-			servicePrincipalId ? 'The Service Principal Object ID is not a GUID' : 'This item has no service principal ID',
+			servicePrincipalId
+				? 'The Service Principal Object ID is not a GUID'
+				: 'This item has no service principal ID',
 			'Feed the items Bulk Upload › Upload Users produced (they carry servicePrincipalId), or set Service Principal Object ID.',
 		);
 	}
-	const since = readMoment(ctx, itemIndex, employeeParameter(ctx, 'uploadedAfter', itemIndex), 'Uploaded After') ?? new Date(Date.now() - DEFAULT_LOOK_BACK_MS);
+	const since =
+		readMoment(
+			ctx,
+			itemIndex,
+			employeeParameter(ctx, 'uploadedAfter', itemIndex),
+			'Uploaded After',
+		) ?? new Date(Date.now() - DEFAULT_LOOK_BACK_MS);
 	if (since.getTime() > Date.now() + 60_000) {
-		invalidInput(ctx, itemIndex, 'Uploaded After lies in the future', 'Give the moment the upload started, e.g. {{ $now.toISO() }} taken in a node before Bulk Upload.');
+		invalidInput(
+			ctx,
+			itemIndex,
+			'Uploaded After lies in the future',
+			'Give the moment the upload started, e.g. {{ $now.toISO() }} taken in a node before Bulk Upload.',
+		);
 	}
 	const input = ctx.getInputData()[itemIndex]?.json ?? {};
 	const checks = Number(input.checks);
@@ -157,7 +194,12 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
 function readWait(ctx: IExecuteFunctions): { waitMs: number; everyMs: number } {
 	const waitUpTo = Number(ctx.getNodeParameter('waitUpTo', 0, 0));
 	if (!Number.isFinite(waitUpTo) || waitUpTo < 0 || waitUpTo > MAX_IN_NODE_WAIT_SECONDS) {
-		invalidInput(ctx, 0, `Wait in Node Up To must be from 0 to ${MAX_IN_NODE_WAIT_SECONDS} seconds`, 'For longer waits, put n8n\'s Wait node before this one and loop back while employees are pending.');
+		invalidInput(
+			ctx,
+			0,
+			`Wait in Node Up To must be from 0 to ${MAX_IN_NODE_WAIT_SECONDS} seconds`,
+			"For longer waits, put n8n's Wait node before this one and loop back while employees are pending.",
+		);
 	}
 	if (waitUpTo === 0) return { waitMs: 0, everyMs: 0 };
 	const checkEvery = Number(ctx.getNodeParameter('checkEvery', 0, 30));
@@ -181,7 +223,11 @@ interface Lookup {
  * entries since the upload, page by page ($top 500), so 10,000 employees take about 20 calls a check however many are
  * still pending; a per-employee query would take 10,000. Every employee gets exactly one output item.
  */
-export async function execute(this: IExecuteFunctions, itemIndexes: number[], context: OperationContext): Promise<ItemOutcome[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	context: OperationContext,
+): Promise<ItemOutcome[]> {
 	const outcomes: ItemOutcome[] = new Array(itemIndexes.length);
 	const { waitMs, everyMs } = readWait(this);
 	const lookups = new Map<string, Lookup>();
@@ -189,14 +235,20 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 		try {
 			const employee = readEmployee(this, itemIndex);
 			const key = `${employee.servicePrincipalId}|${employee.jobId}|${employee.since.toISOString()}`;
-			const lookup = lookups.get(key) ?? { jobId: employee.jobId, servicePrincipalId: employee.servicePrincipalId, since: employee.since, employees: [] };
+			const lookup = lookups.get(key) ?? {
+				jobId: employee.jobId,
+				servicePrincipalId: employee.servicePrincipalId,
+				since: employee.since,
+				employees: [],
+			};
 			lookup.employees.push(employee);
 			lookups.set(key, lookup);
 		} catch (error) {
 			outcomes[itemIndex] = { error };
 		}
 	}
-	if (!this.continueOnFail() && outcomes.some((outcome) => outcome && 'error' in outcome)) return fillUnsettled(outcomes, itemIndexes);
+	if (!this.continueOnFail() && outcomes.some((outcome) => outcome && 'error' in outcome))
+		return fillUnsettled(outcomes, itemIndexes);
 
 	const deadline = Date.now() + waitMs;
 	let pending = [...lookups.values()];
@@ -209,8 +261,18 @@ export async function execute(this: IExecuteFunctions, itemIndexes: number[], co
 				// Graph compares activityDateTime with gt only, to the second: one second earlier keeps the upload's first second.
 				const after = odataDateTime(new Date(lookup.since.getTime() - 1000));
 				const filter = `jobId eq ${odataString(lookup.jobId)} and servicePrincipal/id eq ${odataString(lookup.servicePrincipalId)} and activityDateTime gt ${after}`;
-				const { entries } = await readLogEntries(this, context.connection, filter, undefined, settings, logFailure(context.connection, first));
-				const bySource = entriesBySource(entries, new Set(lookup.employees.map((employee) => employee.externalId)));
+				const { entries } = await readLogEntries(
+					this,
+					context.connection,
+					filter,
+					undefined,
+					settings,
+					logFailure(context.connection, first),
+				);
+				const bySource = entriesBySource(
+					entries,
+					new Set(lookup.employees.map((employee) => employee.externalId)),
+				);
 				const waiting: Employee[] = [];
 				for (const employee of lookup.employees) {
 					const outcome = employeeOutcome(bySource.get(employee.externalId) ?? []);

@@ -1,7 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { TARGET_TYPES } from '../../../../lib/graphIdentifiers';
-import { onlyWithParametersInput, secretsInputProperties, secretsProperties } from '../../descriptions/secrets';
+import {
+	onlyWithParametersInput,
+	secretsInputProperties,
+	secretsProperties,
+} from '../../descriptions/secrets';
 import { targetProperties } from '../../descriptions/target';
 import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
 import { objectIdNotFoundHint, resolveTarget } from '../../helpers/targets';
@@ -13,7 +17,11 @@ const show = { resource: ['provisioningToken'], operation: ['acquire'] };
 const [targetType, ...target] = targetProperties(show);
 
 export const description: INodeProperties[] = [
-	...secretsInputProperties(show, { displayName: 'Target ID Field', default: 'targetId', what: 'the target' }),
+	...secretsInputProperties(show, {
+		displayName: 'Target ID Field',
+		default: 'targetId',
+		what: 'the target',
+	}),
 	targetType,
 	...onlyWithParametersInput([...target, ...secretsProperties(show)]),
 ];
@@ -22,13 +30,24 @@ export const description: INodeProperties[] = [
  * Authorizes the Entra provisioning service for the target by handing Graph the application's connection
  * secrets (synchronization: acquireAccessToken). Graph answers 204 with no body.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const { target, secrets } = readTargetAndSecrets(this, itemIndex);
 	// Setting the same secrets twice leaves the same state, so a dropped connection may be retried.
 	const settings = readRequestSettings(this, itemIndex, true);
 	const { connection } = context;
 
-	const resolved = await resolveTarget(this, connection, target, settings, context.objectIds, itemIndex);
+	const resolved = await resolveTarget(
+		this,
+		connection,
+		target,
+		settings,
+		context.objectIds,
+		itemIndex,
+	);
 	const collection = TARGET_TYPES[resolved.type].collection;
 	const response = await graphRequest(
 		this,

@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Acquire',
 				value: 'acquire',
-				description: 'Authorize the Entra provisioning service to provision users into the application',
+				description:
+					'Authorize the Entra provisioning service to provision users into the application',
 				action: 'Acquire provisioning token',
 			},
 		],

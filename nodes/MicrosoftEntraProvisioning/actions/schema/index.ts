@@ -13,7 +13,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['schema'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get a job\'s schema and its synchronization rules', action: 'Get a job schema' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: "Get a job's schema and its synchronization rules",
+				action: 'Get a job schema',
+			},
 			{
 				name: 'Parse Expression',
 				value: 'parseExpression',

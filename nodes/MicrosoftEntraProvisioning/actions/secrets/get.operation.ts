@@ -25,15 +25,27 @@ export const description: INodeProperties[] = [
 ];
 
 /** Reads which connection settings are saved (GET …/synchronization/secrets). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
 	const response = await graphRequest<{ value?: Array<{ key: string; value: string | null }> }>(
 		this,
 		context.connection,
-		{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/secrets` },
+		{
+			method: 'GET',
+			path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/secrets`,
+		},
 		settings,
-		servicePrincipalFailure('readSynchronizationSecrets', context.connection, servicePrincipal, itemIndex),
+		servicePrincipalFailure(
+			'readSynchronizationSecrets',
+			context.connection,
+			servicePrincipal,
+			itemIndex,
+		),
 	);
 	const secrets = (response.body?.value ?? []).map(({ key, value }) => ({ key, value }));
 	return {

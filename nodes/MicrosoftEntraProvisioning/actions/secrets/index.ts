@@ -22,7 +22,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Save',
 				value: 'save',
-				description: 'Save the connection settings (e.g. BaseAddress, SecretToken) the provisioning jobs use',
+				description:
+					'Save the connection settings (e.g. BaseAddress, SecretToken) the provisioning jobs use',
 				action: 'Save provisioning secrets',
 			},
 		],

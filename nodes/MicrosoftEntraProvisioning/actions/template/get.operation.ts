@@ -1,6 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { servicePrincipalProperties, templateProperties } from '../../descriptions/synchronizationLocators';
+import {
+	servicePrincipalProperties,
+	templateProperties,
+} from '../../descriptions/synchronizationLocators';
 import { readRequestSettings, readSynchronizationId } from '../../helpers/itemParameters';
 import {
 	resolveServicePrincipal,
@@ -18,19 +21,32 @@ export const description: INodeProperties[] = [
 ];
 
 /** One synchronization template of the service principal (GET …/synchronization/templates/{id}). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject> {
 	const templateId = readSynchronizationId(this, itemIndex, 'template');
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
 	const response = await graphRequest<IDataObject & { id: string }>(
 		this,
 		context.connection,
-		{ method: 'GET', path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/templates/${templateId}` },
+		{
+			method: 'GET',
+			path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/templates/${templateId}`,
+		},
 		settings,
 		{
-			...servicePrincipalFailure('readSynchronizationTemplates', context.connection, servicePrincipal, itemIndex),
+			...servicePrincipalFailure(
+				'readSynchronizationTemplates',
+				context.connection,
+				servicePrincipal,
+				itemIndex,
+			),
 			subject: `synchronization template ${templateId} on service principal ${servicePrincipal.objectId}`,
-			notFoundHint: 'Pick the template from the list: Template › List shows the templates this service principal offers.',
+			notFoundHint:
+				'Pick the template from the list: Template › List shows the templates this service principal offers.',
 		},
 	);
 	const { id, ...template } = response.body;

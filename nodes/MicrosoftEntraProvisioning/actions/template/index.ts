@@ -13,7 +13,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['template'] } },
 		options: [
-			{ name: 'Get', value: 'get', description: 'Get a synchronization template', action: 'Get a synchronization template' },
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a synchronization template',
+				action: 'Get a synchronization template',
+			},
 			{
 				name: 'List',
 				value: 'list',

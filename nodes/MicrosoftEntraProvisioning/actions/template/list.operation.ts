@@ -15,7 +15,11 @@ const show = { resource: ['template'], operation: ['list'] };
 export const description: INodeProperties[] = [...servicePrincipalProperties(show)];
 
 /** One output item per synchronization template the service principal offers (GET …/synchronization/templates). */
-export async function execute(this: IExecuteFunctions, itemIndex: number, context: OperationContext): Promise<IDataObject[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	context: OperationContext,
+): Promise<IDataObject[]> {
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
 	const templates = await listAll<IDataObject & { id: string }>(
@@ -23,7 +27,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, contex
 		context.connection,
 		graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/templates`,
 		settings,
-		servicePrincipalFailure('readSynchronizationTemplates', context.connection, servicePrincipal, itemIndex),
+		servicePrincipalFailure(
+			'readSynchronizationTemplates',
+			context.connection,
+			servicePrincipal,
+			itemIndex,
+		),
 	);
-	return templates.map(({ id, ...template }) => ({ ...servicePrincipalFields(servicePrincipal), templateId: id, ...template }));
+	return templates.map(({ id, ...template }) => ({
+		...servicePrincipalFields(servicePrincipal),
+		templateId: id,
+		...template,
+	}));
 }
