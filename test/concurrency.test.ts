@@ -4,7 +4,10 @@
  * gate through it; the registry that keeps one window per credential and tenant; and the runner that starts items
  * ahead of their calls.
  */
-import { runBounded } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
+import {
+	PAUSE_AFTER_MS,
+	runBounded,
+} from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
 import {
 	ExecutionGate,
@@ -352,6 +355,30 @@ describe('ExecutionGate', () => {
 	});
 });
 
+describe("ExecutionGate: may the window be at Graph's limit", () => {
+	it('says so until Graph first answers, and for 10 s after a 429 or a near-limit warning, whichever execution met it', async () => {
+		const time = clock();
+		const window = new CallWindow(GRAPH_LIMITS.maximumWindow, time.now);
+		const gate = new ExecutionGate(window, 100);
+		const other = new ExecutionGate(window, 100);
+		expect(gate.mayBeAtLimit).toBe(true);
+		await send(window, 4);
+		answer(window, 'ok');
+		expect(gate.mayBeAtLimit).toBe(false);
+		answer(window, 1_000);
+		expect(gate.mayBeAtLimit).toBe(true);
+		expect(other.mayBeAtLimit).toBe(true);
+		time.advance(9_999);
+		expect(gate.mayBeAtLimit).toBe(true);
+		time.advance(1);
+		expect(gate.mayBeAtLimit).toBe(false);
+		answer(window, 'ok', 0.5);
+		expect(gate.mayBeAtLimit).toBe(false);
+		answer(window, 'ok', 0.9);
+		expect(gate.mayBeAtLimit).toBe(true);
+	});
+});
+
 describe('One pace per credential and tenant', () => {
 	it('hands every execution on one credential and tenant the same window, and others their own', () => {
 		const key = `test ${Math.random()}`;
@@ -445,6 +472,33 @@ describe('runBounded', () => {
 		expect(mostUnderWay).toBeLessThanOrEqual(mostWindow);
 		expect(done.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, index) => index));
 		expect(gate.inFlight).toBe(0);
+	});
+
+	/** How many 1 ms items the runner starts before the event loop first gets in (a zero-delay timer set first fires). */
+	async function itemsBeforeTheLoopGetsIn(mayBeAtLimit: boolean): Promise<number> {
+		let started = 0;
+		let seen: number | undefined;
+		setTimeout(() => (seen = started), 0);
+		await runBounded(
+			60,
+			{ itemWindow: 1_000, mayBeAtLimit },
+			async () => {
+				started++;
+				// n8n evaluating an item's parameters: synchronous work
+				const end = performance.now() + 1;
+				while (performance.now() < end);
+			},
+			() => false,
+		);
+		return seen ?? started;
+	}
+
+	it("lets the event loop in after 2 ms of items while the window may be at Graph's limit, and after 20 ms otherwise", async () => {
+		expect(PAUSE_AFTER_MS).toEqual({ mayBeAtLimit: 2, otherwise: 20 });
+		// a pause after 2 ms of 1 ms items: the loop gets in after the second or third item
+		expect(await itemsBeforeTheLoopGetsIn(true)).toBeLessThanOrEqual(4);
+		// after 20 ms: some twenty items first (fewer only if the machine stalls the process meanwhile)
+		expect(await itemsBeforeTheLoopGetsIn(false)).toBeGreaterThanOrEqual(10);
 	});
 
 	it('starts no item once told to stop, and waits for those under way', async () => {

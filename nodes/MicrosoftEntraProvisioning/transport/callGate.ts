@@ -17,6 +17,9 @@ export interface CallGate {
 	succeeded(answer: CallAnswer): void;
 }
 
+/** How long a 429 or a near-limit warning counts as Graph pushing back (several Retry-After waits) */
+const PRESSURE_MEMORY_MS = 10_000;
+
 /** One window per credential and tenant in the process: concurrent executions on one credential keep one pace. */
 const windows = new IdleRegistry<CallWindow>((window) => window.idle);
 
@@ -64,6 +67,14 @@ export class ExecutionGate implements CallGate {
 	 */
 	get itemWindow(): number {
 		return 3 * this.limit + this.resting;
+	}
+
+	/**
+	 * Graph has not answered yet, or refused calls or warned of its limit lately: its answers are worth reading as
+	 * soon as they come, since they set how many calls may follow
+	 */
+	get mayBeAtLimit(): boolean {
+		return this.window.mayBeAtLimit(PRESSURE_MEMORY_MS);
 	}
 
 	async acquire(retry = false): Promise<void> {

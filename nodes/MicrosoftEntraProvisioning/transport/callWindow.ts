@@ -130,6 +130,9 @@ export class CallWindow {
 	/** Share throttled in the last round judged, and its size */
 	private previousRound?: { share: number; answers: number };
 
+	/** Whether Graph has answered any call through this window */
+	private answered = false;
+
 	/** Round trip of accepted calls, smoothed */
 	private roundTripMs?: number;
 
@@ -204,6 +207,15 @@ export class CallWindow {
 		this.dispatch();
 	}
 
+	/**
+	 * Whether the window may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
+	 * app was near its limit within the last `ms`.
+	 */
+	mayBeAtLimit(ms: number): boolean {
+		if (!this.answered) return true;
+		return this.now() - Math.max(this.lastRefusal, this.lastWarning) < ms;
+	}
+
 	/** Graph answered 429 (with this Retry-After, if any). */
 	throttled(retryAfterMs?: number): void {
 		const now = this.now();
@@ -214,6 +226,7 @@ export class CallWindow {
 			this.round = this.newRound();
 		}
 		this.lastRefusal = now;
+		this.answered = true;
 		this.refusals++;
 		if (this.round)
 			this.round.longestWaitMs = Math.max(this.round.longestWaitMs, retryAfterMs ?? 0);
@@ -224,6 +237,7 @@ export class CallWindow {
 		const now = this.now();
 		this.dropStaleRound(now);
 		this.accepted.add(now);
+		this.answered = true;
 		if (answer.elapsedMs > 0)
 			this.roundTripMs =
 				this.roundTripMs === undefined
