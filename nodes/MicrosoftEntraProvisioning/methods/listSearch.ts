@@ -2,15 +2,15 @@ import type {
 	ILoadOptionsFunctions,
 	INodeListSearchItems,
 	INodeListSearchResult,
-	INodeParameterResourceLocator,
 } from 'n8n-workflow';
 
 import { TARGET_TYPES, type TargetType } from '../../../lib/graphIdentifiers';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
 import type { SynchronizationJob } from '../helpers/synchronizationJob';
-import { getGraphConnection, graphListPage, graphPath, graphRequest, listAll } from '../transport';
+import { getGraphConnection, graphListPage, graphPath, listAll } from '../transport';
 import { odataString } from '../transport/odata';
 import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
+import { readJobSchema, selectedJobId } from './selectedJob';
 
 /*
  * Every list the editor searches: the directory's targets, paged by Graph, and a service principal's jobs,
@@ -146,32 +146,18 @@ export async function searchRules(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
-	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
-	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
-	if (jobId === '' || jobId.startsWith('=')) return { results: [] };
-	const response = await graphRequest<{
+	const jobId = selectedJobId(this);
+	if (jobId === undefined) return { results: [] };
+	const schema = await readJobSchema<{
 		synchronizationRules?: Array<{
 			id: string;
 			name?: string;
 			sourceDirectoryName?: string;
 			targetDirectoryName?: string;
 		}>;
-	}>(
-		this,
-		connection,
-		{
-			method: 'GET',
-			path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema`,
-		},
-		SETTINGS,
-		{
-			access: 'readSynchronizationSchema',
-			delegated: connection.delegated,
-			subject: `provisioning job ${jobId}`,
-		},
-	);
+	}>(this, connection, servicePrincipalId, jobId);
 	return matching(
-		(response.body?.synchronizationRules ?? []).map((rule) => ({
+		(schema?.synchronizationRules ?? []).map((rule) => ({
 			name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
 			value: rule.id,
 		})),

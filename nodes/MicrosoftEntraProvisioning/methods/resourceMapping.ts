@@ -1,7 +1,6 @@
 import type {
 	FieldType,
 	ILoadOptionsFunctions,
-	INodeParameterResourceLocator,
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
@@ -14,8 +13,9 @@ import {
 	type ResolvedAttribute,
 } from '../helpers/scimUser';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
-import { getGraphConnection, graphPath, graphRequest } from '../transport';
+import { getGraphConnection } from '../transport';
 import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
+import { readJobSchema, selectedJobId } from './selectedJob';
 
 /** The parts of microsoft.graph.synchronizationSchema this reads: the directories' objects and their attributes. */
 interface SynchronizationSchema {
@@ -94,9 +94,8 @@ function displayNameOf(attribute: ResolvedAttribute): string {
 export async function getScimAttributes(
 	this: ILoadOptionsFunctions,
 ): Promise<ResourceMapperFields> {
-	const job = this.getCurrentNodeParameter('job') as INodeParameterResourceLocator | undefined;
-	const jobId = typeof job?.value === 'string' ? job.value.trim() : '';
-	if (jobId === '' || jobId.startsWith('=')) return { fields: defaultFields() };
+	const jobId = selectedJobId(this);
+	if (jobId === undefined) return { fields: defaultFields() };
 	const connection = await getGraphConnection(this);
 	let schema: SynchronizationSchema | undefined;
 	try {
@@ -106,21 +105,12 @@ export async function getScimAttributes(
 			this.getCurrentNodeParameter('target'),
 			SETTINGS,
 		);
-		const response = await graphRequest<SynchronizationSchema>(
+		schema = await readJobSchema<SynchronizationSchema>(
 			this,
 			connection,
-			{
-				method: 'GET',
-				path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema`,
-			},
-			SETTINGS,
-			{
-				access: 'readSynchronizationSchema',
-				delegated: connection.delegated,
-				subject: `provisioning job ${jobId}`,
-			},
+			servicePrincipalId,
+			jobId,
 		);
-		schema = response.body;
 	} catch (error) {
 		// An uploading app usually holds SynchronizationData-User.Upload alone, which cannot read the schema.
 		if (error instanceof NodeApiError && error.httpCode === '403')
