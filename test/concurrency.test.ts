@@ -9,6 +9,7 @@ import {
 	runBounded,
 } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
+import { AcceptedPace } from '../nodes/MicrosoftEntraProvisioning/transport/acceptedPace';
 import {
 	ExecutionGate,
 	sharedWindow,
@@ -255,19 +256,110 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		expect(sentAt[0]).toBeGreaterThanOrEqual(THROTTLE_EPISODE_MIN_MS - 5);
 		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(95);
 		expect(sentAt[2] - sentAt[1]).toBeGreaterThanOrEqual(95);
-		// a success once the episode's length has passed without a 429 lifts the pace
-		await new Promise((resolve) =>
-			setTimeout(resolve, THROTTLE_EPISODE_MIN_MS - sentAt[2] + THROTTLE_EPISODE_MIN_MS),
-		);
-		window.succeeded({ elapsedMs: 300 });
-		const free = Date.now();
-		await window.acquire();
-		window.release();
-		await window.acquire();
-		window.release();
-		expect(Date.now() - free).toBeLessThan(50);
 	});
 
+	it('reads the pace once the calls at Graph when it refused most of a round have answered too', async () => {
+		const time = clock();
+		const window = new CallWindow(100, time.now);
+		// Graph refuses ten calls at once, the first with ten at Graph (the round it judges) and the others with ten
+		// more sent since
+		await send(window, 10);
+		answer(window, 0);
+		await send(window, 10);
+		for (let call = 0; call < 9; call++) answer(window, 0);
+		expect(window.paceIntervalMs).toBeUndefined();
+		// of the ten still at Graph it accepted eight: eight calls in the episode's second
+		for (let call = 0; call < 10; call++) answer(window, call < 8 ? 'ok' : 0);
+		expect(window.paceIntervalMs).toBe(THROTTLE_EPISODE_MIN_MS / 8);
+	});
+
+	it('keeps room in the window for twice the calls the pace keeps at Graph, within the maximum', async () => {
+		const time = clock();
+		const window = new CallWindow(4, time.now);
+		await round(window, 10, () => false);
+		await round(window, 10, () => true, 0);
+		// halved to 2, but one call per 100 ms with a round trip of 300 ms keeps 3 at Graph: room for 6, at most 4
+		expect(window.paceIntervalMs).toBe(100);
+		expect(window.limit).toBe(4);
+	});
+
+	/** A window keeping to one call per 100 ms since Graph accepted 10 calls in a second, then refused 40. */
+	async function pacedWindow(time: ReturnType<typeof clock>): Promise<CallWindow> {
+		const window = new CallWindow(40, time.now);
+		await round(window, 10, () => false);
+		await round(window, 40, () => true, 0);
+		expect(window.paceIntervalMs).toBe(100);
+		expect(window.limit).toBe(20);
+		// the pace starts at the end of the Retry-After (the episode's second)
+		time.advance(THROTTLE_EPISODE_MIN_MS);
+		return window;
+	}
+
+	/** A call a second later, answered with this verdict (and limit use). */
+	async function aSecondLater(
+		time: ReturnType<typeof clock>,
+		window: CallWindow,
+		verdict: 'ok' | number,
+		limitUsage?: number,
+	): Promise<void> {
+		time.advance(1_000);
+		await window.acquire();
+		answer(window, verdict, limitUsage);
+	}
+
+	it('quickens the pace by a quarter for every second Graph takes whole, and lifts it once the window sends fewer', async () => {
+		const time = clock();
+		const window = await pacedWindow(time);
+		const intervals: Array<number | undefined> = [];
+		const limits: number[] = [];
+		for (let second = 0; second < 9; second++) {
+			await aSecondLater(time, window, 'ok');
+			intervals.push(window.paceIntervalMs && Math.round(window.paceIntervalMs));
+			limits.push(window.limit);
+		}
+		// 20 calls in flight a round trip of 300 ms apart go every 15 ms: a pace of one per 13 ms holds nothing back
+		expect(intervals).toEqual([80, 64, 51, 41, 33, 26, 21, 17, undefined]);
+		// the pace held the window where it was; without it, it grows again from the answer that lifted it
+		expect(limits).toEqual([20, 20, 20, 20, 20, 20, 20, 20, 21]);
+		await aSecondLater(time, window, 'ok');
+		expect(window.limit).toBe(22);
+	});
+
+	it('goes back to the last pace Graph took whole on a 429, and slows by a quarter on one at that pace, once per second', async () => {
+		const time = clock();
+		const window = await pacedWindow(time);
+		await aSecondLater(time, window, 'ok');
+		await aSecondLater(time, window, 'ok');
+		expect(window.paceIntervalMs).toBe(64);
+		await aSecondLater(time, window, 1_000);
+		expect(window.paceIntervalMs).toBe(80);
+		time.advance(100);
+		await window.acquire();
+		answer(window, 1_000);
+		expect(window.paceIntervalMs).toBe(80);
+		await aSecondLater(time, window, 1_000);
+		expect(window.paceIntervalMs).toBe(100);
+		// a second without a 429 quickens it again
+		await aSecondLater(time, window, 'ok');
+		expect(window.paceIntervalMs).toBe(80);
+	});
+
+	it('keeps the pace and the window while Graph says the app is near its limit', async () => {
+		const time = clock();
+		const window = await pacedWindow(time);
+		for (let second = 0; second < 3; second++) await aSecondLater(time, window, 'ok', 1.0);
+		expect(window.paceIntervalMs).toBe(100);
+		expect(window.limit).toBe(20);
+		// it quickens a whole second after the last warning, no sooner
+		time.advance(500);
+		await window.acquire();
+		answer(window, 'ok');
+		expect(window.paceIntervalMs).toBe(100);
+		time.advance(500);
+		await window.acquire();
+		answer(window, 'ok');
+		expect(window.paceIntervalMs).toBe(80);
+	});
 	it('keeps to no pace when Graph accepted nothing lately, and counts the next round too', async () => {
 		const window = new CallWindow(40);
 		await round(window, 40, () => true, 0);
@@ -282,6 +374,33 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		// the next round, refused whole as well, cuts again within the episode
 		await round(window, 20, () => true, 0);
 		expect(window.limit).toBe(10);
+	});
+});
+
+describe('AcceptedPace', () => {
+	it('lets a call go an interval after the last, and a change of pace moves the next one', () => {
+		const pace = new AcceptedPace(100, 1_000, 5_000);
+		expect(pace.nextCallAt).toBe(5_000);
+		pace.take(5_000);
+		pace.take(5_010);
+		expect(pace.nextCallAt).toBe(5_200);
+		// no call for a while: the next goes at once, then an interval later
+		pace.take(9_000);
+		expect(pace.nextCallAt).toBe(9_100);
+		pace.accepted(10_000, Number.NEGATIVE_INFINITY);
+		expect(pace.interval).toBe(80);
+		expect(pace.nextCallAt).toBe(9_080);
+	});
+
+	it('quickens only after a whole window since its last change without a refusal or warning', () => {
+		const pace = new AcceptedPace(100, 1_000, 0);
+		expect(pace.accepted(999, Number.NEGATIVE_INFINITY)).toBe(false);
+		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY)).toBe(true);
+		expect(pace.accepted(1_500, Number.NEGATIVE_INFINITY)).toBe(false);
+		// a refusal or warning at 1,800 holds it until 2,800
+		expect(pace.accepted(2_500, 1_800)).toBe(false);
+		expect(pace.accepted(2_800, 1_800)).toBe(true);
+		expect(pace.interval).toBe(64);
 	});
 });
 

@@ -96,23 +96,37 @@ describe('Calls in flight under throttling', () => {
 		// The node opened wider than Graph takes, so it had to find Graph's capacity from its answers.
 		expect(tenant.emulator.stats().peakGraphCallsInFlight).toBeGreaterThan(10);
 		// Kept at 40 calls in flight, Graph would refuse three of every four: close to 4 refusals per item
-		// (measured: about 3.7). Lowering its calls in flight keeps the node well below 2.
-		expect(refusals).toBeLessThan(2 * MOST_ITEMS);
+		// (measured: about 3.7). Following Graph's answers the node meets 0.15-0.2 per item, on an idle machine as
+		// with the other core busy.
+		expect(refusals).toBeLessThan(MOST_ITEMS);
 	});
 
-	it('keeps to the pace Graph accepts calls at when it takes 10 calls a second, and loses nothing', async () => {
-		const count = 150;
-		const { result, refusals } = await runAgainst({ rate: { calls: 10, windowMs: 1_000 } }, count, {
-			credentialId: 'ten-a-second',
-		});
+	it.each<[string, GraphCapacitySettings]>([
+		['', {}],
+		[
+			' (and without x-ms-throttle-limit-percentage, as APIs other than identity send)',
+			{ withoutUsageHeader: true },
+		],
+	])(
+		'keeps to the pace Graph accepts calls at when it takes 10 calls a second%s, and loses nothing',
+		async (_, headers) => {
+			const count = 150;
+			const { result, refusals } = await runAgainst(
+				{ rate: { calls: 10, windowMs: 1_000 }, ...headers },
+				count,
+				{ credentialId: `ten-a-second${headers.withoutUsageHeader ? '-no-usage' : ''}` },
+			);
 
-		// Sent as fast as their slots free up (a 429 comes back at once), the calls spend the items' retries on 429s
-		// and items fail (the limiter without a pace lost items here). The window now opens wide, so the first round
-		// meets Graph's limit with nearly every item: measured 3.0-3.3 429s per item on an idle machine, where the
-		// limiter that opened at 40 met 1.4-1.8. The bound keeps that from growing; bringing it back down is open work.
-		everyItemApplied(result, count);
-		expect(refusals).toBeLessThan(4 * count);
-	}, 60_000);
+			// Sent as fast as their slots free up (a 429 comes back at once), the calls spend the items' retries on 429s
+			// and items fail (the limiter without a pace lost items here; a pace lifted whole after a quiet second drew
+			// 2.4-3.3 429s per item and, on a busy machine, spent an item's eight retries). Most refusals now meet the
+			// first round, sent before Graph's first answer; the pace then steps towards Graph's limit and back.
+			// Measured 0.4-0.7 per item, on an idle machine as with the other core busy.
+			everyItemApplied(result, count);
+			expect(refusals).toBeLessThan(1.5 * count);
+		},
+		60_000,
+	);
 
 	it('lets a 429 whose wait it refuses (a quota spent for the day) fail its item without slowing the others', async () => {
 		tenant.emulator.injectFault({

@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { AcceptedPace } from './acceptedPace';
 import { GRAPH_LIMITS } from './graphLimits';
 
 /** 429s closer together than this (or than the Retry-After they carry) are one throttling episode. */
@@ -93,11 +94,13 @@ interface Round {
  *   Load lowers the window to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
  * - If Graph throttled more than half of a round, it has reached a rate limit and refuses nearly every call beyond
  *   it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then keeps
- *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on. The pace
- *   is lifted once that long passes without a 429. If Graph accepted no call in that time there is no pace to read:
- *   the next round is counted too.
+ *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on, and the
+ *   window stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
+ *   calls go faster than the window would send them. If Graph accepted no call in that time there is no pace to
+ *   read: the next round is counted too.
  * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
- *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses.
+ *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses;
+ *   under a pace the warning keeps the pace from quickening instead.
  * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
  *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
@@ -138,10 +141,13 @@ export class CallWindow {
 
 	private readonly accepted = new RecentCount();
 
-	/** The pace every call keeps to while Graph refuses nearly all calls: one per interval, the next one not before nextAt */
-	private rate?: { intervalMs: number; nextAt: number; windowMs: number };
+	/** The pace every call keeps to since Graph refused nearly all calls beyond a rate */
+	private pace?: AcceptedPace;
 
-	private rateTimer = false;
+	/** Answers still due before the pace is read, from the calls that were at Graph when it refused most of a round */
+	private answersBeforePace?: number;
+
+	private paceTimer = false;
 
 	private round?: Round;
 
@@ -164,6 +170,11 @@ export class CallWindow {
 		return this.maximumCalls;
 	}
 
+	/** The interval between calls the pace keeps to, while there is one */
+	get paceIntervalMs(): number | undefined {
+		return this.pace?.interval;
+	}
+
 	/** Calls in flight (slots taken) right now */
 	get inFlight(): number {
 		return this.active;
@@ -175,7 +186,7 @@ export class CallWindow {
 			this.active === 0 &&
 			this.waiting.length === 0 &&
 			this.retrying.length === 0 &&
-			!this.rateTimer
+			!this.paceTimer
 		);
 	}
 
@@ -228,6 +239,8 @@ export class CallWindow {
 		this.lastRefusal = now;
 		this.answered = true;
 		this.refusals++;
+		this.pace?.refused(now);
+		this.answeredBeforePace();
 		if (this.round)
 			this.round.longestWaitMs = Math.max(this.round.longestWaitMs, retryAfterMs ?? 0);
 		this.count(true);
@@ -243,19 +256,26 @@ export class CallWindow {
 				this.roundTripMs === undefined
 					? answer.elapsedMs
 					: 0.8 * this.roundTripMs + 0.2 * answer.elapsedMs;
-		if (this.rate && now - this.lastRefusal >= this.rate.windowMs) {
-			this.rate = undefined;
-			this.dispatch();
-		}
 		this.answersSinceWarningCut++;
 		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
 			this.nearLimit(answer.limitUsage, now);
+		if (this.pace?.accepted(now, Math.max(this.lastRefusal, this.lastWarning))) {
+			if (this.paceHoldsNothingBack()) this.pace = undefined;
+			this.dispatch();
+		}
+		this.answeredBeforePace();
 		this.successes++;
 		if (this.round) {
 			this.count(false);
 			return;
 		}
-		if (this.current >= this.maximumCalls || now - this.lastWarning < this.episodeLength) return;
+		// While a pace holds calls back, a wider window would send none sooner.
+		if (
+			this.pace ||
+			this.current >= this.maximumCalls ||
+			now - this.lastWarning < this.episodeLength
+		)
+			return;
 		if (now - this.lastRefusal >= this.episodeLength && now >= this.episodeEnds) {
 			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the window per round.
 			this.current++;
@@ -297,7 +317,9 @@ export class CallWindow {
 	/** Graph says the app used `usage` of its limit: lower the window in proportion, once per round of answers. */
 	private nearLimit(usage: number, now: number): void {
 		this.lastWarning = now;
-		if (usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current) return;
+		// Under a pace the warning only keeps it from quickening: the pace, not the window, sets how many calls go.
+		if (this.pace || usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current)
+			return;
 		const base = Math.min(this.current, this.active + 1);
 		const share = Math.max(0.5, Math.min(1, TARGET_LIMIT_USAGE / usage));
 		this.current = Math.max(1, Math.min(this.current, Math.floor(base * share)));
@@ -324,9 +346,32 @@ export class CallWindow {
 		this.lastCut = this.now();
 		this.successes = 0;
 		this.refusals = 0;
-		// Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail
-		// after their retries rather than crawl): the next round is counted too.
-		if (share > 1 / 2 && !this.keepToAcceptedRate()) this.round = this.newRound(this.current);
+		if (share > 1 / 2) this.readPaceOnceAnswered();
+	}
+
+	/**
+	 * Graph refused most of a round: the pace it accepts is read once the calls at Graph now have answered too. A
+	 * refusal comes back at once, an accepted call only after its round trip, so the round is over before Graph's
+	 * answers to the calls it accepted are in.
+	 */
+	private readPaceOnceAnswered(): void {
+		if (this.active > 0) this.answersBeforePace = this.active;
+		else this.readPace();
+	}
+
+	/** One more answer of those the pace waits for. */
+	private answeredBeforePace(): void {
+		if (this.answersBeforePace === undefined || --this.answersBeforePace > 0) return;
+		this.answersBeforePace = undefined;
+		this.readPace();
+	}
+
+	/**
+	 * Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail after
+	 * their retries rather than crawl): the next round is counted too.
+	 */
+	private readPace(): void {
+		if (!this.keepToAcceptedRate()) this.round = this.newRound(this.current);
 	}
 
 	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
@@ -334,20 +379,32 @@ export class CallWindow {
 		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
 		const accepted = this.accepted.since(this.now(), windowMs);
 		if (accepted === 0) return false;
-		this.rate = { intervalMs: windowMs / accepted, nextAt: this.episodeEnds, windowMs };
+		const pace = new AcceptedPace(windowMs / accepted, windowMs, this.episodeEnds);
+		this.pace = pace;
+		// The pace now sets how many calls go. A window narrower than the calls the pace keeps at Graph would send
+		// fewer than Graph accepts, and lift the pace at its first step: room for twice as many.
+		const atGraph = Math.ceil((this.roundTripMs ?? 0) / pace.interval);
+		this.current = Math.min(this.maximumCalls, Math.max(this.current, 2 * atGraph));
 		return true;
+	}
+
+	/** Whether the window alone would now send calls no faster than the pace lets them go. */
+	private paceHoldsNothingBack(): boolean {
+		const pace = this.pace;
+		if (!pace || this.roundTripMs === undefined) return false;
+		return pace.interval * this.current <= this.roundTripMs;
 	}
 
 	/** Whether the pace allows a call now; if not, a dispatch is due when it will. */
 	private paced(): boolean {
-		const rate = this.rate;
-		if (!rate) return true;
+		const pace = this.pace;
+		if (!pace) return true;
 		const now = this.now();
-		if (now >= rate.nextAt) return true;
-		if (!this.rateTimer) {
-			this.rateTimer = true;
-			void sleep(rate.nextAt - now).then(() => {
-				this.rateTimer = false;
+		if (now >= pace.nextCallAt) return true;
+		if (!this.paceTimer) {
+			this.paceTimer = true;
+			void sleep(pace.nextCallAt - now).then(() => {
+				this.paceTimer = false;
 				this.dispatch();
 			});
 		}
@@ -356,7 +413,7 @@ export class CallWindow {
 
 	private take(): void {
 		this.active++;
-		if (this.rate) this.rate.nextAt = Math.max(this.now(), this.rate.nextAt) + this.rate.intervalMs;
+		this.pace?.take(this.now());
 	}
 
 	private dispatch(): void {
