@@ -307,20 +307,20 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		answer(window, verdict, limitUsage);
 	}
 
-	it('quickens the pace by a quarter for every second Graph takes whole, and lifts it once the window sends fewer', async () => {
+	it('quickens the pace for every second Graph takes whole, by a quarter, a half, then double, and lifts it once the window sends fewer', async () => {
 		const time = clock();
 		const window = await pacedWindow(time);
 		const intervals: Array<number | undefined> = [];
 		const limits: number[] = [];
-		for (let second = 0; second < 9; second++) {
+		for (let second = 0; second < 4; second++) {
 			await aSecondLater(time, window, 'ok');
 			intervals.push(window.paceIntervalMs && Math.round(window.paceIntervalMs));
 			limits.push(window.limit);
 		}
 		// 20 calls in flight a round trip of 300 ms apart go every 15 ms: a pace of one per 13 ms holds nothing back
-		expect(intervals).toEqual([80, 64, 51, 41, 33, 26, 21, 17, undefined]);
+		expect(intervals).toEqual([80, 53, 27, undefined]);
 		// the pace held the window where it was; without it, it grows again from the answer that lifted it
-		expect(limits).toEqual([20, 20, 20, 20, 20, 20, 20, 20, 21]);
+		expect(limits).toEqual([20, 20, 20, 21]);
 		await aSecondLater(time, window, 'ok');
 		expect(window.limit).toBe(22);
 	});
@@ -330,7 +330,7 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		const window = await pacedWindow(time);
 		await aSecondLater(time, window, 'ok');
 		await aSecondLater(time, window, 'ok');
-		expect(window.paceIntervalMs).toBe(64);
+		expect(window.paceIntervalMs).toBeCloseTo(100 / 1.25 / 1.5);
 		await aSecondLater(time, window, 1_000);
 		expect(window.paceIntervalMs).toBe(80);
 		time.advance(100);
@@ -339,14 +339,19 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		expect(window.paceIntervalMs).toBe(80);
 		await aSecondLater(time, window, 1_000);
 		expect(window.paceIntervalMs).toBe(100);
-		// a second without a 429 quickens it again
+		// a second without a 429 quickens it again, from the smallest step
 		await aSecondLater(time, window, 'ok');
 		expect(window.paceIntervalMs).toBe(80);
 	});
 
-	it('keeps the pace and the window while Graph says the app is near its limit', async () => {
+	it('quickens the pace only into the room Graph says is left below 95 % of the limit, and keeps the window', async () => {
 		const time = clock();
 		const window = await pacedWindow(time);
+		// at 90 % of the limit, by 0.95 / 0.9 at most
+		await aSecondLater(time, window, 'ok', 0.9);
+		expect(window.paceIntervalMs).toBeCloseTo((100 * 0.9) / 0.95);
+		await aSecondLater(time, window, 1_000);
+		expect(window.paceIntervalMs).toBe(100);
 		for (let second = 0; second < 3; second++) await aSecondLater(time, window, 'ok', 1.0);
 		expect(window.paceIntervalMs).toBe(100);
 		expect(window.limit).toBe(20);
@@ -400,7 +405,31 @@ describe('AcceptedPace', () => {
 		// a refusal or warning at 1,800 holds it until 2,800
 		expect(pace.accepted(2_500, 1_800)).toBe(false);
 		expect(pace.accepted(2_800, 1_800)).toBe(true);
-		expect(pace.interval).toBe(64);
+		// the second quiet window in a row quickens it by a half
+		expect(pace.interval).toBeCloseTo(80 / 1.5);
+	});
+
+	it('quickens by a quarter, a half, then double for quiet windows in a row, from a quarter again after a refusal', () => {
+		const pace = new AcceptedPace(1_000, 1_000, 0);
+		const steps: number[] = [];
+		for (let window = 1; window <= 5; window++) {
+			const before = pace.interval;
+			pace.accepted(window * 1_000, Number.NEGATIVE_INFINITY);
+			steps.push(before / pace.interval);
+		}
+		expect(steps).toEqual([1.25, 1.5, 2, 2, 2]);
+		// back to the last pace taken whole, then a quarter at a time
+		pace.refused(5_500);
+		expect(pace.interval).toBe(1_000 / 1.25 / 1.5 / 2 / 2);
+		pace.accepted(6_500, 5_500);
+		expect(pace.interval).toBe(1_000 / 1.25 / 1.5 / 2 / 2 / 1.25);
+	});
+
+	it('quickens no further than the room Graph says is left below 95 % of the limit', () => {
+		const pace = new AcceptedPace(100, 1_000, 0);
+		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY, 0.95)).toBe(false);
+		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY, 0.9)).toBe(true);
+		expect(pace.interval).toBeCloseTo((100 * 0.9) / 0.95);
 	});
 });
 

@@ -100,7 +100,7 @@ interface Round {
  *   read: the next round is counted too.
  * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
  *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses;
- *   under a pace the warning keeps the pace from quickening instead.
+ *   under a pace it bounds how far the pace quickens instead.
  * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
  *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
@@ -126,6 +126,9 @@ export class CallWindow {
 	private lastCut = Number.NEGATIVE_INFINITY;
 
 	private lastWarning = Number.NEGATIVE_INFINITY;
+
+	/** The share of the app's limit Graph said was used at lastWarning */
+	private lastUsage = 0;
 
 	/** Answers since the window last fell for a near-limit warning; it falls again only after a round of them */
 	private answersSinceWarningCut = Number.POSITIVE_INFINITY;
@@ -259,7 +262,9 @@ export class CallWindow {
 		this.answersSinceWarningCut++;
 		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
 			this.nearLimit(answer.limitUsage, now);
-		if (this.pace?.accepted(now, Math.max(this.lastRefusal, this.lastWarning))) {
+		const usage =
+			this.pace && now - this.lastWarning < this.pace.windowMs ? this.lastUsage : undefined;
+		if (this.pace?.accepted(now, this.lastRefusal, usage)) {
 			if (this.paceHoldsNothingBack()) this.pace = undefined;
 			this.dispatch();
 		}
@@ -317,7 +322,8 @@ export class CallWindow {
 	/** Graph says the app used `usage` of its limit: lower the window in proportion, once per round of answers. */
 	private nearLimit(usage: number, now: number): void {
 		this.lastWarning = now;
-		// Under a pace the warning only keeps it from quickening: the pace, not the window, sets how many calls go.
+		this.lastUsage = usage;
+		// Under a pace the warning only bounds its quickening: the pace, not the window, sets how many calls go.
 		if (this.pace || usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current)
 			return;
 		const base = Math.min(this.current, this.active + 1);
