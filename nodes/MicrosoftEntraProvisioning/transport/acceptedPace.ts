@@ -4,8 +4,9 @@ export const PACE_STEP = 1.25;
 export const PACE_MOST_STEP = 2;
 /**
  * The share of its limit a quickening may take the app to by Graph's own reading (x-ms-throttle-limit-percentage):
- * at 0.9 the pace quickens by a ninth at most, from 0.95 on not at all. The reading counts every caller of the app
- * in the tenant, so several processes, each with its own pace, quicken together into the room it says is left.
+ * at 0.9 the pace quickens by 0.95 / 0.9 (about 6 %) at most, from 0.95 on not at all. The reading counts every caller
+ * of the app in the tenant, so several processes, each with its own pace, quicken together into the room it says is
+ * left.
  */
 export const PACE_USAGE_CEILING = 0.95;
 
