@@ -4,10 +4,7 @@
  * gate through it; the registry that keeps one window per credential and tenant; and the runner that starts items
  * ahead of their calls.
  */
-import {
-	PAUSE_AFTER_MS,
-	runBounded,
-} from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
+import { PAUSE_AFTER, runBounded } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
 import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
 import { AcceptedPace } from '../nodes/MicrosoftEntraProvisioning/transport/acceptedPace';
 import {
@@ -622,18 +619,18 @@ describe('runBounded', () => {
 		expect(gate.inFlight).toBe(0);
 	});
 
-	/** How many 1 ms items the runner starts before the event loop first gets in (a zero-delay timer set first fires). */
-	async function itemsBeforeTheLoopGetsIn(mayBeAtLimit: boolean): Promise<number> {
+	/** How many items of `itemMs` the runner starts before the event loop first gets in (a zero-delay timer set first fires). */
+	async function itemsBeforeTheLoopGetsIn(mayBeAtLimit: boolean, itemMs: number): Promise<number> {
 		let started = 0;
 		let seen: number | undefined;
 		setTimeout(() => (seen = started), 0);
 		await runBounded(
-			60,
+			200,
 			{ itemWindow: 1_000, mayBeAtLimit },
 			async () => {
 				started++;
 				// n8n evaluating an item's parameters: synchronous work
-				const end = performance.now() + 1;
+				const end = performance.now() + itemMs;
 				while (performance.now() < end);
 			},
 			() => false,
@@ -641,12 +638,16 @@ describe('runBounded', () => {
 		return seen ?? started;
 	}
 
-	it("lets the event loop in after 2 ms of items while the window may be at Graph's limit, and after 20 ms otherwise", async () => {
-		expect(PAUSE_AFTER_MS).toEqual({ mayBeAtLimit: 2, otherwise: 20 });
-		// a pause after 2 ms of 1 ms items: the loop gets in after the second or third item
-		expect(await itemsBeforeTheLoopGetsIn(true)).toBeLessThanOrEqual(4);
-		// after 20 ms: some twenty items first (fewer only if the machine stalls the process meanwhile)
-		expect(await itemsBeforeTheLoopGetsIn(false)).toBeGreaterThanOrEqual(10);
+	it("lets the event loop in after 20 ms of items, and after 10 items while the window may be at Graph's limit", async () => {
+		expect(PAUSE_AFTER).toEqual({ ms: 20, itemsWhileMayBeAtLimit: 10 });
+		// cheap items (0.2 ms): after 10 of them while the window may be at the limit, some hundred otherwise (fewer
+		// only if the machine stalls the process meanwhile)
+		expect(await itemsBeforeTheLoopGetsIn(true, 0.2)).toBeLessThanOrEqual(10);
+		expect(await itemsBeforeTheLoopGetsIn(false, 0.2)).toBeGreaterThanOrEqual(30);
+		// items of 3 ms, dearer than n8n's usual: after 20 ms (some seven) either way, not after every item
+		const dearItems = await itemsBeforeTheLoopGetsIn(true, 3);
+		expect(dearItems).toBeGreaterThanOrEqual(3);
+		expect(dearItems).toBeLessThanOrEqual(10);
 	});
 
 	it('starts no item once told to stop, and waits for those under way', async () => {

@@ -9,15 +9,16 @@ export interface ItemWindow {
 }
 
 /**
- * n8n evaluates an item's parameters synchronously; a long run of them would hold back the answers and TLS
- * handshakes of the calls already sent, so the runner lets the event loop in after this much of it. Each pause is a
- * zero-delay timer, which Node.js fires no sooner than 1 ms later: with about 2 ms of expressions per item, a pause
- * every 2 ms costs about a third of the evaluation time, one every 20 ms a twentieth. Until Graph has answered, and
- * while it pushes back, its answers must be read at once: they set how many calls follow, and cheap items started
- * 20 ms at a time against a Graph that takes 10 calls at once drew 3.3 429s per item, where the throttling test
- * allows 2. Otherwise an answer waiting 20 ms is nothing beside Graph's round trip.
+ * n8n evaluates an item's parameters synchronously; a long run of them would hold back the calls they make (sent
+ * only once the loop gets in), the answers and TLS handshakes of those already sent, so the runner lets the event
+ * loop in after 20 ms of it. Each pause is a zero-delay timer, which Node.js fires no sooner than 1 ms later: with
+ * about 2 ms of expressions per item, a pause every 2 ms costs about a third of the evaluation time, one every
+ * 20 ms a twentieth. Until Graph has answered, and while it pushes back, its answers must be read before many more
+ * calls go, since they set how many follow: then the loop gets in after 10 items as well. Cheap items started 20 ms
+ * (a hundred) at a time against a Graph that takes 10 calls at once drew 3.3 429s per item; a pause every 2 ms,
+ * after every item of the usual cost, slowed a run with a 429 every second or so by a third throughout.
  */
-export const PAUSE_AFTER_MS = { mayBeAtLimit: 2, otherwise: 20 } as const;
+export const PAUSE_AFTER = { ms: 20, itemsWhileMayBeAtLimit: 10 } as const;
 
 /**
  * Runs `work` for indexes 0..count-1 while the gate's window of items allows, and stops starting new work once
@@ -35,11 +36,13 @@ export async function runBounded(
 	let wake: (() => void) | undefined;
 	gate.onRest = () => wake?.();
 	let lastYield = Date.now();
+	let startedSinceYield = 0;
 	for (let index = 0; index < count && !shouldStop(); index++) {
 		if (running.size >= gate.itemWindow) {
 			while (running.size >= gate.itemWindow)
 				await new Promise<void>((resolve) => (wake = resolve));
 			lastYield = Date.now();
+			startedSinceYield = 0;
 		}
 		if (shouldStop()) break;
 		const task = work(index).finally(() => {
@@ -47,10 +50,14 @@ export async function runBounded(
 			wake?.();
 		});
 		running.add(task);
-		const pauseAfterMs = gate.mayBeAtLimit ? PAUSE_AFTER_MS.mayBeAtLimit : PAUSE_AFTER_MS.otherwise;
-		if (Date.now() - lastYield >= pauseAfterMs) {
+		startedSinceYield++;
+		if (
+			Date.now() - lastYield >= PAUSE_AFTER.ms ||
+			(gate.mayBeAtLimit && startedSinceYield >= PAUSE_AFTER.itemsWhileMayBeAtLimit)
+		) {
 			await sleep(0);
 			lastYield = Date.now();
+			startedSinceYield = 0;
 		}
 	}
 	await Promise.all(running);
