@@ -1,14 +1,14 @@
 /** How much a window of time without a 429 quickens the pace, and a 429 at a pace Graph once took whole slows it. */
-export const PACE_STEP = 1.25;
+const PACE_STEP = 1.25;
 /** The most one quiet window quickens the pace by, after several in a row */
-export const PACE_MOST_STEP = 2;
+const PACE_MOST_STEP = 2;
 /**
  * The share of its limit a quickening may take the app to by Graph's own reading (x-ms-throttle-limit-percentage):
  * at 0.9 the pace quickens by 0.95 / 0.9 (about 6 %) at most, from 0.95 on not at all. The reading counts every caller
  * of the app in the tenant, so several processes, each with its own pace, quicken together into the room it says is
  * left.
  */
-export const PACE_USAGE_CEILING = 0.95;
+const PACE_USAGE_CEILING = 0.95;
 
 /**
  * The pace every call of a window keeps to once Graph refuses nearly every call beyond a rate: one call per
