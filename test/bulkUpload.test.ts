@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialInput } from './harness/engine';
 import { runNode } from './harness/engine';
+import { countEvaluations } from './support/evaluations';
 import {
 	addServicePrincipal,
 	clientWith,
@@ -253,5 +254,19 @@ describe('Bulk Upload › Upload Users', () => {
 		} finally {
 			tenant.emulator.setBulkUploadDailyLimit(6000);
 		}
+	});
+
+	it("evaluates an employee's attribute rows in one evaluation, not one per row", async () => {
+		const employees = Array.from({ length: 60 }, (_, index) => employee(index + 1));
+		const { result, evaluations } = await countEvaluations(() => upload(employees));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(60);
+		const rows = attributes.attributes.attribute.length;
+		// The first employee is read both ways, checking the joined reading against n8n's own; then one each
+		expect(evaluations).toHaveLength(1 + rows + (employees.length - 1));
+		const sent = bulkCalls().flatMap((call) => JSON.parse(call.body).Operations);
+		expect(sent.map((operation: { data: IDataObject }) => operation.data.userName)).toEqual(
+			employees.map((one) => one.mail),
+		);
 	});
 });

@@ -22,6 +22,8 @@ import {
 	MAX_RETRY_LIMIT,
 } from '../transport/requestLimits';
 
+import { evaluateTogether } from './itemExpressions';
+
 /*
  * The one module that reads an item's parameters and checks them before any request: each reader returns a value
  * the operations can use as it is, or throws the NodeOperationError that tells the admin what to change.
@@ -53,6 +55,21 @@ function holdsExpression(value: unknown): boolean {
 	return false;
 }
 
+function fixedValue(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	fallback: unknown,
+): unknown {
+	let values = fixedValues.get(ctx);
+	if (!values) {
+		values = new Map();
+		fixedValues.set(ctx, values);
+	}
+	if (!values.has(name)) values.set(name, ctx.getNodeParameter(name, itemIndex, fallback));
+	return values.get(name);
+}
+
 /**
  * An item's parameter value, as getNodeParameter gives it. n8n evaluates and validates a parameter afresh for every
  * item; one that holds no expression comes out the same for all of them, so it is read once per execution. The
@@ -66,13 +83,45 @@ export function itemParameter(
 ): unknown {
 	const raw: unknown = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
 	if (holdsExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback);
-	let values = fixedValues.get(ctx);
-	if (!values) {
-		values = new Map();
-		fixedValues.set(ctx, values);
+	return fixedValue(ctx, name, itemIndex, fallback);
+}
+
+export interface ParameterRequest {
+	name: string;
+	/** Given when the parameter may be absent (hidden by its display options) */
+	fallback?: unknown;
+}
+
+/**
+ * Parameters an operation reads together for each item, as itemParameter gives them, with all their expressions
+ * evaluated in one go (helpers/itemExpressions.ts): the cost of an item is mostly n8n's cost per evaluation. Only
+ * for parameters n8n checks no type of (no validateType, no resource mapper), whose values it passes on as they
+ * evaluate.
+ */
+export function itemParameters(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	requests: readonly ParameterRequest[],
+): unknown[] {
+	const values: unknown[] = new Array(requests.length);
+	const evaluated: number[] = [];
+	const raws: unknown[] = [];
+	requests.forEach(({ name, fallback }, position) => {
+		const raw: unknown = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
+		if (holdsExpression(raw)) {
+			evaluated.push(position);
+			raws.push(raw);
+		} else {
+			values[position] = fixedValue(ctx, name, itemIndex, fallback);
+		}
+	});
+	if (evaluated.length > 0) {
+		const names = evaluated.map((position) => requests[position].name);
+		evaluateTogether(ctx, itemIndex, names, raws).forEach((value, at) => {
+			values[evaluated[at]] = value;
+		});
 	}
-	if (!values.has(name)) values.set(name, ctx.getNodeParameter(name, itemIndex, fallback));
-	return values.get(name);
+	return values;
 }
 
 /** Fails the item with what is wrong and what to do; with Continue On Fail it becomes the item's error item. */
@@ -160,13 +209,12 @@ export function checkTargetLocator(
 	return { type, by, id: id.toLowerCase() };
 }
 
-function readTargetType(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	fixedType?: TargetType,
-): TargetType {
-	const type = fixedType ?? (itemParameter(ctx, 'targetType', itemIndex) as TargetType);
-	if (!Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
+const TARGET_TYPE: ParameterRequest = { name: 'targetType' };
+const TARGET: ParameterRequest = { name: 'target' };
+const SECRETS: ParameterRequest = { name: 'secrets.secret', fallback: [] };
+
+function checkedTargetType(ctx: IExecuteFunctions, itemIndex: number, type: unknown): TargetType {
+	if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(TARGET_TYPES, type)) {
 		invalidInput(
 			ctx,
 			itemIndex,
@@ -174,7 +222,33 @@ function readTargetType(
 			'Choose Application or Service Principal as Target Type.',
 		);
 	}
-	return type;
+	return type as TargetType;
+}
+
+function readTargetType(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	fixedType?: TargetType,
+): TargetType {
+	return (
+		fixedType ?? checkedTargetType(ctx, itemIndex, itemParameter(ctx, 'targetType', itemIndex))
+	);
+}
+
+function checkedTarget(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	type: TargetType,
+	locator: unknown,
+	fixedType?: TargetType,
+): TargetReference {
+	const checked = checkTargetLocator(
+		locator,
+		type,
+		fixedType ? TARGET_TYPES[fixedType].displayName : 'Target',
+	);
+	if ('message' in checked) invalidInput(ctx, itemIndex, checked.message, checked.description);
+	return checked;
 }
 
 /** The item's Target; `fixedType` for operations that always act on one type (and show no Target Type). */
@@ -184,13 +258,7 @@ export function readTarget(
 	fixedType?: TargetType,
 ): TargetReference {
 	const type = readTargetType(ctx, itemIndex, fixedType);
-	const checked = checkTargetLocator(
-		itemParameter(ctx, 'target', itemIndex),
-		type,
-		fixedType ? TARGET_TYPES[fixedType].displayName : 'Target',
-	);
-	if ('message' in checked) invalidInput(ctx, itemIndex, checked.message, checked.description);
-	return checked;
+	return checkedTarget(ctx, itemIndex, type, itemParameter(ctx, 'target', itemIndex), fixedType);
 }
 
 function secretValueText(value: unknown): string | undefined {
@@ -202,7 +270,11 @@ function secretValueText(value: unknown): string | undefined {
 
 /** The secrets collection, checked: known or well-formed keys, no duplicates, a text value for each. */
 export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPair[] {
-	const entries = itemParameter(ctx, 'secrets.secret', itemIndex, []) as Array<{
+	return checkedSecrets(ctx, itemIndex, itemParameters(ctx, itemIndex, [SECRETS])[0]);
+}
+
+function checkedSecrets(ctx: IExecuteFunctions, itemIndex: number, value: unknown): SecretPair[] {
+	const entries = value as Array<{
 		key?: unknown;
 		customKey?: unknown;
 		value?: unknown;
@@ -387,8 +459,20 @@ export function readTargetAndSecrets(
 			'Choose Parameters or Item Fields as Input.',
 		);
 	}
-	if (mode === 'parameters')
-		return { target: readTarget(ctx, itemIndex, fixedType), secrets: readSecrets(ctx, itemIndex) };
+	if (mode === 'parameters') {
+		// Read together: an item whose target and secrets are expressions costs one evaluation, not three
+		const values = itemParameters(
+			ctx,
+			itemIndex,
+			fixedType ? [TARGET, SECRETS] : [TARGET_TYPE, TARGET, SECRETS],
+		);
+		const [locator, secrets] = values.slice(-2);
+		const type = fixedType ?? checkedTargetType(ctx, itemIndex, values[0]);
+		return {
+			target: checkedTarget(ctx, itemIndex, type, locator, fixedType),
+			secrets: checkedSecrets(ctx, itemIndex, secrets),
+		};
+	}
 	return readItemFields(ctx, itemIndex, readTargetType(ctx, itemIndex, fixedType));
 }
 

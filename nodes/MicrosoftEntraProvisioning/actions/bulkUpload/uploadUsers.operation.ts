@@ -9,6 +9,7 @@ import {
 import {
 	invalidInput,
 	itemParameter,
+	itemParameters,
 	readRequestSettings,
 	readSynchronizationId,
 	readTarget,
@@ -136,12 +137,14 @@ interface Upload {
 	data: IDataObject;
 }
 
+const ATTRIBUTE_ROWS = { name: 'attributes.attribute', fallback: [] };
+
 /** The employee of one item as a SCIM user; throws a NodeOperationError naming what is wrong. */
 function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Omit<Upload, 'bulkId'> {
-	const entries = itemParameter(ctx, 'attributes.attribute', itemIndex, []) as Array<{
-		attribute?: unknown;
-		value?: unknown;
-	}>;
+	// Every row's expression in one evaluation: an employee maps ten or so attributes
+	const [entries] = itemParameters(ctx, itemIndex, [ATTRIBUTE_ROWS]) as [
+		Array<{ attribute?: unknown; value?: unknown }>,
+	];
 	const mapped = new Set<string>();
 	const values: Array<{ path: string; value: ScimScalar }> = [];
 	for (const { attribute, value } of entries) {
