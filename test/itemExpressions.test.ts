@@ -164,7 +164,7 @@ describe('expressions read together', () => {
 		expect(result.items[1].json.error).toBe(stopped.error?.message);
 	});
 
-	it("an item whose expression fails in n8n's legacy engine (null instead of an error) is read one by one; the next items are read together again", async () => {
+	it("an item whose expression fails in n8n's legacy engine (no value instead of an error) is read one by one; the next items are read together again", async () => {
 		const sps = targets(3);
 		const { result, evaluations } = await run({
 			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
@@ -183,7 +183,7 @@ describe('expressions read together', () => {
 			'The secret "SecretToken" has no usable value',
 			'applied',
 		]);
-		// item 0: joined + 3 to check; item 1: joined (null) + 3 one by one; item 2: joined
+		// item 0: joined + 3 to check; item 1: joined (no value) + 3 one by one; item 2: joined
 		expect(evaluations).toHaveLength(4 + 4 + 1);
 	});
 

@@ -149,7 +149,7 @@ function evaluateJoined(
 		// Reading the parameters one by one raises n8n's own error, naming the parameter that failed
 		return undefined;
 	}
-	// n8n's legacy engine answers an expression that failed with null instead of an error
+	// n8n's legacy engine answers an expression that failed with no value (null, or undefined on 1.x), not an error
 	if (!Array.isArray(results)) return undefined;
 	if (results.length !== plan.count || !results.every(isPlainValue)) {
 		// Expressions that yield objects are likely to for every item: stop paying for two readings
