@@ -37,8 +37,8 @@ function replaceExpressions(value: unknown, replace: (expression: string) => unk
 }
 
 /**
- * What getNodeParameter passes on unchanged: text, numbers, true/false and null. Objects are left to it, since it
- * rewrites dates inside them, and so is undefined, which an array cannot carry out of n8n 2.x's isolate.
+ * What getNodeParameter passes on unchanged: text, numbers, true/false and null. Anything else is left to it:
+ * objects, since it rewrites dates inside them, and undefined, which an engine may carry out of an array otherwise.
  */
 function isPlainValue(value: unknown): boolean {
 	return (
