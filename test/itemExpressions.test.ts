@@ -187,6 +187,25 @@ describe('expressions read together', () => {
 		expect(evaluations).toHaveLength(4 + 4 + 1);
 	});
 
+	it('once an expression yields an object, the execution reads its items one by one, as n8n does', async () => {
+		const sps = targets(3);
+		const { result, evaluations } = await run({
+			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
+				{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
+				{ key: 'SecretToken', value: '={{ $json.vault }}' },
+			]),
+			credential: tenant.appOnlyCredential(),
+			items: sps.map((sp, index) => ({ id: sp.id, vault: { token: TOKENS[index] } })),
+			continueOnFail: true,
+		});
+		expect(result.items.map((item) => item.json.error)).toEqual(
+			sps.map(() => 'The secret "SecretToken" has no usable value'),
+		);
+		// item 0: the joined evaluation, whose object ends joining, then 3 one by one; items 1 and 2: 3 each
+		expect(evaluations).toHaveLength(1 + 3 * sps.length);
+		expect(sentSecrets(sps.map((sp) => sp.id))).toEqual([undefined, undefined, undefined]);
+	});
+
 	it('never changes what an expression means: text that is no expression on its own stays an error', async () => {
 		const sps = targets(2);
 		const { result } = await run({
