@@ -43,6 +43,14 @@ function sentSecrets(ids: string[]) {
 	return ids.map((id) => bodies.get(id));
 }
 
+/** Acquire for the item's `id`, with a fixed BaseAddress and the SecretToken from `secretToken`, all expressions */
+function acquireWithSecretToken(secretToken: string) {
+	return acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
+		{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
+		{ key: 'SecretToken', value: secretToken },
+	]);
+}
+
 beforeAll(async () => {
 	tenant = await startTenant();
 });
@@ -94,11 +102,10 @@ describe('expressions read together', () => {
 		const sps = targets(3);
 		const items: IDataObject[] = sps.map((sp, index) => ({ id: sp.id, token: TOKENS[index] }));
 		const { result, evaluations } = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
-				{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
+			parameters: acquireWithSecretToken(
 				// text around the block: n8n joins it into one string, so this parameter is read as n8n reads it
-				{ key: 'SecretToken', value: '={{ $json.token }}-v2' },
-			]),
+				'={{ $json.token }}-v2',
+			),
 			credential: tenant.appOnlyCredential(),
 			items,
 		});
@@ -119,14 +126,10 @@ describe('expressions read together', () => {
 			id: sp.id,
 			...(index === 1 ? {} : { vault: { token: TOKENS[index] } }),
 		}));
-		const parameters = acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
-			{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
+		const parameters = acquireWithSecretToken(
 			// item 1 has no vault field, and the workflow has no Vault node to take it from
-			{
-				key: 'SecretToken',
-				value: '={{ $json.vault ? $json.vault.token : $("Vault").item.json.token }}',
-			},
-		]);
+			'={{ $json.vault ? $json.vault.token : $("Vault").item.json.token }}',
+		);
 		const { result } = await run({
 			parameters,
 			credential: tenant.appOnlyCredential(),
@@ -167,10 +170,7 @@ describe('expressions read together', () => {
 	it("an item whose expression fails in n8n's legacy engine (no value instead of an error) is read one by one; the next items are read together again", async () => {
 		const sps = targets(3);
 		const { result, evaluations } = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
-				{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
-				{ key: 'SecretToken', value: '={{ $json.vault.token }}' },
-			]),
+			parameters: acquireWithSecretToken('={{ $json.vault.token }}'),
 			credential: tenant.appOnlyCredential(),
 			items: sps.map((sp, index) => ({
 				id: sp.id,
@@ -190,10 +190,7 @@ describe('expressions read together', () => {
 	it('once an expression yields an object, the execution reads its items one by one, as n8n does', async () => {
 		const sps = targets(3);
 		const { result, evaluations } = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
-				{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
-				{ key: 'SecretToken', value: '={{ $json.vault }}' },
-			]),
+			parameters: acquireWithSecretToken('={{ $json.vault }}'),
 			credential: tenant.appOnlyCredential(),
 			items: sps.map((sp, index) => ({ id: sp.id, vault: { token: TOKENS[index] } })),
 			continueOnFail: true,
@@ -209,11 +206,10 @@ describe('expressions read together', () => {
 	it('never changes what an expression means: text that is no expression on its own stays an error', async () => {
 		const sps = targets(2);
 		const { result } = await run({
-			parameters: acquireParameters({ type: 'servicePrincipal', value: '={{ $json.id }}' }, [
-				{ key: 'BaseAddress', value: `={{ "${SCIM_URL}" }}` },
+			parameters: acquireWithSecretToken(
 				// on its own a syntax error; wrapped in brackets among other expressions it would read as a sum
-				{ key: 'SecretToken', value: '={{ $json.a) + ($json.b }}' },
-			]),
+				'={{ $json.a) + ($json.b }}',
+			),
 			credential: tenant.appOnlyCredential(),
 			items: sps.map((sp) => ({ id: sp.id, a: 'x', b: 'y' })),
 			continueOnFail: true,
@@ -224,5 +220,18 @@ describe('expressions read together', () => {
 			expect(String(item.json.error)).toMatch(/syntax/i);
 		}
 		expect(sentSecrets(sps.map((sp) => sp.id))).toEqual([undefined, undefined]);
+
+		// The same error as n8n's own reading gives: with a fixed target and BaseAddress nothing is joined
+		const { result: alone } = await run({
+			parameters: acquireParameters({ type: 'servicePrincipal', value: sps[0].id }, [
+				{ key: 'BaseAddress', value: SCIM_URL },
+				{ key: 'SecretToken', value: '={{ $json.a) + ($json.b }}' },
+			]),
+			credential: tenant.appOnlyCredential(),
+			items: [{ a: 'x', b: 'y' }],
+			continueOnFail: true,
+		});
+		expect(alone.items.map((item) => item.json.error)).toEqual([result.items[0].json.error]);
+		expect(result.items[1].json.error).toBe(result.items[0].json.error);
 	});
 });

@@ -152,7 +152,7 @@ function evaluateJoined(
 	// n8n's legacy engine answers an expression that failed with no value (null, or undefined on 1.x), not an error
 	if (!Array.isArray(results)) return undefined;
 	if (results.length !== plan.count || !results.every(isPlainValue)) {
-		// Expressions that yield objects are likely to for every item: stop paying for two readings
+		// Expressions that yield objects, or code that splits the array, will for every item: stop paying twice
 		plan.verdict = 'different';
 		return undefined;
 	}
