@@ -11,16 +11,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { capacityRefusal } from './capacity';
 import { authenticate, graphErrorReply, GraphEnvironment, GraphRouter } from './graph';
-import {
-	cannedFaultReply,
-	countCallsInFlight,
-	Exchange,
-	RecordedRequest,
-	Reply,
-	runHandler,
-	ServerContext,
-	sleep,
-} from './server';
+import { countCallsInFlight, type Exchange, type RecordedRequest, type Reply } from './exchange';
+import { cannedFaultReply } from './faults';
+import { runHandler, sleep, type ServerContext } from './server';
 
 const BATCH_MAX_REQUESTS = 20;
 

@@ -8,8 +8,8 @@
  * the rate, and a refusal carries x-ms-throttle-scope (`Tenant_Application/Write/<app ID>/<tenant ID>`) and
  * x-ms-throttle-information (WriteLimitExceeded beyond the rate, CPULimitExceeded beyond the calls at once).
  */
-import type { Exchange, Reply, ServerContext } from './server';
-import { cannedFaultReply } from './server';
+import type { EmulatorStats, Exchange, Reply } from './exchange';
+import { cannedFaultReply } from './faults';
 import { RequestWindow } from './synchronization';
 
 export interface GraphCapacitySettings {
@@ -132,7 +132,7 @@ function callerAppId(ex: Exchange): string {
 
 /** The 429 for a call beyond the capacity, in Graph's error format and with its throttling headers, counted in the stats. */
 export function capacityRefusal(
-	ctx: ServerContext,
+	ctx: { stats: EmulatorStats; tenantId: string },
 	ex: Exchange,
 	refusal: CapacityRefusal,
 	faultReply?: (ex: Exchange, status: number) => Reply,

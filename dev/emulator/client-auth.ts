@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { ClientApp } from './directory';
 import { decodeJwt, DecodedJwt, JwtFormatError, verifyJwtSignature } from './jwt';
 import { assertionAudiences, Ctx, entraError } from './login-common';
-import type { Reply } from './server';
+import type { Reply } from './exchange';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const CERT_DOCS =

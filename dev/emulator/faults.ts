@@ -2,7 +2,7 @@
  * Fault injection: requests matching a fault get a canned answer (throttling, gateway errors,
  * proxy pages, broken JSON), a delay, or a reset connection instead of (or before) the normal one.
  */
-import type { ListenerName } from './server';
+import type { ConnectionReset, Exchange, ListenerName, Reply } from './exchange';
 
 export interface FaultSpec {
 	/** Which listener; any when omitted. */
@@ -29,7 +29,7 @@ export interface FaultSpec {
 	 * Destroy the connection: 'immediately' (no response at all) or 'mid-response' (the request is
 	 * handled, so state changes, then half of the response is written and the socket destroyed).
 	 */
-	reset?: 'immediately' | 'mid-response';
+	reset?: ConnectionReset;
 }
 
 export interface FaultHandle {
@@ -161,5 +161,27 @@ export function seededRandom(seed: number): () => number {
 		t = Math.imul(t ^ (t >>> 15), t | 1);
 		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
 		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** The answer of a fault that has a status: its own body and headers, or the listener's error body for that status. */
+export function cannedFaultReply(
+	ex: Exchange,
+	spec: Readonly<FaultSpec>,
+	status: number,
+	faultReply?: (ex: Exchange, status: number) => Reply,
+): Reply {
+	if (spec.body === undefined) {
+		const reply = faultReply?.(ex, status) ?? { status };
+		return { ...reply, status, headers: { ...reply.headers, ...spec.headers } };
+	}
+	const isText = typeof spec.body === 'string';
+	return {
+		status,
+		headers: {
+			'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
+			...spec.headers,
+		},
+		body: isText ? (spec.body as string) : JSON.stringify(spec.body),
 	};
 }

@@ -24,8 +24,8 @@ import {
 	parseSecretPairs,
 	resolve,
 } from './route-helpers';
-import type { Reply } from './server';
-import { provisioningLogRoutes } from './provisioning-logs';
+import type { Reply } from './exchange';
+import { provisioningLogRoutes } from './provisioning-log-routes';
 import { synchronizationRoutes } from './synchronization-routes';
 
 export const graphRoutes: GraphRoute[] = [

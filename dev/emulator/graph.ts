@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Directory } from './directory';
 import { AllowedPermissions, allowedPermissions, SYNCHRONIZATION_ADMIN_ROLES } from './permissions';
-import type { Exchange, Reply } from './server';
+import type { Exchange, Reply } from './exchange';
 import type { TokenCheck, TokenService } from './tokens';
 import type { JwtPayload } from './jwt';
 

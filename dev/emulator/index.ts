@@ -37,7 +37,8 @@ import {
 	managedIdentityError,
 } from './managed-identity';
 import type { ProvisioningLogEntry } from './provisioning-logs';
-import { EmulatorStats, emptyStats, Exchange, Listener, RecordedRequest } from './server';
+import { emptyStats, type EmulatorStats, type Exchange, type RecordedRequest } from './exchange';
+import { Listener } from './server';
 import {
 	AttributeType,
 	BulkUploadRecord,
@@ -58,7 +59,7 @@ import {
 import { CreateAccessTokenOptions, TokenService } from './tokens';
 
 export type { FaultHandle, FaultSpec } from './faults';
-export type { EmulatorStats, ListenerName, RecordedRequest } from './server';
+export type { EmulatorStats, ListenerName, RecordedRequest } from './exchange';
 export type { GeneratedCertificate, ClientCertificateOptions } from './tls';
 export type { CreateAccessTokenOptions } from './tokens';
 export type {

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Directory, isGuid } from './directory';
 import { SigningKey } from './jwt';
-import type { EmulatorStats, Exchange, Reply } from './server';
+import type { EmulatorStats, Exchange, Reply } from './exchange';
 import { GRAPH_APP_ID, TokenService } from './tokens';
 
 export interface LoginEnvironment {

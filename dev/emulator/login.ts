@@ -23,7 +23,7 @@ import {
 	tenantDisplayName,
 	unknownClient,
 } from './login-common';
-import type { Exchange, Reply } from './server';
+import type { Exchange, Reply } from './exchange';
 
 export { FederatedIssuer, graphAudience } from './login-common';
 

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Directory, ManagedIdentity } from './directory';
 import { graphAudience } from './login';
-import type { EmulatorStats, Exchange, Reply } from './server';
+import type { EmulatorStats, Exchange, Reply } from './exchange';
 import type { TokenService } from './tokens';
 
 export const MANAGED_IDENTITY_PATH = '/msi/token';

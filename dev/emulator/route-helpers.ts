@@ -10,7 +10,7 @@ import {
 	SynchronizationSecretPair,
 } from './directory';
 import type { GraphContext, KeyRef } from './graph';
-import type { Reply } from './server';
+import type { Reply } from './exchange';
 import { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
 
 export type DirectoryObject = ApplicationObject | ServicePrincipalObject;

@@ -5,7 +5,6 @@
  */
 import {
 	createServer as createHttpServer,
-	IncomingHttpHeaders,
 	IncomingMessage,
 	Server,
 	ServerResponse,
@@ -14,98 +13,15 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { capacityRefusal, type GraphCapacity } from './capacity';
-import type { FaultHandle, FaultRegistry, FaultSpec } from './faults';
-
-export type ListenerName = 'graph' | 'login' | 'managedIdentity';
-
-export interface RecordedRequest {
-	listener: ListenerName;
-	method: string;
-	/** Path without the query, as sent (percent-encoded). */
-	path: string;
-	query: URLSearchParams;
-	headers: IncomingHttpHeaders;
-	/** Raw request body. */
-	body: string;
-	/** Status answered; 0 while pending or when the connection was reset. */
-	status: number;
-	time: Date;
-	/** Id of the fault that caught this request. */
-	fault?: string;
-}
-
-export interface Reply {
-	status: number;
-	headers?: Record<string, string>;
-	body?: string;
-	/**
-	 * Break the connection instead of answering, as a reset fault does: set by a handler whose work
-	 * caught a reset fault of its own (a request inside a $batch). 'mid-response' writes half of this reply.
-	 */
-	reset?: FaultSpec['reset'];
-}
-
-export interface Exchange {
-	listener: ListenerName;
-	method: string;
-	url: URL;
-	headers: IncomingHttpHeaders;
-	body: string;
-	record: RecordedRequest;
-}
-
-export interface EmulatorStats {
-	/** HTTP requests received, on all listeners (a $batch is one). */
-	requests: number;
-	/** HTTP requests received per listener (a $batch is one): round trips. */
-	byListener: Record<ListenerName, number>;
-	/** TCP connections accepted per listener: a client that keeps its connection alive counts once (a proxy's tunnel too). */
-	connectionsByListener: Record<ListenerName, number>;
-	/**
-	 * Graph operations: every Graph request other than a $batch, plus every request inside a $batch (those
-	 * answered 424 without running included). A $batch of 20 counts 20 here and 1 in batchRequests, so
-	 * byListener.graph = graphRequests - batched requests + batchRequests.
-	 */
-	graphRequests: number;
-	/** Graph operations received and not yet answered (those inside a $batch until the batch is answered). */
-	graphCallsInFlight: number;
-	/** The most graphCallsInFlight has been: how many calls a client had at Graph at once. */
-	peakGraphCallsInFlight: number;
-	/** POST /{version}/$batch requests received, rejected ones included. */
-	batchRequests: number;
-	/** Token endpoint POSTs plus managed identity token requests. */
-	tokenRequests: number;
-	/** Token requests answered 200. */
-	tokensIssued: number;
-	/** Token requests by grant_type ('client_credentials', 'authorization_code', 'refresh_token', 'password'; 'managed_identity' for the App Service endpoint). */
-	byGrantType: Record<string, number>;
-	faultsTriggered: number;
-	/** Graph calls answered 429 because the emulated Graph was at the capacity setGraphCapacity gave it */
-	capacityRefusals: number;
-}
-
-/** Counts `count` Graph operations as arrived (positive) or answered (negative). */
-export function countCallsInFlight(stats: EmulatorStats, count: number): void {
-	stats.graphCallsInFlight += count;
-	stats.peakGraphCallsInFlight = Math.max(stats.peakGraphCallsInFlight, stats.graphCallsInFlight);
-}
-
-export function emptyStats(): EmulatorStats {
-	return {
-		requests: 0,
-		byListener: { graph: 0, login: 0, managedIdentity: 0 },
-		connectionsByListener: { graph: 0, login: 0, managedIdentity: 0 },
-		graphRequests: 0,
-		graphCallsInFlight: 0,
-		peakGraphCallsInFlight: 0,
-		batchRequests: 0,
-		tokenRequests: 0,
-		tokensIssued: 0,
-		byGrantType: {},
-		faultsTriggered: 0,
-		capacityRefusals: 0,
-	};
-}
+import {
+	countCallsInFlight,
+	type EmulatorStats,
+	type Exchange,
+	type ListenerName,
+	type RecordedRequest,
+	type Reply,
+} from './exchange';
+import { cannedFaultReply, type FaultHandle, type FaultRegistry } from './faults';
 
 /** What all listeners share. */
 export interface ServerContext {
@@ -350,28 +266,6 @@ export async function runHandler(
 			body: `emulator error: ${(error as Error).stack ?? String(error)}`,
 		};
 	}
-}
-
-/** The answer of a fault that has a status: its own body and headers, or the listener's error body for that status. */
-export function cannedFaultReply(
-	ex: Exchange,
-	spec: Readonly<FaultSpec>,
-	status: number,
-	faultReply?: (ex: Exchange, status: number) => Reply,
-): Reply {
-	if (spec.body === undefined) {
-		const reply = faultReply?.(ex, status) ?? { status };
-		return { ...reply, status, headers: { ...reply.headers, ...spec.headers } };
-	}
-	const isText = typeof spec.body === 'string';
-	return {
-		status,
-		headers: {
-			'Content-Type': isText ? 'text/plain; charset=utf-8' : 'application/json',
-			...spec.headers,
-		},
-		body: isText ? (spec.body as string) : JSON.stringify(spec.body),
-	};
 }
 
 /** Waits ms; rejects when the emulator closes, so no timer outlives it. */

@@ -14,7 +14,7 @@ import {
 	parseSecretPairs,
 	resolve,
 } from './route-helpers';
-import type { Reply } from './server';
+import type { Reply } from './exchange';
 import {
 	createJob,
 	customAttributeProblem,
