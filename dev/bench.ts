@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: this node against n8n's HTTP Request node in a real n8n 2.41, against the Graph + Entra ID
  * emulator with realistic latency. Prints the tables; a full run also writes the raw results (docs/benchmarks.json),
- * the tables between the markers of docs/benchmarks.md, the README's figures and the chart
- * (docs/images/benchmarks.svg). `npm run bench -- --help` lists the settings and scenarios.
+ * the tables between the markers of docs/benchmarks.md and the chart (docs/images/benchmarks.svg); `npm run bench`
+ * then runs `npm run docs`, which writes README's figures from those results. `npm run bench -- --help` lists the
+ * settings and scenarios.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -11,9 +12,8 @@ import path from 'node:path';
 import { OUTPUT_DIR, prepareEnvironment } from './bench/harness';
 import { readSettings, UsageRequest, type BenchSettings } from './bench/options';
 import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './bench/report';
-import type { BenchResults, ReportInput } from './bench/results';
+import { BENCHMARKS_JSON, type BenchResults, type ReportInput } from './bench/results';
 import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './bench/scenarios';
-import { BENCHMARKS_JSON, README_PATH, renderReadme } from './docs';
 import { PROJECT_ROOT } from './n8n/runtime';
 
 const BENCHMARKS_MD = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
@@ -101,9 +101,8 @@ async function main(): Promise<void> {
 			? readFileSync(BENCHMARKS_MD, 'utf8')
 			: '# Benchmarks\n';
 		writeFileSync(BENCHMARKS_MD, renderBenchmarksDoc(document, input));
-		writeFileSync(README_PATH, renderReadme(readFileSync(README_PATH, 'utf8')));
 		process.stdout.write(
-			`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md, docs/images/benchmarks.svg and README's figures (n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`,
+			`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md and docs/images/benchmarks.svg; README's figures follow from them (npm run docs; n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`,
 		);
 	}
 }

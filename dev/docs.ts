@@ -1,8 +1,8 @@
 /**
  * Writes the README's reference tables from the code's own lists (clouds, sign-in methods, permissions, secret
  * keys) and its performance figures from the last benchmark's results (docs/benchmarks.json), so the docs cannot
- * drift from what the package does. `npm run docs` rewrites them (`npm run bench` too); a test fails when the
- * README is stale.
+ * drift from what the package does. `npm run docs` rewrites them (`npm run bench` runs it after measuring); a test
+ * fails when the README is stale.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +17,10 @@ import {
 } from '../lib/permissions';
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
-import type { ReportInput } from './bench/results';
+import { BENCHMARKS_JSON, type ReportInput } from './bench/results';
 import { SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../lib/synchronizationSecrets';
 
 export const README_PATH = path.resolve(__dirname, '..', 'README.md');
-
-/** The raw results of the last full `npm run bench`. */
-export const BENCHMARKS_JSON = path.resolve(__dirname, '..', 'docs', 'benchmarks.json');
 
 const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	acquireProvisioningToken: 'Acquire Provisioning Token',

@@ -3,10 +3,15 @@
  * helpers that pick them out. Types and arithmetic only, so the README generator can read results without
  * starting anything.
  */
+import path from 'node:path';
+
 import type { Floor } from './floors';
 import type { BulkSide, ExecutionResult, RunResult } from './harness';
 import type { BenchSettings } from './options';
 import type { CpuSplit } from './profile';
+
+/** The raw results of the last full `npm run bench`, which the README's figures are generated from. */
+export const BENCHMARKS_JSON = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.json');
 
 export type ToolId =
 	'node' | 'nodeFields' | 'expressions' | 'httpOAuth2' | 'httpHeader' | 'httpTuned';
