@@ -127,6 +127,13 @@ export function jobFailure(
 	};
 }
 
+/** What callJob sent the request about, and Graph's answer. */
+export interface JobCall<T = unknown> {
+	servicePrincipal: ResolvedTarget;
+	jobId: string;
+	response: GraphResponse<T>;
+}
+
 /** The job-level call most job operations make: read the job, resolve the service principal, send one request. */
 export async function callJob<T = unknown>(
 	ctx: IExecuteFunctions,
@@ -143,7 +150,7 @@ export async function callJob<T = unknown>(
 		/** Waited for after validation, right before the request */
 		pacer?: RequestPacer;
 	},
-): Promise<{ servicePrincipal: ResolvedTarget; jobId: string; response: GraphResponse<T> }> {
+): Promise<JobCall<T>> {
 	const jobId = readSynchronizationId(ctx, itemIndex, 'job');
 	const settings = readRequestSettings(ctx, itemIndex, call.idempotent);
 	const servicePrincipal = await resolveServicePrincipal(ctx, itemIndex, context, settings);
@@ -167,4 +174,24 @@ export async function callJob<T = unknown>(
 		jobFailure(call.access, context.connection, servicePrincipal, jobId, itemIndex),
 	);
 	return { servicePrincipal, jobId, response };
+}
+
+/**
+ * The output of a job action Graph answers with 204 No Content (start, pause, restart, delete): which job of which
+ * service principal, what the operation adds, and Graph's status and request ID.
+ */
+export function jobActionOutput(
+	operation: string,
+	{ servicePrincipal, jobId, response }: JobCall,
+	details: IDataObject = {},
+): IDataObject {
+	return {
+		success: true,
+		operation,
+		...servicePrincipalFields(servicePrincipal),
+		jobId,
+		...details,
+		graphStatus: response.status,
+		requestId: response.requestId ?? null,
+	};
 }

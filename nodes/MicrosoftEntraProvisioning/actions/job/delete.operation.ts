@@ -4,7 +4,7 @@ import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
-import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['delete'] };
@@ -21,17 +21,10 @@ export async function execute(
 	context: OperationContext,
 ): Promise<IDataObject> {
 	// Not retried after a dropped connection: a repeated DELETE of a deleted job answers 404.
-	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
+	const call = await callJob(this, itemIndex, context, {
 		method: 'DELETE',
 		access: 'manageSynchronizationJobs',
 		idempotent: false,
 	});
-	return {
-		success: true,
-		operation: 'deleteJob',
-		...servicePrincipalFields(servicePrincipal),
-		jobId,
-		graphStatus: response.status,
-		requestId: response.requestId ?? null,
-	};
+	return jobActionOutput('deleteJob', call);
 }

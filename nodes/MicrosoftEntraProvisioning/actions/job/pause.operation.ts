@@ -4,7 +4,7 @@ import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
-import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['pause'] };
@@ -20,18 +20,11 @@ export async function execute(
 	itemIndex: number,
 	context: OperationContext,
 ): Promise<IDataObject> {
-	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
+	const call = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'pause',
 		access: 'manageSynchronizationJobs',
 		idempotent: true,
 	});
-	return {
-		success: true,
-		operation: 'pauseJob',
-		...servicePrincipalFields(servicePrincipal),
-		jobId,
-		graphStatus: response.status,
-		requestId: response.requestId ?? null,
-	};
+	return jobActionOutput('pauseJob', call);
 }

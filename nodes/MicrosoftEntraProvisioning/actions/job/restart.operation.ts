@@ -5,7 +5,7 @@ import {
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
 import { invalidInput, itemParameter } from '../../helpers/itemParameters';
-import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
 import { RESET_SCOPE_FLAGS, type ResetScopeFlag } from '../../helpers/synchronizationJob';
 import type { OperationContext } from '../node.type';
 
@@ -77,7 +77,7 @@ export async function execute(
 ): Promise<IDataObject> {
 	// Graph reads the flags enum as names joined by commas: "Watermark, Escrows, QuarantineState".
 	const resetScope = readResetScope(this, itemIndex).join(', ');
-	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
+	const call = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'restart',
 		body: { criteria: { resetScope } },
@@ -85,13 +85,5 @@ export async function execute(
 		// Clearing the same state twice leaves the same state, so a dropped connection may be retried.
 		idempotent: true,
 	});
-	return {
-		success: true,
-		operation: 'restartJob',
-		...servicePrincipalFields(servicePrincipal),
-		jobId,
-		resetScope,
-		graphStatus: response.status,
-		requestId: response.requestId ?? null,
-	};
+	return jobActionOutput('restartJob', call, { resetScope });
 }

@@ -4,7 +4,7 @@ import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
-import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['start'] };
@@ -28,18 +28,11 @@ export async function execute(
 	itemIndex: number,
 	context: OperationContext,
 ): Promise<IDataObject> {
-	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
+	const call = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'start',
 		access: 'manageSynchronizationJobs',
 		idempotent: true,
 	});
-	return {
-		success: true,
-		operation: 'startJob',
-		...servicePrincipalFields(servicePrincipal),
-		jobId,
-		graphStatus: response.status,
-		requestId: response.requestId ?? null,
-	};
+	return jobActionOutput('startJob', call);
 }
