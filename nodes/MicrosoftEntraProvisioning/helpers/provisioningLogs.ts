@@ -1,10 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import {
-	graphListPage,
+	readPages,
 	type GraphConnection,
 	type GraphFunctions,
-	type GraphRequest,
 	type RequestSettings,
 } from '../transport';
 import type { FailureContext } from '../transport/errors';
@@ -181,27 +180,18 @@ export async function readLogEntries(
 	settings: RequestSettings,
 	failure: FailureContext & { itemIndex?: number },
 ): Promise<{ entries: ProvisioningObjectSummary[]; calls: number }> {
-	const entries: ProvisioningObjectSummary[] = [];
 	const top = limit === undefined ? LOG_PAGE_SIZE : Math.min(limit, LOG_PAGE_SIZE);
-	let request: GraphRequest = {
-		method: 'GET',
-		path: PROVISIONING_LOG_PATH,
-		qs: { ...(filter ? { $filter: filter } : {}), $top: top },
-	};
-	let calls = 0;
-	for (;;) {
-		const page = await graphListPage<ProvisioningObjectSummary>(
-			ctx,
-			connection,
-			request,
-			settings,
-			failure,
-		);
-		calls++;
-		entries.push(...page.value);
-		if (limit !== undefined && entries.length >= limit)
-			return { entries: entries.slice(0, limit), calls };
-		if (!page.nextLink) return { entries, calls };
-		request = { method: 'GET', url: page.nextLink };
-	}
+	const { value, calls } = await readPages<ProvisioningObjectSummary>(
+		ctx,
+		connection,
+		{
+			method: 'GET',
+			path: PROVISIONING_LOG_PATH,
+			qs: { ...(filter ? { $filter: filter } : {}), $top: top },
+		},
+		settings,
+		failure,
+		limit,
+	);
+	return { entries: value, calls };
 }

@@ -168,7 +168,31 @@ export async function graphListPage<T>(
 	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
 }
 
-/** Every page of a Graph collection, following @odata.nextLink (which resolveUrl keeps on the same Graph). */
+/**
+ * The items of a Graph collection, page by page, following @odata.nextLink (which resolveUrl keeps on the same Graph)
+ * to the last page, or until `limit` items; and how many Graph calls that took.
+ */
+export async function readPages<T>(
+	ctx: GraphFunctions,
+	connection: GraphConnection,
+	firstPage: GraphRequest,
+	settings: RequestSettings,
+	failure: FailureContext & { itemIndex?: number },
+	limit?: number,
+): Promise<{ value: T[]; calls: number }> {
+	const value: T[] = [];
+	let request = firstPage;
+	for (let calls = 1; ; calls++) {
+		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
+		value.push(...page.value);
+		if (limit !== undefined && value.length >= limit)
+			return { value: value.slice(0, limit), calls };
+		if (!page.nextLink) return { value, calls };
+		request = { method: 'GET', url: page.nextLink };
+	}
+}
+
+/** Every item of a Graph collection. */
 export async function listAll<T>(
 	ctx: GraphFunctions,
 	connection: GraphConnection,
@@ -176,12 +200,5 @@ export async function listAll<T>(
 	settings: RequestSettings,
 	failure: FailureContext & { itemIndex?: number },
 ): Promise<T[]> {
-	const all: T[] = [];
-	let request: GraphRequest = { method: 'GET', path };
-	for (;;) {
-		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
-		all.push(...page.value);
-		if (!page.nextLink) return all;
-		request = { method: 'GET', url: page.nextLink };
-	}
+	return (await readPages<T>(ctx, connection, { method: 'GET', path }, settings, failure)).value;
 }
