@@ -45,6 +45,7 @@ import {
 	completeRun,
 	createJob,
 	jobRepresentation,
+	OnDemandRecord,
 	QuarantineReason,
 	quarantineJob,
 	SynchronizationJob,
@@ -71,7 +72,12 @@ export type {
 } from './directory';
 export { DirectoryRoles } from './directory';
 export { SYNCHRONIZATION_SECRET_KEYS } from './synchronization';
-export type { AttributeType, BulkUploadRecord, QuarantineReason } from './synchronization';
+export type {
+	AttributeType,
+	BulkUploadRecord,
+	OnDemandRecord,
+	QuarantineReason,
+} from './synchronization';
 export type { ProvisioningLogEntry } from './provisioning-logs';
 export { BULK_UPLOAD_MAX_OPERATIONS } from './synchronization-routes';
 export { createClientCertificate } from './tls';
@@ -125,8 +131,22 @@ export interface SynchronizationJobView {
 	restarts: string[][];
 	/** Entries in escrow */
 	escrows: number;
-	provisionedOnDemand: Array<{ ruleId: string; objectId: string; objectTypeName: string }>;
+	provisionedOnDemand: OnDemandRecord[];
 	bulkUploads: BulkUploadRecord[];
+}
+
+/** A synchronization template a service principal offers besides `scim` and `API2AAD`, with the rules of its schema. */
+export interface SynchronizationTemplateInput {
+	id: string;
+	factoryTag?: string;
+	description?: string;
+	rules: Array<{
+		id: string;
+		name: string;
+		sourceDirectoryName: string;
+		targetDirectoryName: string;
+		objectMappings?: Array<{ name: string; sourceObjectName: string; targetObjectName: string }>;
+	}>;
 }
 
 export interface Emulator {
@@ -157,6 +177,14 @@ export interface Emulator {
 		objectId: string,
 	): SynchronizationSecretPair[] | null;
 	// Provisioning (synchronization) state of a service principal
+	/**
+	 * Offers one more template on the service principal, as a gallery application, an HR inbound app or Cloud Sync
+	 * offers its own: its rules (IDs exactly as given, e.g. `…#V2`) make the schema of the jobs created from it.
+	 */
+	addSynchronizationTemplate(
+		servicePrincipalId: string,
+		template: SynchronizationTemplateInput,
+	): void;
 	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
 	/**
@@ -450,6 +478,23 @@ class EmulatorInstance implements Emulator {
 		return obj.synchronization.acquiredCredentials?.map((p) => ({ ...p })) ?? null;
 	}
 
+	addSynchronizationTemplate(
+		servicePrincipalId: string,
+		template: SynchronizationTemplateInput,
+	): void {
+		const { templates } = this.servicePrincipal(servicePrincipalId).synchronization;
+		if (templates.some((offered) => offered.id === template.id))
+			throw new Error(`the service principal already offers template ${template.id}`);
+		templates.push({
+			id: template.id,
+			factoryTag: template.factoryTag ?? template.id,
+			description: template.description ?? '',
+			needsCredentials: false,
+			acceptsBulkUpload: false,
+			rules: template.rules.map((rule) => ({ ...rule, objectMappings: rule.objectMappings ?? [] })),
+		});
+	}
+
 	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string } {
 		const sp = this.servicePrincipal(servicePrincipalId);
 		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
@@ -488,7 +533,7 @@ class EmulatorInstance implements Emulator {
 			job: jobRepresentation(job),
 			restarts: job.restarts.map((scope) => [...scope]),
 			escrows: job.escrows,
-			provisionedOnDemand: job.provisionedOnDemand.map((entry) => ({ ...entry })),
+			provisionedOnDemand: structuredClone(job.provisionedOnDemand),
 			bulkUploads: structuredClone(job.bulkUploads),
 		};
 	}

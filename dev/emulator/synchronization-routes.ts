@@ -20,6 +20,7 @@ import {
 	customAttributeProblem,
 	jobRepresentation,
 	maskedSecrets,
+	OnDemandRecord,
 	parseExpression,
 	pauseJob,
 	RESTART_SCOPE,
@@ -280,7 +281,38 @@ function restart(ctx: GraphContext): Reply {
 
 // ---- provisionOnDemand ------------------------------------------------------------------------
 
-const SUBJECT_TYPES = ['User', 'Group'];
+/**
+ * synchronizationJobSubject.objectTypeName, as Microsoft's resource page lists it: `user` (Active Directory ↔
+ * Microsoft Entra ID), `User` (Microsoft Entra ID → an application), `Worker` (Workday), `Group` (a group, with the
+ * members to provision in links.members). The spellings are the scenarios', so they are compared exactly.
+ */
+const SUBJECT_TYPES = ['User', 'user', 'Worker', 'Group'];
+
+/**
+ * The API page sets no number; Microsoft's Cloud Sync page does: "The on-demand provisioning request API can only
+ * accept a single group with up to five members at a time", and the admin center picks up to five users.
+ */
+const MAX_SUBJECTS = 5;
+const MAX_MEMBERS = 5;
+
+interface SubjectBody {
+	objectId?: unknown;
+	objectTypeName?: unknown;
+	links?: unknown;
+}
+
+/** A subject's problem as Graph's message, or its checked ID and type. */
+function checkedSubject(
+	subject: SubjectBody | null | undefined,
+	what: string,
+): { objectId: string; objectTypeName: string } | string {
+	if (typeof subject?.objectId !== 'string' || subject.objectId.trim() === '')
+		return `${what}'s 'objectId' must not be empty.`;
+	const typeName = SUBJECT_TYPES.find((known) => known === subject.objectTypeName);
+	if (!typeName)
+		return `The objectTypeName '${String(subject.objectTypeName)}' is not supported; use one of ${SUBJECT_TYPES.join(', ')}.`;
+	return { objectId: subject.objectId, objectTypeName: typeName };
+}
 
 function provisionOnDemand(ctx: GraphContext): Reply {
 	return withJob(ctx, (_sp, job) => {
@@ -298,7 +330,7 @@ function provisionOnDemand(ctx: GraphContext): Reply {
 		const parameters = parsed.body.parameters;
 		if (!Array.isArray(parameters) || parameters.length === 0)
 			return invalid("The parameter 'parameters' must hold at least one entry.");
-		const requested: Array<{ ruleId: string; objectId: string; objectTypeName: string }> = [];
+		const requested: OnDemandRecord[] = [];
 		for (const parameter of parameters as Array<{ ruleId?: unknown; subjects?: unknown }>) {
 			if (typeof parameter?.ruleId !== 'string' || parameter.ruleId.trim() === '')
 				return invalid("The parameter 'ruleId' must not be empty.");
@@ -307,20 +339,34 @@ function provisionOnDemand(ctx: GraphContext): Reply {
 				return invalid(`The rule '${ruleId}' is not part of the job's schema.`);
 			if (!Array.isArray(parameter.subjects) || parameter.subjects.length === 0)
 				return invalid("The parameter 'subjects' must hold at least one subject.");
-			for (const subject of parameter.subjects as Array<{
-				objectId?: unknown;
-				objectTypeName?: unknown;
-			}>) {
-				if (typeof subject?.objectId !== 'string' || subject.objectId.trim() === '')
-					return invalid("A subject's 'objectId' must not be empty.");
-				const typeName = SUBJECT_TYPES.find(
-					(known) => known.toLowerCase() === String(subject.objectTypeName).toLowerCase(),
-				);
-				if (!typeName)
-					return invalid(
-						`The objectTypeName '${String(subject.objectTypeName)}' is not supported; use User or Group.`,
-					);
-				requested.push({ ruleId, objectId: subject.objectId, objectTypeName: typeName });
+			const subjects = parameter.subjects as Array<SubjectBody | null>;
+			if (subjects.length > MAX_SUBJECTS)
+				return invalid(`At most ${MAX_SUBJECTS} subjects can be provisioned on demand at a time.`);
+			for (const subject of subjects) {
+				const checked = checkedSubject(subject, 'A subject');
+				if (typeof checked === 'string') return invalid(checked);
+				const record: OnDemandRecord = { ruleId, ...checked };
+				const links = subject?.links;
+				if (links !== undefined && links !== null) {
+					if (checked.objectTypeName !== 'Group')
+						return invalid("Only a subject of type 'Group' can have links.");
+					if (subjects.length > 1)
+						return invalid('A group can only be provisioned on demand alone, with its members.');
+					const members = (links as { members?: unknown }).members;
+					if (!Array.isArray(members))
+						return invalid("The property 'links' must hold a 'members' collection.");
+					if (members.length > MAX_MEMBERS)
+						return invalid(
+							`At most ${MAX_MEMBERS} group members can be provisioned on demand at a time.`,
+						);
+					record.members = [];
+					for (const member of members as Array<SubjectBody | null>) {
+						const checkedMember = checkedSubject(member, 'A group member');
+						if (typeof checkedMember === 'string') return invalid(checkedMember);
+						record.members.push(checkedMember);
+					}
+				}
+				requested.push(record);
 			}
 		}
 		job.provisionedOnDemand.push(...requested);

@@ -231,6 +231,14 @@ export interface BulkUploadRecord {
 	}>;
 }
 
+/** One subject of a provisionOnDemand request, as the job received it; a group's with the members sent along. */
+export interface OnDemandRecord {
+	ruleId: string;
+	objectId: string;
+	objectTypeName: string;
+	members?: Array<{ objectId: string; objectTypeName: string }>;
+}
+
 export interface SynchronizationJob {
 	id: string;
 	template: TemplateDefinition;
@@ -255,7 +263,7 @@ export interface SynchronizationJob {
 	restarts: string[][];
 	/** Graph: "The rate limit for this API is 5 requests per 10 seconds." The scope is not documented; counted per job here. */
 	onDemandWindow: RequestWindow;
-	provisionedOnDemand: Array<{ ruleId: string; objectId: string; objectTypeName: string }>;
+	provisionedOnDemand: OnDemandRecord[];
 	bulkUploads: BulkUploadRecord[];
 	/** The source directory's attribute list for API (API-driven inbound provisioning only); bulkUpload checks custom attributes against it */
 	apiAttributes: ApiAttribute[];

@@ -160,6 +160,88 @@ describe('synchronization routes', () => {
 		expect(Number(throttled.headers.get('retry-after'))).toBeLessThanOrEqual(10);
 	});
 
+	test("provisionOnDemand: takes synchronizationJobSubject's four object types and a group's links.members; refuses what the pages rule out", async () => {
+		const onDemand = emulator.addServicePrincipal({ displayName: 'On-demand subjects' });
+		const ruleId = '33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2';
+		emulator.addSynchronizationTemplate(onDemand.id, {
+			id: 'GroupsV2',
+			rules: [
+				{
+					id: ruleId,
+					name: 'GROUP_OUTBOUND',
+					sourceDirectoryName: 'Azure Active Directory',
+					targetDirectoryName: 'customappsso',
+				},
+			],
+		});
+		const send = async (subjects: unknown[]) => {
+			// Each job has its own window of 5 requests per 10 seconds.
+			const { id } = emulator.createSynchronizationJob(onDemand.id, 'GroupsV2');
+			const response = await fetch(
+				`${emulator.graphUrl}/v1.0/servicePrincipals/${onDemand.id}/synchronization/jobs/${id}/provisionOnDemand`,
+				{
+					method: 'POST',
+					headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+					body: JSON.stringify({ parameters: [{ ruleId, subjects }] }),
+				},
+			);
+			const body = (await response.json()) as GraphError & { key?: string };
+			return {
+				status: response.status,
+				code: body.error?.code,
+				message: body.error?.message,
+				recorded: emulator.getSynchronizationJob(onDemand.id, id)?.provisionedOnDemand,
+			};
+		};
+		const user = (objectId: string) => ({ objectId, objectTypeName: 'User' });
+		const member = (index: number) => user(`cbc86211-6ada-4803-b73f-8039cf56d8a${index}`);
+		const group = (members: unknown[]) => ({
+			objectId: '8213fd99-d6b6-417b-8e13-af6334856215',
+			objectTypeName: 'Group',
+			links: { members },
+		});
+
+		const accepted = await send([group([member(1), member(2)])]);
+		expect(accepted).toMatchObject({ status: 200 });
+		expect(accepted.recorded).toEqual([
+			{
+				ruleId,
+				objectId: '8213fd99-d6b6-417b-8e13-af6334856215',
+				objectTypeName: 'Group',
+				members: [member(1), member(2)],
+			},
+		]);
+		for (const subjects of [
+			[{ objectId: 'CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com', objectTypeName: 'user' }],
+			[
+				{ objectId: '21001', objectTypeName: 'Worker' },
+				{ objectId: '21002', objectTypeName: 'Worker' },
+			],
+			[1, 2, 3, 4, 5].map(member),
+		])
+			expect(await send(subjects)).toMatchObject({ status: 200 });
+
+		for (const [subjects, message] of [
+			[[1, 2, 3, 4, 5, 6].map(member), 'At most 5 subjects'],
+			[[group([1, 2, 3, 4, 5, 6].map(member))], 'At most 5 group members'],
+			[[group([member(1)]), member(2)], 'A group can only be provisioned on demand alone'],
+			[[{ ...member(1), links: { members: [member(2)] } }], "Only a subject of type 'Group'"],
+			[
+				[{ objectId: '8213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'group' }],
+				"objectTypeName 'group' is not supported",
+			],
+			[
+				[group([{ objectId: '', objectTypeName: 'User' }])],
+				"A group member's 'objectId' must not be empty",
+			],
+		] as Array<[unknown[], string]>) {
+			const refused = await send(subjects);
+			expect(refused).toMatchObject({ status: 400, code: 'RequestParameterInvalid' });
+			expect(refused.message).toContain(message);
+			expect(refused.recorded).toEqual([]);
+		}
+	});
+
 	test('bulkUpload: a delegated caller also needs the Global Administrator role', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
 		emulator.registerUser({
