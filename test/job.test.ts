@@ -388,6 +388,7 @@ describe('Job › Provision On Demand', () => {
 			rule: locator(SCIM_RULE_ID),
 			objectTypeName: 'Group',
 			objectId: '1f4b4c6e-0000-4000-8000-00000000beef',
+			groupMembers: user.id,
 		});
 		expect(missing.items[0].json).toMatchObject({
 			result: 'Failure',
@@ -466,7 +467,7 @@ describe('Validation before any request', () => {
 			'a mail address as object ID',
 			'provisionOnDemand',
 			{ rule: locator(SCIM_RULE_ID), objectTypeName: 'User', objectId: 'new.hire@contoso.com' },
-			'"new.hire@contoso.com" is not an object ID',
+			'Object ID "new.hire@contoso.com" is not an ID of a User (Microsoft Entra ID → App)',
 		],
 		[
 			'no rule',

@@ -11,7 +11,7 @@ function idValidation(what: string): INodePropertyModeValidation[] {
 			type: 'regex',
 			properties: {
 				regex: SYNCHRONIZATION_ID_PATTERN,
-				errorMessage: `Enter a ${what} ID: letters, digits, dots, dashes and underscores, no spaces or slashes`,
+				errorMessage: `Enter a ${what} ID: letters, digits, dots, dashes, underscores and #, no spaces or slashes`,
 			},
 		},
 	];
@@ -137,8 +137,8 @@ export function ruleProperties(show: Show): INodeProperties[] {
 					displayName: 'By ID',
 					name: 'id',
 					type: 'string',
-					placeholder: 'e.g. 03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8',
-					hint: 'A rule ID from Schema › Get (synchronizationRules[].id)',
+					placeholder: 'e.g. 33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2',
+					hint: 'A rule ID from Schema › Get (synchronizationRules[].id), exactly as Graph gives it, suffix such as #V2 included',
 					validation: idValidation('rule'),
 				},
 			],

@@ -489,7 +489,7 @@ const LOCATOR_LABELS = {
 	},
 	rule: {
 		label: 'Rule',
-		example: '03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8',
+		example: '33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2',
 		where: 'Pick the rule from the list, or copy its ID from Schema › Get.',
 	},
 } as const;
@@ -518,7 +518,7 @@ export function readSynchronizationId(
 			ctx,
 			itemIndex,
 			`"${id}" is not a ${label.toLowerCase()} ID`,
-			`A ${label.toLowerCase()} ID is made of letters, digits, dots, dashes and underscores, e.g. ${example}. ${where}`,
+			`A ${label.toLowerCase()} ID is made of letters, digits, dots, dashes, underscores and #, at most 256, e.g. ${example}. ${where}`,
 		);
 	}
 	return id;

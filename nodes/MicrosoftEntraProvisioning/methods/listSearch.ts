@@ -4,7 +4,7 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { TARGET_TYPES, type TargetType } from '../../../lib/graphIdentifiers';
+import { TARGET_TYPES, isSynchronizationId, type TargetType } from '../../../lib/graphIdentifiers';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
 import type { SynchronizationJob } from '../helpers/synchronizationJob';
 import { getGraphConnection, graphListPage, graphPath, listAll } from '../transport';
@@ -157,10 +157,13 @@ export async function searchRules(
 		}>;
 	}>(this, connection, servicePrincipalId, jobId);
 	return matching(
-		(schema?.synchronizationRules ?? []).map((rule) => ({
-			name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
-			value: rule.id,
-		})),
+		(schema?.synchronizationRules ?? [])
+			// The same check as an item's Rule (helpers/itemParameters.ts): a rule listed here is never refused there.
+			.filter((rule) => typeof rule.id === 'string' && isSynchronizationId(rule.id))
+			.map((rule) => ({
+				name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
+				value: rule.id,
+			})),
 		filter,
 	);
 }

@@ -1,12 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { GUID_PATTERN } from '../../../../lib/graphIdentifiers';
+import {
+	ON_DEMAND_MAX_GROUP_MEMBERS,
+	ON_DEMAND_MAX_SUBJECTS,
+	ON_DEMAND_SUBJECT_TYPES,
+	type OnDemandSubjectType,
+} from '../../../../lib/graphIdentifiers';
 import {
 	jobProperties,
 	ruleProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
-import { invalidInput, itemParameter, readSynchronizationId } from '../../helpers/itemParameters';
+import { readSynchronizationId } from '../../helpers/itemParameters';
+import { readOnDemandSubjects } from '../../helpers/onDemandSubjects';
 import { pacerFor } from '../../helpers/pacing';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../node.type';
@@ -16,11 +22,6 @@ const show = { resource: ['job'], operation: ['provisionOnDemand'] };
 /** Graph: "The rate limit for this API is 5 requests per 10 seconds." */
 const PROVISION_ON_DEMAND_LIMIT = { requests: 5, windowMs: 10_000 };
 
-const SUBJECT_TYPES = ['User', 'Group'] as const;
-const GUID = new RegExp(GUID_PATTERN);
-/** Cloud Sync (Active Directory → Entra) names its subjects by distinguished name. */
-const DISTINGUISHED_NAME = /^(CN|OU|UID|DC)=/i;
-
 export const description: INodeProperties[] = [
 	...servicePrincipalProperties(show),
 	...jobProperties(show),
@@ -29,9 +30,14 @@ export const description: INodeProperties[] = [
 		displayName: 'Object Type',
 		name: 'objectTypeName',
 		type: 'options',
-		options: SUBJECT_TYPES.map((type) => ({ name: type, value: type })),
+		options: (Object.keys(ON_DEMAND_SUBJECT_TYPES) as OnDemandSubjectType[]).map((type) => ({
+			name: ON_DEMAND_SUBJECT_TYPES[type].displayName,
+			value: type,
+			description: ON_DEMAND_SUBJECT_TYPES[type].description,
+		})),
 		default: 'User',
-		description: 'Whether to provision a user or a group (with its members)',
+		description:
+			"What to provision, as the job's direction names it (Graph's objectTypeName: User, user, Worker or Group)",
 		displayOptions: { show },
 	},
 	{
@@ -41,46 +47,24 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. 9bb0f679-a883-4a6f-8260-35b491b8b8c8',
-		hint: 'The object ID of the user or group in Microsoft Entra ID (for Cloud Sync: its distinguished name)',
+		hint: `User and Group: the object ID in Microsoft Entra ID. Cloud Sync user: the distinguished name in Active Directory. Worker: the Workday WID or worker ID, or SuccessFactors personIdExternal. Up to ${ON_DEMAND_MAX_SUBJECTS} users or workers, one per line (or a list from an expression); one group.`,
 		description:
 			'Who to provision now, without waiting for the next cycle. Graph allows 5 such requests per 10 seconds; the node spaces its items to stay within that.',
 		displayOptions: { show },
 	},
+	{
+		displayName: 'Group Members',
+		name: 'groupMembers',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. cbc86211-6ada-4803-b73f-8039cf56d8a2, 2bc86211-6ada-4803-b73f-8039cf56d8a2',
+		hint: `Object IDs of the group's users, up to ${ON_DEMAND_MAX_GROUP_MEMBERS}, one per line or separated by commas (or a list from an expression)`,
+		description:
+			'The members to provision with the group (Graph does not add the others): sent as links.members',
+		displayOptions: { show: { ...show, objectTypeName: ['Group'] } },
+	},
 ];
-
-function readSubject(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): { objectId: string; objectTypeName: string } {
-	const objectTypeName = itemParameter(ctx, 'objectTypeName', itemIndex) as string;
-	if (!(SUBJECT_TYPES as readonly string[]).includes(objectTypeName)) {
-		invalidInput(
-			ctx,
-			itemIndex,
-			`"${String(objectTypeName)}" is not an object type`,
-			`Choose ${SUBJECT_TYPES.join(' or ')}.`,
-		);
-	}
-	const raw = itemParameter(ctx, 'objectId', itemIndex) as unknown;
-	const objectId = typeof raw === 'string' ? raw.trim() : '';
-	if (objectId === '') {
-		invalidInput(
-			ctx,
-			itemIndex,
-			'No Object ID is given',
-			`Enter the object ID of the ${objectTypeName.toLowerCase()} in Microsoft Entra ID. If an expression supplies it, check that it yields an ID for this item.`,
-		);
-	}
-	if (!GUID.test(objectId) && !DISTINGUISHED_NAME.test(objectId)) {
-		invalidInput(
-			ctx,
-			itemIndex,
-			`"${objectId}" is not an object ID`,
-			`Graph identifies the ${objectTypeName.toLowerCase()} by its object ID, a GUID like 00000000-0000-0000-0000-000000000000 (Cloud Sync: a distinguished name such as CN=…,DC=…). A user principal name or mail address does not work here.`,
-		);
-	}
-	return { objectId, objectTypeName };
-}
 
 /** Graph answers JSON objects serialized as strings; anything that does not parse is kept as the text it is. */
 function parseJsonText(text: unknown): IDataObject | string | null {
@@ -93,16 +77,18 @@ function parseJsonText(text: unknown): IDataObject | string | null {
 }
 
 /**
- * Provisions one user or group now (POST …/jobs/{id}/provisionOnDemand). Graph answers 200 with a
- * stringKeyStringValuePair: `key` holds the result, `value` the provisioning report, both as JSON text; the output
- * carries them parsed. Items are spaced to Graph's limit of 5 requests per 10 seconds for the whole execution.
+ * Provisions up to five users or workers, or a group with up to five of its members, now (POST
+ * …/jobs/{id}/provisionOnDemand, one request per item). Graph answers 200 with a stringKeyStringValuePair: `key`
+ * holds the result, `value` the provisioning report, both as JSON text; the output carries them parsed, and the two
+ * texts as received in `graphAnswer`. Items are spaced to Graph's limit of 5 requests per 10 seconds for every
+ * execution on the tenant.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	context: OperationContext,
 ): Promise<IDataObject> {
-	const subject = readSubject(this, itemIndex);
+	const { objectTypeName, subjects } = readOnDemandSubjects(this, itemIndex);
 	const ruleId = readSynchronizationId(this, itemIndex, 'rule');
 	const { requests, windowMs } = PROVISION_ON_DEMAND_LIMIT;
 	const { servicePrincipal, jobId, response } = await callJob<{ key?: string; value?: string }>(
@@ -112,7 +98,7 @@ export async function execute(
 		{
 			method: 'POST',
 			action: 'provisionOnDemand',
-			body: { parameters: [{ ruleId, subjects: [subject] }] },
+			body: { parameters: [{ ruleId, subjects }] },
 			access: 'provisionOnDemand',
 			// Each request counts against Graph's limit; the service decides, not the node, whether to repeat it.
 			idempotent: false,
@@ -125,10 +111,14 @@ export async function execute(
 		...servicePrincipalFields(servicePrincipal),
 		jobId,
 		ruleId,
-		...subject,
+		objectTypeName,
+		// One subject is the usual request; its ID stays where workflows built on a single subject read it.
+		...(subjects.length === 1 ? { objectId: subjects[0].objectId } : {}),
+		subjects,
 		result: typeof outcome === 'object' && outcome !== null ? (outcome.result ?? null) : outcome,
 		details: typeof outcome === 'object' && outcome !== null ? (outcome.details ?? null) : null,
 		report,
+		graphAnswer: { key: response.body?.key ?? null, value: response.body?.value ?? null },
 		requestId: response.requestId ?? null,
 	};
 }
