@@ -309,6 +309,64 @@ describe('Subjects as wide as Graph', () => {
 	});
 });
 
+describe('A group, with or without members', () => {
+	it('sends a group without members given alone, without links', async () => {
+		const { sp, jobId } = scenario(DOCUMENTED_EXAMPLES[2]);
+		const result = await provisionOnDemand(sp.id, jobId, {
+			rule: locator(DOCUMENTED_EXAMPLES[2].rule.id, 'list'),
+			objectTypeName: 'Group',
+			objectId: '8213fd99-d6b6-417b-8e13-af6334856215',
+			groupMembers: '={{ [] }}',
+		});
+		expect(result.error).toBeUndefined();
+		expect(JSON.parse(onDemandCalls()[0].body).parameters[0].subjects).toEqual([
+			{ objectId: '8213fd99-d6b6-417b-8e13-af6334856215', objectTypeName: 'Group' },
+		]);
+	});
+});
+
+describe('The rule picker and the Rule check agree', () => {
+	it('lists every rule of the schema the node accepts, suffixes included, and leaves out an ID it would refuse', async () => {
+		const sp = tenant.emulator.addServicePrincipal({ displayName: 'Rules of every shape' });
+		const accepted = ['33f7c90d-bf71-41b1-bda6-aaf0ddbee5d8#V2', 'USER_OUTBOUND.v3', 'a_b-c'];
+		tenant.emulator.addSynchronizationTemplate(sp.id, {
+			id: 'Shapes',
+			rules: [...accepted, 'has space/and slash'].map((id, index) => ({
+				id,
+				name: `RULE_${index}`,
+				sourceDirectoryName: 'Azure Active Directory',
+				targetDirectoryName: 'customappsso',
+			})),
+		});
+		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'Shapes').id;
+		const rules = await runListSearch(
+			'searchRules',
+			synchronizationParameters('job', 'provisionOnDemand', sp.id, {}, { jobId }),
+			tenant.appOnlyCredential(),
+		);
+		expect(rules.results.map((rule) => rule.value)).toEqual(accepted);
+		const result = await provisionOnDemand(
+			sp.id,
+			jobId,
+			{
+				rule: { __rl: true, mode: 'list', value: '={{ $json.rule }}' },
+				objectTypeName: 'Worker',
+				objectId: '={{ $json.workerId }}',
+			},
+			{
+				items: rules.results.map((rule, index) => ({ rule: rule.value, workerId: 21001 + index })),
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(onDemandCalls().map((call) => JSON.parse(call.body).parameters[0])).toEqual(
+			accepted.map((ruleId, index) => ({
+				ruleId,
+				subjects: [{ objectId: String(21001 + index), objectTypeName: 'Worker' }],
+			})),
+		);
+	}, 30_000);
+});
+
 describe('Input checked before any request', () => {
 	const GROUP = '8213fd99-d6b6-417b-8e13-af6334856215';
 	const USER = '9bb0f679-a883-4a6f-8260-35b491b8b8c8';
@@ -352,11 +410,6 @@ describe('Input checked before any request', () => {
 			'two groups',
 			{ objectTypeName: 'Group', objectId: `${GROUP},${USER}`, groupMembers: USER },
 			'2 IDs are given in Object ID; Graph takes at most 1 in one request',
-		],
-		[
-			'a group without members',
-			{ objectTypeName: 'Group', objectId: GROUP, groupMembers: '={{ [] }}' },
-			'No Group Member is given',
 		],
 		[
 			'six members',
@@ -416,7 +469,7 @@ describe('Input checked before any request', () => {
 				items: [
 					{ group: GROUP, members: [USER] },
 					{ group: '../../secrets', members: [USER] },
-					{ group: GROUP, members: [] },
+					{ group: GROUP, members: [USER, 'not-a-guid'] },
 				],
 			},
 		);
@@ -429,7 +482,10 @@ describe('Input checked before any request', () => {
 				'Object ID "../../secrets" is not an ID of a Group (Microsoft Entra ID → App, With Members)',
 				{ item: 1 },
 			],
-			['No Group Member is given', { item: 2 }],
+			[
+				'Group Member 2 "not-a-guid" is not an ID of a User (Microsoft Entra ID → App)',
+				{ item: 2 },
+			],
 		]);
 		expect(onDemandCalls().map((call) => JSON.parse(call.body).parameters[0].subjects)).toEqual([
 			[

@@ -63,12 +63,12 @@ function checkedIds(
 	itemIndex: number,
 	value: unknown,
 	type: OnDemandSubjectType,
-	field: { label: string; max: number; what: string },
+	field: { label: string; max: number; what: string; optional?: boolean },
 ): string[] {
 	const kinds: readonly SubjectIdKind[] = ON_DEMAND_SUBJECT_TYPES[type].idKinds;
 	const ids = idList(value, !kinds.includes('distinguishedName'));
 	const what = kinds.map((kind) => WHAT_TO_GIVE[kind]).join('; or ');
-	if (ids.length === 0) {
+	if (ids.length === 0 && !field.optional) {
 		invalidInput(
 			ctx,
 			itemIndex,
@@ -86,7 +86,8 @@ function checkedIds(
 	}
 	const seen = new Set<string>();
 	return ids.map((raw, position) => {
-		const id = typeof raw === 'string' ? raw.trim() : '';
+		// A sheet or an HR system may hand over a numeric worker ID as a number.
+		const id = typeof raw === 'string' ? raw.trim() : Number.isSafeInteger(raw) ? String(raw) : '';
 		const where = ids.length > 1 ? `${field.label} ${position + 1}` : field.label;
 		if (id === '') {
 			invalidInput(
@@ -112,7 +113,7 @@ function checkedIds(
 	});
 }
 
-/** The item's subjects: up to five users or workers, or one group with up to five members. */
+/** The item's subjects: up to five users or workers, or one group with up to five of its members. */
 export function readOnDemandSubjects(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -147,20 +148,14 @@ export function readOnDemandSubjects(
 		label: 'Group Member',
 		max: ON_DEMAND_MAX_GROUP_MEMBERS,
 		what: `the members to provision with the group, up to ${ON_DEMAND_MAX_GROUP_MEMBERS}, one per line or separated by commas`,
+		optional: true,
 	});
-	return {
-		objectTypeName,
-		subjects: [
-			{
-				objectId: groupId,
-				objectTypeName,
-				links: {
-					members: memberIds.map((objectId) => ({
-						objectId,
-						objectTypeName: ON_DEMAND_MEMBER_TYPE,
-					})),
-				},
-			},
-		],
-	};
+	const group: OnDemandSubject = { objectId: groupId, objectTypeName };
+	// links is optional in synchronizationJobSubject: a group without members given is sent without it.
+	if (memberIds.length > 0) {
+		group.links = {
+			members: memberIds.map((objectId) => ({ objectId, objectTypeName: ON_DEMAND_MEMBER_TYPE })),
+		};
+	}
+	return { objectTypeName, subjects: [group] };
 }

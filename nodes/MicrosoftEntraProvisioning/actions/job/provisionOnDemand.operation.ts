@@ -57,11 +57,10 @@ export const description: INodeProperties[] = [
 		name: 'groupMembers',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. cbc86211-6ada-4803-b73f-8039cf56d8a2, 2bc86211-6ada-4803-b73f-8039cf56d8a2',
 		hint: `Object IDs of the group's users, up to ${ON_DEMAND_MAX_GROUP_MEMBERS}, one per line or separated by commas (or a list from an expression)`,
 		description:
-			'The members to provision with the group (Graph does not add the others): sent as links.members',
+			'The members to provision with the group, sent as links.members: on demand, Microsoft provisions no member automatically, only those given. Leave empty to provision the group alone.',
 		displayOptions: { show: { ...show, objectTypeName: ['Group'] } },
 	},
 ];
