@@ -499,6 +499,29 @@ describe('Input checked before any request', () => {
 	});
 });
 
+describe("Graph's 5 requests per 10 seconds", () => {
+	it('keeps two executions on one job within the limit together, so the emulator never answers 429', async () => {
+		const { sp, jobId } = scenario(DOCUMENTED_EXAMPLES[1]);
+		const fields = {
+			rule: locator(DOCUMENTED_EXAMPLES[1].rule.id),
+			objectTypeName: 'user',
+			objectId: '={{ $json.dn }}',
+		};
+		const items = (name: string) =>
+			Array.from({ length: 3 }, (_, index) => ({
+				dn: `CN=${name} ${index},OU=New Hires,DC=corp,DC=contoso,DC=com`,
+			}));
+		const [first, second] = await Promise.all([
+			provisionOnDemand(sp.id, jobId, fields, { items: items('Morning') }),
+			provisionOnDemand(sp.id, jobId, fields, { items: items('Evening') }),
+		]);
+		expect([first.error, second.error]).toEqual([undefined, undefined]);
+		const calls = onDemandCalls();
+		expect(calls.map((call) => call.status)).toEqual([200, 200, 200, 200, 200, 200]);
+		expect(calls[5].time.getTime() - calls[0].time.getTime()).toBeGreaterThanOrEqual(10_000);
+	});
+});
+
 describe('Job and rule IDs with a suffix', () => {
 	it("keeps a job ID's # in its path segment (%23), so Graph reads the whole ID", async () => {
 		const { sp } = scenario(DOCUMENTED_EXAMPLES[2]);
