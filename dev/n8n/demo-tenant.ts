@@ -1,6 +1,7 @@
 /**
- * The tenant the demo and the end-to-end suite work with: fixed object IDs (the examples refer to them), an app
- * registration n8n signs in as, an admin for the delegated flow, and the n8n credentials that point at it.
+ * The tenant the demo and the end-to-end suite work with: fixed object IDs (the suites refer to them; the examples
+ * leave the app to pick), an app registration n8n signs in as, an admin for the delegated flow, and the n8n
+ * credentials that point at it.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
