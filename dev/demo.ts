@@ -36,6 +36,7 @@ import {
 	type ImportedCredential,
 	type TenantTarget,
 	type WorkflowJson,
+	withTargetPicked,
 } from './n8n/demo-tenant';
 import { readProjectPackage } from './n8n/community-package';
 import { N8n } from './n8n/n8n';
@@ -243,15 +244,16 @@ async function main(): Promise<void> {
 				? process.env.ENTRA_DEMO_TARGET_TYPE?.trim() || 'servicePrincipal'
 				: 'servicePrincipal';
 		const workflows: WorkflowJson[] = exampleWorkflows().map(({ workflow }) => {
-			if (mode !== 'real' || !process.env.ENTRA_DEMO_TARGET_ID) return workflow;
-			// point the manual example at the real tenant's object
-			const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
+			if (mode !== 'real') return withTargetPicked(workflow);
+			// Without a target named, the examples' targets stay open: pick them in the editor.
+			if (!process.env.ENTRA_DEMO_TARGET_ID) return workflow;
+			const copy = withTargetPicked(workflow, { id: targetId, displayName: targetId });
 			for (const node of copy.nodes) {
-				const target = node.parameters.target as { value?: string } | undefined;
-				if (target && !String(target.value).startsWith('=')) {
-					target.value = targetId;
+				if (
+					typeof node.parameters.targetType === 'string' &&
+					!node.parameters.targetType.startsWith('=')
+				)
 					node.parameters.targetType = targetType;
-				}
 			}
 			return copy;
 		});

@@ -1,6 +1,7 @@
 /**
- * The tenant the demo and the end-to-end suite work with: fixed object IDs (the examples refer to them), an app
- * registration n8n signs in as, an admin for the delegated flow, and the n8n credentials that point at it.
+ * The tenant the demo and the end-to-end suite work with: fixed object IDs (the suites refer to them; the examples
+ * leave the app to pick), an app registration n8n signs in as, an admin for the delegated flow, and the n8n
+ * credentials that point at it.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -199,6 +200,40 @@ export function exampleWorkflow(file: string): WorkflowJson {
 	const found = exampleWorkflows().find((example) => example.file === file);
 	if (!found) throw new Error(`examples/${file} not found`);
 	return found.workflow;
+}
+
+/** A target as the editor stores it once picked From List: the object ID and the name the list showed. */
+export interface PickedTarget {
+	id: string;
+	displayName: string;
+}
+
+export const DEMO_TARGET: PickedTarget = {
+	id: DEMO_OBJECTS.servicePrincipalId,
+	displayName: DEMO_OBJECTS.displayName,
+};
+
+/**
+ * The workflow with every Target (or Service Principal) left to pick From List set to the given one, as a user picks
+ * it in the editor after importing an example. The examples leave that choice open: their demo IDs mean nothing in
+ * another tenant.
+ */
+export function withTargetPicked(
+	workflow: WorkflowJson,
+	target: PickedTarget = DEMO_TARGET,
+): WorkflowJson {
+	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
+	for (const node of copy.nodes) {
+		const locator = node.parameters.target as { mode?: string; value?: unknown } | undefined;
+		if (locator?.mode !== 'list' || locator.value !== '') continue;
+		node.parameters.target = {
+			__rl: true,
+			mode: 'list',
+			value: target.id,
+			cachedResultName: target.displayName,
+		};
+	}
+	return copy;
 }
 
 /** Whether a workflow starts with a Webhook node (published so its production URL answers). */

@@ -20,6 +20,7 @@ import {
 	type SignInClient,
 	type TenantTarget,
 	type WorkflowJson,
+	withTargetPicked,
 } from './demo-tenant';
 import { N8n, type N8nRestClient } from './n8n';
 import { ensureN8nRuntime, PROJECT_ROOT, selectedLine } from './runtime';
@@ -85,7 +86,7 @@ export function stackWorkflows(
 			? []
 			: [
 					exampleWorkflow('acquire-provisioning-token.workflow.json'),
-					exampleWorkflow('acquire-provisioning-token-manual.workflow.json'),
+					withTargetPicked(exampleWorkflow('acquire-provisioning-token-manual.workflow.json')),
 				]),
 		...(options.workflows?.(context) ?? []),
 	];

@@ -1,7 +1,7 @@
 /**
- * The HR-onboarding, secret-rotation and alerting templates (examples/) in a real n8n 2.x against the emulator, run
- * as a user runs them by hand (`n8n execute`): upload → wait → outcomes → summary; validate → save → restart; failed
- * log entries → a notification to a loopback sink.
+ * The HR-onboarding, secret-rotation and alerting templates (examples/) in a real n8n against the emulator, run as a
+ * user runs them by hand (`n8n execute`) after picking the demo's app in each From List target: upload → wait →
+ * outcomes → summary; validate → save → restart; failed log entries → a notification to a loopback sink.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +11,7 @@ import {
 	DEMO_OBJECTS,
 	DEMO_SCIM,
 	exampleWorkflow,
+	withTargetPicked,
 	type WorkflowJson,
 } from '../../dev/n8n/demo-tenant';
 import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
@@ -21,8 +22,9 @@ let sink: Server;
 const notifications: Array<Record<string, unknown>> = [];
 const staleToken = `stale-${randomBytes(12).toString('hex')}`;
 
+/** The example with the demo's app picked in its From List targets, under its own ID, changed as a case needs. */
 function copyOf(file: string, id: string, change: (workflow: WorkflowJson) => void): WorkflowJson {
-	const workflow = JSON.parse(JSON.stringify(exampleWorkflow(file))) as WorkflowJson;
+	const workflow = withTargetPicked(exampleWorkflow(file));
 	workflow.id = id;
 	workflow.name = `e2e ${id}`;
 	change(workflow);
@@ -33,6 +35,15 @@ function nodeNamed(workflow: WorkflowJson, name: string) {
 	const node = workflow.nodes.find((candidate) => candidate.name === name);
 	if (!node) throw new Error(`${workflow.id} has no node "${name}"`);
 	return node;
+}
+
+function assignmentNamed(workflow: WorkflowJson, nodeName: string, field: string) {
+	const { assignments } = nodeNamed(workflow, nodeName).parameters.assignments as {
+		assignments: Array<{ name: string; value: string }>;
+	};
+	const assignment = assignments.find((candidate) => candidate.name === field);
+	if (!assignment) throw new Error(`${workflow.id}'s "${nodeName}" sets no ${field}`);
+	return assignment;
 }
 
 function runsOf(data: RunData, name: string) {
@@ -70,15 +81,11 @@ beforeAll(async () => {
 			}),
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotate', () => undefined),
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotateStale', (workflow) => {
-				const assignments = (
-					nodeNamed(workflow, 'New SCIM secret').parameters.assignments as {
-						assignments: Array<{ name: string; value: string }>;
-					}
-				).assignments;
-				assignments.find((assignment) => assignment.name === 'secretToken')!.value = staleToken;
+				assignmentNamed(workflow, 'New SCIM secret', 'secretToken').value = staleToken;
 			}),
+			copyOf('alert-provisioning-failures.workflow.json', 'e2eAlertAsShipped', () => undefined),
 			copyOf('alert-provisioning-failures.workflow.json', 'e2eAlert', (workflow) => {
-				nodeNamed(workflow, 'Notify').parameters.url = sinkUrl;
+				assignmentNamed(workflow, 'Alert', 'alertWebhookUrl').value = sinkUrl;
 			}),
 		],
 	});
@@ -87,6 +94,32 @@ beforeAll(async () => {
 afterAll(async () => {
 	await stack?.stop();
 	await new Promise((resolve) => sink?.close(resolve));
+});
+
+describe('acquire by hand (examples/acquire-provisioning-token-manual.workflow.json)', () => {
+	test("with the demo's app picked From List, it hands the example's SCIM URL and token to that service principal", async () => {
+		stack.emulator.clearRequests();
+		const { data } = await execute('entraAcquireManual');
+		expect(runsOf(data, 'Microsoft Entra Provisioning')).toEqual([
+			[
+				expect.objectContaining({
+					success: true,
+					targetType: 'servicePrincipal',
+					targetObjectId: DEMO_OBJECTS.servicePrincipalId,
+					secretKeys: ['BaseAddress', 'SecretToken'],
+				}),
+			],
+		]);
+		expect(
+			stack.emulator.requests
+				.filter((request) => request.listener === 'graph')
+				.map((request) => [request.method, request.path, request.status]),
+		).toContainEqual([
+			'POST',
+			`/v1.0/servicePrincipals/${DEMO_OBJECTS.servicePrincipalId}/synchronization/acquireAccessToken`,
+			204,
+		]);
+	});
 });
 
 describe('HR onboarding (examples/hr-onboarding-outcomes.workflow.json)', () => {
@@ -181,24 +214,44 @@ describe('secret rotation (examples/rotate-scim-secret.workflow.json)', () => {
 });
 
 describe('alerting (examples/alert-provisioning-failures.workflow.json)', () => {
-	test('run by hand, it posts each failure of the last hour to the notification URL with the reason and the fix', async () => {
-		const failed = stack.emulator.addProvisioningLogEntry({
+	/** A failed provisioning log entry of the demo's app, as the HR template's manager lookup leaves one. */
+	function addFailure(sourceId: string) {
+		return stack.emulator.addProvisioningLogEntry({
 			jobId: 'API2AAD.alert',
 			servicePrincipal: {
 				id: DEMO_OBJECTS.servicePrincipalId,
 				displayName: DEMO_OBJECTS.displayName,
 			},
 			provisioningAction: 'create',
-			sourceIdentity: { id: 'E7007', displayName: '', identityType: 'User', details: {} },
+			sourceIdentity: { id: sourceId, displayName: '', identityType: 'User', details: {} },
 			provisioningStatusInfo: {
 				status: 'failure',
 				errorInformation: {
 					errorCode: 'UnableToResolveReferenceAttributeValue',
-					reason: 'The manager E0000 of E7007 was not found.',
+					reason: `The manager E0000 of ${sourceId} was not found.`,
 					recommendedAction: 'Upload E0000 first.',
 				},
 			},
 		});
+	}
+
+	test('run by hand as shipped (no webhook URL yet), it succeeds, posts nothing and shows each alert', async () => {
+		const failed = addFailure('E7006');
+		notifications.length = 0;
+		const { data } = await execute('e2eAlertAsShipped');
+		expect(runsOf(data, 'Alert')[0]).toContainEqual({
+			alertWebhookUrl: '',
+			text: 'Provisioning failure for E7006 (create): The manager E0000 of E7006 was not found.. Upload E0000 first.',
+			jobId: 'API2AAD.alert',
+			logId: failed.id,
+			errorCode: 'UnableToResolveReferenceAttributeValue',
+		});
+		expect(data.resultData.runData.Notify).toBeUndefined();
+		expect(notifications).toEqual([]);
+	});
+
+	test('run by hand with a webhook URL, it posts each failure of the last hour with the reason and the fix', async () => {
+		const failed = addFailure('E7007');
 		notifications.length = 0;
 		await execute('e2eAlert');
 		expect(notifications).toContainEqual({

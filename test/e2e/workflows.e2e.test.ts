@@ -22,6 +22,7 @@ import {
 	nodeOutput,
 	waitForNewExecution,
 	type RunData,
+	type StoredExecution,
 } from '../../dev/n8n/executions';
 
 const CERT_CREDENTIAL = { id: 'e2eAppOnlyCert', name: 'e2e app-only (certificate)' };
@@ -208,7 +209,7 @@ afterAll(async () => {
 
 /**
  * n8n answers its editor before it has registered the published webhooks; on a busy machine the first calls can come
- * too early. A body without a target is refused by the node before any Graph call, so waiting costs nothing.
+ * too early. The workflow refuses a body without a target before any Graph call, so waiting costs nothing.
  */
 beforeAll(async () => {
 	const deadline = Date.now() + 60_000;
@@ -363,37 +364,86 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		expect(body.httpCode).toBe('404');
 		expect(text).not.toContain(token);
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
-		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([
 			{ error: body.error, description: body.description, httpCode: '404' },
 		]);
+		// answered, then failed: n8n counts it among failed executions and runs the error workflow
+		expectFailedAfterAnswering(execution, `Answered the webhook call with an error: ${body.error}`);
 		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
+		expect(JSON.stringify(execution.data.resultData.error)).not.toContain(token);
 		secretsSent.push(token);
 	});
 
-	test('input the node refuses before any request: 400 with what to fix', async () => {
+	test('an empty body: 400 naming the body fields to send, no Graph call, and a failed execution', async () => {
+		clearRequests();
+		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
+		const response = await fetch(stack.webhookUrl, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: '{}',
+		});
+		withLog(() => expect(response.status).toBe(400));
+		const body = (await response.json()) as Record<string, unknown>;
+		expect(body).toEqual({
+			error: 'Missing or invalid in the request body: targetId, baseAddress, secretToken',
+			description: expect.stringContaining('POST JSON with targetId'),
+			refusedFields: ['targetId', 'baseAddress', 'secretToken'],
+			httpCode: null,
+		});
+		// the answer is for the caller: each field it names is explained, and none of it is editor advice
+		for (const field of ['targetId', 'baseAddress', 'secretToken', 'targetType'])
+			expect(body.description).toContain(field);
+		expect(JSON.stringify(body)).not.toMatch(/from the list|pick|parameter/i);
+		expect(graphRequests()).toEqual([]);
+		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
+		expectFailedAfterAnswering(
+			execution,
+			'Refused the webhook call, missing or invalid in its body: targetId, baseAddress, secretToken',
+		);
+		expect(execution.data.resultData.runData[NODE_NAME]).toBeUndefined();
+	});
+
+	test('a targetId that is not a GUID and an unknown targetType: 400 naming those two fields, the token kept out', async () => {
+		clearRequests();
+		const known = new Set((await listExecutions(stack.rest, 'entraAcquireHook')).map((e) => e.id));
+		const token = scimToken('hook-invalid');
 		const response = await fetch(stack.webhookUrl, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json' },
 			body: JSON.stringify({
+				targetType: 'group',
 				targetId: 'not-a-guid',
 				baseAddress: BASE_ADDRESS,
-				secretToken: scimToken('hook-invalid'),
+				secretToken: token,
 			}),
 		});
-		expect(response.status).toBe(400);
-		const body = (await response.json()) as {
-			error: string;
-			description: string;
-			httpCode: string | null;
-		};
-		expect(body).toEqual({
-			error: 'The Target object ID is not a GUID',
-			description: expect.stringContaining('GUID'),
-			httpCode: null,
+		const text = await response.text();
+		withLog(() => expect(response.status).toBe(400));
+		expect(JSON.parse(text)).toMatchObject({
+			error: 'Missing or invalid in the request body: targetId, targetType',
+			refusedFields: ['targetId', 'targetType'],
 		});
+		expect(text).not.toContain(token);
+		expect(graphRequests()).toEqual([]);
+		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
+		expectFailedAfterAnswering(
+			execution,
+			'Refused the webhook call, missing or invalid in its body: targetId, targetType',
+		);
+		expect(JSON.stringify(execution.data.resultData.error)).not.toContain(token);
+		secretsSent.push(token);
 	});
 });
+
+/**
+ * The execution as n8n stored it after the webhook example answered an error: failed, at the node that fails it
+ * after the answer, with the message an error workflow gets.
+ */
+function expectFailedAfterAnswering(execution: StoredExecution, message: string): void {
+	withLog(() => expect(execution).toMatchObject({ mode: 'webhook', status: 'error' }));
+	expect(execution.data.resultData.lastNodeExecuted).toBe('Mark the execution failed');
+	expect(execution.data.resultData.error?.message).toBe(message);
+}
 
 async function executeManual(id: string): Promise<RunData> {
 	const result = await stack.n8n.execute(id);
