@@ -511,6 +511,45 @@ describe('Schema › Discover Directory and the catalogues', () => {
 		);
 	});
 
+	it.each([
+		['get', { output: 'attributeMappings' }],
+		['compare', { compareWith: 'json', otherSchema: '={{ JSON.stringify($json.schema) }}' }],
+		['reset', { previewOnly: true }],
+		['getFilterOperators', {}],
+		['getFunctions', {}],
+	])(
+		'%s pairs every output with its item; with Continue On Fail a job ID with a path in it becomes its error item',
+		async (operation, fields) => {
+			const { sp, jobId } = freshJob(`Pairing ${operation}`, 'scim');
+			const schema = await schemaOf(sp, jobId);
+			tenant.emulator.clearRequests();
+			const result = await runNode({
+				parameters: {
+					...synchronizationParameters('schema', operation, sp.id, fields as IDataObject),
+					job: locator('={{ $json.jobId }}'),
+				},
+				credential: tenant.appOnlyCredential(),
+				items: [
+					{ jobId, schema },
+					{ jobId: '../../secrets', schema },
+					{ jobId, schema },
+				] as never,
+				continueOnFail: true,
+			});
+			results.push(result);
+			const error = result.items.filter((item) => item.json.error !== undefined);
+			expect(error.map((item) => [item.json.error, item.pairedItem])).toEqual([
+				['"../../secrets" is not a job ID', { item: 1 }],
+			]);
+			const paired = new Set(
+				result.items.map((item) => (item.pairedItem as { item: number }).item),
+			);
+			const expectsItems = operation !== 'compare';
+			expect(paired).toEqual(new Set(expectsItems ? [0, 1, 2] : [1]));
+			expect(graphCalls(tenant.emulator).some((call) => call.path.includes('secrets'))).toBe(false);
+		},
+	);
+
 	it('refuses a job ID with a path in it before any request', async () => {
 		const { sp } = freshJob('Hostile job', 'scim');
 		const result = await runNode({
