@@ -405,6 +405,38 @@ describe('Schema › Update from JSON, Compare and Reset', () => {
 		expect(twice.error?.message).toBe(
 			'The attribute "A" is defined twice in "User" of directory "X"',
 		);
+		const unknownTarget = await run('update', sp, jobId, {
+			updateFrom: 'json',
+			schemaJson: JSON.stringify({
+				synchronizationRules: [
+					{
+						name: 'R',
+						sourceDirectoryName: 'X',
+						targetDirectoryName: 'Y',
+						objectMappings: [
+							{
+								sourceObjectName: 'User',
+								targetObjectName: 'User',
+								attributeMappings: [
+									{ targetAttributeName: 'mial', source: { type: 'Attribute', name: 'a' } },
+								],
+							},
+						],
+					},
+				],
+				directories: [
+					{ name: 'X', objects: [{ name: 'User', attributes: [{ name: 'a' }] }] },
+					{
+						name: 'Y',
+						objects: [{ name: 'User', attributes: [{ name: 'mail' }, { name: 'id' }] }],
+					},
+				],
+			}),
+		});
+		expect(unknownTarget.error?.message).toBe(
+			'The directory "Y" has no attribute "mial" on "User"',
+		);
+		expect(unknownTarget.error?.description).toContain('the closest are "mail", "id"');
 		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
 

@@ -138,10 +138,18 @@ function parsedJson(text: string, label: string): unknown {
 
 /**
  * The schema in `value` (Graph's JSON, its text, or a Schema › Get output holding it under `schema`), checked to be
- * in Graph's shape: rules with their directories, directories, objects and attributes with names, none defined twice,
- * and every attribute mapping's target defined by the target directory (when that directory lists its attributes).
+ * in Graph's shape: lists of rules, object and attribute mappings, directories, objects and attributes, each named.
+ * A schema about to be written (`forWriting`) is also checked for what Graph refuses or the admin cannot have meant:
+ * rules naming a directory the schema does not define, anything defined twice, and a mapping to an attribute its
+ * target directory does not define (when that directory lists its attributes). A schema Graph gave is only read,
+ * so it is held to the shape alone.
  */
-export function readSchema(value: unknown, label: string): SynchronizationSchema {
+export function readSchema(
+	value: unknown,
+	label: string,
+	forWriting = false,
+): SynchronizationSchema {
+	const unique = forWriting ? checkUnique : () => undefined;
 	let parsed = value;
 	if (typeof parsed === 'string') parsed = parsedJson(parsed, label);
 	if (isObject(parsed) && !('synchronizationRules' in parsed) && isObject(parsed.schema))
@@ -168,7 +176,7 @@ export function readSchema(value: unknown, label: string): SynchronizationSchema
 				`The objects of directory "${directory.name}" in ${label} are not a list of named objects`,
 				NOT_A_SCHEMA_FIX,
 			);
-		checkUnique(
+		unique(
 			objects.map((object) => object.name),
 			'object',
 			`directory "${directory.name}"`,
@@ -183,14 +191,14 @@ export function readSchema(value: unknown, label: string): SynchronizationSchema
 					`The attributes of "${object.name}" in directory "${directory.name}" are not a list of named attributes`,
 					NOT_A_SCHEMA_FIX,
 				);
-			checkUnique(
+			unique(
 				attributes.map((attribute) => attribute.name),
 				'attribute',
 				`"${object.name}" of directory "${directory.name}"`,
 			);
 		}
 	});
-	checkUnique(
+	unique(
 		schema.directories.map((directory) => directory.name),
 		'directory',
 		label,
@@ -204,7 +212,10 @@ export function readSchema(value: unknown, label: string): SynchronizationSchema
 			);
 		for (const end of ['sourceDirectoryName', 'targetDirectoryName'] as const) {
 			const directoryName = rule[end];
-			if (typeof directoryName !== 'string' || !directoryNamed(schema, directoryName))
+			if (
+				typeof directoryName !== 'string' ||
+				(forWriting && !directoryNamed(schema, directoryName))
+			)
 				throw new SchemaProblem(
 					`The ${where} of ${label} names a directory the schema does not define: ${String(directoryName)}`,
 					`Each rule's sourceDirectoryName and targetDirectoryName must name one of the schema's directories: ${quoted(schema.directories.map((directory) => directory.name))}.`,
@@ -226,13 +237,14 @@ export function readSchema(value: unknown, label: string): SynchronizationSchema
 					`The attribute mappings of "${mappingLabel(mapping)}" in ${where} are not a list of mappings with a targetAttributeName`,
 					NOT_A_SCHEMA_FIX,
 				);
-			checkUnique(
+			unique(
 				attributeMappings.map((attributeMapping) => attributeMapping.targetAttributeName),
 				'mapping to the attribute',
 				`"${mappingLabel(mapping)}"`,
 			);
-			for (const attributeMapping of attributeMappings)
-				checkTargetAttribute(schema, rule, mapping, attributeMapping.targetAttributeName);
+			if (forWriting)
+				for (const attributeMapping of attributeMappings)
+					checkTargetAttribute(schema, rule, mapping, attributeMapping.targetAttributeName);
 		}
 	});
 	return schema;

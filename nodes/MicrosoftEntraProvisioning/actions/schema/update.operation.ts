@@ -515,6 +515,7 @@ export async function execute(
 					readSchema(
 						structuredClone(itemParameter(this, 'schemaJson', itemIndex)),
 						'The Schema given',
+						true,
 					),
 				)
 			: undefined;
