@@ -386,7 +386,7 @@ describe('Schema › Update from JSON, Compare and Reset', () => {
 		]);
 	});
 
-	it("refuses a schema that is not in Graph's shape, or defines an attribute twice, before any request", async () => {
+	it("refuses a schema that is not in Graph's shape, defines an attribute twice or maps to one its directory lacks, before any request", async () => {
 		const { sp, jobId } = freshJob('Shape', 'scim');
 		const notSchema = await run('update', sp, jobId, {
 			updateFrom: 'json',
