@@ -158,6 +158,41 @@ describe('Schema › Update, targeted changes', () => {
 		});
 	});
 
+	it('lets Bulk Upload send the attribute it adds to the API directory', async () => {
+		const { sp, jobId } = freshJob('HR upload', 'API2AAD');
+		const { credential } = clientWith(tenant, ['SynchronizationData-User.Upload'], 'HR uploader');
+		const uploadHireDate = async () => {
+			const result = await runNode({
+				parameters: synchronizationParameters(
+					'bulkUpload',
+					'uploadUsers',
+					sp.id,
+					{ columns: { mappingMode: 'autoMapInputData', value: null } },
+					{ jobId },
+				),
+				items: [
+					{
+						externalId: 'E00042',
+						userName: 'ada@contoso.com',
+						[`${EXTENSION}:HireDate`]: '2026-01-05T00:00:00Z',
+					},
+				] as never,
+				typeVersion: 2,
+				credential,
+			});
+			results.push(result);
+			return result;
+		};
+		const before = await uploadHireDate();
+		expect(before.error?.description).toContain(
+			"the attribute '" + EXTENSION + ":HireDate' is not defined in the job's schema",
+		);
+		await run('update', sp, jobId, hireDate);
+		const after = await uploadHireDate();
+		expect(after.error).toBeUndefined();
+		expect(tenant.emulator.getSynchronizationJob(sp.id, jobId)?.bulkUploads).toHaveLength(1);
+	});
+
 	it('Preview Only outputs the request and the differences and sends nothing', async () => {
 		const { sp, jobId } = freshJob('Preview', 'API2AAD');
 		const result = await run('update', sp, jobId, { ...hireDate, previewOnly: true });
