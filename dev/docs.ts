@@ -32,8 +32,12 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	provisionOnDemand: 'Job › Provision On Demand',
 	validateSynchronizationCredentials: 'Job › Validate Credentials',
 	readSynchronizationTemplates: 'Template › List, Get; template list',
-	readSynchronizationSchema: "Schema › Get; rule list; Bulk Upload's attribute list",
+	readSynchronizationSchema:
+		"Schema › Get, Compare, and the read before Update, Reset and Discover Directory; rule list; Bulk Upload's attribute list",
 	parseSynchronizationExpression: 'Schema › Parse Expression',
+	writeSynchronizationSchema: 'Schema › Update, Reset',
+	readSynchronizationCatalogues: 'Schema › Get Filter Operators, Get Functions; the function list',
+	discoverSynchronizationDirectory: 'Schema › Discover Directory',
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
 	readProvisioningLogs:
 		"Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger's Provisioning Failures event",

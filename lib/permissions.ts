@@ -92,6 +92,24 @@ export const REQUIRED_ACCESS = {
 		delegated: ['Synchronization.ReadWrite.All'],
 		delegatedRoles: provisioningAdminRoles,
 	},
+	// PUT and DELETE …/schema
+	writeSynchronizationSchema: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	// GET …/schema/filterOperators and …/schema/functions
+	readSynchronizationCatalogues: {
+		application: ['Application.ReadWrite.OwnedBy', 'Synchronization.ReadWrite.All'],
+		delegated: ['Synchronization.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
+	// POST …/schema/directories/{id}/discover: the permissions data lists Directory.ReadWrite.All, not Synchronization.*
+	discoverSynchronizationDirectory: {
+		application: ['Application.ReadWrite.OwnedBy', 'Directory.ReadWrite.All'],
+		delegated: ['Directory.ReadWrite.All'],
+		delegatedRoles: provisioningAdminRoles,
+	},
 	// Microsoft: "Outside of applications that have acquired SynchronizationData-User.Upload … only admin users with
 	// Global Administrator role can invoke the API."
 	bulkUpload: {

@@ -1,4 +1,4 @@
-import { runNode } from './harness/engine';
+import { runListSearch, runNode } from './harness/engine';
 import { addServicePrincipal, locator, synchronizationParameters } from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
 
@@ -217,6 +217,35 @@ describe('Schema › Parse Expression', () => {
 			['No Expression is given', { item: 1 }],
 			[['Grace!'], { item: 2 }],
 		]);
+	});
+
+	it("builds the expression from a function of Graph's list and its arguments", async () => {
+		const search = await runListSearch(
+			'searchFunctions',
+			synchronizationParameters('schema', 'parseExpression', sp.id, {}, { jobId }),
+			tenant.appOnlyCredential(),
+			'join',
+		);
+		expect(search.results).toEqual([
+			expect.objectContaining({ value: 'Join', name: expect.stringMatching(/^Join\(separator, /) }),
+		]);
+		const result = await parse('', {
+			expressionInput: 'function',
+			expressionFunction: locator('Join', 'list'),
+			functionArguments: {
+				argument: [{ value: '" "' }, { value: '[givenName]' }, { value: '[surname]' }],
+			},
+			...testInput({ givenName: 'Ada', surname: 'Lovelace' }),
+		});
+		expect(result.items[0].json).toMatchObject({
+			expression: 'Join(" ", [givenName], [surname])',
+			evaluationResult: ['Ada Lovelace'],
+		});
+		const refused = await parse('', {
+			expressionInput: 'function',
+			expressionFunction: locator('={{ "Join(" }}', 'list'),
+		});
+		expect(refused.error?.message).toBe('"Join(" is not a function name');
 	});
 
 	it('refuses a job ID with a space before any request', async () => {

@@ -40,6 +40,8 @@ import type { ProvisioningLogEntry } from './provisioning-logs';
 import { emptyStats, type EmulatorStats, type Exchange, type RecordedRequest } from './exchange';
 import { Listener } from './server';
 import {
+	apiAttributeNames,
+	attributeDefinition,
 	AttributeType,
 	BulkUploadRecord,
 	completeRun,
@@ -515,9 +517,13 @@ class EmulatorInstance implements Emulator {
 		);
 		if (!job?.template.acceptsBulkUpload)
 			throw new Error(`no API-driven inbound provisioning job ${jobId}`);
+		const api = job.schema.directories.find((directory) => directory.name === 'API');
+		const [object] = (api?.objects ?? []) as Array<{ attributes: unknown[] }>;
+		if (!object) throw new Error(`the schema of job ${jobId} has no API directory object`);
+		const listed = apiAttributeNames(job).map((name) => name.toLowerCase());
 		for (const { name, type } of attributes) {
-			if (!job.apiAttributes.some((listed) => listed.name.toLowerCase() === name.toLowerCase()))
-				job.apiAttributes.push({ name, type: type ?? 'String' });
+			if (!listed.includes(name.toLowerCase()))
+				object.attributes.push(attributeDefinition(name, type ?? 'String'));
 		}
 	}
 

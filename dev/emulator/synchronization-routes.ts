@@ -15,14 +15,19 @@ import {
 	resolve,
 } from './route-helpers';
 import type { Reply } from './exchange';
+import catalogues from './graph-metadata/schema-catalogues.json';
 import {
 	createJob,
 	customAttributeProblem,
+	discoverDirectory,
 	jobRepresentation,
 	maskedSecrets,
 	OnDemandRecord,
 	parseExpression,
 	pauseJob,
+	PARSED_FUNCTIONS,
+	replaceSchema,
+	resetSchema,
 	RESTART_SCOPE,
 	restartJob,
 	saveSecrets,
@@ -32,6 +37,7 @@ import {
 	startJob,
 	SynchronizationJob,
 	templateRepresentation,
+	templateSchemaRepresentation,
 } from './synchronization';
 
 const BASE = '/servicePrincipals/{id}/synchronization';
@@ -99,7 +105,67 @@ export const synchronizationRoutes: GraphRoute[] = [
 				}),
 			),
 	},
+	{ method: 'PUT', path: `${JOB}/schema`, handler: putSchema },
+	{
+		method: 'DELETE',
+		path: `${JOB}/schema`,
+		handler: (ctx) => withJob(ctx, (_sp, job) => (resetSchema(job), ctx.noContent())),
+	},
+	{ method: 'GET', path: `${BASE}/templates/{templateId}/schema`, handler: getTemplateSchema },
 	{ method: 'POST', path: `${JOB}/schema/parseExpression`, handler: postParseExpression },
+	{
+		method: 'GET',
+		path: `${JOB}/schema/filterOperators`,
+		handler: (ctx) => withJob(ctx, () => ctx.json(200, { value: catalogues.filterOperators })),
+	},
+	{
+		method: 'GET',
+		path: `${JOB}/schema/functions`,
+		handler: (ctx) =>
+			withJob(ctx, () =>
+				ctx.json(200, {
+					'@odata.context': `${ctx.baseUrl}/$metadata#functions`,
+					value: FUNCTION_CATALOGUE,
+				}),
+			),
+	},
+	{
+		method: 'POST',
+		path: `${JOB}/schema/directories/{directoryId}/discover`,
+		handler: (ctx) =>
+			withJob(ctx, (_sp, job) => {
+				// "Do not supply a request body."
+				if (ctx.body.length > 0)
+					return ctx.error(400, 'BadRequest', 'discover takes no request body.');
+				const discovered = discoverDirectory(job, ctx.params.directoryId.value);
+				if (!discovered)
+					return ctx.error(
+						404,
+						'ResourceNotFound',
+						`The directory '${ctx.params.directoryId.value}' is not part of the job's schema.`,
+					);
+				return ctx.json(200, discovered);
+			}),
+	},
+];
+
+/**
+ * GET …/schema/functions: the catalogue Microsoft documents, and the functions the emulator's parser evaluates that
+ * the documented excerpt leaves out (ToLower, ToUpper: "Reference for writing expressions").
+ */
+const FUNCTION_CATALOGUE = [
+	...catalogues.functions,
+	...Object.entries(PARSED_FUNCTIONS)
+		.filter(([name]) => !catalogues.functions.some((listed) => listed.name === name))
+		.map(([name, { parameters }]) => ({
+			name,
+			parameters: parameters(1).map((parameter, index) => ({
+				allowMultipleOccurrences: false,
+				name: parameter,
+				required: index === 0,
+				type: 'String',
+			})),
+		})),
 ];
 
 function servicePrincipal(ctx: GraphContext): ServicePrincipalObject | Reply {
@@ -618,6 +684,30 @@ function logUpload(
 }
 
 // ---- schema -----------------------------------------------------------------------------------
+
+function putSchema(ctx: GraphContext): Reply {
+	return withJob(ctx, (_sp, job) => {
+		const parsed = parseJsonObject(ctx);
+		if (!parsed.ok) return parsed.reply;
+		const problem = replaceSchema(job, parsed.body);
+		return problem ? ctx.error(400, 'BadRequest', problem) : ctx.noContent();
+	});
+}
+
+function getTemplateSchema(ctx: GraphContext): Reply {
+	const sp = servicePrincipal(ctx);
+	if (isReply(sp)) return sp;
+	const template = sp.synchronization.templates.find(
+		(candidate) => candidate.id.toLowerCase() === ctx.params.templateId.value.toLowerCase(),
+	);
+	if (!template)
+		return ctx.error(
+			404,
+			'ResourceNotFound',
+			`The synchronization template '${ctx.params.templateId.value}' was not found.`,
+		);
+	return ctx.json(200, templateSchemaRepresentation(template));
+}
 
 function postParseExpression(ctx: GraphContext): Reply {
 	return withJob(ctx, () => {

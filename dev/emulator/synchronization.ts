@@ -49,7 +49,22 @@ export interface SynchronizationRuleDefinition {
 	name: string;
 	sourceDirectoryName: string;
 	targetDirectoryName: string;
-	objectMappings: Array<{ name: string; sourceObjectName: string; targetObjectName: string }>;
+	objectMappings: Array<{
+		name: string;
+		sourceObjectName: string;
+		targetObjectName: string;
+		/** target attribute ← source attribute or expression (an expression holds a parenthesis) */
+		attributeMappings: Array<{ target: string; source: string; matchingPriority?: number }>;
+	}>;
+}
+
+/** A directory of a template's default schema: its objects and their attribute names (String unless typed). */
+export interface DirectoryTemplate {
+	name: string;
+	objects: Array<{
+		name: string;
+		attributes: Array<string | { name: string; type: AttributeType; multivalued?: boolean }>;
+	}>;
 }
 
 export interface TemplateDefinition {
@@ -61,6 +76,8 @@ export interface TemplateDefinition {
 	/** Only API-driven inbound provisioning jobs accept /bulkUpload */
 	acceptsBulkUpload: boolean;
 	rules: SynchronizationRuleDefinition[];
+	/** The directories of its default schema; an API directory's User object lists DEFAULT_API_ATTRIBUTES */
+	directories: DirectoryTemplate[];
 }
 
 /** The two templates every emulated service principal offers: a non-gallery SCIM app and API-driven inbound provisioning. */
@@ -82,11 +99,87 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 						name: 'Provision Microsoft Entra ID Users',
 						sourceObjectName: 'User',
 						targetObjectName: SCIM_ENTERPRISE_USER_SCHEMA,
+						attributeMappings: [
+							{ target: 'userName', source: 'userPrincipalName', matchingPriority: 1 },
+							{ target: 'active', source: 'accountEnabled' },
+							{ target: 'displayName', source: 'displayName' },
+							{ target: 'title', source: 'jobTitle' },
+							{ target: 'emails[type eq "work"].value', source: 'mail' },
+							{ target: 'name.givenName', source: 'givenName' },
+							{ target: 'name.familyName', source: 'surname' },
+							{ target: 'externalId', source: 'mailNickname' },
+							{ target: `${SCIM_ENTERPRISE_USER_SCHEMA}:department`, source: 'department' },
+						],
 					},
 					{
 						name: 'Provision Microsoft Entra ID Groups',
 						sourceObjectName: 'Group',
 						targetObjectName: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+						attributeMappings: [
+							{ target: 'displayName', source: 'displayName', matchingPriority: 1 },
+							{ target: 'externalId', source: 'objectId' },
+							{ target: 'members', source: 'members' },
+						],
+					},
+				],
+			},
+		],
+		directories: [
+			{
+				name: 'Azure Active Directory',
+				objects: [
+					{
+						name: 'User',
+						attributes: [
+							'userPrincipalName',
+							{ name: 'accountEnabled', type: 'Boolean' },
+							'displayName',
+							'jobTitle',
+							'mail',
+							'givenName',
+							'surname',
+							'mailNickname',
+							'department',
+							'employeeId',
+							'objectId',
+						],
+					},
+					{
+						name: 'Group',
+						attributes: [
+							'displayName',
+							'objectId',
+							'mailNickname',
+							{ name: 'members', type: 'Reference', multivalued: true },
+						],
+					},
+				],
+			},
+			{
+				name: 'customappsso',
+				objects: [
+					{
+						name: SCIM_ENTERPRISE_USER_SCHEMA,
+						attributes: [
+							'userName',
+							{ name: 'active', type: 'Boolean' },
+							'displayName',
+							'title',
+							'emails[type eq "work"].value',
+							'name.givenName',
+							'name.familyName',
+							'externalId',
+							`${SCIM_ENTERPRISE_USER_SCHEMA}:department`,
+							`${SCIM_ENTERPRISE_USER_SCHEMA}:employeeNumber`,
+						],
+					},
+					{
+						name: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+						attributes: [
+							'displayName',
+							'externalId',
+							{ name: 'members', type: 'Reference', multivalued: true },
+						],
 					},
 				],
 			},
@@ -109,6 +202,37 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 						name: 'Provision API users',
 						sourceObjectName: SCIM_ENTERPRISE_USER_SCHEMA,
 						targetObjectName: 'User',
+						attributeMappings: [
+							{ target: 'employeeId', source: 'externalId', matchingPriority: 1 },
+							{ target: 'displayName', source: 'Join(" ", [name.givenName], [name.familyName])' },
+							{ target: 'givenName', source: 'name.givenName' },
+							{ target: 'surname', source: 'name.familyName' },
+							{ target: 'accountEnabled', source: 'active' },
+							{ target: 'jobTitle', source: 'title' },
+							{ target: 'department', source: `${SCIM_ENTERPRISE_USER_SCHEMA}:department` },
+						],
+					},
+				],
+			},
+		],
+		directories: [
+			{ name: 'API', objects: [] },
+			{
+				name: 'Azure Active Directory',
+				objects: [
+					{
+						name: 'User',
+						attributes: [
+							'employeeId',
+							'displayName',
+							'givenName',
+							'surname',
+							{ name: 'accountEnabled', type: 'Boolean' },
+							'jobTitle',
+							'department',
+							'userPrincipalName',
+							'mail',
+						],
 					},
 				],
 			},
@@ -265,8 +389,13 @@ export interface SynchronizationJob {
 	onDemandWindow: RequestWindow;
 	provisionedOnDemand: OnDemandRecord[];
 	bulkUploads: BulkUploadRecord[];
-	/** The source directory's attribute list for API (API-driven inbound provisioning only); bulkUpload checks custom attributes against it */
-	apiAttributes: ApiAttribute[];
+	/**
+	 * The job's schema as the last PUT left it (the template's default until then, and again after a DELETE). For an
+	 * API-driven inbound job its API directory is the attribute list for API, which bulkUpload checks against.
+	 */
+	schema: StoredSchema;
+	/** Graph: the schema's version is "updated automatically with every schema change" */
+	schemaVersion: number;
 }
 
 export interface SynchronizationState {
@@ -351,9 +480,8 @@ export function createJob(
 		onDemandWindow: new RequestWindow(5, 10_000),
 		provisionedOnDemand: [],
 		bulkUploads: [],
-		apiAttributes: template.acceptsBulkUpload
-			? DEFAULT_API_ATTRIBUTES.map((attribute) => ({ ...attribute }))
-			: [],
+		schema: defaultSchema(template),
+		schemaVersion: 1,
 	};
 	state.jobs.set(job.id.toLowerCase(), job);
 	return job;
@@ -514,12 +642,53 @@ export function templateRepresentation(
 	};
 }
 
-/** microsoft.graph.synchronizationSchema of a job: its template's rules. */
-export function schemaRepresentation(job: SynchronizationJob): Record<string, unknown> {
+// ---- the job's schema ------------------------------------------------------------------------
+
+/** A synchronizationSchema's rules and directories as stored (Graph adds `id` and `version` when it answers). */
+export interface StoredSchema {
+	synchronizationRules: Array<Record<string, unknown>>;
+	directories: Array<Record<string, unknown> & { id: string; name: string }>;
+}
+
+/** microsoft.graph.attributeDefinition with Graph's defaults. */
+export function attributeDefinition(
+	name: string,
+	type: AttributeType,
+	options: { multivalued?: boolean; anchor?: boolean; referencedObjectName?: string } = {},
+): Record<string, unknown> {
 	return {
-		id: job.id,
-		version: 'Date:2026-02-06T00:00:00Z~~Version:1',
-		synchronizationRules: job.template.rules.map((rule, index) => ({
+		anchor: options.anchor ?? false,
+		apiExpressions: [],
+		caseExact: false,
+		defaultValue: null,
+		flowNullValues: false,
+		metadata: [],
+		multivalued: options.multivalued ?? false,
+		mutability: 'ReadWrite',
+		name,
+		referencedObjects:
+			type === 'Reference' && options.referencedObjectName
+				? [{ referencedObjectName: options.referencedObjectName, referencedProperty: null }]
+				: [],
+		required: false,
+		type,
+	};
+}
+
+/** microsoft.graph.attributeMappingSource of `[attribute]` or, for an expression, of its parse. */
+function defaultMappingSource(source: string): Record<string, unknown> {
+	if (source.includes('(')) return parseExpression(source, undefined).parsedExpression as never;
+	return { expression: `[${source}]`, name: source, parameters: [], type: 'Attribute' };
+}
+
+/**
+ * The template's default schema, as a new job starts with it and as DELETE …/schema restores it (Graph: "Delete
+ * the customized schema and resets the schema to the default configuration").
+ */
+export function defaultSchema(template: TemplateDefinition): StoredSchema {
+	const inbound = template.rules.find((rule) => rule.sourceDirectoryName === 'API');
+	return {
+		synchronizationRules: template.rules.map((rule, index) => ({
 			id: rule.id,
 			name: rule.name,
 			editable: true,
@@ -529,60 +698,162 @@ export function schemaRepresentation(job: SynchronizationJob): Record<string, un
 			containerFilter: { includedContainers: [] },
 			groupFilter: { includedGroups: [] },
 			metadata: [],
-			objectMappings: rule.objectMappings.map((mapping) => ({
+			objectMappings: rule.objectMappings.map(({ attributeMappings, ...mapping }) => ({
 				...mapping,
 				enabled: true,
 				flowTypes: 'Add, Update, Delete',
 				metadata: [],
 				scope: null,
-				attributeMappings: [],
+				attributeMappings: attributeMappings.map(({ target, source, matchingPriority }) => ({
+					defaultValue: null,
+					exportMissingReferences: false,
+					flowBehavior: 'FlowWhenChanged',
+					flowType: 'Always',
+					matchingPriority: matchingPriority ?? 0,
+					source: defaultMappingSource(source),
+					targetAttributeName: target,
+				})),
 			})),
 		})),
-		directories: [
-			...new Set(
-				job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName]),
-			),
-		].map((name) => ({ id: randomUUID(), name, objects: directoryObjects(job, name) })),
+		directories: template.directories.map((directory) => ({
+			id: randomUUID(),
+			name: directory.name,
+			discoverabilities: 'AttributeNames, AttributeDataTypes',
+			discoveryDateTime: null,
+			readOnly: false,
+			version: null,
+			objects:
+				directory.name === 'API' && inbound
+					? [
+							{
+								name: inbound.objectMappings[0].sourceObjectName,
+								metadata: [],
+								supportedApis: [],
+								attributes: DEFAULT_API_ATTRIBUTES.map(({ name, type }) =>
+									attributeDefinition(name, type, {
+										anchor: name === 'externalId',
+										referencedObjectName: inbound.objectMappings[0].sourceObjectName,
+									}),
+								),
+							},
+						]
+					: directory.objects.map((object) => ({
+							name: object.name,
+							metadata: [],
+							supportedApis: [],
+							attributes: object.attributes.map((attribute) =>
+								typeof attribute === 'string'
+									? attributeDefinition(attribute, 'String')
+									: attributeDefinition(attribute.name, attribute.type, {
+											multivalued: attribute.multivalued,
+											referencedObjectName: object.name,
+										}),
+							),
+						})),
+		})),
 	};
 }
 
-/** microsoft.graph.objectDefinition of a directory: the API directory of an inbound job lists its attribute list for API. */
-function directoryObjects(
+/** microsoft.graph.synchronizationSchema of a job: what it stores, with its ID and version. */
+export function schemaRepresentation(job: SynchronizationJob): Record<string, unknown> {
+	return {
+		id: job.id,
+		version: `Date:2026-02-06T00:00:00Z~~Version:${job.schemaVersion}`,
+		...structuredClone(job.schema),
+	};
+}
+
+/** microsoft.graph.synchronizationSchema of a template: its default schema. */
+export function templateSchemaRepresentation(
+	template: TemplateDefinition,
+): Record<string, unknown> {
+	return {
+		id: template.id,
+		version: 'Date:2026-02-06T00:00:00Z~~Version:1',
+		...defaultSchema(template),
+	};
+}
+
+/**
+ * PUT …/schema: "This method fully replaces the current schema with the one provided in the request." Checks what
+ * Graph refuses (a body that is not a schema, a directory without a name or named twice, a rule whose directory the
+ * schema does not define) and returns the problem, or replaces the schema. A directory keeps its ID when the body
+ * names one; a new one gets one.
+ */
+export function replaceSchema(
 	job: SynchronizationJob,
-	directoryName: string,
-): Array<Record<string, unknown>> {
-	const inbound = job.template.rules.find(
-		(rule) => rule.sourceDirectoryName === directoryName && rule.sourceDirectoryName === 'API',
+	body: Record<string, unknown>,
+): string | undefined {
+	const { synchronizationRules = [], directories = [] } = body;
+	if (!Array.isArray(synchronizationRules) || !Array.isArray(directories))
+		return "'synchronizationRules' and 'directories' must be collections.";
+	const names = new Set<string>();
+	for (const directory of directories as Array<Record<string, unknown>>) {
+		if (typeof directory?.name !== 'string' || directory.name.trim() === '')
+			return 'Every directory definition needs a name.';
+		if (names.has(directory.name.toLowerCase()))
+			return `The directory '${directory.name}' is defined twice.`;
+		names.add(directory.name.toLowerCase());
+		if (directory.objects !== undefined && !Array.isArray(directory.objects))
+			return `The objects of directory '${directory.name}' must be a collection.`;
+	}
+	for (const rule of synchronizationRules as Array<Record<string, unknown>>) {
+		if (typeof rule !== 'object' || rule === null)
+			return 'Every synchronization rule must be an object.';
+		for (const end of ['sourceDirectoryName', 'targetDirectoryName'] as const) {
+			const name = rule[end];
+			if (typeof name !== 'string' || !names.has(name.toLowerCase()))
+				return `The rule '${String(rule.name)}' names the ${end === 'sourceDirectoryName' ? 'source' : 'target'} directory '${String(name)}', which the schema does not define.`;
+		}
+	}
+	job.schema = {
+		synchronizationRules: structuredClone(
+			synchronizationRules as StoredSchema['synchronizationRules'],
+		),
+		directories: (directories as Array<Record<string, unknown> & { name: string }>).map(
+			(directory) => ({
+				...structuredClone(directory),
+				id: typeof directory.id === 'string' && directory.id !== '' ? directory.id : randomUUID(),
+			}),
+		),
+	};
+	job.schemaVersion++;
+	return undefined;
+}
+
+/** DELETE …/schema: back to the template's default. */
+export function resetSchema(job: SynchronizationJob): void {
+	job.schema = defaultSchema(job.template);
+	job.schemaVersion++;
+}
+
+/**
+ * POST …/schema/directories/{id}/discover: the directory definition as discovered now. The emulated application
+ * reports what its schema defines, so discovery finds the attributes already listed and stamps the definition.
+ */
+export function discoverDirectory(
+	job: SynchronizationJob,
+	directoryId: string,
+): Record<string, unknown> | undefined {
+	const directory = job.schema.directories.find(
+		(candidate) => candidate.id.toLowerCase() === directoryId.toLowerCase(),
 	);
-	if (!inbound || job.apiAttributes.length === 0) return [];
-	return [
-		{
-			name: inbound.objectMappings[0].sourceObjectName,
-			metadata: [],
-			supportedApis: [],
-			attributes: job.apiAttributes.map(({ name, type }) => ({
-				anchor: name === 'externalId',
-				caseExact: false,
-				defaultValue: null,
-				flowNullValues: false,
-				metadata: [],
-				multivalued: false,
-				mutability: 'ReadWrite',
-				name,
-				referencedObjects:
-					type === 'Reference'
-						? [
-								{
-									referencedObjectName: inbound.objectMappings[0].sourceObjectName,
-									referencedProperty: null,
-								},
-							]
-						: [],
-				required: false,
-				type,
-			})),
-		},
-	];
+	if (!directory) return undefined;
+	directory.discoverabilities = 'AttributeNames, AttributeDataTypes';
+	directory.discoveryDateTime = new Date().toISOString();
+	directory.version = randomUUID();
+	return structuredClone(directory);
+}
+
+/** The attribute list for API of an inbound job: the attributes of its API directory's objects. */
+export function apiAttributeNames(job: SynchronizationJob): string[] {
+	const api = job.schema.directories.find((directory) => directory.name === 'API');
+	const objects = (api?.objects ?? []) as Array<{ attributes?: Array<{ name?: unknown }> }>;
+	return objects.flatMap((object) =>
+		(object.attributes ?? []).flatMap((attribute) =>
+			typeof attribute?.name === 'string' ? [attribute.name] : [],
+		),
+	);
 }
 
 /**
@@ -594,7 +865,7 @@ export function customAttributeProblem(
 	job: SynchronizationJob,
 	data: Record<string, unknown>,
 ): string | undefined {
-	const listed = new Set(job.apiAttributes.map(({ name }) => name.toLowerCase()));
+	const listed = new Set(apiAttributeNames(job).map((name) => name.toLowerCase()));
 	const schemas = (Array.isArray(data.schemas) ? data.schemas : []).map((schema) =>
 		String(schema).toLowerCase(),
 	);
@@ -638,7 +909,7 @@ interface MappingSource {
 class ExpressionError extends Error {}
 
 /** The functions the emulator evaluates, with Graph's parameter names (Microsoft's "Reference for writing expressions"). */
-const FUNCTIONS: Record<
+export const PARSED_FUNCTIONS: Record<
 	string,
 	{
 		parameters: (count: number) => string[];
@@ -705,7 +976,8 @@ function parseExpressionText(text: string): ExpressionNode {
 		position += name.length;
 		skipSpace();
 		if (text[position] !== '(') throw new ExpressionError(`Expected '(' after ${name}.`);
-		if (!FUNCTIONS[name]) throw new ExpressionError(`The function '${name}' is not supported.`);
+		if (!PARSED_FUNCTIONS[name])
+			throw new ExpressionError(`The function '${name}' is not supported.`);
 		position++;
 		const args: Array<ExpressionNode | null> = [];
 		for (;;) {
@@ -726,7 +998,8 @@ function parseExpressionText(text: string): ExpressionNode {
 }
 
 function mappingSource(node: ExpressionNode): MappingSource {
-	const keys = node.type === 'Function' ? FUNCTIONS[node.name].parameters(node.args.length) : [];
+	const keys =
+		node.type === 'Function' ? PARSED_FUNCTIONS[node.name].parameters(node.args.length) : [];
 	return {
 		expression: node.text,
 		name: node.name,
@@ -744,7 +1017,9 @@ function evaluate(node: ExpressionNode, input: Map<string, string>): string | nu
 			throw new ExpressionError(`The attribute '${node.name}' is not in the test input object.`);
 		return input.get(node.name) ?? null;
 	}
-	return FUNCTIONS[node.name].evaluate(node.args.map((arg) => (arg ? evaluate(arg, input) : null)));
+	return PARSED_FUNCTIONS[node.name].evaluate(
+		node.args.map((arg) => (arg ? evaluate(arg, input) : null)),
+	);
 }
 
 /** microsoft.graph.parseExpressionResponse for an expression and an optional test input (attribute → value). */

@@ -280,6 +280,93 @@ describe('synchronization routes', () => {
 		).toBe(202);
 	});
 
+	test("schema: PUT replaces it whole (204), DELETE restores the template's default (204), discover stamps a directory", async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
+		type Schema = {
+			version: string;
+			directories: Array<{ id: string; name: string }>;
+			synchronizationRules: Array<{ name: string; sourceDirectoryName: string }>;
+		};
+		const read = async () => (await (await graph(`/jobs/${id}/schema`)).json()) as Schema;
+		const original = await read();
+		const put = (body: unknown) =>
+			graph(`/jobs/${id}/schema`, { method: 'PUT', body: JSON.stringify(body) });
+
+		const dangling = await put({
+			directories: [{ name: 'Azure Active Directory' }],
+			synchronizationRules: [
+				{
+					name: 'R',
+					sourceDirectoryName: 'Azure Active Directory',
+					targetDirectoryName: 'Salesforce',
+				},
+			],
+		});
+		expect(dangling.status).toBe(400);
+
+		// The documented example, with its trailing commas removed: "fully replaces the current schema".
+		const replaced = await put({
+			directories: [
+				{
+					name: 'Azure Active Directory',
+					objects: [{ name: 'User', attributes: [{ name: 'userPrincipalName', type: 'string' }] }],
+				},
+				{ name: 'Salesforce' },
+			],
+			synchronizationRules: [
+				{
+					name: 'USER_TO_USER',
+					sourceDirectoryName: 'Azure Active Directory',
+					targetDirectoryName: 'Salesforce',
+					objectMappings: [
+						{
+							sourceObjectName: 'User',
+							targetObjectName: 'User',
+							attributeMappings: [{ source: {}, targetAttributeName: 'userName' }],
+						},
+					],
+				},
+			],
+		});
+		expect(replaced.status).toBe(204);
+		const after = await read();
+		expect(after.synchronizationRules.map((rule) => rule.name)).toEqual(['USER_TO_USER']);
+		expect(after.directories.map((directory) => directory.name)).toEqual([
+			'Azure Active Directory',
+			'Salesforce',
+		]);
+		expect(after.version).not.toBe(original.version);
+
+		// Graph's permissions data lists Directory.ReadWrite.All for discover, not Synchronization.ReadWrite.All.
+		const discoverer = emulator.registerClientApp({
+			applicationPermissions: ['Directory.ReadWrite.All'],
+		});
+		const discoverPath = `/jobs/${id}/schema/directories/${after.directories[1].id}/discover`;
+		expect((await post(discoverPath, undefined)).status).toBe(403);
+		const discovered = await post(discoverPath, undefined, {
+			token: emulator.createAccessToken({ clientId: discoverer.clientId }),
+		});
+		expect(discovered.status).toBe(200);
+		expect(await discovered.json()).toMatchObject({
+			id: after.directories[1].id,
+			name: 'Salesforce',
+			discoverabilities: 'AttributeNames, AttributeDataTypes',
+		});
+
+		const reset = await graph(`/jobs/${id}/schema`, { method: 'DELETE' });
+		expect(reset.status).toBe(204);
+		const restored = await read();
+		expect(restored.synchronizationRules).toEqual(original.synchronizationRules);
+		expect(restored.directories.map((directory) => directory.name)).toEqual(
+			original.directories.map((directory) => directory.name),
+		);
+
+		const operators = (await (await graph(`/jobs/${id}/schema/filterOperators`)).json()) as {
+			value: Array<{ name: string }>;
+		};
+		expect(operators.value.map((operator) => operator.name)).toContain('IS NOT NULL');
+	});
+
 	test('schema: the API directory lists the attribute list for API; bulkUpload checks custom extension attributes against it', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
 		const contoso = 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User';
@@ -304,8 +391,10 @@ describe('synchronization routes', () => {
 		expect(attributes.find((attribute) => attribute.name === 'active')?.type).toBe('Boolean');
 		expect(attributes.at(-1)).toMatchObject({ name: `${contoso}:HireDate`, type: 'DateTime' });
 		expect(
-			schema.directories.find((directory) => directory.name === 'Azure Active Directory')?.objects,
-		).toEqual([]);
+			schema.directories
+				.find((directory) => directory.name === 'Azure Active Directory')
+				?.objects.map((object) => object.name),
+		).toEqual(['User']);
 
 		const scim = { contentType: 'application/scim+json' };
 		const withExtension = (schemas: string[], extension: Record<string, unknown>) => {

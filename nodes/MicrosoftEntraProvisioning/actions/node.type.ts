@@ -46,7 +46,15 @@ export type ResourceMap = {
 		| 'validateCredentials'
 		| 'provisionOnDemand';
 	template: 'list' | 'get';
-	schema: 'get' | 'parseExpression';
+	schema:
+		| 'get'
+		| 'update'
+		| 'reset'
+		| 'compare'
+		| 'discoverDirectory'
+		| 'getFilterOperators'
+		| 'getFunctions'
+		| 'parseExpression';
 	bulkUpload: 'uploadUsers';
 	provisioningLog: 'getMany' | 'get' | 'getUploadOutcomes';
 };

@@ -41,7 +41,16 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 		provisionOnDemand: item(job.provisionOnDemand.execute),
 	},
 	template: { list: item(template.list.execute), get: item(template.get.execute) },
-	schema: { get: item(schema.get.execute), parseExpression: item(schema.parseExpression.execute) },
+	schema: {
+		get: item(schema.get.execute),
+		update: item(schema.update.execute),
+		reset: item(schema.reset.execute),
+		compare: item(schema.compare.execute),
+		discoverDirectory: item(schema.discoverDirectory.execute),
+		getFilterOperators: item(schema.getCatalogue.filterOperators),
+		getFunctions: item(schema.getCatalogue.functions),
+		parseExpression: item(schema.parseExpression.execute),
+	},
 	bulkUpload: { uploadUsers: batch(bulkUpload.uploadUsers.execute) },
 	provisioningLog: {
 		getMany: item(provisioningLog.getMany.execute),

@@ -140,7 +140,7 @@ export async function callJob<T = unknown>(
 	itemIndex: number,
 	context: ServicePrincipalLookups,
 	call: {
-		method: 'GET' | 'POST' | 'DELETE';
+		method: 'GET' | 'POST' | 'PUT' | 'DELETE';
 		/** Path below the job, e.g. `start` or `schema/parseExpression`; none for the job itself */
 		action?: string;
 		body?: IDataObject;

@@ -7,7 +7,7 @@ import type {
 import { TARGET_TYPES, isSynchronizationId, type TargetType } from '../../../lib/graphIdentifiers';
 import { locatedServicePrincipalId } from '../helpers/servicePrincipalCalls';
 import type { SynchronizationJob } from '../helpers/synchronizationJob';
-import { getGraphConnection, graphListPage, graphPath, listAll } from '../transport';
+import { getGraphConnection, graphListPage, graphPath, graphRequest, listAll } from '../transport';
 import { odataString } from '../transport/odata';
 import { DEFAULT_REQUEST_SETTINGS as SETTINGS } from '../transport/requestLimits';
 import { readJobSchema, selectedJobId } from './selectedJob';
@@ -164,6 +164,47 @@ export async function searchRules(
 				name: `${rule.name ?? rule.id} (${rule.sourceDirectoryName ?? '?'} → ${rule.targetDirectoryName ?? '?'})`,
 				value: rule.id,
 			})),
+		filter,
+	);
+}
+
+interface ExpressionFunction {
+	name: string;
+	parameters?: Array<{ name?: string; required?: boolean; allowMultipleOccurrences?: boolean }>;
+}
+
+/** The functions Graph offers attribute-mapping expressions (GET …/schema/functions), each with its parameters. */
+export async function searchFunctions(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const { connection, servicePrincipalId } = await selectedServicePrincipal(this);
+	const jobId = selectedJobId(this);
+	if (jobId === undefined) return { results: [] };
+	const response = await graphRequest<{ value?: ExpressionFunction[] }>(
+		this,
+		connection,
+		{
+			method: 'GET',
+			path: graphPath`/servicePrincipals/${servicePrincipalId}/synchronization/jobs/${jobId}/schema/functions`,
+		},
+		SETTINGS,
+		{
+			access: 'readSynchronizationCatalogues',
+			delegated: connection.delegated,
+			subject: `provisioning job ${jobId}`,
+		},
+	);
+	return matching(
+		(response.body?.value ?? []).map(({ name, parameters }) => ({
+			name: `${name}(${(parameters ?? [])
+				.map(
+					(parameter) =>
+						`${parameter.name ?? '?'}${parameter.allowMultipleOccurrences ? ', …' : ''}${parameter.required === false ? '?' : ''}`,
+				)
+				.join(', ')})`,
+			value: name,
+		})),
 		filter,
 	);
 }

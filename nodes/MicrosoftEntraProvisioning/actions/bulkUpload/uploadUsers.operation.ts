@@ -40,7 +40,7 @@ const MAP_AUTOMATICALLY = 'autoMapInputData';
 
 /** Graph answers 400 to a bulk request that does not fit the job: every employee of that request carries this. */
 const INVALID_BULK_REQUEST_HINT =
-	"Graph refuses the whole request (up to 50 employees) when one attribute is not on the job's attribute list for API: add a custom attribute there first (admin center: the app's Provisioning › Mappings › Show advanced options › Edit attribute list for API), under its full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate. Only API-driven inbound provisioning jobs accept bulk uploads.";
+	"Graph refuses the whole request (up to 50 employees) when one attribute is not on the job's attribute list for API: add a custom attribute there first (Schema › Update › Add Attribute to the API directory, or in the admin center: the app's Provisioning › Mappings › Show advanced options › Edit attribute list for API), under its full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate. Only API-driven inbound provisioning jobs accept bulk uploads.";
 
 const ATTRIBUTE_NAME_EXAMPLES = `externalId, userName, active, name.givenName, department or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department, and a custom attribute's full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate`;
 

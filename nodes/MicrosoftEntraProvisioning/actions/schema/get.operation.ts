@@ -4,7 +4,10 @@ import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
+import { invalidInput, itemParameter } from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { checked } from '../../helpers/schemaCalls';
+import { attributeMappingRows, readSchema } from '../../helpers/synchronizationSchema';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['schema'], operation: ['get'] };
@@ -12,7 +15,31 @@ const show = { resource: ['schema'], operation: ['get'] };
 export const description: INodeProperties[] = [
 	...servicePrincipalProperties(show),
 	...jobProperties(show),
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		default: 'schema',
+		description: 'What each input item gives',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Whole Schema',
+				value: 'schema',
+				description:
+					"One item: the rules in short and Graph's schema under schema (a backup Schema › Update can restore)",
+			},
+			{
+				name: 'One Item per Attribute Mapping',
+				value: 'attributeMappings',
+				description:
+					'Rule, object mapping, source → target, mapping type, expression, when it applies and matching precedence: for an audit or a sheet',
+			},
+		],
+	},
 ];
+
+const OUTPUTS = ['schema', 'attributeMappings'];
 
 interface SynchronizationSchema extends IDataObject {
 	version?: string;
@@ -32,13 +59,21 @@ interface SynchronizationSchema extends IDataObject {
 
 /**
  * The job's schema (GET …/jobs/{id}/schema): its synchronization rules (the IDs Provision On Demand needs) as a
- * short list, and Graph's schema under `schema`.
+ * short list, and Graph's schema under `schema`; or one item per attribute mapping.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	context: OperationContext,
-): Promise<IDataObject> {
+): Promise<IDataObject | IDataObject[]> {
+	const output = itemParameter(this, 'output', itemIndex, 'schema') as string;
+	if (!OUTPUTS.includes(output))
+		invalidInput(
+			this,
+			itemIndex,
+			`"${String(output)}" is not an output of Schema › Get`,
+			'Choose Whole Schema or One Item per Attribute Mapping as Output.',
+		);
 	const { servicePrincipal, jobId, response } = await callJob<SynchronizationSchema>(
 		this,
 		itemIndex,
@@ -51,6 +86,16 @@ export async function execute(
 		},
 	);
 	const schema = response.body;
+	if (output === 'attributeMappings') {
+		const rows = checked(this, itemIndex, () =>
+			attributeMappingRows(readSchema(schema, "The job's schema")),
+		);
+		return rows.map((row) => ({
+			...servicePrincipalFields(servicePrincipal),
+			jobId,
+			...row,
+		}));
+	}
 	return {
 		...servicePrincipalFields(servicePrincipal),
 		jobId,

@@ -10,9 +10,90 @@ import type { OperationContext } from '../node.type';
 
 const show = { resource: ['schema'], operation: ['parseExpression'] };
 
+const FUNCTION_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+
 export const description: INodeProperties[] = [
 	...servicePrincipalProperties(show),
 	...jobProperties(show),
+	{
+		displayName: 'Expression Input',
+		name: 'expressionInput',
+		type: 'options',
+		default: 'text',
+		displayOptions: { show },
+		options: [
+			{ name: 'Text', value: 'text', description: 'Write the whole expression' },
+			{
+				name: 'Function From List',
+				value: 'function',
+				description:
+					"Pick one of the functions Graph offers the job's mappings and give its arguments",
+			},
+		],
+	},
+	{
+		displayName: 'Function',
+		name: 'expressionFunction',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: "A function of Graph's list for this job (Schema › Get Functions lists them too)",
+		displayOptions: { show: { ...show, expressionInput: ['function'] } },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: {
+					searchListMethod: 'searchFunctions',
+					searchable: true,
+					searchFilterRequired: false,
+				},
+			},
+			{
+				displayName: 'By Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. Join',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: FUNCTION_NAME.source,
+							errorMessage: 'Enter a function name: letters and digits, e.g. Join',
+						},
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Arguments',
+		name: 'functionArguments',
+		type: 'fixedCollection',
+		placeholder: 'Add Argument',
+		typeOptions: { multipleValues: true, sortable: true },
+		default: {},
+		description: "The function's arguments in order",
+		displayOptions: { show: { ...show, expressionInput: ['function'] } },
+		options: [
+			{
+				name: 'argument',
+				displayName: 'Argument',
+				values: [
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. [givenName]',
+						description:
+							'As written in an expression: [attribute], "constant", or another function; empty leaves an optional argument out',
+					},
+				],
+			},
+		],
+	},
 	{
 		displayName: 'Expression',
 		name: 'expression',
@@ -23,7 +104,7 @@ export const description: INodeProperties[] = [
 		hint: 'An attribute-mapping expression as written in the admin center: functions, [attributes] and "constants"',
 		description:
 			'The expression to parse, and to evaluate against the test input when one is given',
-		displayOptions: { show },
+		displayOptions: { show: { ...show, expressionInput: ['text'] } },
 	},
 	{
 		displayName: 'Test Input',
@@ -61,7 +142,37 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The expression as written, or built from the function picked and its arguments. */
 function readExpression(ctx: IExecuteFunctions, itemIndex: number): string {
+	const input = itemParameter(ctx, 'expressionInput', itemIndex, 'text') as unknown;
+	if (input === 'function') {
+		const locator = itemParameter(ctx, 'expressionFunction', itemIndex) as
+			{ value?: unknown } | string;
+		const name = String(
+			typeof locator === 'object' && locator !== null ? (locator.value ?? '') : locator,
+		).trim();
+		if (!FUNCTION_NAME.test(name))
+			invalidInput(
+				ctx,
+				itemIndex,
+				name === '' ? 'No Function is chosen' : `"${name}" is not a function name`,
+				"Pick the function from the list (Graph's functions for this job), or enter its name, e.g. Join.",
+			);
+		const entries = itemParameter(ctx, 'functionArguments.argument', itemIndex, []) as Array<{
+			value?: unknown;
+		}>;
+		const values = entries.map(({ value }) =>
+			typeof value === 'string' ? value.trim() : String(value ?? ''),
+		);
+		return `${name}(${values.join(', ')})`;
+	}
+	if (input !== 'text')
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(input)}" is not an expression input`,
+			'Choose Text or Function From List as Expression Input.',
+		);
 	const expression = itemParameter(ctx, 'expression', itemIndex) as unknown;
 	if (typeof expression !== 'string' || expression.trim() === '') {
 		invalidInput(
