@@ -51,6 +51,8 @@ import {
 	QuarantineReason,
 	quarantineJob,
 	SynchronizationJob,
+	type DirectoryTemplate,
+	type SynchronizationRuleDefinition,
 	TEMPLATE_DEFINITIONS,
 } from './synchronization';
 import {
@@ -147,7 +149,12 @@ export interface SynchronizationTemplateInput {
 		name: string;
 		sourceDirectoryName: string;
 		targetDirectoryName: string;
-		objectMappings?: Array<{ name: string; sourceObjectName: string; targetObjectName: string }>;
+		objectMappings?: Array<{
+			name: string;
+			sourceObjectName: string;
+			targetObjectName: string;
+			attributeMappings?: Array<{ target: string; source: string; matchingPriority?: number }>;
+		}>;
 	}>;
 }
 
@@ -487,13 +494,21 @@ class EmulatorInstance implements Emulator {
 		const { templates } = this.servicePrincipal(servicePrincipalId).synchronization;
 		if (templates.some((offered) => offered.id === template.id))
 			throw new Error(`the service principal already offers template ${template.id}`);
+		const rules = template.rules.map((rule) => ({
+			...rule,
+			objectMappings: (rule.objectMappings ?? []).map((mapping) => ({
+				...mapping,
+				attributeMappings: mapping.attributeMappings ?? [],
+			})),
+		}));
 		templates.push({
 			id: template.id,
 			factoryTag: template.factoryTag ?? template.id,
 			description: template.description ?? '',
 			needsCredentials: false,
 			acceptsBulkUpload: false,
-			rules: template.rules.map((rule) => ({ ...rule, objectMappings: rule.objectMappings ?? [] })),
+			rules,
+			directories: directoriesOfRules(rules),
 		});
 	}
 
@@ -718,4 +733,38 @@ class EmulatorInstance implements Emulator {
 	clearFaults(): void {
 		this.faults.clear();
 	}
+}
+
+/**
+ * The directories of a template a test adds: each directory its rules name, with the objects and attributes its
+ * object mappings read or write, so the job's default schema has a directory for every rule's side.
+ */
+function directoriesOfRules(rules: SynchronizationRuleDefinition[]): DirectoryTemplate[] {
+	const objects = new Map<string, Map<string, Set<string>>>();
+	const attributesOf = (directory: string, object: string) => {
+		const byObject = objects.get(directory) ?? new Map<string, Set<string>>();
+		objects.set(directory, byObject);
+		const attributes = byObject.get(object) ?? new Set<string>();
+		byObject.set(object, attributes);
+		return attributes;
+	};
+	for (const rule of rules) {
+		attributesOf(rule.sourceDirectoryName, 'User');
+		attributesOf(rule.targetDirectoryName, 'User');
+		for (const mapping of rule.objectMappings) {
+			const source = attributesOf(rule.sourceDirectoryName, mapping.sourceObjectName);
+			const target = attributesOf(rule.targetDirectoryName, mapping.targetObjectName);
+			for (const attribute of mapping.attributeMappings) {
+				if (!attribute.source.includes('(')) source.add(attribute.source);
+				target.add(attribute.target);
+			}
+		}
+	}
+	return [...objects].map(([name, byObject]) => ({
+		name,
+		objects: [...byObject].map(([objectName, attributes]) => ({
+			name: objectName,
+			attributes: [...attributes],
+		})),
+	}));
 }
