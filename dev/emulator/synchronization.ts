@@ -116,6 +116,40 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 	},
 };
 
+/**
+ * The template a template update leaves: the body's properties, and nothing of the old template that the body leaves
+ * out ("Missing properties will be erased"); what a job from it may do (credentials, bulk upload) stays with its kind.
+ * A message for a body Graph would refuse.
+ */
+export function replaceTemplate(
+	current: TemplateDefinition,
+	body: Record<string, unknown>,
+): TemplateDefinition | string {
+	if (body.id !== undefined && String(body.id).toLowerCase() !== current.id.toLowerCase())
+		return `The template's id '${String(body.id)}' does not match '${current.id}' in the URL.`;
+	const schema = body.schema as { synchronizationRules?: unknown } | undefined | null;
+	const rules = schema?.synchronizationRules ?? [];
+	if (!Array.isArray(rules)) return 'schema.synchronizationRules must be a collection.';
+	return {
+		...current,
+		factoryTag: typeof body.factoryTag === 'string' ? body.factoryTag : '',
+		description: typeof body.description === 'string' ? body.description : '',
+		rules: (rules as Array<Record<string, unknown>>).map((rule) => ({
+			id: String(rule.id ?? randomUUID()),
+			name: String(rule.name ?? ''),
+			sourceDirectoryName: String(rule.sourceDirectoryName ?? ''),
+			targetDirectoryName: String(rule.targetDirectoryName ?? ''),
+			objectMappings: Array.isArray(rule.objectMappings)
+				? (rule.objectMappings as Array<Record<string, unknown>>).map((mapping) => ({
+						name: String(mapping.name ?? ''),
+						sourceObjectName: String(mapping.sourceObjectName ?? ''),
+						targetObjectName: String(mapping.targetObjectName ?? ''),
+					}))
+				: [],
+		})),
+	};
+}
+
 // ---- the attribute list for API -------------------------------------------------------------
 
 /** microsoft.graph.attributeDefinition's type. */
@@ -503,6 +537,7 @@ export function templateRepresentation(
 		discoverable: true,
 		factoryTag: template.factoryTag,
 		metadata: [],
+		schema: templateSchema(template),
 	};
 }
 
@@ -510,8 +545,21 @@ export function templateRepresentation(
 export function schemaRepresentation(job: SynchronizationJob): Record<string, unknown> {
 	return {
 		id: job.id,
+		...templateSchema(job.template, (name) => directoryObjects(job, name)),
+	};
+}
+
+/**
+ * A template's schema (its rules and their directories), as list templates and get template return it under
+ * `schema`; a job's schema adds the objects the job knows, such as an inbound job's attribute list for API.
+ */
+function templateSchema(
+	template: TemplateDefinition,
+	objectsOf: (directoryName: string) => Array<Record<string, unknown>> = () => [],
+): Record<string, unknown> {
+	return {
 		version: 'Date:2026-02-06T00:00:00Z~~Version:1',
-		synchronizationRules: job.template.rules.map((rule, index) => ({
+		synchronizationRules: template.rules.map((rule, index) => ({
 			id: rule.id,
 			name: rule.name,
 			editable: true,
@@ -532,9 +580,9 @@ export function schemaRepresentation(job: SynchronizationJob): Record<string, un
 		})),
 		directories: [
 			...new Set(
-				job.template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName]),
+				template.rules.flatMap((rule) => [rule.sourceDirectoryName, rule.targetDirectoryName]),
 			),
-		].map((name) => ({ id: randomUUID(), name, objects: directoryObjects(job, name) })),
+		].map((name) => ({ id: randomUUID(), name, objects: objectsOf(name) })),
 	};
 }
 
@@ -650,6 +698,30 @@ const FUNCTIONS: Record<
 			sources
 				.filter((value): value is string => value !== null && value !== '')
 				.join(separator ?? ''),
+	},
+	// Replace(source, Find, RegularExpression, RegularExpressionGroupName, Replacement, ReplacementPropertyName,
+	// Template): the parameter names of Microsoft's functions list. The emulator replaces a Find string or every match
+	// of a RegularExpression (its named group only, when one is given) with Replacement.
+	Replace: {
+		parameters: () => [
+			'source',
+			'Find',
+			'RegularExpression',
+			'RegularExpressionGroupName',
+			'Replacement',
+			'ReplacementPropertyName',
+			'Template',
+		],
+		evaluate: ([source, find, pattern, group, replacement, replacementProperty]) => {
+			if (source === null) return null;
+			const by = replacement ?? replacementProperty ?? '';
+			if (find) return source.split(find).join(by);
+			if (!pattern) return source;
+			return source.replace(new RegExp(pattern, 'g'), (match, ...rest) => {
+				const groups = rest.at(-1) as Record<string, string> | undefined;
+				return group && groups?.[group] !== undefined ? match.replace(groups[group], by) : by;
+			});
+		},
 	},
 	ToLower: {
 		parameters: () => ['source', 'culture'],
