@@ -213,15 +213,28 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 			throw error;
 		}
 	}
+	// $orderby: the page documents it; activityDateTime is the order an admin asks for (newest first by default)
+	const orderBy = queryValue(ctx, '$orderby');
+	const ordering = /^\s*activityDateTime(?:\s+(asc|desc))?\s*$/i.exec(
+		orderBy ?? 'activityDateTime desc',
+	);
+	if (!ordering)
+		return ctx.error(
+			400,
+			'BadRequest',
+			`Invalid $orderby '${orderBy}': the provisioning logs are ordered by activityDateTime asc or desc.`,
+		);
+	const direction = ordering[1]?.toLowerCase() === 'asc' ? -1 : 1;
 	let found = logs
 		.all()
 		.filter((entry) => conditions.every((condition) => matches(entry, condition)));
+	if (direction < 0) found.reverse();
 	const token = queryValue(ctx, '$skiptoken');
 	if (token !== undefined) {
 		const cursor = decodeCursor(token);
 		if (!cursor) return ctx.error(400, 'BadRequest', 'Invalid paging token.');
 		const boundary = { id: cursor.i, activityDateTime: cursor.t } as ProvisioningLogEntry;
-		found = found.filter((entry) => newestFirst(boundary, entry) < 0);
+		found = found.filter((entry) => direction * newestFirst(boundary, entry) < 0);
 	}
 	const page = found.slice(0, pageSize);
 	const body: Record<string, unknown> = {
