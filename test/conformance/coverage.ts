@@ -26,9 +26,9 @@ export const NOT_EXPRESSIBLE: Record<string, string> = {
 	'beta/applicationtemplate-instantiate#1':
 		'The node configures provisioning of an existing enterprise application; it does not create applications from the gallery.',
 	'v1.0/serviceprincipal-post-approleassignedto#1':
-		'Assigning users and groups to the application is done in the admin center or with the Microsoft Entra ID node; the node does not assign app roles.',
+		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
 	'beta/serviceprincipal-post-approleassignedto#1':
-		'Assigning users and groups to the application is done in the admin center or with the Microsoft Entra ID node; the node does not assign app roles.',
+		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
 	'v1.0/synchronization-synchronizationjob-provisionondemand#2':
 		'Provision On Demand takes subjects of type User or Group with a GUID object ID; Cloud Sync sends a lowercase "user" with an Active Directory distinguished name.',
 	'v1.0/synchronization-synchronizationjob-provisionondemand#3':
@@ -66,3 +66,32 @@ export const NOT_EXPRESSIBLE: Record<string, string> = {
 	'beta/provisioningobjectsummary-get#1':
 		'Provisioning Log › Get reads one entry with $filter on GET /auditLogs/provisioning, which v1.0 and beta both answer; /auditLogs/directoryProvisioning/{id} is an older beta path.',
 };
+
+/**
+ * The README's list of documented requests the node cannot send yet, from NOT_EXPRESSIBLE: one line per reason, with
+ * the documented request (method and path as the page writes them) and the examples that send it.
+ */
+export function renderNotExpressible(
+	examples: ReadonlyArray<{ id: string; request: { method: string; url: string } }>,
+): string {
+	const byReason = new Map<string, string[]>();
+	for (const [id, reason] of Object.entries(NOT_EXPRESSIBLE))
+		byReason.set(reason, [...(byReason.get(reason) ?? []), id]);
+	return [...byReason]
+		.map(([reason, ids]) => {
+			const requests = [
+				...new Set(
+					ids.map((id) => {
+						const { method, url } = examples.find((example) => example.id === id)!.request;
+						const path = url
+							.replace(/^https:\/\/graph\.microsoft\.com\/(v1\.0|beta)/, '')
+							// the sample IDs of some pages, written as the others write them
+							.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{id}');
+						return `\`${method} ${path}\``;
+					}),
+				),
+			].join(', ');
+			return `- ${requests} (${ids.map((id) => `\`${id}\``).join(', ')}): ${reason}`;
+		})
+		.join('\n');
+}
