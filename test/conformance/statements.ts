@@ -69,8 +69,7 @@ export const STATEMENTS: StatementEntry[] = [
 		bullet: 'bulkUpload',
 		statement: 'public preview',
 		coverage: {
-			notTested:
-				"A release status of the API, not a behaviour: nothing a request can observe. README's Bulk Upload section says it.",
+			notTested: 'A release status of the API, not a behaviour: nothing a request can observe.',
 		},
 	},
 	{
