@@ -282,7 +282,8 @@ function firstEntity(body: unknown): object {
 const replayed = examples.filter((example) => !(example.id in EMULATOR_ROUTES_ELSEWHERE));
 
 describe.each(replayed.map((example) => [example.id, example] as const))('%s', (_id, example) => {
-	it('answers the documented status with a body of the documented shape', async () => {
+	const choice = DOCUMENTED_CHOICES[example.id];
+	it(`answers the documented status with a body of the documented shape${choice ? ` (following the ${choice.followed})` : ''}`, async () => {
 		const answer = await replay(example);
 		const expected = DOCUMENTED_CHOICES[example.id]?.status ?? example.response.status;
 		expect({
