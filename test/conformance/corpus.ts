@@ -150,3 +150,26 @@ export function undocumentedProperties(
 	const names = new Set([...type.properties.map((property) => property.name), ...shownInExample]);
 	return Object.keys(actual).filter((name) => !name.includes('@') && !names.has(name));
 }
+
+/** The JSON type of a property of the documented Edm type, where the type alone says it (primitives, collections). */
+function jsonTypeOfDocumented(type: string): string | undefined {
+	if (type.endsWith(' collection')) return 'array';
+	const primitive = type.split(' ')[0];
+	if (['String', 'DateTimeOffset', 'Duration'].includes(primitive)) return 'string';
+	if (primitive === 'Boolean') return 'boolean';
+	if (['Int32', 'Int64', 'Integer'].includes(primitive)) return 'number';
+	return undefined;
+}
+
+/** The properties of `actual` whose JSON type differs from the type its resource page gives (null is any type). */
+export function mistypedProperties(typeName: string, actual: unknown): string[] {
+	const type = documentedTypes[typeName];
+	if (!type || actual === null || typeof actual !== 'object') return [];
+	return type.properties.flatMap(({ name, type: documented }) => {
+		const value = (actual as Record<string, unknown>)[name];
+		const expected = jsonTypeOfDocumented(documented);
+		if (value === undefined || value === null || !expected || jsonType(value) === expected)
+			return [];
+		return [`${name}: documented ${documented}, got ${jsonType(value)}`];
+	});
+}
