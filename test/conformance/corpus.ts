@@ -161,15 +161,37 @@ function jsonTypeOfDocumented(type: string): string | undefined {
 	return undefined;
 }
 
-/** The properties of `actual` whose JSON type differs from the type its resource page gives (null is any type). */
-export function mistypedProperties(typeName: string, actual: unknown): string[] {
+/**
+ * The properties of `actual` whose JSON type differs from the type its resource page gives (null is any type), and
+ * below them, those of the documented types they hold (a job's status, a schema's rules…), by their path.
+ */
+export function mistypedProperties(
+	typeName: string,
+	actual: unknown,
+	/** `type.property` entries whose table the check leaves out */
+	exceptions: ReadonlySet<string> = new Set(),
+	at = '',
+): string[] {
 	const type = documentedTypes[typeName];
 	if (!type || actual === null || typeof actual !== 'object') return [];
 	return type.properties.flatMap(({ name, type: documented }) => {
+		if (exceptions.has(`${typeName}.${name}`)) return [];
 		const value = (actual as Record<string, unknown>)[name];
+		const path = `${at}${name}`;
 		const expected = jsonTypeOfDocumented(documented);
-		if (value === undefined || value === null || !expected || jsonType(value) === expected)
-			return [];
-		return [`${name}: documented ${documented}, got ${jsonType(value)}`];
+		if (value === undefined || value === null) return [];
+		if (expected && jsonType(value) !== expected)
+			return [`${path}: documented ${documented}, got ${jsonType(value)}`];
+		const inner = documented.replace(/ collection$/, '');
+		if (!(inner in documentedTypes)) return [];
+		return (Array.isArray(value) ? value : [value]).flatMap((member, index) => {
+			const memberPath = Array.isArray(value) ? `${path}[${index}]` : path;
+			return [
+				...undocumentedProperties(inner, member)
+					.filter((extra) => !exceptions.has(`${inner}.${extra}`))
+					.map((extra) => `${memberPath}.${extra}: not on the ${inner} page`),
+				...mistypedProperties(inner, member, exceptions, `${memberPath}.`),
+			];
+		});
 	});
 }
