@@ -4,6 +4,8 @@
  * users, managed identities) and the grants issued by the token endpoint.
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
+
+import type { AppRole, AppRoleAssignment } from './application-templates';
 import { ProvisioningLogs } from './provisioning-logs';
 import {
 	newSynchronizationState,
@@ -40,6 +42,11 @@ interface DirectoryObject {
 	/** Object ids or appIds of service principals owning it (for *.OwnedBy permissions). */
 	owners: string[];
 	synchronization: SynchronizationState;
+	/** The gallery or non-gallery template the object was instantiated from, if any */
+	applicationTemplateId?: string;
+	appRoles: AppRole[];
+	/** Service principals only: who is assigned to the application (POST …/appRoleAssignedTo) */
+	appRoleAssignedTo: AppRoleAssignment[];
 }
 
 export type ApplicationObject = DirectoryObject;
@@ -166,6 +173,8 @@ function newDirectoryObject(input: AddApplicationInput): DirectoryObject {
 		createdDateTime: graphDate(new Date()),
 		owners: input.owners ?? [],
 		synchronization: newSynchronizationState(),
+		appRoles: [],
+		appRoleAssignedTo: [],
 	};
 }
 

@@ -160,7 +160,8 @@ function queryValue(ctx: GraphContext, name: string): string | undefined {
 	return undefined;
 }
 
-function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
+/** Graph asks for AuditLog.Read.All and Directory.Read.All together; a 403 reply when the caller lacks one. */
+function missingLogPermissions(ctx: GraphContext): Reply | undefined {
 	const missing = REQUIRED_TOGETHER.filter(
 		(permission) =>
 			!ctx.caller.permissions.some(
@@ -175,6 +176,12 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 			'Authorization_RequestDenied',
 			'Insufficient privileges to complete the operation.',
 		);
+	return undefined;
+}
+
+function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
+	const refused = missingLogPermissions(ctx);
+	if (refused) return refused;
 	for (const [key] of ctx.query) {
 		if (
 			key.startsWith('$') &&
@@ -206,15 +213,28 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 			throw error;
 		}
 	}
+	// $orderby: the page documents it; activityDateTime is the order an admin asks for (newest first by default)
+	const orderBy = queryValue(ctx, '$orderby');
+	const ordering = /^\s*activityDateTime(?:\s+(asc|desc))?\s*$/i.exec(
+		orderBy ?? 'activityDateTime desc',
+	);
+	if (!ordering)
+		return ctx.error(
+			400,
+			'BadRequest',
+			`Invalid $orderby '${orderBy}': the provisioning logs are ordered by activityDateTime asc or desc.`,
+		);
+	const direction = ordering[1]?.toLowerCase() === 'asc' ? -1 : 1;
 	let found = logs
 		.all()
 		.filter((entry) => conditions.every((condition) => matches(entry, condition)));
+	if (direction < 0) found.reverse();
 	const token = queryValue(ctx, '$skiptoken');
 	if (token !== undefined) {
 		const cursor = decodeCursor(token);
 		if (!cursor) return ctx.error(400, 'BadRequest', 'Invalid paging token.');
 		const boundary = { id: cursor.i, activityDateTime: cursor.t } as ProvisioningLogEntry;
-		found = found.filter((entry) => newestFirst(boundary, entry) < 0);
+		found = found.filter((entry) => direction * newestFirst(boundary, entry) < 0);
 	}
 	const page = found.slice(0, pageSize);
 	const body: Record<string, unknown> = {
@@ -228,7 +248,7 @@ function listProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
 		next.append('$skiptoken', encodeCursor(page[page.length - 1]));
 		body['@odata.nextLink'] = `${ctx.baseUrl}/auditLogs/provisioning?${next.toString()}`;
 	}
-	body.value = page;
+	body.value = ctx.version === 'beta' ? page.map(withBetaNames) : page;
 	return ctx.json(200, body);
 }
 
@@ -244,4 +264,61 @@ export const provisioningLogRoutes: GraphRoute[] = [
 		},
 		delegatedRoles: PROVISIONING_LOG_READER_ROLE_IDS,
 	},
+	{
+		// provisioningobjectsummary-get.md exists on beta only, with this older path (and "Not supported." for
+		// permissions): the emulator answers it on beta, with the list's permissions.
+		method: 'GET',
+		path: '/auditLogs/directoryProvisioning/{id}',
+		handler: (ctx) => getProvisioning(ctx, ctx.env.directory.provisioningLogs),
+		permissions: {
+			application: ['AuditLog.Read.All', 'Directory.Read.All'],
+			delegated: ['AuditLog.Read.All', 'Directory.Read.All'],
+		},
+		delegatedRoles: PROVISIONING_LOG_READER_ROLE_IDS,
+	},
 ];
+
+/**
+ * Beta answers each entry with its older property names as well (provisioningobjectsummary-list, beta 441f24c0:
+ * both examples carry `action` beside `provisioningAction` and `statusInfo` beside `provisioningStatusInfo`).
+ */
+function withBetaNames(entry: ProvisioningLogEntry): ProvisioningLogEntry {
+	const action = String(entry.provisioningAction ?? '');
+	const info = (entry.provisioningStatusInfo ?? {}) as {
+		status?: string;
+		errorInformation?: Record<string, unknown> | null;
+	};
+	return {
+		...entry,
+		action: action.charAt(0).toUpperCase() + action.slice(1),
+		statusInfo: info.errorInformation
+			? {
+					'@odata.type': '#microsoft.graph.statusDetails',
+					status: info.status,
+					...info.errorInformation,
+				}
+			: { '@odata.type': '#microsoft.graph.statusBase', status: info.status },
+	};
+}
+
+function getProvisioning(ctx: GraphContext, logs: ProvisioningLogs): Reply {
+	if (ctx.version !== 'beta')
+		return ctx.error(
+			400,
+			'BadRequest',
+			"Resource not found for the segment 'directoryProvisioning'.",
+		);
+	const refused = missingLogPermissions(ctx);
+	if (refused) return refused;
+	const entry = logs.all().find((candidate) => candidate.id === ctx.params.id.value);
+	if (!entry)
+		return ctx.error(
+			404,
+			'Request_ResourceNotFound',
+			`Resource '${ctx.params.id.value}' does not exist or one of its queried reference-property objects are not present.`,
+		);
+	return ctx.json(200, {
+		'@odata.context': `${ctx.baseUrl}/$metadata#auditLogs/directoryProvisioning/$entity`,
+		...withBetaNames(entry),
+	});
+}

@@ -26,7 +26,7 @@ export type ProvisioningLogEntry = Record<string, unknown> & {
 };
 
 interface PendingUpload {
-	servicePrincipal: { id: string; displayName: string };
+	servicePrincipal: { id: string; appId: string; displayName: string };
 	job: SynchronizationJob;
 	tenantId: string;
 	receivedAt: number;
@@ -200,7 +200,10 @@ export class ProvisioningLogs {
 				changeId: randomUUID(),
 				provisioningAction: outcome.action,
 				durationInMilliseconds: 412,
-				servicePrincipal: { ...upload.servicePrincipal },
+				servicePrincipal: {
+					id: upload.servicePrincipal.id,
+					displayName: upload.servicePrincipal.displayName,
+				},
 				sourceSystem: {
 					id: stableGuid(`${upload.job.id}/source`),
 					displayName: 'API',
@@ -209,7 +212,12 @@ export class ProvisioningLogs {
 				targetSystem: {
 					id: stableGuid(`${upload.job.id}/target`),
 					displayName: 'Microsoft Entra ID',
-					details: { ServicePrincipalId: upload.servicePrincipal.id },
+					// The application's IDs and name, as every documented entry's targetSystem.details shows them
+					details: {
+						ApplicationId: upload.servicePrincipal.appId,
+						ServicePrincipalId: upload.servicePrincipal.id,
+						ServicePrincipalDisplayName: upload.servicePrincipal.displayName,
+					},
 				},
 				initiatedBy: {
 					id: '',

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import { DirectoryRoles, ServicePrincipalObject } from './directory';
+import { DirectoryRoles, type DirectoryObjectKind, ServicePrincipalObject } from './directory';
+import { allowedPermissions } from './permissions';
+import { FILTER_OPERATORS, MAPPING_FUNCTIONS } from './schema-catalogue';
 import type { GraphContext, GraphRoute } from './graph';
 import {
 	isReply,
@@ -36,11 +38,15 @@ import {
 	SCIM_USER_SCHEMA,
 	startJob,
 	SynchronizationJob,
+	replaceTemplate,
 	templateRepresentation,
 	templateSchemaRepresentation,
+	type TemplateDefinition,
 } from './synchronization';
 
 const BASE = '/servicePrincipals/{id}/synchronization';
+/** An application's templates are the ones its service principals offer; template updates are made here. */
+const APP_BASE = '/applications/{id}/synchronization';
 const JOB = `${BASE}/jobs/{jobId}`;
 
 /** Graph documents at most 50 operations in one bulk request. */
@@ -58,8 +64,38 @@ export const synchronizationRoutes: GraphRoute[] = [
 			delegated: ['Synchronization.ReadWrite.All'],
 		},
 	},
-	{ method: 'GET', path: `${BASE}/templates`, handler: listTemplates },
-	{ method: 'GET', path: `${BASE}/templates/{templateId}`, handler: getTemplate },
+	{
+		method: 'GET',
+		path: `${BASE}/templates`,
+		handler: (ctx) => listTemplates(ctx, 'servicePrincipals'),
+	},
+	{
+		method: 'GET',
+		path: `${BASE}/templates/{templateId}`,
+		handler: (ctx) => getTemplate(ctx, 'servicePrincipals'),
+	},
+	{
+		method: 'GET',
+		path: `${APP_BASE}/templates`,
+		handler: (ctx) => listTemplates(ctx, 'applications'),
+	},
+	{
+		method: 'GET',
+		path: `${APP_BASE}/templates/{templateId}`,
+		handler: (ctx) => getTemplate(ctx, 'applications'),
+	},
+	{
+		method: 'PUT',
+		path: `${APP_BASE}/templates/{templateId}`,
+		handler: putTemplate,
+		// The permissions reference lists the page's PATCH; the example's PUT needs the same.
+		permissions: allowedPermissions('PATCH', `${APP_BASE}/templates/{templateId}`),
+	},
+	...(['filterOperators', 'functions'] as const).flatMap((list) =>
+		[`${JOB}/schema/${list}`, `${BASE}/templates/{templateId}/schema/${list}`].map(
+			(path): GraphRoute => ({ method: 'GET', path, handler: (ctx) => schemaCatalogue(ctx, list) }),
+		),
+	),
 	{ method: 'GET', path: `${BASE}/jobs`, handler: listJobs },
 	{ method: 'POST', path: `${BASE}/jobs`, handler: postJob },
 	{
@@ -233,33 +269,71 @@ function getSecrets(ctx: GraphContext): Reply {
 
 // ---- templates --------------------------------------------------------------------------------
 
-function listTemplates(ctx: GraphContext): Reply {
-	const sp = servicePrincipal(ctx);
-	if (isReply(sp)) return sp;
+function listTemplates(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
+	const owner = resolve(ctx, kind, ctx.params.id);
+	if (isReply(owner)) return owner;
 	return ctx.json(200, {
-		'@odata.context': `${ctx.baseUrl}/$metadata#servicePrincipals('${sp.id}')/synchronization/templates`,
-		value: sp.synchronization.templates.map((template) =>
-			templateRepresentation(template, sp.appId),
+		'@odata.context': `${ctx.baseUrl}/$metadata#${kind}('${owner.id}')/synchronization/templates`,
+		value: owner.synchronization.templates.map((template) =>
+			templateRepresentation(template, owner.appId),
 		),
 	});
 }
 
-function getTemplate(ctx: GraphContext): Reply {
-	const sp = servicePrincipal(ctx);
-	if (isReply(sp)) return sp;
-	const wanted = ctx.params.templateId.value.toLowerCase();
-	const template = sp.synchronization.templates.find(
-		(candidate) => candidate.id.toLowerCase() === wanted,
-	);
-	if (!template)
-		return ctx.error(
-			404,
-			'ResourceNotFound',
-			`The synchronization template '${ctx.params.templateId.value}' was not found.`,
-		);
+function getTemplate(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
+	const owner = resolve(ctx, kind, ctx.params.id);
+	if (isReply(owner)) return owner;
+	const template = findTemplate(owner.synchronization.templates, ctx.params.templateId.value);
+	if (!template) return templateNotFound(ctx);
 	return ctx.json(200, {
-		'@odata.context': `${ctx.baseUrl}/$metadata#servicePrincipals('${sp.id}')/synchronization/templates/$entity`,
-		...templateRepresentation(template, sp.appId),
+		'@odata.context': `${ctx.baseUrl}/$metadata#${kind}('${owner.id}')/synchronization/templates/$entity`,
+		...templateRepresentation(template, owner.appId),
+	});
+}
+
+/**
+ * PUT of a template on the application (synchronizationtemplate-update.md: its section says PATCH, its example sends
+ * PUT; the emulator takes the example's PUT, as the page says the body replaces the template). "Missing properties
+ * will be erased": a body without a description or schema leaves the template without them.
+ */
+function putTemplate(ctx: GraphContext): Reply {
+	const application = resolve(ctx, 'applications', ctx.params.id);
+	if (isReply(application)) return application;
+	const parsed = parseJsonObject(ctx);
+	if (!parsed.ok) return parsed.reply;
+	const current = findTemplate(application.synchronization.templates, ctx.params.templateId.value);
+	if (!current) return templateNotFound(ctx);
+	const replaced = replaceTemplate(current, parsed.body);
+	if (typeof replaced === 'string') return ctx.error(400, 'BadRequest', replaced);
+	// The service principal of the application offers the same templates: the update shows in both.
+	const sp = ctx.env.directory.findServicePrincipalByAppId(application.appId);
+	for (const owner of sp ? [application, sp] : [application])
+		owner.synchronization.templates = owner.synchronization.templates.map((template) =>
+			template.id === current.id ? replaced : template,
+		);
+	return ctx.noContent();
+}
+
+function findTemplate(templates: TemplateDefinition[], id: string): TemplateDefinition | undefined {
+	return templates.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+}
+
+function templateNotFound(ctx: GraphContext): Reply {
+	return ctx.error(
+		404,
+		'ResourceNotFound',
+		`The synchronization template '${ctx.params.templateId.value}' was not found.`,
+	);
+}
+
+/** GET …/schema/filterOperators and …/schema/functions: the same lists for every job and template. */
+function schemaCatalogue(ctx: GraphContext, list: 'filterOperators' | 'functions'): Reply {
+	return ctx.json(200, {
+		'@odata.context':
+			list === 'functions'
+				? `${ctx.baseUrl}/$metadata#functions`
+				: `${ctx.baseUrl}/$metadata#Collection(microsoft.graph.filterOperatorSchema)`,
+		value: list === 'functions' ? MAPPING_FUNCTIONS : FILTER_OPERATORS,
 	});
 }
 
@@ -676,7 +750,7 @@ function logUpload(
 	operations: SynchronizationJob['bulkUploads'][number]['operations'],
 ): void {
 	ctx.env.directory.provisioningLogs.recordUpload({
-		servicePrincipal: { id: sp.id, displayName: sp.displayName },
+		servicePrincipal: { id: sp.id, appId: sp.appId, displayName: sp.displayName },
 		job,
 		tenantId: ctx.env.directory.tenantId,
 		operations,

@@ -240,6 +240,88 @@ export const TEMPLATE_DEFINITIONS: Record<string, TemplateDefinition> = {
 	},
 };
 
+/**
+ * The template a template update leaves: the body's properties, and nothing of the old template that the body leaves
+ * out ("Missing properties will be erased"); what a job from it may do (credentials, bulk upload) stays with its kind.
+ * A message for a body Graph would refuse.
+ */
+export function replaceTemplate(
+	current: TemplateDefinition,
+	body: Record<string, unknown>,
+): TemplateDefinition | string {
+	if (body.id !== undefined && String(body.id).toLowerCase() !== current.id.toLowerCase())
+		return `The template's id '${String(body.id)}' does not match '${current.id}' in the URL.`;
+	const schema = body.schema as { synchronizationRules?: unknown } | undefined | null;
+	const rules = schema?.synchronizationRules ?? [];
+	if (!Array.isArray(rules)) return 'schema.synchronizationRules must be a collection.';
+	return {
+		...current,
+		factoryTag: typeof body.factoryTag === 'string' ? body.factoryTag : '',
+		description: typeof body.description === 'string' ? body.description : '',
+		rules: (rules as Array<Record<string, unknown>>).map((rule) => ({
+			id: String(rule.id ?? randomUUID()),
+			name: String(rule.name ?? ''),
+			sourceDirectoryName: String(rule.sourceDirectoryName ?? ''),
+			targetDirectoryName: String(rule.targetDirectoryName ?? ''),
+			objectMappings: Array.isArray(rule.objectMappings)
+				? (rule.objectMappings as Array<Record<string, unknown>>).map((mapping) => ({
+						name: String(mapping.name ?? ''),
+						sourceObjectName: String(mapping.sourceObjectName ?? ''),
+						targetObjectName: String(mapping.targetObjectName ?? ''),
+						attributeMappings: Array.isArray(mapping.attributeMappings)
+							? (mapping.attributeMappings as Array<Record<string, unknown>>).map(
+									templateAttributeMapping,
+								)
+							: [],
+					}))
+				: [],
+		})),
+		directories: Array.isArray((schema as { directories?: unknown } | null)?.directories)
+			? ((schema as { directories: Array<Record<string, unknown>> }).directories.map(
+					templateDirectory,
+				) as DirectoryTemplate[])
+			: [],
+	};
+}
+
+/** A template's attribute mapping as the body of a template update gives it (microsoft.graph.attributeMapping). */
+function templateAttributeMapping(mapping: Record<string, unknown>): {
+	target: string;
+	source: string;
+	matchingPriority?: number;
+} {
+	const source = (mapping.source ?? {}) as Record<string, unknown>;
+	return {
+		target: String(mapping.targetAttributeName ?? ''),
+		source: String(
+			source.type === 'Attribute' ? source.name : (source.expression ?? source.name ?? ''),
+		),
+		matchingPriority:
+			typeof mapping.matchingPriority === 'number' ? mapping.matchingPriority : undefined,
+	};
+}
+
+/** A template's directory as the body of a template update gives it (microsoft.graph.directoryDefinition). */
+function templateDirectory(directory: Record<string, unknown>): DirectoryTemplate {
+	const objects = Array.isArray(directory.objects)
+		? (directory.objects as Array<Record<string, unknown>>)
+		: [];
+	return {
+		name: String(directory.name ?? ''),
+		objects: objects.map((object) => ({
+			name: String(object.name ?? ''),
+			attributes: (Array.isArray(object.attributes)
+				? (object.attributes as Array<Record<string, unknown>>)
+				: []
+			).map((attribute) => ({
+				name: String(attribute.name ?? ''),
+				type: (attribute.type ?? 'String') as AttributeType,
+				multivalued: attribute.multivalued === true,
+			})),
+		})),
+	};
+}
+
 // ---- the attribute list for API -------------------------------------------------------------
 
 /** microsoft.graph.attributeDefinition's type. */
@@ -639,6 +721,7 @@ export function templateRepresentation(
 		discoverable: true,
 		factoryTag: template.factoryTag,
 		metadata: [],
+		schema: templateSchemaRepresentation(template),
 	};
 }
 
@@ -929,6 +1012,30 @@ export const PARSED_FUNCTIONS: Record<
 			sources
 				.filter((value): value is string => value !== null && value !== '')
 				.join(separator ?? ''),
+	},
+	// Replace(source, Find, RegularExpression, RegularExpressionGroupName, Replacement, ReplacementPropertyName,
+	// Template): the parameter names of Microsoft's functions list. The emulator replaces a Find string or every match
+	// of a RegularExpression (its named group only, when one is given) with Replacement.
+	Replace: {
+		parameters: () => [
+			'source',
+			'Find',
+			'RegularExpression',
+			'RegularExpressionGroupName',
+			'Replacement',
+			'ReplacementPropertyName',
+			'Template',
+		],
+		evaluate: ([source, find, pattern, group, replacement, replacementProperty]) => {
+			if (source === null) return null;
+			const by = replacement ?? replacementProperty ?? '';
+			if (find) return source.split(find).join(by);
+			if (!pattern) return source;
+			return source.replace(new RegExp(pattern, 'g'), (match, ...rest) => {
+				const groups = rest.at(-1) as Record<string, string> | undefined;
+				return group && groups?.[group] !== undefined ? match.replace(groups[group], by) : by;
+			});
+		},
 	},
 	ToLower: {
 		parameters: () => ['source', 'culture'],
