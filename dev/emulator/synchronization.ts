@@ -359,9 +359,14 @@ export function saveSecrets(state: SynchronizationState, pairs: SynchronizationS
 	}
 }
 
+/**
+ * Microsoft's Start page: "If the job is in a paused state, it continues processing changes from the point where it
+ * was paused. If the job is in quarantine, the quarantine status is cleared." Nothing else is reset.
+ */
 export function startJob(job: SynchronizationJob): void {
 	job.scheduleState = 'Active';
-	job.code = job.quarantine ? 'Quarantine' : 'Active';
+	job.quarantine = null;
+	job.code = 'Active';
 }
 
 export function pauseJob(job: SynchronizationJob): void {
@@ -369,9 +374,20 @@ export function pauseJob(job: SynchronizationJob): void {
 	job.code = 'Paused';
 }
 
-/** Clears what the scope names, then runs the job again; only QuarantineState (or Full) lifts a quarantine. */
+/**
+ * The scope an empty resetScope stands for. Microsoft's synchronizationJobRestartCriteria page: "Leaving this property
+ * empty emulates the Restart provisioning option in the Microsoft Entra admin center. It is similar to setting the
+ * resetScope to include QuarantineState, Watermark, and Escrows."
+ */
+export const ADMIN_CENTER_RESTART_SCOPE = ['QuarantineState', 'Watermark', 'Escrows'];
+
+/**
+ * Clears what the scope names (an empty scope: what the admin center's Restart provisioning clears), then runs the
+ * job again. Only QuarantineState (or Full) lifts a quarantine: a restart without it leaves the job in quarantine.
+ */
 export function restartJob(job: SynchronizationJob, scope: string[]): void {
-	const bits = scope.reduce((all, flag) => all | RESTART_SCOPE[flag], 0);
+	const effective = scope.length === 0 ? ADMIN_CENTER_RESTART_SCOPE : scope;
+	const bits = effective.reduce((all, flag) => all | RESTART_SCOPE[flag], 0);
 	if (bits & RESTART_SCOPE.QuarantineState) {
 		job.quarantine = null;
 		job.countSuccessiveCompleteFailures = 0;
@@ -380,7 +396,8 @@ export function restartJob(job: SynchronizationJob, scope: string[]): void {
 	if (bits & RESTART_SCOPE.Watermark) job.progress = [];
 	if (bits & RESTART_SCOPE.ConnectorDataStore) job.synchronizedEntryCountByType = [];
 	job.restarts.push(scope);
-	startJob(job);
+	job.scheduleState = 'Active';
+	job.code = job.quarantine ? 'Quarantine' : 'Active';
 }
 
 export function quarantineJob(
