@@ -329,7 +329,12 @@ export const SYNCHRONIZATION_SECRETS: Record<
 	},
 };
 
-/** The keys whose value is a URL: shown as typed in the editor and checked as a URL before sending. */
+/**
+ * The keys whose value is a URL: shown as typed in the editor and checked as a URL before sending. Microsoft's
+ * "Add synchronization secrets" page (synchronization-serviceprincipal-put-synchronization) puts "user@domain.com"
+ * in BaseAddress in its example, against the meaning it gives the key elsewhere (the tenant URL of the SCIM
+ * endpoint); the node follows the meaning, so that example's BaseAddress is refused before sending.
+ */
 export const URL_SECRET_KEYS = SYNCHRONIZATION_SECRET_KEYS.filter(
 	(key) => SYNCHRONIZATION_SECRETS[key].kind === 'url',
 );
