@@ -351,7 +351,11 @@ export function createJob(
 	return job;
 }
 
-/** Saving secrets configures the jobs that waited for them. */
+/**
+ * A PUT of the secrets replaces the saved set. Microsoft's page ("Add synchronization secrets") says neither that
+ * Graph merges nor that it replaces; replacing is what PUT means, and it is the case in which a careless save loses
+ * keys, so the emulator shows it. Saving secrets configures the jobs that waited for them.
+ */
 export function saveSecrets(state: SynchronizationState, pairs: SynchronizationSecretPair[]): void {
 	state.savedSecrets = pairs;
 	for (const job of state.jobs.values()) {

@@ -74,11 +74,12 @@ export async function execute(
 		context.objectIds,
 		itemIndex,
 	);
-	// A key Graph answers without a value holds nothing a save could lose.
+	// A key Graph answers with null holds nothing a save could lose. An empty text still counts as saved: Graph's
+	// masking of secret values is not documented, and refusing one save too many is the cheaper mistake.
 	const savedKeys = (
 		await readSavedSecrets(this, context.connection, servicePrincipal, settings, itemIndex)
 	)
-		.filter(({ value }) => value !== null && value !== '')
+		.filter(({ value }) => value !== null)
 		.map(({ key }) => key);
 	const givenKeys = secrets.map(({ key }) => key);
 	const leftOut = savedKeys.filter((key) => !givenKeys.includes(key));
