@@ -349,9 +349,9 @@ export function secretKeyDescription(key: SynchronizationSecretKey): string {
  * Sizes Graph cannot usefully take, refused before sending. Graph documents no length for a synchronization
  * secret; what it documents is that a write request is limited to 4 MB, and in some cases less ("Use the Microsoft
  * Graph API", learn.microsoft.com/graph/use-the-api). Within that:
- * - a URL is used by the provisioning service as a request target. RFC 9110 section 4.1 asks senders and
- *   recipients to support URIs of at least 8,000 octets and no more, so a longer one is not an address the
- *   service can count on reaching;
+ * - a URL is used by the provisioning service as a request target. RFC 9110 section 4.1 recommends that senders
+ *   and recipients support URIs of at least 8,000 octets; nothing asks them to take longer ones, so a longer URL
+ *   is not an address the service can count on reaching;
  * - every other value is sent by the provisioning service in an HTTP header (SecretToken as "Authorization:
  *   Bearer …") or is a short setting. 16 KB is the default limit of one header line in Microsoft's HTTP.sys
  *   (MaxFieldLength) and of all headers in Node.js (--max-http-header-size), so a longer token cannot reach most
