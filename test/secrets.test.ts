@@ -510,6 +510,14 @@ describe('Secrets › the keys, URLs and sizes the editor and Graph can both act
 			{ key: 'SecretToken', value: SCIM_TOKEN },
 		]);
 		expect(both.error?.message).toBe('The secret "BaseAddress" has both a URL and a Value');
+		const neither = await save(sp.id, [
+			{ key: 'BaseAddress', url: '', value: '' },
+			{ key: 'SecretToken', value: SCIM_TOKEN },
+		]);
+		expect([neither.error?.message, neither.error?.description]).toEqual([
+			'The secret "BaseAddress" has no usable value',
+			'Enter the address under URL, or remove the pair.',
+		]);
 	});
 
 	const refusedUrls: Array<[string, string, string]> = [

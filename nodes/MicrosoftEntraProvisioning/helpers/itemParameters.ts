@@ -375,7 +375,7 @@ function checkedSecrets(ctx: IExecuteFunctions, itemIndex: number, value: unknow
 				itemIndex,
 				`The secret "${key}" has no usable value`,
 				value === ''
-					? 'Enter a value, or remove the pair.'
+					? `Enter ${isUrlKey(key) ? 'the address under URL' : 'a value'}, or remove the pair.`
 					: 'The value must be text (a number or true/false is sent as text). If an expression supplies it, make it yield text for this item.',
 			);
 		}
