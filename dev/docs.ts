@@ -18,7 +18,10 @@ import {
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
 import { BENCHMARKS_JSON, type ReportInput } from './bench/results';
-import { SECRET_KEY_HINTS, SYNCHRONIZATION_SECRET_KEYS } from '../lib/synchronizationSecrets';
+import {
+	SYNCHRONIZATION_SECRETS,
+	SYNCHRONIZATION_SECRET_KEYS,
+} from '../lib/synchronizationSecrets';
 
 export const README_PATH = path.resolve(__dirname, '..', 'README.md');
 
@@ -110,11 +113,11 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 		),
 	secretKeys: () =>
 		table(
-			['Key', 'Meaning (where Microsoft documents it)'],
-			SYNCHRONIZATION_SECRET_KEYS.map((key) => [
-				`\`${key}\``,
-				SECRET_KEY_HINTS[key]?.replace(/\|/g, '\\|') ?? '',
-			]),
+			['Key', 'Value', 'What it is', 'Used by'],
+			SYNCHRONIZATION_SECRET_KEYS.map((key) => {
+				const { kind, meaning, usedBy } = SYNCHRONIZATION_SECRETS[key];
+				return [`\`${key}\``, kind, meaning, usedBy].map((cell) => cell.replace(/\|/g, '\\|'));
+			}),
 		),
 };
 

@@ -6,7 +6,11 @@ import fc from 'fast-check';
 
 import { runListSearch, runNode } from './harness/engine';
 import { acquireParameters, graphCalls, startTenant, type TestTenant } from './support/tenant';
-import { SYNCHRONIZATION_SECRET_KEYS } from '../lib/synchronizationSecrets';
+import {
+	SECRET_VALUE_MAX_BYTES,
+	SYNCHRONIZATION_SECRET_KEYS,
+	URL_SECRET_KEYS,
+} from '../lib/synchronizationSecrets';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY_SHAPE = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
@@ -136,26 +140,36 @@ describe('secret values', () => {
 		);
 	});
 
-	it('a 1 MB value is sent whole', async () => {
+	it('a value of the largest size the provisioning service can use is sent whole; one byte more is refused before sending', async () => {
 		const value = fc.sample(
-			fc.string({ unit: 'grapheme-ascii', minLength: 1_048_576, maxLength: 1_048_576 }),
+			fc.string({
+				unit: 'grapheme-ascii',
+				minLength: SECRET_VALUE_MAX_BYTES.other,
+				maxLength: SECRET_VALUE_MAX_BYTES.other,
+			}),
 			{ numRuns: 1, seed: 7 },
 		)[0];
-		const result = await runNode({
-			parameters: acquireParameters(
-				{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
-				[{ key: 'SecretToken', value: '={{ $json.value }}' }],
-			),
-			credential: tenant.appOnlyCredential({}, 'hostile-credential'),
-			items: [{ value }],
-		});
-		expect(result.error).toBeUndefined();
+		const acquire = (token: string) =>
+			runNode({
+				parameters: acquireParameters(
+					{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
+					[{ key: 'SecretToken', value: '={{ $json.value }}' }],
+				),
+				credential: tenant.appOnlyCredential({}, 'hostile-credential'),
+				items: [{ value: token }],
+			});
+		expect((await acquire(value)).error).toBeUndefined();
 		expect(
 			tenant.emulator.getSynchronizationSecrets(
 				'servicePrincipals',
 				tenant.servicePrincipal.id,
 			)?.[0].value,
 		).toBe(value);
+		tenant.emulator.clearRequests();
+		expect((await acquire(`${value}x`)).error?.message).toBe(
+			'The secret "SecretToken" is too long: 16,385 bytes, at most 16,384 fit',
+		);
+		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
 });
 
@@ -173,10 +187,18 @@ describe('custom secret keys', () => {
 					const result = await runNode({
 						parameters: acquireParameters(
 							{ type: 'servicePrincipal', value: tenant.servicePrincipal.id },
-							[{ key: '__custom', customKey: '={{ $json.key }}', value: 'value-1234' }],
+							[{ key: '__custom', customKey: '={{ $json.key }}', value: '={{ $json.value }}' }],
 						),
 						credential: tenant.appOnlyCredential({}, 'hostile-credential'),
-						items: [{ key }],
+						// A URL key is checked as a URL: give it one, so only the key is on trial here.
+						items: [
+							{
+								key,
+								value: (URL_SECRET_KEYS as readonly string[]).includes(key.trim())
+									? 'https://scim.example.com/value-1234'
+									: 'value-1234',
+							},
+						],
 					});
 					const calls = graphCalls(tenant.emulator);
 					const known = SYNCHRONIZATION_SECRET_KEYS.find(

@@ -1,6 +1,6 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { runListSearch, runNode, type RunResult } from './harness/engine';
+import { loadPackage, NODE_TYPE, runListSearch, runNode, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
 import {
 	addServicePrincipal,
@@ -129,6 +129,104 @@ describe('Job › Create, from a template picked from a list', () => {
 			"Graph says: The template 'workday' is not available for this service principal.",
 		);
 		expect(result.error?.description).toMatch(/HTTP status: 400 · request-id: [0-9a-f-]{36}/);
+	});
+});
+
+/** The node's own parameter `name` as the editor shows it for the operation (current version). */
+async function editorProperty(operation: string, name: string): Promise<INodeProperties> {
+	const { nodeTypes } = await loadPackage();
+	const { description } = nodeTypes.getByNameAndVersion(NODE_TYPE, 2);
+	const property = description.properties.find(
+		(candidate: INodeProperties) =>
+			candidate.name === name && candidate.displayOptions?.show?.operation?.includes(operation),
+	);
+	if (!property) throw new Error(`The node shows no ${name} for ${operation}`);
+	return property;
+}
+
+describe('Job › Start and Restart say what Graph does', () => {
+	it("Start says it clears a quarantine, and a quarantined job started by the node leaves quarantine with nothing else reset (Microsoft's Start page)", async () => {
+		const notice = await editorProperty('start', 'startNotice');
+		expect(notice.displayName).toContain('Start clears the quarantine status, with no full cycle');
+		expect(notice.displayName).not.toContain('use Restart');
+
+		const sp = addServicePrincipal(tenant, 'Quarantined SCIM');
+		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
+		tenant.emulator.completeSynchronizationRun(sp.id, jobId, { escrows: 2 });
+		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId);
+		const started = await job('start', sp.id, jobId);
+		expect(started.items[0].json).toMatchObject({ success: true, operation: 'startJob' });
+		expect((await job('get', sp.id, jobId)).items[0].json).toMatchObject({
+			statusCode: 'Active',
+			quarantined: false,
+		});
+		// No restart happened: the escrows and the watermark are as they were.
+		expect(tenant.emulator.getSynchronizationJob(sp.id, jobId)).toMatchObject({
+			escrows: 2,
+			restarts: [],
+			job: { status: { progress: [{ units: 'Cycles' }] } },
+		});
+	});
+
+	it("each reset scope says what it resets in the words of Microsoft's restart criteria page", async () => {
+		const scope = await editorProperty('restart', 'resetScope');
+		const said = Object.fromEntries(
+			(scope.options as Array<{ value: string; description: string }>).map((option) => [
+				option.value,
+				option.description,
+			]),
+		);
+		expect(said.Watermark).toContain('the next cycle is a full (initial) cycle');
+		expect(said.Escrows).toContain('no longer retried');
+		expect(said.QuarantineState).toContain('Lifts the quarantine');
+		expect(said.None).toContain('Microsoft says do not use it: use Job › Start instead');
+		expect(said.ConnectorDataStore).toContain('Microsoft says do not use it');
+		expect(said.ForceDeletes).toContain('accidental-deletion threshold');
+		expect(scope.default).toEqual(['Watermark', 'Escrows', 'QuarantineState']);
+	});
+
+	it('the editor says the default restart costs a full cycle and, on an API-driven job, the uploads not processed yet; the emulator purges them', async () => {
+		const notice = await editorProperty('restart', 'restartNotice');
+		expect(notice.type).toBe('notice');
+		expect(notice.displayName).toContain('makes the next cycle a full one');
+		expect(notice.displayName).toContain(
+			'On an API-driven inbound provisioning job a restart also discards the uploads the service has not processed yet',
+		);
+
+		const sp = addServicePrincipal(tenant, 'HR inbound restart');
+		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+		const uploader = clientWith(tenant, ['SynchronizationData-User.Upload'], 'restart uploader');
+		const upload = await run({
+			parameters: synchronizationParameters(
+				'bulkUpload',
+				'uploadUsers',
+				sp.id,
+				{
+					attributes: {
+						attribute: [
+							{ attribute: 'externalId', value: '={{ $json.id }}' },
+							{ attribute: 'userName', value: '={{ $json.mail }}' },
+						],
+					},
+				},
+				{ jobId },
+			),
+			credential: uploader.credential,
+			items: [{ id: 'E10001', mail: 'new.hire@contoso.com' }],
+		});
+		expect(upload.error).toBeUndefined();
+		// The job was never started, so the upload waits.
+		const waiting = tenant.emulator.provisioningLogs().waitingUploads;
+		expect(waiting).toBeGreaterThan(0);
+
+		const restarted = await job('restart', sp.id, jobId);
+		expect(restarted.items[0].json.resetScope).toBe('Watermark, Escrows, QuarantineState');
+		expect(tenant.emulator.provisioningLogs().waitingUploads).toBe(waiting - 1);
+		expect(
+			tenant.emulator
+				.provisioningLogs()
+				.entries.filter((entry) => (entry as { jobId?: string }).jobId === jobId),
+		).toEqual([]);
 	});
 });
 

@@ -138,6 +138,27 @@ describe('Microsoft Entra Provisioning Trigger', () => {
 		]);
 	});
 
+	it("reports a quarantined job that Job › Start started as out of quarantine (Microsoft's Start page: Start clears it)", async () => {
+		const sp = addServicePrincipal(tenant, 'Trigger start');
+		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
+		tenant.emulator.quarantineSynchronizationJob(sp.id, jobId, { reason: 'TooManyDeletes' });
+		const parameters = triggerParameters(sp.id);
+		const before = await poll(parameters);
+		await runNode({
+			parameters: synchronizationParameters('job', 'start', sp.id, {}, { jobId }),
+			credential: tenant.appOnlyCredential(),
+		});
+		const after = await poll(parameters, before.staticData);
+		expect(emitted(after)).toEqual([
+			expect.objectContaining({
+				events: ['quarantineLeft', 'statusChanged'],
+				previousStatusCode: 'Quarantine',
+				statusCode: 'Active',
+				quarantined: false,
+			}),
+		]);
+	});
+
 	it('reports a run that finished with escrows or errors, once per run; a clean run is not reported', async () => {
 		const sp = addServicePrincipal(tenant, 'Trigger runs');
 		const jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;

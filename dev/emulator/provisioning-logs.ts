@@ -62,6 +62,18 @@ export class ProvisioningLogs {
 		return complete;
 	}
 
+	/**
+	 * A restart of an API-driven inbound provisioning job purges what the job has received and not processed yet:
+	 * the uploads still waiting are dropped, and never reach the logs. Returns how many were dropped.
+	 */
+	discardWaiting(job: SynchronizationJob): number {
+		const before = this.pending.length;
+		for (let index = this.pending.length - 1; index >= 0; index--) {
+			if (this.pending[index].job === job) this.pending.splice(index, 1);
+		}
+		return before - this.pending.length;
+	}
+
 	/** Uploads still waiting to be processed. */
 	get waiting(): number {
 		return this.pending.length;

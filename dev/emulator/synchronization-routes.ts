@@ -392,13 +392,18 @@ function deleteJob(ctx: GraphContext): Reply {
 	});
 }
 
-/** criteria.resetScope is the flags enum serialized as names: "Watermark, Escrows, QuarantineState". */
+/**
+ * criteria.resetScope is one string, the flags enum serialized as names: "Watermark, Escrows, QuarantineState".
+ * Microsoft's restart criteria page: "The property can also be empty", and then the restart is the admin center's
+ * Restart provisioning; a request without criteria leaves it empty too. None and ConnectorDataStore are marked
+ * "DO NOT USE" there, yet are members of the enum, so Graph accepts them and so does the emulator.
+ */
 function restart(ctx: GraphContext): Reply {
 	return withJob(ctx, (_sp, job) => {
 		const parsed = parseActionBody(ctx, 'restart', ['criteria']);
 		if (!parsed.ok) return parsed.reply;
 		const criteria = parsed.body.criteria as { resetScope?: unknown } | null | undefined;
-		const text = criteria?.resetScope ?? 'None';
+		const text = criteria?.resetScope ?? '';
 		if (typeof text !== 'string') {
 			return ctx.error(
 				400,
@@ -407,7 +412,7 @@ function restart(ctx: GraphContext): Reply {
 			);
 		}
 		const scope: string[] = [];
-		for (const name of text.split(',').map((part) => part.trim())) {
+		for (const name of text.trim() === '' ? [] : text.split(',').map((part) => part.trim())) {
 			const flag = Object.keys(RESTART_SCOPE).find(
 				(known) => known.toLowerCase() === name.toLowerCase(),
 			);
@@ -415,6 +420,8 @@ function restart(ctx: GraphContext): Reply {
 			scope.push(flag);
 		}
 		restartJob(job, scope);
+		// An API-driven inbound provisioning job starts over with an empty queue: uploads not processed yet are purged.
+		if (job.template.acceptsBulkUpload) ctx.env.directory.provisioningLogs.discardWaiting(job);
 		return ctx.noContent();
 	});
 }

@@ -569,7 +569,11 @@ export function createJob(
 	return job;
 }
 
-/** Saving secrets configures the jobs that waited for them. */
+/**
+ * A PUT of the secrets replaces the saved set. Microsoft's page ("Add synchronization secrets") says neither that
+ * Graph merges nor that it replaces; replacing is what PUT means, and it is the case in which a careless save loses
+ * keys, so the emulator shows it. Saving secrets configures the jobs that waited for them.
+ */
 export function saveSecrets(state: SynchronizationState, pairs: SynchronizationSecretPair[]): void {
 	state.savedSecrets = pairs;
 	for (const job of state.jobs.values()) {
@@ -577,9 +581,14 @@ export function saveSecrets(state: SynchronizationState, pairs: SynchronizationS
 	}
 }
 
+/**
+ * Microsoft's Start page: "If the job is in a paused state, it continues processing changes from the point where it
+ * was paused. If the job is in quarantine, the quarantine status is cleared." Nothing else is reset.
+ */
 export function startJob(job: SynchronizationJob): void {
 	job.scheduleState = 'Active';
-	job.code = job.quarantine ? 'Quarantine' : 'Active';
+	job.quarantine = null;
+	job.code = 'Active';
 }
 
 export function pauseJob(job: SynchronizationJob): void {
@@ -587,9 +596,20 @@ export function pauseJob(job: SynchronizationJob): void {
 	job.code = 'Paused';
 }
 
-/** Clears what the scope names, then runs the job again; only QuarantineState (or Full) lifts a quarantine. */
+/**
+ * The scope an empty resetScope stands for. Microsoft's synchronizationJobRestartCriteria page: "Leaving this property
+ * empty emulates the Restart provisioning option in the Microsoft Entra admin center. It is similar to setting the
+ * resetScope to include QuarantineState, Watermark, and Escrows."
+ */
+export const ADMIN_CENTER_RESTART_SCOPE = ['QuarantineState', 'Watermark', 'Escrows'];
+
+/**
+ * Clears what the scope names (an empty scope: what the admin center's Restart provisioning clears), then runs the
+ * job again. Only QuarantineState (or Full) lifts a quarantine: a restart without it leaves the job in quarantine.
+ */
 export function restartJob(job: SynchronizationJob, scope: string[]): void {
-	const bits = scope.reduce((all, flag) => all | RESTART_SCOPE[flag], 0);
+	const effective = scope.length === 0 ? ADMIN_CENTER_RESTART_SCOPE : scope;
+	const bits = effective.reduce((all, flag) => all | RESTART_SCOPE[flag], 0);
 	if (bits & RESTART_SCOPE.QuarantineState) {
 		job.quarantine = null;
 		job.countSuccessiveCompleteFailures = 0;
@@ -598,7 +618,8 @@ export function restartJob(job: SynchronizationJob, scope: string[]): void {
 	if (bits & RESTART_SCOPE.Watermark) job.progress = [];
 	if (bits & RESTART_SCOPE.ConnectorDataStore) job.synchronizedEntryCountByType = [];
 	job.restarts.push(scope);
-	startJob(job);
+	job.scheduleState = 'Active';
+	job.code = job.quarantine ? 'Quarantine' : 'Active';
 }
 
 export function quarantineJob(

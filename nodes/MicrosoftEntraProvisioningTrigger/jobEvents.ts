@@ -32,7 +32,7 @@ export const JOB_EVENTS = {
 	},
 	quarantineLeft: {
 		displayName: 'Left Quarantine',
-		description: 'The job is out of quarantine (restarted, or a run succeeded)',
+		description: 'The job is out of quarantine (started, restarted, or a run succeeded)',
 		happened: (before: JobSnapshot, now: JobSnapshot) => before.quarantined && !now.quarantined,
 	},
 	runFinishedWithIssues: {

@@ -133,6 +133,54 @@ describe('synchronization routes', () => {
 		});
 	});
 
+	test("start clears a quarantine, as Microsoft's Start page says, and resets nothing else", async () => {
+		const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
+		emulator.completeSynchronizationRun(sp.id, id, { escrows: 2 });
+		emulator.quarantineSynchronizationJob(sp.id, id);
+		expect((await post(`/jobs/${id}/start`, {})).status).toBe(204);
+		expect(emulator.getSynchronizationJob(sp.id, id)).toMatchObject({
+			escrows: 2,
+			restarts: [],
+			job: {
+				schedule: { state: 'Active' },
+				status: { code: 'Active', quarantine: null, progress: [{ units: 'Cycles' }] },
+			},
+		});
+	});
+
+	test("restart: an empty resetScope, or no criteria, is the admin center's Restart provisioning (QuarantineState, Watermark, Escrows)", async () => {
+		for (const body of [{ criteria: { resetScope: '' } }, {}]) {
+			const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
+			emulator.completeSynchronizationRun(sp.id, id, { escrows: 2 });
+			emulator.quarantineSynchronizationJob(sp.id, id);
+			expect((await post(`/jobs/${id}/restart`, body)).status).toBe(204);
+			expect(emulator.getSynchronizationJob(sp.id, id)).toMatchObject({
+				escrows: 0,
+				restarts: [[]],
+				job: { status: { code: 'Active', quarantine: null, progress: [] } },
+			});
+		}
+	});
+
+	test('restart of an API-driven inbound job purges the uploads it has not processed yet', async () => {
+		const scim = { contentType: 'application/scim+json' };
+		const { id } = emulator.createSynchronizationJob(sp.id, 'API2AAD');
+		const other = emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+		// A job that was never started processes nothing: its uploads wait.
+		expect((await post(`/jobs/${id}/bulkUpload`, bulkRequest(2), scim)).status).toBe(202);
+		expect((await post(`/jobs/${other}/bulkUpload`, bulkRequest(1), scim)).status).toBe(202);
+		const waiting = emulator.provisioningLogs().waitingUploads;
+		expect(
+			(await post(`/jobs/${id}/restart`, { criteria: { resetScope: 'Escrows' } })).status,
+		).toBe(204);
+		expect(emulator.provisioningLogs().waitingUploads).toBe(waiting - 1);
+		expect(
+			emulator
+				.provisioningLogs()
+				.entries.filter((entry) => (entry as { jobId?: string }).jobId === id),
+		).toEqual([]);
+	});
+
 	test('provisionOnDemand: an empty ruleId is 400 RequestParameterInvalid; the 6th request in 10 s is 429 with Retry-After', async () => {
 		const { id } = emulator.createSynchronizationJob(sp.id, 'scim');
 		const empty = await post(`/jobs/${id}/provisionOnDemand`, {

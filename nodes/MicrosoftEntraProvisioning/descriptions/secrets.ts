@@ -2,8 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import {
 	CUSTOM_SECRET_KEY,
-	SECRET_KEY_HINTS,
 	SYNCHRONIZATION_SECRET_KEYS,
+	URL_SECRET_KEYS,
+	secretKeyDescription,
 } from '../../../lib/synchronizationSecrets';
 
 /** What the Item Fields input calls the field that holds the target's object ID, per operation. */
@@ -19,7 +20,7 @@ export interface TargetIdField {
 const keyOptions = [
 	...[...SYNCHRONIZATION_SECRET_KEYS]
 		.sort((a, b) => a.localeCompare(b))
-		.map((key) => ({ name: key, value: key, description: SECRET_KEY_HINTS[key] })),
+		.map((key) => ({ name: key, value: key, description: secretKeyDescription(key) })),
 	{
 		name: 'Custom Key',
 		value: CUSTOM_SECRET_KEY,
@@ -118,13 +119,25 @@ export function secretsProperties(show: Record<string, string[]>): INodeProperti
 							displayOptions: { show: { key: [CUSTOM_SECRET_KEY] } },
 						},
 						{
+							displayName: 'URL',
+							name: 'url',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. https://scim.example.com/scim/v2',
+							description:
+								'The address, shown as typed so it can be checked. It must start with https:// (http:// only for a loopback address such as 127.0.0.1).',
+							displayOptions: { show: { key: [...URL_SECRET_KEYS] } },
+						},
+						{
+							// Shown for URL keys too: a workflow saved before the URL field holds its URL here, and n8n drops
+							// the value of a field that is hidden. Leave it empty for a URL key and use URL above.
 							displayName: 'Value',
 							name: 'value',
 							type: 'string',
 							typeOptions: { password: true },
 							default: '',
 							description:
-								"The value to store. It is sent to Graph only and never appears in the node's output.",
+								"The value to store. It is sent to Graph only and never appears in the node's output. For a URL key, enter the address under URL instead.",
 						},
 					],
 				},

@@ -11,7 +11,10 @@ import {
 	CUSTOM_SECRET_KEY,
 	SECRETS_INPUT_MODES,
 	SYNCHRONIZATION_SECRET_KEYS,
+	SYNCHRONIZATION_SECRETS,
 	isSynchronizationSecretKey,
+	secretValueMaxBytes,
+	urlSecretProblem,
 	type SecretsInputMode,
 } from '../../../lib/synchronizationSecrets';
 import type { RequestSettings } from '../transport';
@@ -268,6 +271,40 @@ function secretValueText(value: unknown): string | undefined {
 	return undefined;
 }
 
+function isUrlKey(key: string): boolean {
+	return isSynchronizationSecretKey(key) && SYNCHRONIZATION_SECRETS[key].kind === 'url';
+}
+
+/**
+ * A secret's value checked against what Graph and the application can take: a URL key must hold an https URL
+ * (lib/synchronizationSecrets.ts says why), and no value may be longer than its key's limit. `label` names the
+ * secret the way the admin entered it; the message never repeats the value.
+ */
+function checkSecretValue(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	key: string,
+	value: string,
+	label: string,
+): void {
+	const limit = secretValueMaxBytes(key);
+	const size = Buffer.byteLength(value, 'utf8');
+	if (size > limit) {
+		invalidInput(
+			ctx,
+			itemIndex,
+			`${label} is too long: ${size.toLocaleString('en-US')} bytes, at most ${limit.toLocaleString('en-US')} fit`,
+			isUrlKey(key)
+				? 'A URL this long is no address an application can be reached at. Check that the field or expression gives the Tenant URL alone, e.g. https://scim.example.com/scim/v2.'
+				: 'The provisioning service sends such values in an HTTP header, which applications refuse at this size. Check that the field or expression gives the token alone, not a whole file or response.',
+		);
+	}
+	if (isUrlKey(key)) {
+		const url = urlSecretProblem(value);
+		if (url !== undefined) invalidInput(ctx, itemIndex, `${label} ${url.problem}`, url.fix);
+	}
+}
+
 /** The secrets collection, checked: known or well-formed keys, no duplicates, a text value for each. */
 export function readSecrets(ctx: IExecuteFunctions, itemIndex: number): SecretPair[] {
 	return checkedSecrets(ctx, itemIndex, itemParameters(ctx, itemIndex, [SECRETS])[0]);
@@ -277,6 +314,7 @@ function checkedSecrets(ctx: IExecuteFunctions, itemIndex: number, value: unknow
 	const entries = value as Array<{
 		key?: unknown;
 		customKey?: unknown;
+		url?: unknown;
 		value?: unknown;
 	}>;
 	if (!Array.isArray(entries) || entries.length === 0) {
@@ -330,19 +368,43 @@ function checkedSecrets(ctx: IExecuteFunctions, itemIndex: number, value: unknow
 			);
 		}
 		seen.add(key.toLowerCase());
-		const value = secretValueText(entry.value);
+		const value = secretValueText(chosenValue(ctx, itemIndex, key, entry));
 		if (value === undefined || value === '') {
 			invalidInput(
 				ctx,
 				itemIndex,
 				`The secret "${key}" has no usable value`,
 				value === ''
-					? 'Enter a value, or remove the pair.'
+					? `Enter ${isUrlKey(key) ? 'the address under URL' : 'a value'}, or remove the pair.`
 					: 'The value must be text (a number or true/false is sent as text). If an expression supplies it, make it yield text for this item.',
 			);
 		}
+		checkSecretValue(ctx, itemIndex, key, value, `The secret "${key}"`);
 		return { key, value };
 	});
+}
+
+/**
+ * A pair's value: for a URL key the URL field, or the Value field of a workflow saved before there was a URL field;
+ * given in both, the admin must say which.
+ */
+function chosenValue(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	key: string,
+	entry: { url?: unknown; value?: unknown },
+): unknown {
+	const given = (field: unknown) => field !== undefined && field !== null && field !== '';
+	if (!isUrlKey(key) || !given(entry.url)) return entry.value;
+	if (given(entry.value)) {
+		invalidInput(
+			ctx,
+			itemIndex,
+			`The secret "${key}" has both a URL and a Value`,
+			'Enter the address under URL and leave Value empty.',
+		);
+	}
+	return entry.url;
 }
 
 /** Secret keys by their lower-case spelling, to tell a field that misspells a key's case from an unrelated one. */
@@ -428,6 +490,7 @@ function readItemFields(
 				'A secret value must be text (a number or true/false is sent as text), not a list or an object.',
 			);
 		}
+		checkSecretValue(ctx, itemIndex, field, value, `The field "${field}" of ${where}`);
 		secrets.push({ key: field, value });
 	}
 	if (secrets.length === 0) {

@@ -96,6 +96,33 @@ function servicePrincipalNotFoundHint(servicePrincipal: ResolvedTarget): string 
 	return `Graph needs the enterprise application's (service principal's) Object ID. If ${servicePrincipal.objectId} is the Application (client) ID, choose Service Principal › By App ID; an app registration's object ID is a different one.`;
 }
 
+/** A saved connection setting as Graph reads it back: secret values masked, plain settings as saved. */
+export interface SavedSecret {
+	key: string;
+	value: string | null;
+}
+
+/** The connection settings saved on the service principal (GET …/synchronization/secrets). */
+export async function readSavedSecrets(
+	ctx: IExecuteFunctions,
+	connection: GraphConnection,
+	servicePrincipal: ResolvedTarget,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<SavedSecret[]> {
+	const response = await graphRequest<{ value?: SavedSecret[] }>(
+		ctx,
+		connection,
+		{
+			method: 'GET',
+			path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/secrets`,
+		},
+		settings,
+		servicePrincipalFailure('readSynchronizationSecrets', connection, servicePrincipal, itemIndex),
+	);
+	return (response.body?.value ?? []).map(({ key, value }) => ({ key, value }));
+}
+
 /** What a failed call about a service principal's synchronization was about, so the error says what to fix. */
 export function servicePrincipalFailure(
 	access: AccessName,

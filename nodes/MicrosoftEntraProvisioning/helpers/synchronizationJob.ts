@@ -14,18 +14,23 @@ function isJobStatusCode(code: unknown): code is keyof typeof JOB_STATUS_CODES {
 }
 
 /**
- * Graph's synchronizationJobRestartScope flags (v1.0), in Graph's order, with what each clears. Full is
- * ConnectorDataStore, Escrows, Watermark and QuarantineState together.
+ * Graph's synchronizationJobRestartScope flags (v1.0), in Graph's order, with what each resets, in the words of
+ * Microsoft's synchronizationJobRestartCriteria page. Full is ConnectorDataStore, Escrows, Watermark and
+ * QuarantineState together.
  */
 export const RESET_SCOPE_FLAGS = {
-	None: 'Restart without clearing anything',
+	None: 'Resets nothing: starts a paused or quarantined job. Microsoft says do not use it: use Job › Start instead',
 	ConnectorDataStore:
-		'Forget what the job knows about the objects in the target (its connector data store)',
-	Escrows: 'Drop the escrows: objects that failed and wait for a retry',
-	Watermark: 'Clear the watermark, so the next cycle is a full (initial) cycle',
-	QuarantineState: 'Lift the quarantine',
-	Full: 'All of the above but ForceDeletes: the job starts over as if new',
-	ForceDeletes: 'Go ahead with the deletions that exceeded the accidental-deletion threshold',
+		'Clears the cache the service keeps of every user in the target. Microsoft says do not use it without guidance from Microsoft Support',
+	Escrows:
+		'Clears the escrows: the provisioning failures the service would retry, so they are no longer retried',
+	Watermark:
+		'Clears the watermark: the next cycle is a full (initial) cycle that re-evaluates every user and group, not just the changes',
+	QuarantineState:
+		'Lifts the quarantine (for now: the service quarantines the job again if it keeps failing)',
+	Full: 'All four above (Connector Data Store included): the job starts over as if new',
+	ForceDeletes:
+		'Carries out the deletions that exceeded the accidental-deletion threshold and were held back',
 } as const;
 
 export type ResetScopeFlag = keyof typeof RESET_SCOPE_FLAGS;

@@ -11,7 +11,11 @@ import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['restart'] };
 
-/** Microsoft's own example restart clears these three. */
+/**
+ * Microsoft's own example restart clears these three, and its restart criteria page calls them close to the admin
+ * center's Restart provisioning (an empty scope). Kept as the default, since a saved workflow that never set the
+ * scope runs with it; the notice says what it costs.
+ */
 const DEFAULT_RESET_SCOPE: ResetScopeFlag[] = ['Watermark', 'Escrows', 'QuarantineState'];
 
 export const description: INodeProperties[] = [
@@ -29,7 +33,15 @@ export const description: INodeProperties[] = [
 		default: DEFAULT_RESET_SCOPE,
 		required: true,
 		description:
-			"What the restart clears before the job runs again (Graph's criteria.resetScope). Quarantine State gets a job out of quarantine; Watermark makes the next cycle a full one.",
+			"What the restart resets before the job runs again (Graph's criteria.resetScope). Quarantine State alone gets a job out of quarantine without a full cycle.",
+		displayOptions: { show },
+	},
+	{
+		displayName:
+			"What a restart costs: the default scope (Watermark, Escrows, Quarantine State, close to the admin center's Restart provisioning) makes the next cycle a full one that re-evaluates every user and group, and stops retrying escrowed failures. On an API-driven inbound provisioning job a restart also discards the uploads the service has not processed yet: send them again afterwards. To only get a job out of quarantine, use Job › Start, or Quarantine State alone.",
+		name: 'restartNotice',
+		type: 'notice',
+		default: '',
 		displayOptions: { show },
 	},
 ];
@@ -44,7 +56,7 @@ function readResetScope(ctx: IExecuteFunctions, itemIndex: number): ResetScopeFl
 			ctx,
 			itemIndex,
 			'Choose at least one Reset Scope',
-			'Pick what the restart clears, or None to restart without clearing anything.',
+			'Pick what the restart resets. To run a paused or quarantined job without resetting anything, use Job › Start.',
 		);
 	}
 	const unknown = chosen.find(

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 	...jobProperties(show),
 	{
 		displayName:
-			'Start runs a paused or new job on its schedule; starting a running job changes nothing. To get a job out of quarantine, use Restart with the Quarantine State scope.',
+			"Start runs a new or paused job on its schedule; a paused job goes on from where it was paused. A job in quarantine is let out of it: Microsoft's Start page says Start clears the quarantine status, with no full cycle. Microsoft warns not to call Start again and again on a running job; use it when the job is new, paused or in quarantine.",
 		name: 'startNotice',
 		type: 'notice',
 		default: '',
@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Starts the job (POST …/jobs/{id}/start; 204): it runs on its schedule from now on. */
+/** Starts the job (POST …/jobs/{id}/start; 204): it runs on its schedule from now on, out of quarantine if it was in one. */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,

@@ -3,11 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
 import { readRequestSettings } from '../../helpers/itemParameters';
 import {
+	readSavedSecrets,
 	resolveServicePrincipal,
-	servicePrincipalFailure,
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
-import { graphPath, graphRequest } from '../../transport';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['secrets'], operation: ['get'] };
@@ -32,22 +31,13 @@ export async function execute(
 ): Promise<IDataObject> {
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
-	const response = await graphRequest<{ value?: Array<{ key: string; value: string | null }> }>(
+	const secrets = await readSavedSecrets(
 		this,
 		context.connection,
-		{
-			method: 'GET',
-			path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/secrets`,
-		},
+		servicePrincipal,
 		settings,
-		servicePrincipalFailure(
-			'readSynchronizationSecrets',
-			context.connection,
-			servicePrincipal,
-			itemIndex,
-		),
+		itemIndex,
 	);
-	const secrets = (response.body?.value ?? []).map(({ key, value }) => ({ key, value }));
 	return {
 		...servicePrincipalFields(servicePrincipal),
 		secretKeys: secrets.map(({ key }) => key),

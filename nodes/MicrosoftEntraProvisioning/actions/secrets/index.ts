@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 				name: 'Save',
 				value: 'save',
 				description:
-					'Save the connection settings (e.g. BaseAddress, SecretToken) the provisioning jobs use',
+					'Save the connection settings (e.g. BaseAddress, SecretToken) the provisioning jobs use; they replace the saved set',
 				action: 'Save provisioning secrets',
 			},
 		],

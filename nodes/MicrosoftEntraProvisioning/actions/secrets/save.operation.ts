@@ -6,8 +6,14 @@ import {
 	secretsProperties,
 } from '../../descriptions/secrets';
 import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
-import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
 import {
+	invalidInput,
+	itemParameter,
+	readRequestSettings,
+	readTargetAndSecrets,
+} from '../../helpers/itemParameters';
+import {
+	readSavedSecrets,
 	servicePrincipalFailure,
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
@@ -24,11 +30,24 @@ export const description: INodeProperties[] = [
 		what: 'the service principal',
 	}),
 	...onlyWithParametersInput([...servicePrincipalProperties(show), ...secretsProperties(show)]),
+	{
+		displayName: 'Replace All Saved Keys',
+		name: 'replaceAllSavedKeys',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to remove the saved keys this save does not give. Graph's Save (PUT) replaces the saved set as a whole. Off, the node first reads which keys are saved and refuses a save that would remove one, naming it; on, it saves exactly the keys given.",
+		displayOptions: { show },
+	},
 ];
 
 /**
- * Saves the connection settings the provisioning jobs use (PUT …/synchronization/secrets). Graph replaces the
- * whole set, so send every key the application needs. Graph answers 204.
+ * Saves the connection settings the provisioning jobs use (PUT …/synchronization/secrets; Graph answers 204).
+ *
+ * A PUT replaces the resource it names, and the node reads it that way: Microsoft's page ("Add synchronization
+ * secrets") says neither that Graph merges nor that it replaces. So the node first reads the saved keys (GET; the
+ * values come back masked, only the keys are used) and refuses a save that would leave out a saved key, unless
+ * Replace All Saved Keys is on. Whichever Graph does, no saved key is lost without the admin asking for it.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -36,6 +55,15 @@ export async function execute(
 	context: OperationContext,
 ): Promise<IDataObject> {
 	const { target, secrets } = readTargetAndSecrets(this, itemIndex, 'servicePrincipal');
+	const replaceAll = itemParameter(this, 'replaceAllSavedKeys', itemIndex, false);
+	if (typeof replaceAll !== 'boolean') {
+		invalidInput(
+			this,
+			itemIndex,
+			'Replace All Saved Keys must be true or false',
+			'Turn the switch on or off; if an expression supplies it, make it yield true or false.',
+		);
+	}
 	// Saving the same set twice leaves the same state, so a dropped connection may be retried.
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveTarget(
@@ -46,6 +74,23 @@ export async function execute(
 		context.objectIds,
 		itemIndex,
 	);
+	// A key Graph answers with null holds nothing a save could lose. An empty text still counts as saved: Graph's
+	// masking of secret values is not documented, and refusing one save too many is the cheaper mistake.
+	const savedKeys = (
+		await readSavedSecrets(this, context.connection, servicePrincipal, settings, itemIndex)
+	)
+		.filter(({ value }) => value !== null)
+		.map(({ key }) => key);
+	const givenKeys = secrets.map(({ key }) => key);
+	const leftOut = savedKeys.filter((key) => !givenKeys.includes(key));
+	if (leftOut.length > 0 && !replaceAll) {
+		invalidInput(
+			this,
+			itemIndex,
+			`Saving would remove the saved ${leftOut.length === 1 ? 'key' : 'keys'} ${leftOut.join(', ')}`,
+			`Graph replaces the saved connection settings of service principal ${servicePrincipal.objectId} with the keys given here (${givenKeys.join(', ')}). Add ${leftOut.join(', ')} to the secrets of this save, with the values the application needs (Secrets › Get shows the plain ones; secrets come back masked, take them from where you keep them), or turn on Replace All Saved Keys to save only the keys given. Nothing was saved.`,
+		);
+	}
 	const response = await graphRequest(
 		this,
 		context.connection,
@@ -67,7 +112,10 @@ export async function execute(
 		success: true,
 		operation: 'saveSecrets',
 		...servicePrincipalFields(servicePrincipal),
-		secretKeys: secrets.map(({ key }) => key),
+		secretKeys: givenKeys,
+		addedKeys: givenKeys.filter((key) => !savedKeys.includes(key)),
+		replacedKeys: givenKeys.filter((key) => savedKeys.includes(key)),
+		removedKeys: leftOut,
 		graphStatus: response.status,
 		requestId: response.requestId ?? null,
 	};
