@@ -60,15 +60,33 @@ const SIGN_IN_CONTEXT = 'entraSignIn';
  * cause; n8n 1.x drops the cause but copies the context of an n8n error, so the context repeats what it says.
  */
 export class SignInError extends ExecutionBaseError {
+	/**
+	 * The token endpoint's HTTP status, when Entra answered. Not named httpCode: n8n's NodeApiError would take a
+	 * wrapped error's httpCode for its own and replace the message with its generic one for that status.
+	 */
+	readonly entraStatus?: string;
+
+	/** Entra's trace ID of the refused sign-in (its answer's trace_id), what Microsoft support asks for */
+	readonly traceId?: string;
+
 	constructor(
 		message: string,
 		readonly description: string,
 		readonly entraCode?: string,
+		answer: { entraStatus?: string; traceId?: string } = {},
 	) {
 		super(message);
 		this.name = 'SignInError';
+		this.entraStatus = answer.entraStatus;
+		this.traceId = answer.traceId;
 		this.context = {
-			[SIGN_IN_CONTEXT]: { message, description, ...(entraCode ? { entraCode } : {}) },
+			[SIGN_IN_CONTEXT]: {
+				message,
+				description,
+				...(entraCode ? { entraCode } : {}),
+				...(answer.entraStatus ? { entraStatus: answer.entraStatus } : {}),
+				...(answer.traceId ? { traceId: answer.traceId } : {}),
+			},
 		};
 	}
 }
@@ -78,13 +96,16 @@ export function readSignInContext(context: unknown): SignInError | undefined {
 	if (typeof context !== 'object' || context === null) return undefined;
 	const account = (context as Record<string, unknown>)[SIGN_IN_CONTEXT];
 	if (typeof account !== 'object' || account === null) return undefined;
-	const { message, description, entraCode } = account as Record<string, unknown>;
+	const { message, description, entraCode, entraStatus, traceId } = account as Record<
+		string,
+		unknown
+	>;
 	if (typeof message !== 'string' || typeof description !== 'string') return undefined;
-	return new SignInError(
-		message,
-		description,
-		typeof entraCode === 'string' ? entraCode : undefined,
-	);
+	const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+	return new SignInError(message, description, optional(entraCode), {
+		entraStatus: optional(entraStatus),
+		traceId: optional(traceId),
+	});
 }
 
 export interface AppOnlySettings {
@@ -458,6 +479,27 @@ function entraCodeOf(error: unknown): string | undefined {
 	return fromMessage?.[1];
 }
 
+/**
+ * The token endpoint's status and trace ID, from @azure/identity's AuthenticationError or the MSAL ServerError it
+ * keeps as the cause of an AuthenticationRequiredError (its `status`; the trace ID only inside Entra's description).
+ */
+function entraAnswerOf(error: unknown): { entraStatus?: string; traceId?: string } {
+	const answer: { entraStatus?: string; traceId?: string } = {};
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const link = current as Record<string, unknown> & { errorResponse?: { traceId?: unknown } };
+		const status = link.statusCode ?? link.status;
+		if (!answer.entraStatus && typeof status === 'number') answer.entraStatus = String(status);
+		const traceId =
+			typeof link.errorResponse?.traceId === 'string'
+				? link.errorResponse.traceId
+				: /Trace ID: ([0-9a-f-]{36})/i.exec(String(link.message))?.[1];
+		if (!answer.traceId && traceId) answer.traceId = traceId;
+		current = link.cause;
+	}
+	return answer;
+}
+
 const METHOD_UNAVAILABLE_ADVICE: Record<AppOnlyMethod, string> = {
 	clientSecret: "Check that the n8n host can reach the login authority of the credential's cloud.",
 	clientCertificate:
@@ -472,12 +514,14 @@ const METHOD_UNAVAILABLE_ADVICE: Record<AppOnlyMethod, string> = {
 export function describeSignInFailure(error: unknown, settings: AppOnlySettings): SignInError {
 	if (error instanceof SignInError) return error;
 	const code = entraCodeOf(error);
+	const answer = entraAnswerOf(error);
 	if (code && ENTRA_ERROR_ADVICE[code]) {
 		const advice = ENTRA_ERROR_ADVICE[code];
 		return new SignInError(
 			advice.message,
 			`${advice.description} (Entra error AADSTS${code})`,
 			`AADSTS${code}`,
+			answer,
 		);
 	}
 	const method = APP_ONLY_METHODS[settings.method].displayName;
@@ -502,6 +546,7 @@ export function describeSignInFailure(error: unknown, settings: AppOnlySettings)
 			`Microsoft Entra refused the sign-in (AADSTS${code})`,
 			`Look up AADSTS${code} in Microsoft's sign-in error reference, then correct the credential. ${METHOD_UNAVAILABLE_ADVICE[settings.method]}`,
 			`AADSTS${code}`,
+			answer,
 		);
 	}
 	return new SignInError(
