@@ -2,7 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runNode, type RunOptions, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
-import { acquireParameters, bearerTokens, startTenant, type TestTenant } from './support/tenant';
+import {
+	addServicePrincipal,
+	clientWith,
+	synchronizationParameters,
+} from './support/synchronization';
+import {
+	acquireParameters,
+	bearerTokens,
+	graphCalls,
+	startTenant,
+	type TestTenant,
+} from './support/tenant';
 
 /*
  * What an IF node after the node reads: Graph's error code, the HTTP status and the request-id as fields of their own,
@@ -10,6 +21,7 @@ import { acquireParameters, bearerTokens, startTenant, type TestTenant } from '.
  */
 
 const SCIM_TOKEN = 'scim-token-BranchOn-7Kq2';
+const SCIM_URL = 'https://scim.contoso-branch.example/scim/v2';
 const secrets = [
 	{ key: 'BaseAddress', value: 'https://scim.contoso.example/scim' },
 	{ key: 'SecretToken', value: SCIM_TOKEN },
@@ -206,5 +218,89 @@ describe('error items carry code, httpCode, requestId, message and description a
 			httpCode: null,
 			requestId: null,
 		});
+	});
+});
+
+describe('Job › Validate Credentials › Output a Refusal Instead of Failing', () => {
+	let sp: { id: string };
+	let jobId: string;
+
+	beforeAll(() => {
+		sp = addServicePrincipal(tenant, 'Branching SCIM');
+		jobId = tenant.emulator.createSynchronizationJob(sp.id, 'scim').id;
+		tenant.emulator.acceptScimCredentials(SCIM_URL, SCIM_TOKEN);
+	});
+
+	async function validate(
+		token: string,
+		refusalAsOutput?: boolean,
+		credential = tenant.appOnlyCredential(),
+	) {
+		const result = await runNode({
+			parameters: synchronizationParameters(
+				'job',
+				'validateCredentials',
+				sp.id,
+				{
+					credentialSource: 'given',
+					secrets: {
+						secret: [
+							{ key: 'BaseAddress', value: SCIM_URL },
+							{ key: 'SecretToken', value: token },
+						],
+					},
+					...(refusalAsOutput === undefined ? {} : { refusalAsOutput }),
+				},
+				{ jobId },
+			),
+			credential,
+		});
+		results.push(result);
+		return result;
+	}
+
+	it("outputs valid: false with Graph's code, message and request-id when the application refuses them", async () => {
+		const result = await validate(`${SCIM_TOKEN}-expired`, true);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({
+			valid: false,
+			credentialsValid: false,
+			jobId,
+			code: 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable',
+			message: `You appear to have entered invalid credentials. We received an HTTP/401 Unauthorized response from ${SCIM_URL}.`,
+			requestId: expect.stringMatching(GUID),
+			graphStatus: 400,
+		});
+		// Refused once, not retried.
+		expect(
+			graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/validateCredentials')),
+		).toHaveLength(1);
+	});
+
+	it('outputs valid: true when they work', async () => {
+		const result = await validate(SCIM_TOKEN, true);
+		expect(result.items[0].json).toMatchObject({
+			valid: true,
+			credentialsValid: true,
+			graphStatus: 204,
+		});
+		expect(result.items[0].json).not.toHaveProperty('code');
+	});
+
+	it('off by default: the refusal fails the item, with its fields', async () => {
+		const result = await validate(`${SCIM_TOKEN}-expired`);
+		expect(result.items).toEqual([]);
+		expect(result.error).toMatchObject({
+			httpCode: '400',
+			code: 'SystemForCrossDomainIdentityManagementCredentialValidationUnavailable',
+		});
+	});
+
+	it('a missing permission still fails the item with the option on', async () => {
+		const { credential } = clientWith(tenant, ['Application.Read.All'], 'validate-no-sync');
+		const result = await validate(SCIM_TOKEN, true, credential);
+		expect(result.items).toEqual([]);
+		expect(result.error).toMatchObject({ httpCode: '403', code: 'Authorization_RequestDenied' });
 	});
 });

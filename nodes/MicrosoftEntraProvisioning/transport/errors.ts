@@ -171,6 +171,20 @@ function summarize(
 	}
 }
 
+/** Graph's own account of an error answer: its code, its message and the request-id inside its body. */
+export function graphErrorDetails(body: unknown): {
+	code?: string;
+	message?: string;
+	requestId?: string;
+} {
+	const error = graphError(body);
+	return {
+		code: error?.code,
+		message: error?.message,
+		requestId: error?.innerError?.['request-id'],
+	};
+}
+
 /** A Graph error response as an n8n error an admin can act on. The request (and its secrets) is never attached. */
 export function graphApiError(
 	node: INode,

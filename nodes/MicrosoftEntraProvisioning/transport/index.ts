@@ -2,7 +2,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
-import { failureError, type FailureContext } from './errors';
+import { failureError, graphErrorDetails, type FailureContext } from './errors';
 import { readFailure, type TransportFailure } from './failureShapes';
 import { decideRetry } from './retry';
 import { resolveUrl, sendAttempt } from './send';
@@ -128,6 +128,17 @@ export async function graphRequest<T = unknown>(
 		} catch (error) {
 			pace?.release();
 			failure = readFailure(error);
+		}
+		if (failure.kind === 'http' && request.answerStatuses?.includes(failure.status)) {
+			const requestId = failure.headers['request-id'];
+			return {
+				status: failure.status,
+				body: failure.body as T,
+				// n8n 1.x keeps no response headers; Graph's error body repeats the request-id.
+				requestId:
+					typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
+				headers: failure.headers,
+			};
 		}
 
 		const decision = decideRetry(failure, attempt, policy);
