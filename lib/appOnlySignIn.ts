@@ -42,6 +42,13 @@ export type AppOnlyMethod = keyof typeof APP_ONLY_METHODS;
 /** Refresh this long before expiry so a workflow never sends a token that dies in flight. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
+/**
+ * After a 403 the kept token is dropped and one fresh token fetched (roles granted since it was issued come only
+ * with a new one), then no more for this long: a permission that is really missing costs one extra sign-in a
+ * minute, not one per item.
+ */
+export const RENEWAL_AFTER_REFUSAL_INTERVAL_MS = 60 * 1000;
+
 /** Distinct credentials kept warm per process; beyond this the least recently used is dropped. */
 const MAX_CACHED_CREDENTIALS = 200;
 
@@ -326,7 +333,16 @@ function createTokenCredential(settings: AppOnlySettings): TokenCredential {
 class TokenProvider {
 	private token?: AccessToken;
 
+	/** When the kept token arrived */
+	private fetchedAt?: number;
+
+	/** When a token fetched after a refusal arrived (renewAfterRefusal) */
+	private renewedAt?: number;
+
 	private pending?: Promise<AccessToken>;
+
+	/** The fetch after a refusal under way, which every refused call of the moment waits for */
+	private renewal?: Promise<AccessToken>;
 
 	private credential: TokenCredential;
 
@@ -351,6 +367,40 @@ class TokenProvider {
 		}
 	}
 
+	/**
+	 * Graph refused (403) a call sent at `sentAt` with this credential's token. Drops the kept token and fetches a
+	 * fresh one when the call's token may predate a consent: it was fetched before the call was sent, and no token
+	 * was fetched after a refusal in the last minute. Calls refused at the same moment share one fetch. True when
+	 * the call should go again: a fresh token is there that it did not carry.
+	 */
+	async renewAfterRefusal(sentAt: number): Promise<boolean> {
+		if (!this.renewal) {
+			if (this.fetchedAt === undefined) return false;
+			// Fetched while the call was under way: for this very call (it carried the newest consent), or after
+			// another call's refusal (the call may have carried the token before it).
+			if (this.fetchedAt >= sentAt) return this.renewedAt === this.fetchedAt;
+			if (
+				this.renewedAt !== undefined &&
+				Date.now() - this.renewedAt < RENEWAL_AFTER_REFUSAL_INTERVAL_MS
+			)
+				return false;
+			this.renewal = this.fetch()
+				.then((token) => {
+					this.renewedAt = this.fetchedAt;
+					return token;
+				})
+				.finally(() => {
+					this.renewal = undefined;
+				});
+		}
+		try {
+			await this.renewal;
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
 	private async fetch(): Promise<AccessToken> {
 		// A refresh starts from a new credential object: its MSAL cache would otherwise hand back the token that
 		// is about to expire.
@@ -368,6 +418,7 @@ class TokenProvider {
 			);
 		}
 		this.token = token;
+		this.fetchedAt = Date.now();
 		return token;
 	}
 }
@@ -394,6 +445,23 @@ export async function getAppOnlyAccessToken(credentials: Record<string, unknown>
 	}
 	providers.set(key, provider);
 	return await provider.getToken();
+}
+
+/**
+ * After Graph refused (403) a call sent at `sentAt` with this app-only credential: fetches one fresh token when the
+ * kept one may predate an admin's consent (see TokenProvider.renewAfterRefusal). True when the call should go again.
+ */
+export async function renewAppOnlyTokenAfterRefusal(
+	credentials: Record<string, unknown>,
+	sentAt: number,
+): Promise<boolean> {
+	let settings: AppOnlySettings;
+	try {
+		settings = readAppOnlySettings(credentials);
+	} catch {
+		return false;
+	}
+	return (await providers.get(settingsKey(settings))?.renewAfterRefusal(sentAt)) ?? false;
 }
 
 /** Drops every cached token (tests use it to start cold; a credential edit gets a new key anyway). */

@@ -1,5 +1,6 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { renewAppOnlyTokenAfterRefusal } from '../../../lib/appOnlySignIn';
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
 import { failureError, graphErrorDetails, type FailureContext } from './errors';
@@ -99,6 +100,7 @@ export async function graphRequest<T = unknown>(
 	const url = resolveUrl(node, connection, request, settings.apiVersion);
 	const policy = { ...settings, retryWhileReplicating: connection.retryWhileReplicating === true };
 	const pace = connection.pace;
+	let renewedToken = false;
 	for (let attempt = 0; ; attempt++) {
 		let failure: TransportFailure;
 		await pace?.acquire(attempt > 0);
@@ -139,6 +141,22 @@ export async function graphRequest<T = unknown>(
 					typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
 				headers: failure.headers,
 			};
+		}
+		// An app-only token carries the roles granted when it was issued: one kept from before an admin's consent
+		// keeps answering 403 for its lifetime (up to an hour). Once per call, a fresh token, and the call again.
+		if (
+			failure.kind === 'http' &&
+			failure.status === 403 &&
+			!renewedToken &&
+			connection.decrypted?.data &&
+			(await renewAppOnlyTokenAfterRefusal(connection.decrypted.data, sentAt))
+		) {
+			renewedToken = true;
+			ctx.logger.debug(
+				'Microsoft Graph answered 403 to a token fetched before the call; sending it again with a fresh token',
+				{ node: node.name },
+			);
+			continue;
 		}
 
 		const decision = decideRetry(failure, attempt, policy);
