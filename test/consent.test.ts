@@ -1,12 +1,16 @@
-import type { IDataObject } from 'n8n-workflow';
+import path from 'node:path';
 
-import { runNode, type RunResult } from './harness/engine';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { REQUIRED_ACCESS, type RequiredAccess } from '../lib/permissions';
+import { PACKAGE_ROOT, runNode, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
 import { clientWith } from './support/synchronization';
 import {
 	acquireParameters,
 	bearerTokens,
 	graphCalls,
+	oauth2Credential,
 	startTenant,
 	type TestTenant,
 } from './support/tenant';
@@ -151,5 +155,59 @@ describe('a 403 on a token fetched before the consent: one fresh token, the call
 		// Renewed a moment ago: the 403 is the grant, not the token.
 		expect(tokenRequests(client.clientId)).toBe(0);
 		expect(acquireCalls()).toHaveLength(items.length);
+	});
+});
+
+describe("the delegated credential's default scopes cover every operation", () => {
+	/** The Scopes field's default, as the built credential shows it in n8n's dialog. */
+	function defaultScopes(): string[] {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const { MicrosoftGraphProvisioningOAuth2Api } = require(
+			path.join(PACKAGE_ROOT, 'dist/credentials/MicrosoftGraphProvisioningOAuth2Api.credentials'),
+		) as typeof import('../credentials/MicrosoftGraphProvisioningOAuth2Api.credentials');
+		const field = new MicrosoftGraphProvisioningOAuth2Api().properties.find(
+			(property: INodeProperties) => property.name === 'delegatedScopes',
+		);
+		return String(field?.default).split(/\s+/);
+	}
+
+	it('every entry of the permissions table is granted by them', () => {
+		const scopes = defaultScopes();
+		const uncovered = Object.entries(REQUIRED_ACCESS as Record<string, RequiredAccess>)
+			.filter(([, access]) =>
+				access.allRequired
+					? !access.delegated.every((permission) => scopes.includes(permission))
+					: !access.delegated.some((permission) => scopes.includes(permission)),
+			)
+			.map(([name]) => name);
+		expect(uncovered).toEqual([]);
+		expect(scopes).toContain('offline_access');
+	});
+
+	it('an admin connected with them reads the provisioning logs (no 403)', async () => {
+		const client = tenant.emulator.registerClientApp({
+			displayName: 'n8n delegated defaults',
+			secret: 'client-secret-Delegated-Defaults-8Rt!',
+		}) as Parameters<typeof oauth2Credential>[1];
+		clientSecrets.push(client.secret);
+		const admin = tenant.emulator.registerUser({
+			upn: 'defaults.admin@contoso.onmicrosoft.com',
+			directoryRoles: ['Application Administrator'],
+		});
+		const credential = oauth2Credential(tenant, client, admin.upn, defaultScopes());
+		const result = await runNode({
+			parameters: {
+				authentication: 'oAuth2',
+				resource: 'provisioningLog',
+				operation: 'getMany',
+				returnAll: true,
+				options: {},
+			},
+			credential,
+		});
+		results.push(result);
+		bearerTokens(tenant.emulator).forEach((token) => tokensSeen.add(token.split('.')[2]));
+		expect(result.error).toBeUndefined();
+		expect(graphCalls(tenant.emulator).map((call) => call.status)).toEqual([200]);
 	});
 });
