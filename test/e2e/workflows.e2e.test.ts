@@ -365,7 +365,14 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
 		expect(execution.status).toBe('success');
 		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([
-			{ error: body.error, description: body.description, httpCode: '404' },
+			{
+				error: body.error,
+				message: body.error,
+				description: body.description,
+				code: 'Request_ResourceNotFound',
+				httpCode: '404',
+				requestId: expect.any(String),
+			},
 		]);
 		expect(JSON.stringify(execution.data.resultData.runData[NODE_NAME])).not.toContain(token);
 		secretsSent.push(token);
