@@ -18,7 +18,8 @@ const showFor = (...methods: Array<keyof typeof APP_ONLY_METHODS>) => ({
 /**
  * App-only sign-in to Microsoft Graph through @azure/identity. The token lives only in this process's memory:
  * it is fetched once per credential per lifetime, shared by every item and execution, and refreshed before it
- * expires; it is never written to the credential or to execution data.
+ * expires or after Graph refused a call with 403 (the consent may be newer than the token); it is never written to
+ * the credential or to execution data.
  */
 export class MicrosoftGraphProvisioningAppOnlyApi implements ICredentialType {
 	name = 'microsoftGraphProvisioningAppOnlyApi';

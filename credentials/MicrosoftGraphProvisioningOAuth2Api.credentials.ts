@@ -2,12 +2,10 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
 
 import { cloudProperties, graphCredentialTest } from '../lib/cloudProperties';
 import { cloudOptions, cloudUrlExpression } from '../lib/clouds';
+import { DEFAULT_DELEGATED_SCOPES } from '../lib/permissions';
 
 /** Scopes that are not Graph permissions and so are sent as they are. */
 const PROTOCOL_SCOPES = ['offline_access', 'openid', 'profile', 'email'];
-
-export const DEFAULT_DELEGATED_SCOPES =
-	'Synchronization.ReadWrite.All Application.Read.All offline_access';
 
 const authority = cloudUrlExpression('authorityUrl', '$self');
 const graph = cloudUrlExpression('graphUrl', '$self');
@@ -52,9 +50,9 @@ export class MicrosoftGraphProvisioningOAuth2Api implements ICredentialType {
 			displayName: 'Scopes',
 			name: 'delegatedScopes',
 			type: 'string',
-			default: DEFAULT_DELEGATED_SCOPES,
+			default: DEFAULT_DELEGATED_SCOPES.join(' '),
 			description:
-				'Space-separated delegated permissions. Synchronization.ReadWrite.All runs provisioning; Application.Read.All lets the node list and look up targets; offline_access keeps the connection alive.',
+				"Space-separated delegated permissions; the default covers every operation. Synchronization.ReadWrite.All runs provisioning; Application.Read.All lists and looks up targets; SynchronizationData-User.Upload is for Bulk Upload; AuditLog.Read.All and Directory.Read.All (both) read provisioning logs, upload outcomes and the trigger's failures; offline_access keeps the connection alive. Drop what the workflow does not use, then Reconnect.",
 		},
 		{
 			displayName: 'Authorization URL',

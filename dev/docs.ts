@@ -10,6 +10,7 @@ import path from 'node:path';
 import { APP_ONLY_METHODS } from '../lib/appOnlySignIn';
 import { CLOUDS } from '../lib/clouds';
 import {
+	DEFAULT_DELEGATED_SCOPES,
 	permissionJoiner,
 	PROVISIONING_ADMIN_ROLES,
 	REQUIRED_ACCESS,
@@ -96,6 +97,21 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 				access.delegated.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
 				access.delegatedRoles.length ? access.delegatedRoles.join(', ') : '—',
 			]),
+		),
+	delegatedScopes: () =>
+		table(
+			['Default scope of the OAuth2 credential', 'What needs it'],
+			DEFAULT_DELEGATED_SCOPES.map((scope) => {
+				const needing = Object.entries(REQUIRED_ACCESS)
+					.filter(([, access]: [string, RequiredAccess]) => access.delegated.includes(scope))
+					.map(([name]) => ACCESS_LABELS[name as keyof typeof REQUIRED_ACCESS]);
+				return [
+					`\`${scope}\``,
+					needing.length
+						? needing.join('; ')
+						: 'A refresh token, so n8n keeps the connection alive without a new sign-in',
+				];
+			}),
 		),
 	roles: () =>
 		table(

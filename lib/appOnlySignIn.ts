@@ -42,6 +42,13 @@ export type AppOnlyMethod = keyof typeof APP_ONLY_METHODS;
 /** Refresh this long before expiry so a workflow never sends a token that dies in flight. */
 export const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
+/**
+ * After a 403 the kept token is dropped and one fresh token fetched (roles granted since it was issued come only
+ * with a new one), then no more for this long: a permission that is really missing costs one extra sign-in a
+ * minute, not one per item.
+ */
+export const RENEWAL_AFTER_REFUSAL_INTERVAL_MS = 60 * 1000;
+
 /** Distinct credentials kept warm per process; beyond this the least recently used is dropped. */
 const MAX_CACHED_CREDENTIALS = 200;
 
@@ -60,15 +67,33 @@ const SIGN_IN_CONTEXT = 'entraSignIn';
  * cause; n8n 1.x drops the cause but copies the context of an n8n error, so the context repeats what it says.
  */
 export class SignInError extends ExecutionBaseError {
+	/**
+	 * The token endpoint's HTTP status, when Entra answered. Not named httpCode: n8n's NodeApiError would take a
+	 * wrapped error's httpCode for its own and replace the message with its generic one for that status.
+	 */
+	readonly entraStatus?: string;
+
+	/** Entra's trace ID of the refused sign-in (its answer's trace_id), what Microsoft support asks for */
+	readonly traceId?: string;
+
 	constructor(
 		message: string,
 		readonly description: string,
 		readonly entraCode?: string,
+		answer: { entraStatus?: string; traceId?: string } = {},
 	) {
 		super(message);
 		this.name = 'SignInError';
+		this.entraStatus = answer.entraStatus;
+		this.traceId = answer.traceId;
 		this.context = {
-			[SIGN_IN_CONTEXT]: { message, description, ...(entraCode ? { entraCode } : {}) },
+			[SIGN_IN_CONTEXT]: {
+				message,
+				description,
+				...(entraCode ? { entraCode } : {}),
+				...(answer.entraStatus ? { entraStatus: answer.entraStatus } : {}),
+				...(answer.traceId ? { traceId: answer.traceId } : {}),
+			},
 		};
 	}
 }
@@ -78,13 +103,16 @@ export function readSignInContext(context: unknown): SignInError | undefined {
 	if (typeof context !== 'object' || context === null) return undefined;
 	const account = (context as Record<string, unknown>)[SIGN_IN_CONTEXT];
 	if (typeof account !== 'object' || account === null) return undefined;
-	const { message, description, entraCode } = account as Record<string, unknown>;
+	const { message, description, entraCode, entraStatus, traceId } = account as Record<
+		string,
+		unknown
+	>;
 	if (typeof message !== 'string' || typeof description !== 'string') return undefined;
-	return new SignInError(
-		message,
-		description,
-		typeof entraCode === 'string' ? entraCode : undefined,
-	);
+	const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+	return new SignInError(message, description, optional(entraCode), {
+		entraStatus: optional(entraStatus),
+		traceId: optional(traceId),
+	});
 }
 
 export interface AppOnlySettings {
@@ -305,7 +333,16 @@ function createTokenCredential(settings: AppOnlySettings): TokenCredential {
 class TokenProvider {
 	private token?: AccessToken;
 
+	/** When the kept token arrived */
+	private fetchedAt?: number;
+
+	/** When a token fetched after a refusal arrived (renewAfterRefusal) */
+	private renewedAt?: number;
+
 	private pending?: Promise<AccessToken>;
+
+	/** The fetch after a refusal under way, which every refused call of the moment waits for */
+	private renewal?: Promise<AccessToken>;
 
 	private credential: TokenCredential;
 
@@ -330,6 +367,40 @@ class TokenProvider {
 		}
 	}
 
+	/**
+	 * Graph refused (403) a call sent at `sentAt` with this credential's token. Drops the kept token and fetches a
+	 * fresh one when the call's token may predate a consent: it was fetched before the call was sent, and no token
+	 * was fetched after a refusal in the last minute. Calls refused at the same moment share one fetch. True when
+	 * the call should go again: a fresh token is there that it did not carry.
+	 */
+	async renewAfterRefusal(sentAt: number): Promise<boolean> {
+		if (!this.renewal) {
+			if (this.fetchedAt === undefined) return false;
+			// Fetched while the call was under way: for this very call (it carried the newest consent), or after
+			// another call's refusal (the call may have carried the token before it).
+			if (this.fetchedAt >= sentAt) return this.renewedAt === this.fetchedAt;
+			if (
+				this.renewedAt !== undefined &&
+				Date.now() - this.renewedAt < RENEWAL_AFTER_REFUSAL_INTERVAL_MS
+			)
+				return false;
+			this.renewal = this.fetch()
+				.then((token) => {
+					this.renewedAt = this.fetchedAt;
+					return token;
+				})
+				.finally(() => {
+					this.renewal = undefined;
+				});
+		}
+		try {
+			await this.renewal;
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
 	private async fetch(): Promise<AccessToken> {
 		// A refresh starts from a new credential object: its MSAL cache would otherwise hand back the token that
 		// is about to expire.
@@ -347,6 +418,7 @@ class TokenProvider {
 			);
 		}
 		this.token = token;
+		this.fetchedAt = Date.now();
 		return token;
 	}
 }
@@ -373,6 +445,23 @@ export async function getAppOnlyAccessToken(credentials: Record<string, unknown>
 	}
 	providers.set(key, provider);
 	return await provider.getToken();
+}
+
+/**
+ * After Graph refused (403) a call sent at `sentAt` with this app-only credential: fetches one fresh token when the
+ * kept one may predate an admin's consent (see TokenProvider.renewAfterRefusal). True when the call should go again.
+ */
+export async function renewAppOnlyTokenAfterRefusal(
+	credentials: Record<string, unknown>,
+	sentAt: number,
+): Promise<boolean> {
+	let settings: AppOnlySettings;
+	try {
+		settings = readAppOnlySettings(credentials);
+	} catch {
+		return false;
+	}
+	return (await providers.get(settingsKey(settings))?.renewAfterRefusal(sentAt)) ?? false;
 }
 
 /** Drops every cached token (tests use it to start cold; a credential edit gets a new key anyway). */
@@ -458,6 +547,27 @@ function entraCodeOf(error: unknown): string | undefined {
 	return fromMessage?.[1];
 }
 
+/**
+ * The token endpoint's status and trace ID, from @azure/identity's AuthenticationError or the MSAL ServerError it
+ * keeps as the cause of an AuthenticationRequiredError (its `status`; the trace ID only inside Entra's description).
+ */
+function entraAnswerOf(error: unknown): { entraStatus?: string; traceId?: string } {
+	const answer: { entraStatus?: string; traceId?: string } = {};
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+		const link = current as Record<string, unknown> & { errorResponse?: { traceId?: unknown } };
+		const status = link.statusCode ?? link.status;
+		if (!answer.entraStatus && typeof status === 'number') answer.entraStatus = String(status);
+		const traceId =
+			typeof link.errorResponse?.traceId === 'string'
+				? link.errorResponse.traceId
+				: /Trace ID: ([0-9a-f-]{36})/i.exec(String(link.message))?.[1];
+		if (!answer.traceId && traceId) answer.traceId = traceId;
+		current = link.cause;
+	}
+	return answer;
+}
+
 const METHOD_UNAVAILABLE_ADVICE: Record<AppOnlyMethod, string> = {
 	clientSecret: "Check that the n8n host can reach the login authority of the credential's cloud.",
 	clientCertificate:
@@ -472,12 +582,14 @@ const METHOD_UNAVAILABLE_ADVICE: Record<AppOnlyMethod, string> = {
 export function describeSignInFailure(error: unknown, settings: AppOnlySettings): SignInError {
 	if (error instanceof SignInError) return error;
 	const code = entraCodeOf(error);
+	const answer = entraAnswerOf(error);
 	if (code && ENTRA_ERROR_ADVICE[code]) {
 		const advice = ENTRA_ERROR_ADVICE[code];
 		return new SignInError(
 			advice.message,
 			`${advice.description} (Entra error AADSTS${code})`,
 			`AADSTS${code}`,
+			answer,
 		);
 	}
 	const method = APP_ONLY_METHODS[settings.method].displayName;
@@ -502,6 +614,7 @@ export function describeSignInFailure(error: unknown, settings: AppOnlySettings)
 			`Microsoft Entra refused the sign-in (AADSTS${code})`,
 			`Look up AADSTS${code} in Microsoft's sign-in error reference, then correct the credential. ${METHOD_UNAVAILABLE_ADVICE[settings.method]}`,
 			`AADSTS${code}`,
+			answer,
 		);
 	}
 	return new SignInError(

@@ -135,6 +135,33 @@ export const REQUIRED_ACCESS = {
 	},
 } satisfies Record<string, RequiredAccess>;
 
+/**
+ * The delegated permissions that together allow every call of the table: what the OAuth2 credential asks for by
+ * default, so logs, upload outcomes, the trigger's failures and Bulk Upload do not answer 403 until someone edits
+ * its scopes. An entry that needs all its permissions adds them all; then an entry that any one permission allows
+ * and none chosen so far covers adds its least privileged one.
+ */
+export function delegatedScopesForEveryOperation(): string[] {
+	const entries: RequiredAccess[] = Object.values(REQUIRED_ACCESS);
+	const chosen: string[] = [];
+	const add = (permission: string) => {
+		if (!chosen.includes(permission)) chosen.push(permission);
+	};
+	for (const entry of entries) {
+		if (entry.allRequired || entry.delegated.length === 1) entry.delegated.forEach(add);
+	}
+	for (const entry of entries) {
+		if (!entry.delegated.some((permission) => chosen.includes(permission))) add(entry.delegated[0]);
+	}
+	return chosen;
+}
+
+/** What the delegated credential asks for by default: every operation's permissions, and a refresh token. */
+export const DEFAULT_DELEGATED_SCOPES: readonly string[] = [
+	...delegatedScopesForEveryOperation(),
+	'offline_access',
+];
+
 /** How the permissions of an entry join: "A or B" (either is enough) or "A and B" (both are needed). */
 export function permissionJoiner(access: RequiredAccess): string {
 	return access.allRequired ? ' and ' : ' or ';

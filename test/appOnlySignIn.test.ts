@@ -196,7 +196,11 @@ describe('client secret', () => {
 			[0, 1].map((item) => ({
 				json: {
 					error: 'Microsoft Entra rejected the client secret',
+					message: 'Microsoft Entra rejected the client secret',
 					description: expect.stringContaining('AADSTS7000215'),
+					code: 'AADSTS7000215',
+					httpCode: '401',
+					requestId: expect.any(String),
 				},
 				pairedItem: { item },
 			})),

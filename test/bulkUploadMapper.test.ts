@@ -479,11 +479,21 @@ describe('Bulk Upload › attribute list loader', () => {
 			2,
 		);
 		expect(uploadOnly.fields.map((field) => field.id)).toEqual(standard);
+		// When the uploader's token was fetched by an earlier call, the 403 goes once more with a fresh token (a
+		// consent may be newer than the token); it stays a 403.
 		expect(
 			graphCalls(tenant.emulator)
 				.filter((call) => call.path.endsWith('/schema'))
 				.map((call) => call.status),
-		).toEqual([403]);
+		).toEqual(expect.arrayContaining([403]));
+		expect(
+			graphCalls(tenant.emulator).filter(
+				(call) => call.path.endsWith('/schema') && call.status !== 403,
+			),
+		).toEqual([]);
+		expect(
+			graphCalls(tenant.emulator).filter((call) => call.path.endsWith('/schema')).length,
+		).toBeLessThanOrEqual(2);
 	});
 
 	it('says so when the job does not exist', async () => {

@@ -1,4 +1,5 @@
 import { CLOUDS, cloudOptions, resolveCloud } from '../lib/clouds';
+import { delegatedScopesForEveryOperation } from '../lib/permissions';
 import { APP_ONLY, OAUTH2, loadPackage } from './harness/engine';
 
 describe('the cloud table', () => {
@@ -110,7 +111,10 @@ describe('URLs n8n itself evaluates from the credentials', () => {
 				`${cloud.authorityUrl}/contoso.onmicrosoft.com/oauth2/v2.0/token`,
 			);
 			expect(resolved.scope).toBe(
-				`${cloud.graphUrl}/Synchronization.ReadWrite.All ${cloud.graphUrl}/Application.Read.All offline_access`,
+				[
+					...delegatedScopesForEveryOperation().map((scope) => `${cloud.graphUrl}/${scope}`),
+					'offline_access',
+				].join(' '),
 			);
 		},
 	);

@@ -375,8 +375,11 @@ describe('Continue On Fail', () => {
 		expect(result.items[0].json.success).toBe(true);
 		expect(result.items[1].json).toEqual({
 			error: `Microsoft Graph found no service principal with object ID ${tenant.servicePrincipal.appId}`,
+			message: `Microsoft Graph found no service principal with object ID ${tenant.servicePrincipal.appId}`,
 			description: expect.stringContaining('By App ID'),
+			code: 'Request_ResourceNotFound',
 			httpCode: '404',
+			requestId: expect.any(String),
 		});
 		expect(result.items[2].json).toMatchObject({ success: true, targetObjectId: other.id });
 		expect(result.items[3].json.error).toBe('The Target object ID is not a GUID');

@@ -236,6 +236,11 @@ export interface Emulator {
 	provisioningLogs(): { entries: ProvisioningLogEntry[]; waitingUploads: number };
 	/** A client app (application + service principal) that can sign in; credentials and granted permissions as given. */
 	registerClientApp(input: RegisterClientAppInput): RegisteredClient;
+	/**
+	 * An admin grants (consents to) more application permissions of a registered client, as *Grant admin consent*
+	 * does. Tokens issued before keep the roles they were issued with, as Entra's do; the next token has them.
+	 */
+	grantApplicationPermissions(clientId: string, permissions: string[]): void;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
 	/** System-assigned when clientId is omitted, user-assigned otherwise; replaces an earlier one with the same identity. */
 	setManagedIdentity(input: SetManagedIdentityInput): {
@@ -631,6 +636,15 @@ class EmulatorInstance implements Emulator {
 			servicePrincipalId: c.servicePrincipalId,
 			secret: c.secret,
 		};
+	}
+
+	grantApplicationPermissions(clientId: string, permissions: string[]): void {
+		const client = this.directory.getClient(clientId);
+		if (!client) throw new Error(`client ${clientId} is not registered`);
+		for (const permission of permissions) {
+			if (!client.applicationPermissions.includes(permission))
+				client.applicationPermissions.push(permission);
+		}
 	}
 
 	registerUser(input: RegisterUserInput): { id: string; upn: string } {

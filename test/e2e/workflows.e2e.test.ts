@@ -365,7 +365,14 @@ describe('the webhook example (examples/acquire-provisioning-token.workflow.json
 		expect(text).not.toContain(token);
 		const execution = await waitForNewExecution(stack.rest, 'entraAcquireHook', known);
 		expect(nodeOutput(execution.data, NODE_NAME)).toEqual([
-			{ error: body.error, description: body.description, httpCode: '404' },
+			{
+				error: body.error,
+				message: body.error,
+				description: body.description,
+				code: 'Request_ResourceNotFound',
+				httpCode: '404',
+				requestId: expect.any(String),
+			},
 		]);
 		// answered, then failed: n8n counts it among failed executions and runs the error workflow
 		expectFailedAfterAnswering(execution, `Answered the webhook call with an error: ${body.error}`);

@@ -314,6 +314,8 @@ export interface RunOptions {
 	credential: CredentialInput;
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/** On Error › Continue (using error output): failed items go to a second output, `outputs[1]` */
+	errorOutput?: boolean;
 	/** The node's typeVersion in the workflow; 1 (the first version) when omitted */
 	typeVersion?: number;
 }
@@ -321,6 +323,8 @@ export interface RunOptions {
 export interface RunResult {
 	/** The node's output items (json and pairedItem) */
 	items: INodeExecutionData[];
+	/** Every output of the node: the main one, then the error output when `errorOutput` was asked for */
+	outputs?: INodeExecutionData[][];
 	/** The node's error, when the execution failed */
 	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
 	/** Everything n8n-core recorded for the execution, as n8n would store it */
@@ -333,7 +337,7 @@ let executionCounter = 0;
 function buildNode(
 	parameters: INodeParameters,
 	credential: CredentialInput,
-	continueOnFail: boolean,
+	onError: INode['onError'],
 	typeVersion = 1,
 ): INode {
 	return {
@@ -346,7 +350,7 @@ function buildNode(
 		credentials: {
 			[credential.type]: { id: credential.id ?? 'credential-under-test', name: 'Test credential' },
 		},
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(onError ? { onError } : {}),
 	};
 }
 
@@ -391,7 +395,11 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const node = buildNode(
 		options.parameters,
 		options.credential,
-		options.continueOnFail ?? false,
+		options.errorOutput
+			? 'continueErrorOutput'
+			: options.continueOnFail
+				? 'continueRegularOutput'
+				: undefined,
 		options.typeVersion,
 	);
 	const workflow = new Workflow({
@@ -433,6 +441,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
+		outputs: (taskData?.data?.main ?? []).map((output) => output ?? []),
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
 	};
@@ -448,7 +457,7 @@ export async function runListSearch(
 ): Promise<INodeListSearchResult> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, credential);
-	const node = buildNode(parameters, credential, false);
+	const node = buildNode(parameters, credential, undefined);
 	const workflow = new Workflow({
 		nodes: [node],
 		connections: {},
@@ -473,7 +482,7 @@ export async function runResourceMapping(
 ): Promise<ResourceMapperFields> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, credential);
-	const node = buildNode(parameters, credential, false, typeVersion);
+	const node = buildNode(parameters, credential, undefined, typeVersion);
 	const workflow = new Workflow({
 		nodes: [node],
 		connections: {},
@@ -499,7 +508,7 @@ export async function runCredentialTest(credential: CredentialInput): Promise<{ 
 	const type = pkg.credentialTypes.getByName(credential.type);
 	const request = type.test?.request;
 	if (!request) throw new Error(`${credential.type} has no test request`);
-	const node = buildNode({}, credential, false);
+	const node = buildNode({}, credential, undefined);
 	const workflow = new Workflow({
 		nodes: [node],
 		connections: {},
@@ -560,7 +569,7 @@ export async function runPoll(options: PollOptions): Promise<PollResult> {
 	const pkg = await loadPackage();
 	storeCredential(pkg, options.credential);
 	const node: INode = {
-		...buildNode(options.parameters, options.credential, false),
+		...buildNode(options.parameters, options.credential, undefined),
 		type: TRIGGER_NODE_TYPE,
 	};
 	const workflow = new Workflow({

@@ -5,6 +5,7 @@ import { runBounded } from '../helpers/concurrency';
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
 import { ExecutionGate, sharedWindow } from '../transport/callGate';
 import { CallWindow } from '../transport/callWindow';
+import { errorItemJson } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
@@ -59,17 +60,15 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 	},
 };
 
-function errorJson(error: unknown) {
-	const failure = error as {
-		message?: string;
-		description?: string | null;
-		httpCode?: string | null;
-	};
-	return {
-		error: failure.message ?? String(error),
-		...(failure.description ? { description: failure.description } : {}),
-		...(failure.httpCode ? { httpCode: failure.httpCode } : {}),
-	};
+/** What an item failed with, as the n8n error it is thrown or output as. */
+function asNodeError(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	return error instanceof NodeApiError || error instanceof NodeOperationError
+		? error
+		: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
 function readConcurrency(ctx: IExecuteFunctions): number {
@@ -120,6 +119,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Without a connection the items fail one by one; the gate only paces the runner then.
 	let gate = new ExecutionGate(new CallWindow(maximum), maximum);
 	const continueOnFail = this.continueOnFail();
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
 	// Read once per execution, before the first item; a credential problem still fails item by item, so Continue
 	// On Fail can pair it. Resolved here, an item's parameters are read as soon as the item starts.
@@ -154,7 +154,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				},
 			);
 		} else if (continueOnFail) {
-			outputs[itemIndex] = [{ json: errorJson(outcome.error), pairedItem: { item: itemIndex } }];
+			outputs[itemIndex] = [
+				{
+					json: errorItemJson(asNodeError(this, outcome.error, itemIndex), toErrorOutput),
+					pairedItem: { item: itemIndex },
+				},
+			];
 		} else {
 			failures.set(itemIndex, outcome.error);
 		}
@@ -189,9 +194,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	if (failures.size > 0) {
 		const [itemIndex, error] = [...failures.entries()].sort(([a], [b]) => a - b)[0];
-		throw error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		throw asNodeError(this, error, itemIndex);
 	}
 	return [outputs.flat()];
 }

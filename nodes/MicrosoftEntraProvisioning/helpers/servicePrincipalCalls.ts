@@ -176,6 +176,8 @@ export async function callJob<T = unknown>(
 		idempotent: boolean;
 		/** Waited for after validation, right before the request */
 		pacer?: RequestPacer;
+		/** Error statuses the operation reports as output instead of failing */
+		answerStatuses?: readonly number[];
 	},
 ): Promise<JobCall<T>> {
 	const jobId = readSynchronizationId(ctx, itemIndex, 'job');
@@ -196,6 +198,7 @@ export async function callJob<T = unknown>(
 					.map((segment) => graphPath`/${segment}`)
 					.join(''),
 			body: call.body,
+			answerStatuses: call.answerStatuses,
 		},
 		settings,
 		jobFailure(call.access, context.connection, servicePrincipal, jobId, itemIndex),

@@ -32,6 +32,64 @@ export interface FailureContext {
 	refusedWaitMs?: number;
 }
 
+/**
+ * What a workflow branches on without reading prose: every error the node throws carries these as properties of
+ * their own, and with Continue On Fail every error item carries them as fields (errorItemJson). n8n copies a
+ * failed node's own enumerable properties into the execution's error, so an error workflow sees them too.
+ */
+export interface ErrorFields {
+	/**
+	 * Graph's error code (e.g. Authorization_RequestDenied), Entra's sign-in code (e.g. AADSTS7000215), or the system
+	 * code of a connection that failed (e.g. ECONNRESET); null when the node refused the input itself
+	 */
+	code: string | null;
+	/** The HTTP status as text, as n8n's own errors give it ("409"); null without an HTTP answer */
+	httpCode: string | null;
+	/** Graph's request-id, or the trace ID of Entra's sign-in answer: what Microsoft support asks for */
+	requestId: string | null;
+}
+
+/** Sets the fields an IF node reads on an error the node throws. */
+export function withErrorFields<E extends NodeApiError | NodeOperationError>(
+	error: E,
+	fields: Partial<ErrorFields>,
+): E & ErrorFields {
+	return Object.assign(error, {
+		code: fields.code ?? null,
+		httpCode: fields.httpCode ?? null,
+		requestId: fields.requestId ?? null,
+	});
+}
+
+function textField(value: unknown): string | null {
+	return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/**
+ * The json of a Continue On Fail item, read from the error by its structure (an error that is not the node's own
+ * gives what it has; a field it lacks is null). On the regular output: `error` (the message, as n8n's own nodes
+ * give it), then message, description, code, httpCode and requestId as fields of their own. For the error output
+ * (On Error › Continue (using error output)) n8n takes an item there only by its json's keys: n8n 1.x only when
+ * they are `error`, or `error` and `message`; n8n 2.x also with `details`. The error the item could carry instead
+ * routes it on both lines, but n8n 2.x then replaces the json with the bare message. So there the same fields sit
+ * under `error`, and `message` beside it.
+ */
+export function errorItemJson(error: unknown, forErrorOutput: boolean): IDataObject {
+	const failure = (typeof error === 'object' && error !== null ? error : {}) as Record<
+		string,
+		unknown
+	>;
+	const message = textField(failure.message) ?? String(error);
+	const fields = {
+		message,
+		description: textField(failure.description),
+		code: textField(failure.code),
+		httpCode: textField(failure.httpCode),
+		requestId: textField(failure.requestId),
+	};
+	return forErrorOutput ? { error: fields, message } : { error: message, ...fields };
+}
+
 export interface GraphFailure {
 	status: number;
 	body: unknown;
@@ -113,6 +171,20 @@ function summarize(
 	}
 }
 
+/** Graph's own account of an error answer: its code, its message and the request-id inside its body. */
+export function graphErrorDetails(body: unknown): {
+	code?: string;
+	message?: string;
+	requestId?: string;
+} {
+	const error = graphError(body);
+	return {
+		code: error?.code,
+		message: error?.message,
+		requestId: error?.innerError?.['request-id'],
+	};
+}
+
 /** A Graph error response as an n8n error an admin can act on. The request (and its secrets) is never attached. */
 export function graphApiError(
 	node: INode,
@@ -137,12 +209,15 @@ export function graphApiError(
 	].filter(Boolean);
 	const errorResponse: IDataObject = { httpCode: String(failure.status) };
 	if (error) errorResponse.error = error as IDataObject;
-	return new NodeApiError(node, errorResponse as JsonObject, {
-		message,
-		description: details.join('\n'),
-		httpCode: String(failure.status),
-		itemIndex,
-	});
+	return withErrorFields(
+		new NodeApiError(node, errorResponse as JsonObject, {
+			message,
+			description: details.join('\n'),
+			httpCode: String(failure.status),
+			itemIndex,
+		}),
+		{ code, httpCode: String(failure.status), requestId },
+	);
 }
 
 const NETWORK_ADVICE: Record<string, string> = {
@@ -175,16 +250,19 @@ export function networkError(
 	retries: number,
 	itemIndex?: number,
 ): NodeOperationError {
-	return new NodeOperationError(node, 'Could not reach Microsoft Graph', {
-		description: [
-			networkAdvice(code),
-			retries ? `Retried ${retries} times.` : '',
-			code ? `Error code: ${code}` : '',
-		]
-			.filter(Boolean)
-			.join(' '),
-		itemIndex,
-	});
+	return withErrorFields(
+		new NodeOperationError(node, 'Could not reach Microsoft Graph', {
+			description: [
+				networkAdvice(code),
+				retries ? `Retried ${retries} times.` : '',
+				code ? `Error code: ${code}` : '',
+			]
+				.filter(Boolean)
+				.join(' '),
+			itemIndex,
+		}),
+		{ code },
+	);
 }
 
 /** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
@@ -195,17 +273,20 @@ function credentialProblem(
 	itemIndex?: number,
 ): NodeOperationError {
 	const notConnected = /not connected/i.test(message);
-	return new NodeOperationError(
-		node,
-		notConnected ? 'The OAuth2 credential is not connected' : message,
-		{
-			description: notConnected
-				? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
-				: delegated
-					? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
-					: 'Check the credential.',
-			itemIndex,
-		},
+	return withErrorFields(
+		new NodeOperationError(
+			node,
+			notConnected ? 'The OAuth2 credential is not connected' : message,
+			{
+				description: notConnected
+					? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
+					: delegated
+						? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+						: 'Check the credential.',
+				itemIndex,
+			},
+		),
+		{},
 	);
 }
 
@@ -227,10 +308,17 @@ export function failureError(
 	const { itemIndex } = context;
 	switch (failure.kind) {
 		case 'signIn':
-			return new NodeOperationError(node, failure.error.message, {
-				description: failure.error.description,
-				itemIndex,
-			});
+			return withErrorFields(
+				new NodeOperationError(node, failure.error.message, {
+					description: failure.error.description,
+					itemIndex,
+				}),
+				{
+					code: failure.error.entraCode,
+					httpCode: failure.error.entraStatus,
+					requestId: failure.error.traceId,
+				},
+			);
 		case 'credential':
 			return credentialProblem(node, failure.message, context.delegated, itemIndex);
 		case 'http': {
@@ -248,10 +336,13 @@ export function failureError(
 			);
 		}
 		case 'batchIncomplete':
-			return new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
-				description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${giveUp.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
-				itemIndex,
-			});
+			return withErrorFields(
+				new NodeOperationError(node, 'Microsoft Graph did not answer this call', {
+					description: `Graph's answer to the batch that carried it left it out, so it may or may not have been applied. Run the item again${giveUp.idempotent ? '' : ' after checking its state'}, or turn off Options › Combine Calls into Batches.`,
+					itemIndex,
+				}),
+				{},
+			);
 		case 'network':
 			return networkError(node, failure.code, giveUp.retries, itemIndex);
 	}

@@ -1,8 +1,9 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { renewAppOnlyTokenAfterRefusal } from '../../../lib/appOnlySignIn';
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
-import { failureError, type FailureContext } from './errors';
+import { failureError, graphErrorDetails, type FailureContext } from './errors';
 import { readFailure, type TransportFailure } from './failureShapes';
 import { decideRetry } from './retry';
 import { resolveUrl, sendAttempt } from './send';
@@ -99,6 +100,7 @@ export async function graphRequest<T = unknown>(
 	const url = resolveUrl(node, connection, request, settings.apiVersion);
 	const policy = { ...settings, retryWhileReplicating: connection.retryWhileReplicating === true };
 	const pace = connection.pace;
+	let renewedToken = false;
 	for (let attempt = 0; ; attempt++) {
 		let failure: TransportFailure;
 		await pace?.acquire(attempt > 0);
@@ -128,6 +130,33 @@ export async function graphRequest<T = unknown>(
 		} catch (error) {
 			pace?.release();
 			failure = readFailure(error);
+		}
+		if (failure.kind === 'http' && request.answerStatuses?.includes(failure.status)) {
+			const requestId = failure.headers['request-id'];
+			return {
+				status: failure.status,
+				body: failure.body as T,
+				// n8n 1.x keeps no response headers; Graph's error body repeats the request-id.
+				requestId:
+					typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
+				headers: failure.headers,
+			};
+		}
+		// An app-only token carries the roles granted when it was issued: one kept from before an admin's consent
+		// keeps answering 403 for its lifetime (up to an hour). Once per call, a fresh token, and the call again.
+		if (
+			failure.kind === 'http' &&
+			failure.status === 403 &&
+			!renewedToken &&
+			connection.decrypted?.data &&
+			(await renewAppOnlyTokenAfterRefusal(connection.decrypted.data, sentAt))
+		) {
+			renewedToken = true;
+			ctx.logger.debug(
+				'Microsoft Graph answered 403 to a token fetched before the call; sending it again with a fresh token',
+				{ node: node.name },
+			);
+			continue;
 		}
 
 		const decision = decideRetry(failure, attempt, policy);

@@ -59,6 +59,11 @@ export interface GraphRequest {
 	body?: IDataObject;
 	/** Extra request headers, e.g. a Content-Type other than JSON's */
 	headers?: Record<string, string>;
+	/**
+	 * Error statuses handed back as Graph's answer instead of thrown, for an operation that reports them as output
+	 * (Validate Credentials' refusal); never retried
+	 */
+	answerStatuses?: readonly number[];
 }
 
 export interface GraphResponse<T = unknown> {

@@ -12,6 +12,7 @@ import {
 	type SecretPair,
 } from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
+import { graphErrorDetails } from '../../transport/errors';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['job'], operation: ['validateCredentials'] };
@@ -41,12 +42,24 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...secretsProperties({ ...show, credentialSource: ['given'] }),
+	{
+		displayName: 'Output a Refusal Instead of Failing',
+		name: 'refusalAsOutput',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to output valid: false with Graph's code, message and request-id when the application refuses the credentials, instead of failing the item. Other failures (a missing permission, a job not found) still fail it.",
+		displayOptions: { show },
+	},
 ];
+
+/** What Graph answers when the application refuses the credentials (its other failures stay errors). */
+const REFUSED = 400;
 
 /**
  * Has the provisioning service try the connection settings against the application, as the admin center's "Test
  * Connection" does (POST …/jobs/{id}/validateCredentials; 204 when they work). Graph answers 400 when the
- * application refuses them.
+ * application refuses them: an error, or with Output a Refusal Instead of Failing an item with valid: false.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -64,6 +77,15 @@ export async function execute(
 	}
 	const given: SecretPair[] | undefined =
 		credentialSource === 'given' ? readSecrets(this, itemIndex) : undefined;
+	const refusalAsOutput = itemParameter(this, 'refusalAsOutput', itemIndex, false) as unknown;
+	if (typeof refusalAsOutput !== 'boolean') {
+		invalidInput(
+			this,
+			itemIndex,
+			'Output a Refusal Instead of Failing must be true or false',
+			'Turn the switch on or off, or give an expression that yields true or false.',
+		);
+	}
 	const { servicePrincipal, jobId, response } = await callJob(this, itemIndex, context, {
 		method: 'POST',
 		action: 'validateCredentials',
@@ -72,15 +94,21 @@ export async function execute(
 			: { useSavedCredentials: true },
 		access: 'validateSynchronizationCredentials',
 		idempotent: true,
+		answerStatuses: refusalAsOutput ? [REFUSED] : undefined,
 	});
+	const valid = response.status !== REFUSED;
+	// Graph's reason, as it gave it: what an IF node after this one branches on.
+	const reason = graphErrorDetails(response.body);
 	return {
 		success: true,
-		credentialsValid: true,
+		valid,
+		credentialsValid: valid,
 		operation: 'validateCredentials',
 		...servicePrincipalFields(servicePrincipal),
 		jobId,
 		credentialSource: given ? 'given' : 'saved',
 		...(given ? { secretKeys: given.map(({ key }) => key) } : {}),
+		...(valid ? {} : { code: reason.code ?? null, message: reason.message ?? null }),
 		graphStatus: response.status,
 		requestId: response.requestId ?? null,
 	};
