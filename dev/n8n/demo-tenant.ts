@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { DEFAULT_DELEGATED_SCOPES } from '../../lib/permissions';
 import type { Emulator } from '../emulator';
 import { PROJECT_ROOT } from './runtime';
 
@@ -165,7 +166,8 @@ export function oAuth2Credential(
 			tenantId: tenant.tenantId,
 			clientId: signIn.clientId,
 			clientSecret: signIn.clientSecret,
-			delegatedScopes: 'Synchronization.ReadWrite.All Application.Read.All offline_access',
+			// the credential's own default: every operation's delegated permissions
+			delegatedScopes: DEFAULT_DELEGATED_SCOPES.join(' '),
 		},
 	};
 }
