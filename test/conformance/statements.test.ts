@@ -11,7 +11,6 @@ import { runNode } from '../harness/engine';
 import { clientWith, synchronizationParameters } from '../support/synchronization';
 import { startTenant, type TestTenant } from '../support/tenant';
 import { behaviouralStatements, examples } from './corpus';
-import { EMULATOR_ROUTES_ELSEWHERE } from './coverage';
 import { STATEMENTS } from './statements';
 
 const SCIM_URL = 'https://scim.contoso.example/scim/v2';
@@ -482,8 +481,7 @@ describe('every behavioural statement of the pages', () => {
 					: [`${statement}: no test "${coverage.tested.test}" in ${coverage.tested.file}`];
 			}
 			if ('replayed' in coverage)
-				return examples.some((example) => example.id === coverage.replayed) &&
-					!(coverage.replayed in EMULATOR_ROUTES_ELSEWHERE)
+				return examples.some((example) => example.id === coverage.replayed)
 					? []
 					: [`${statement}: ${coverage.replayed} is not replayed`];
 			return [];
