@@ -4,19 +4,6 @@
  */
 
 /**
- * Documented requests whose route the emulator does not have yet because another change adds it (the schema write
- * operations); the replay suite checks they are still unanswered, so an entry fails once its route exists.
- */
-export const EMULATOR_ROUTES_ELSEWHERE: Record<string, string> = {
-	'v1.0/synchronization-synchronizationschema-update#1':
-		'PUT …/jobs/{jobId}/schema comes with the schema write operations',
-	'v1.0/synchronization-synchronizationschema-delete#1':
-		'DELETE …/jobs/{jobId}/schema comes with the schema write operations',
-	'v1.0/synchronization-directorydefinition-discover#1':
-		'POST …/schema/directories/{directoryId}/discover comes with the schema write operations',
-};
-
-/**
  * Documented requests the node cannot send yet, each with the reason. node.test.ts sends every other documented
  * request through a workflow; it fails when an example is on this list and tested, or on neither.
  */
@@ -29,10 +16,6 @@ export const NOT_EXPRESSIBLE: Record<string, string> = {
 		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
 	'beta/serviceprincipal-post-approleassignedto#1':
 		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
-	'v1.0/synchronization-synchronizationjob-provisionondemand#2':
-		'Provision On Demand takes subjects of type User or Group with a GUID object ID; Cloud Sync sends a lowercase "user" with an Active Directory distinguished name.',
-	'v1.0/synchronization-synchronizationjob-provisionondemand#3':
-		'Provision On Demand refuses a rule ID with a suffix such as "#V2" and sends a group without its members (links.members).',
 	'v1.0/synchronization-synchronizationjob-post-bulkupload#1':
 		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
 	'v1.0/synchronization-synchronizationjob-post-bulkupload#2':
@@ -43,24 +26,6 @@ export const NOT_EXPRESSIBLE: Record<string, string> = {
 		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
 	'v1.0/synchronization-synchronizationschema-parseexpression#1':
 		'Parse Expression takes text test values; the example also gives a multi-valued one (appRoleAssignments as a string collection).',
-	'v1.0/synchronization-synchronizationschema-update#1':
-		"The node reads a job's schema but does not replace it (PUT …/schema).",
-	'v1.0/synchronization-synchronizationschema-delete#1':
-		"The node does not reset a job's schema to its template's (DELETE …/schema).",
-	'v1.0/synchronization-directorydefinition-discover#1':
-		"The node does not discover a directory's schema (POST …/directories/{id}/discover).",
-	'v1.0/synchronization-synchronizationschema-filteroperators#1':
-		'The node has no operation that lists the scoping filter operators; the admin center shows them when a scoping filter is edited.',
-	'beta/synchronization-synchronizationschema-filteroperators#1':
-		'The node has no operation that lists the scoping filter operators; the admin center shows them when a scoping filter is edited.',
-	'beta/synchronization-synchronizationschema-filteroperators#2':
-		'The node has no operation that lists the scoping filter operators; the admin center shows them when a scoping filter is edited.',
-	'v1.0/synchronization-synchronizationschema-functions#1':
-		'The node has no operation that lists the expression functions; Parse Expression tests an expression that uses them.',
-	'beta/synchronization-synchronizationschema-functions#1':
-		'The node has no operation that lists the expression functions; Parse Expression tests an expression that uses them.',
-	'beta/synchronization-synchronizationschema-functions#2':
-		'The node has no operation that lists the expression functions; Parse Expression tests an expression that uses them.',
 	'v1.0/synchronization-synchronizationtemplate-update#1':
 		"The node reads templates but does not change them; a template belongs to the application's owner.",
 	'beta/provisioningobjectsummary-get#1':

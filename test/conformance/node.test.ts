@@ -29,11 +29,18 @@ const results: RunResult[] = [];
 /** The objects of one case: a fresh application with its enterprise application and a job of the given template. */
 interface CaseObjects extends EmulatorIds {
 	user: string;
+	/** The rules of the job's schema that a documented request names */
+	rules: string[];
+	/** The IDs Graph gives the directories of the job's schema, by name */
+	directories: Record<string, string>;
 }
 
 interface NodeCase {
-	/** Which template the case's job is made from */
-	template?: 'scim' | 'API2AAD';
+	/**
+	 * Which template the case's job is made from; `documented` is one offering the rules the documented request
+	 * names (IDs as Graph gives them, `#V2` included), as a gallery app or Cloud Sync offers its own
+	 */
+	template?: 'scim' | 'API2AAD' | 'documented';
 	/** The workflow: the node's parameters (and items) as the editor stores them */
 	workflow(ids: CaseObjects): Pick<RunOptions, 'parameters' | 'items'>;
 	/** The documented body with the page's sample data replaced by the tenant's */
@@ -50,6 +57,35 @@ function jobCase(operation: string, fields: IDataObject = {}): NodeCase {
 			parameters: synchronizationParameters('job', operation, ids.servicePrincipal, fields, {
 				jobId: ids.job,
 			}),
+		}),
+	};
+}
+
+function schemaCase(operation: string, fields: IDataObject = {}): NodeCase {
+	return {
+		workflow: (ids) => ({
+			parameters: synchronizationParameters('schema', operation, ids.servicePrincipal, fields, {
+				jobId: ids.job,
+			}),
+		}),
+	};
+}
+
+/**
+ * Provision On Demand of a documented example as a user enters it: the documented rule picked, the subject's type and
+ * ID as the scenario names them, and a group's members one ID after another. The documented IDs are sent as they are.
+ */
+function onDemandCase(entered: IDataObject): NodeCase {
+	return {
+		template: 'documented',
+		workflow: (ids) => ({
+			parameters: synchronizationParameters(
+				'job',
+				'provisionOnDemand',
+				ids.servicePrincipal,
+				{ rule: locator(ids.rules[0], 'list'), ...entered },
+				{ jobId: ids.job },
+			),
 		}),
 	};
 }
@@ -124,7 +160,10 @@ const NODE_CASES: Record<string, NodeCase> = {
 				},
 			}),
 		}),
-		// The documented BaseAddress is an e-mail address: the tenant URL of the emulator's SCIM app takes its place
+		// The "Add synchronization secrets" page (synchronization-serviceprincipal-put-synchronization.md) puts
+		// user@domain.com in BaseAddress; the node refuses it before sending, as BaseAddress is the tenant URL of the
+		// SCIM endpoint by the meaning Microsoft gives the key (lib/synchronizationSecrets.ts), so the URL of the
+		// emulator's SCIM app takes its place
 		documentedBody: (body) => ({
 			value: SECRET_PAIRS(body, {
 				BaseAddress: SCIM_URL,
@@ -189,6 +228,15 @@ const NODE_CASES: Record<string, NodeCase> = {
 			})),
 		}),
 	},
+	'v1.0/synchronization-synchronizationjob-provisionondemand#2': onDemandCase({
+		objectTypeName: 'user',
+		objectId: 'CN=AdeleV,CN=Users,DC=corp,DC=chicago,DC=com',
+	}),
+	'v1.0/synchronization-synchronizationjob-provisionondemand#3': onDemandCase({
+		objectTypeName: 'Group',
+		objectId: '8213fd99-d6b6-417b-8e13-af6334856215',
+		groupMembers: 'cbc86211-6ada-4803-b73f-8039cf56d8a2, 2bc86211-6ada-4803-b73f-8039cf56d8a2',
+	}),
 	...Object.fromEntries(
 		['v1.0', 'beta'].map((version) => [
 			`${version}/synchronization-synchronizationjob-validatecredentials#1`,
@@ -227,6 +275,42 @@ const NODE_CASES: Record<string, NodeCase> = {
 			),
 		}),
 	},
+	// Schema › Update from JSON: the documented schema pasted whole, as a backup is restored
+	'v1.0/synchronization-synchronizationschema-update#1': {
+		...schemaCase('update', {
+			updateFrom: 'json',
+			schemaJson: JSON.stringify(
+				documentedRequest('v1.0/synchronization-synchronizationschema-update#1'),
+			),
+		}),
+		// A directory the job's schema has by name keeps its ID (a backup of another job holds that job's IDs), so
+		// Graph reads it as the same directory; the page's body leaves IDs out
+		documentedBody: (body, ids) => ({
+			...body,
+			directories: (body.directories as IDataObject[]).map((directory) => {
+				const id = ids.directories[String(directory.name)];
+				return id ? { id, ...directory } : directory;
+			}),
+		}),
+	},
+	'v1.0/synchronization-synchronizationschema-delete#1': schemaCase('reset'),
+	'v1.0/synchronization-directorydefinition-discover#1': schemaCase('discoverDirectory', {
+		directory: 'customappsso',
+	}),
+	...Object.fromEntries(
+		[
+			'v1.0/synchronization-synchronizationschema-filteroperators#1',
+			'beta/synchronization-synchronizationschema-filteroperators#1',
+			'beta/synchronization-synchronizationschema-filteroperators#2',
+		].map((id) => [id, schemaCase('getFilterOperators')]),
+	),
+	...Object.fromEntries(
+		[
+			'v1.0/synchronization-synchronizationschema-functions#1',
+			'beta/synchronization-synchronizationschema-functions#1',
+			'beta/synchronization-synchronizationschema-functions#2',
+		].map((id) => [id, schemaCase('getFunctions')]),
+	),
 	...Object.fromEntries(
 		['v1.0/provisioningobjectsummary-list#1', 'v1.0/provisioningobjectsummary-list#2'].flatMap(
 			(id) =>
@@ -284,6 +368,8 @@ beforeAll(async () => {
 			'AuditLog.Read.All',
 			'Directory.Read.All',
 			'SynchronizationData-User.Upload',
+			// Schema › Discover Directory (synchronization-directorydefinition-discover.md's permission)
+			'Directory.ReadWrite.All',
 		],
 		'conformance',
 	).credential;
@@ -307,18 +393,54 @@ async function objectsFor(example: DocumentedExample, nodeCase: NodeCase): Promi
 		appId: app.appId,
 	});
 	const template = nodeCase.template ?? 'scim';
+	const rules =
+		template === 'documented'
+			? (readBody(example) as { parameters: Array<{ ruleId: string }> }).parameters.map(
+					(parameter) => parameter.ruleId,
+				)
+			: [];
+	if (template === 'documented')
+		tenant.emulator.addSynchronizationTemplate(sp.id, {
+			id: template,
+			rules: rules.map((id, index) => ({
+				id,
+				name: `DOCUMENTED_RULE_${index + 1}`,
+				sourceDirectoryName: 'Azure Active Directory',
+				targetDirectoryName: 'customappsso',
+			})),
+		});
 	const job = tenant.emulator.createSynchronizationJob(sp.id, template);
 	const user = tenant.emulator.registerUser({ upn: `user.${sp.id}@contoso.example` }).id;
+	const directories = await directoryIds(sp.id, job.id);
 	return {
 		servicePrincipal: sp.id,
 		application: app.id,
 		job: job.id,
 		template,
-		directory: '',
+		directory: directories.customappsso ?? '',
 		provisioningLog: '',
 		applicationTemplate: '',
 		user,
+		rules,
+		directories,
 	};
+}
+
+/** The IDs Graph gives the directories of a job's schema, by name, read as an admin reads the schema */
+async function directoryIds(
+	servicePrincipal: string,
+	job: string,
+): Promise<Record<string, string>> {
+	const token = tenant.emulator.createAccessToken({
+		clientId: tenant.client.clientId,
+		roles: ['Synchronization.Read.All'],
+	});
+	const response = await fetch(
+		`${tenant.emulator.graphUrl}/v1.0/servicePrincipals/${servicePrincipal}/synchronization/jobs/${job}/schema`,
+		{ headers: { authorization: `Bearer ${token}` } },
+	);
+	const schema = (await response.json()) as { directories: Array<{ id: string; name: string }> };
+	return Object.fromEntries(schema.directories.map((directory) => [directory.name, directory.id]));
 }
 
 const tested = Object.keys(NODE_CASES);

@@ -4,14 +4,21 @@
  * that list has an entry here and that every named test exists, and prints the entries that are not tests.
  */
 
+/** A test by its file (relative to test/conformance/) and its name */
+export interface TestName {
+	file: string;
+	test: string;
+}
+
 /** Where a statement is tested */
 export type StatementCoverage =
-	/** a test of this suite, by its file (in test/conformance/) and its name */
-	| { tested: { file: string; test: string } }
+	/**
+	 * tests that assert it (of this suite or of the part of the package that acts on it), with the documented example
+	 * replayed for the part a status shows, and why a part no test asserts cannot be tested
+	 */
+	| { tested: TestName[]; replayed?: string; untestedPart?: string }
 	/** the documented example replayed against the emulator (replay.test.ts) */
 	| { replayed: string }
-	/** a test another part of the package owns, in its own file (named once that part is merged) */
-	| { coveredBy: { part: string; file: string | null } }
 	| { notTested: string };
 
 export interface StatementEntry {
@@ -21,14 +28,26 @@ export interface StatementEntry {
 	coverage: StatementCoverage;
 }
 
-const here = (file: string, test: string): StatementCoverage => ({ tested: { file, test } });
+const here = (file: string, test: string): StatementCoverage => ({ tested: [{ file, test }] });
 const STATEMENTS_TEST = 'statements.test.ts';
+const EMULATOR_TEST = '../emulator/synchronization.test.ts';
 
 export const STATEMENTS: StatementEntry[] = [
 	{
 		bullet: 'provisionOnDemand',
 		statement: '"The rate limit for this API is 5 requests per 10 seconds."',
-		coverage: { coveredBy: { part: 'Provision On Demand as wide as Graph', file: null } },
+		coverage: {
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: 'provisionOnDemand: an empty ruleId is 400 RequestParameterInvalid; the 6th request in 10 s is 429 with Retry-After',
+				},
+				{
+					file: '../provisionOnDemand.test.ts',
+					test: 'keeps two executions on one job within the limit together, so the emulator never answers 429',
+				},
+			],
+		},
 	},
 	{
 		bullet: 'provisionOnDemand',
@@ -107,7 +126,18 @@ export const STATEMENTS: StatementEntry[] = [
 	{
 		bullet: 'start',
 		statement: '"If the job is in quarantine, the quarantine status is cleared."',
-		coverage: { coveredBy: { part: 'Start, Save and Restart notices', file: null } },
+		coverage: {
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: "start clears a quarantine, as Microsoft's Start page says, and resets nothing else",
+				},
+				{
+					file: '../job.test.ts',
+					test: "Start says it clears a quarantine, and a quarantined job started by the node leaves quarantine with nothing else reset (Microsoft's Start page)",
+				},
+			],
+		},
 	},
 	{
 		bullet: 'start',
@@ -158,23 +188,64 @@ export const STATEMENTS: StatementEntry[] = [
 		bullet: 'restart',
 		statement:
 			'resetScope one comma-separated string; None/ConnectorDataStore "DO NOT USE"; empty = portal "Restart provisioning"',
-		coverage: { coveredBy: { part: 'Start, Save and Restart notices', file: null } },
+		coverage: {
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: 'jobs: create answers 201 with a Location; restart refuses unknown flags; Full clears what its parts clear',
+				},
+				{
+					file: '../job.test.ts',
+					test: "restart by default sends Microsoft's example scope: Watermark, Escrows, QuarantineState",
+				},
+				{
+					file: '../job.test.ts',
+					test: "each reset scope says what it resets in the words of Microsoft's restart criteria page",
+				},
+				{
+					file: EMULATOR_TEST,
+					test: "restart: an empty resetScope, or no criteria, is the admin center's Restart provisioning (QuarantineState, Watermark, Escrows)",
+				},
+			],
+		},
 	},
 	{
 		bullet: 'schema update',
 		statement:
 			'"fully replaces the current schema"; template schema via the application object, "You must be the owner"',
-		coverage: { coveredBy: { part: 'schema write operations', file: null } },
+		coverage: {
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: "schema: PUT replaces it whole (204), DELETE restores the template's default (204), discover stamps a directory",
+				},
+				{
+					file: '../schemaUpdate.test.ts',
+					test: 'restores a backup: Get → change → Update from the backup gives the original schema, with one PUT per change',
+				},
+			],
+			replayed: 'v1.0/synchronization-synchronizationschema-update#1',
+			untestedPart:
+				"A template's schema: the node does not change templates (a template belongs to the application's owner), and the page names no answer a caller who is not the owner gets.",
+		},
 	},
 	{
 		bullet: 'schema delete',
 		statement:
 			'resets to default (template: the factoryTag\'s default); text says "201 No Content", example 204',
 		coverage: {
-			coveredBy: {
-				part: 'schema write operations (the emulator has no DELETE …/schema before it)',
-				file: null,
-			},
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: "schema: PUT replaces it whole (204), DELETE restores the template's default (204), discover stamps a directory",
+				},
+				{
+					file: '../schemaUpdate.test.ts',
+					test: "Reset previews the template's default without a DELETE, then deletes the customized schema",
+				},
+			],
+			// 204, as the example shows (replay.test.ts says why)
+			replayed: 'v1.0/synchronization-synchronizationschema-delete#1',
 		},
 	},
 	{
@@ -198,7 +269,19 @@ export const STATEMENTS: StatementEntry[] = [
 	{
 		bullet: 'secrets PUT',
 		statement: 'no merge/replace statement on the page',
-		coverage: { coveredBy: { part: 'Start, Save and Restart notices', file: null } },
+		// Save reads the saved keys and refuses before any PUT, so it is safe whether Graph merges or replaces
+		coverage: {
+			tested: [
+				{
+					file: '../secrets.test.ts',
+					test: 'refuses to save only SecretToken over a saved BaseAddress and notification settings, naming them and the fix; nothing is sent',
+				},
+				{
+					file: '../secrets.test.ts',
+					test: 'the editor says that Save replaces the saved set and what Replace All Saved Keys does',
+				},
+			],
+		},
 	},
 	{
 		bullet: 'validateCredentials',
@@ -252,7 +335,22 @@ export const STATEMENTS: StatementEntry[] = [
 		bullet: 'jobSubject.objectTypeName',
 		statement:
 			'user (AD↔Azure AD), User (Entra→app), Worker (Workday), Group; objectId may be an AD DN or a Workday Worker ID',
-		coverage: { coveredBy: { part: 'Provision On Demand as wide as Graph', file: null } },
+		coverage: {
+			tested: [
+				{
+					file: EMULATOR_TEST,
+					test: "provisionOnDemand: takes synchronizationJobSubject's four object types and a group's links.members; refuses what the pages rule out",
+				},
+				{
+					file: '../provisionOnDemand.test.ts',
+					test: '%s: sends the documented method, path and body, and outputs the answer parsed',
+				},
+				{
+					file: '../provisionOnDemand.test.ts',
+					test: 'sends several workers by HR worker ID in one request, one per line',
+				},
+			],
+		},
 	},
 	{
 		bullet: 'synchronizationSchedule',
