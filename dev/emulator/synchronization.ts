@@ -267,7 +267,23 @@ export interface SynchronizationJob {
 	bulkUploads: BulkUploadRecord[];
 	/** The source directory's attribute list for API (API-driven inbound provisioning only); bulkUpload checks custom attributes against it */
 	apiAttributes: ApiAttribute[];
+	/** synchronizationJobSettings: the template's defaults, overridden by name by what the POST sent */
+	settings: JobSetting[];
 }
+
+/** microsoft.graph.keyValuePair, the element of synchronizationJobSettings. */
+export interface JobSetting {
+	name: string;
+	value: string;
+}
+
+/**
+ * "Some settings are inherited from the template" (synchronizationJob resource page); the job Get example shows this
+ * one, the accidental-deletion threshold, so every emulated template hands it down.
+ */
+const TEMPLATE_JOB_SETTINGS: readonly JobSetting[] = [
+	{ name: 'QuarantineTooManyDeletesThreshold', value: '500' },
+];
 
 export interface SynchronizationState {
 	/** What the last acquireAccessToken call sent (null until called). */
@@ -334,7 +350,9 @@ export function createJob(
 	state: SynchronizationState,
 	template: TemplateDefinition,
 	tenantId: string,
+	settings: JobSetting[] = [],
 ): SynchronizationJob {
+	const given = new Set(settings.map(({ name }) => name.toLowerCase()));
 	const job: SynchronizationJob = {
 		id: `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
 		template,
@@ -354,6 +372,10 @@ export function createJob(
 		apiAttributes: template.acceptsBulkUpload
 			? DEFAULT_API_ATTRIBUTES.map((attribute) => ({ ...attribute }))
 			: [],
+		settings: [
+			...TEMPLATE_JOB_SETTINGS.filter(({ name }) => !given.has(name.toLowerCase())),
+			...settings.map(({ name, value }) => ({ name, value })),
+		],
 	};
 	state.jobs.set(job.id.toLowerCase(), job);
 	return job;
@@ -494,7 +516,7 @@ export function jobRepresentation(job: SynchronizationJob): Record<string, unkno
 			synchronizedEntryCountByType: job.synchronizedEntryCountByType,
 			troubleshootingUrl: null,
 		},
-		synchronizationJobSettings: [],
+		synchronizationJobSettings: job.settings.map(({ name, value }) => ({ name, value })),
 	};
 }
 
