@@ -25,6 +25,7 @@ import {
 	resolve,
 } from './route-helpers';
 import type { Reply } from './exchange';
+import { galleryRoutes } from './gallery-routes';
 import { provisioningLogRoutes } from './provisioning-log-routes';
 import { synchronizationRoutes } from './synchronization-routes';
 
@@ -53,6 +54,7 @@ export const graphRoutes: GraphRoute[] = [
 	},
 	...synchronizationRoutes,
 	...provisioningLogRoutes,
+	...galleryRoutes,
 ];
 
 // ---- directory objects -------------------------------------------------------------------
@@ -87,6 +89,7 @@ const SERVICE_PRINCIPAL_PROPERTIES = [
 	'applicationTemplateId',
 	'appOwnerOrganizationId',
 	'appRoleAssignmentRequired',
+	'appRoles',
 	'description',
 	'displayName',
 	'homepage',
@@ -178,7 +181,7 @@ function representation(
 			id: obj.id,
 			deletedDateTime: null,
 			appId: obj.appId,
-			applicationTemplateId: null,
+			applicationTemplateId: obj.applicationTemplateId ?? null,
 			createdDateTime: obj.createdDateTime,
 			description: null,
 			displayName: obj.displayName,
@@ -205,9 +208,10 @@ function representation(
 		appDisplayName: obj.displayName,
 		appDescription: null,
 		appId: obj.appId,
-		applicationTemplateId: null,
+		applicationTemplateId: obj.applicationTemplateId ?? null,
 		appOwnerOrganizationId: env.directory.tenantId,
-		appRoleAssignmentRequired: false,
+		appRoleAssignmentRequired: obj.applicationTemplateId !== undefined,
+		appRoles: obj.appRoles ?? [],
 		description: null,
 		displayName: obj.displayName,
 		homepage: null,
@@ -238,6 +242,7 @@ function listObjects(ctx: GraphContext, kind: DirectoryObjectKind): Reply {
 	}
 	let items = objects(ctx.env, kind)
 		.filter((o) => !ctx.caller.ownedByOnly || isOwnedBy(o, ctx))
+		.filter((o) => o.visibleFrom === undefined || Date.now() >= o.visibleFrom)
 		.map((o) => representation(ctx.env, kind, o));
 	if (query.filter) {
 		const filter = query.filter;
