@@ -49,6 +49,8 @@ export type ResourceMap = {
 	schema: 'get' | 'parseExpression';
 	bulkUpload: 'uploadUsers';
 	provisioningLog: 'getMany' | 'get' | 'getUploadOutcomes';
+	applicationTemplate: 'search' | 'get' | 'instantiate';
+	appRoleAssignment: 'assign' | 'list' | 'remove';
 };
 
 export type Resource = keyof ResourceMap;

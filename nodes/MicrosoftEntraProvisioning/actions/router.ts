@@ -6,6 +6,8 @@ import { createBatcher, getGraphConnection, type GraphConnection } from '../tran
 import { ExecutionGate, sharedWindow } from '../transport/callGate';
 import { CallWindow } from '../transport/callWindow';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
+import * as applicationTemplate from './applicationTemplate';
+import * as appRoleAssignment from './appRoleAssignment';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import type {
@@ -47,6 +49,16 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 		getMany: item(provisioningLog.getMany.execute),
 		get: item(provisioningLog.get.execute),
 		getUploadOutcomes: batch(provisioningLog.getUploadOutcomes.execute),
+	},
+	applicationTemplate: {
+		search: item(applicationTemplate.search.execute),
+		get: item(applicationTemplate.get.execute),
+		instantiate: item(applicationTemplate.instantiate.execute),
+	},
+	appRoleAssignment: {
+		assign: item(appRoleAssignment.assign.execute),
+		list: item(appRoleAssignment.list.execute),
+		remove: item(appRoleAssignment.remove.execute),
 	},
 };
 
