@@ -254,12 +254,21 @@ describe('App Role Assignment › Assign, List, Remove', () => {
 			principalDisplayName: 'Payroll users',
 			appRoleId: role.id,
 			appRoleName: 'msiam_access',
+			alreadyAssigned: false,
 			graphStatus: 201,
 		});
 		expect(tenant.emulator.getAppRoleAssignments(spId)).toHaveLength(1);
 
+		// Run twice: the second run finds the assignment, outputs it and sends no POST.
 		const again = await run(assignment('assign', spId, { principalId: group.id }));
-		expect(again.error?.description).toContain('already assigned');
+		expect(again.error).toBeUndefined();
+		expect(again.items[0].json).toMatchObject({
+			assignmentId: assigned.items[0].json.assignmentId,
+			alreadyAssigned: true,
+			graphStatus: null,
+		});
+		expect(graphCalls(tenant.emulator).filter((call) => call.method === 'POST')).toHaveLength(1);
+		expect(tenant.emulator.getAppRoleAssignments(spId)).toHaveLength(1);
 
 		const listed = await run(assignment('list', spId));
 		expect(listed.items.map((item) => item.json.assignmentId)).toEqual([
@@ -297,6 +306,20 @@ describe('App Role Assignment › Assign, List, Remove', () => {
 
 		const removal = await run(assignment('remove', spId, { assignmentId: '../x' }));
 		expect(removal.error?.message).toMatch(/is not an app role assignment ID/);
+	});
+
+	it("refuses a role that is not one of the app's roles for users with Graph's 400, naming the fix", async () => {
+		const app = await instantiate('Payroll Wrong Role');
+		const group = tenant.emulator.addGroup('Payroll wrong role');
+		const result = await run(
+			assignment('assign', String(app.servicePrincipalId), {
+				principalId: group.id,
+				appRoleId: 'ef7437e6-4f94-4a0a-a110-a439eb2aa8f7',
+			}),
+		);
+		expect(result.error?.description).toContain(
+			"check App Role ID against the service principal's appRoles",
+		);
 	});
 
 	it('names both permissions Microsoft requires when the app lacks one', async () => {

@@ -8,7 +8,8 @@ import {
 	servicePrincipalFailure,
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
-import { graphPath, graphRequest } from '../../transport';
+import { graphPath, graphRequest, listAll } from '../../transport';
+import type { ResolvedTarget } from '../../helpers/targets';
 import type { OperationContext } from '../node.type';
 
 const show = { resource: ['appRoleAssignment'], operation: ['assign'] };
@@ -74,7 +75,7 @@ export async function execute(
 			"Enter the id of one of the service principal's appRoles (Application Template › Instantiate outputs them), or leave it empty.",
 		);
 	}
-	// Not idempotent: Graph refuses a second identical assignment with 400.
+	// The POST is not retried after a dropped connection: the assignment may exist by then.
 	const settings = readRequestSettings(this, itemIndex, false);
 	const servicePrincipal = await resolveServicePrincipal(this, itemIndex, context, settings);
 	const failure = servicePrincipalFailure(
@@ -111,6 +112,22 @@ export async function execute(
 		}
 		role = chosen;
 	}
+	// Safe to run twice: an assignment that already exists is output as it is, and no POST is sent (Graph would
+	// answer a second identical one with 400).
+	const existing = (
+		await listAll<AppRoleAssignment>(
+			this,
+			context.connection,
+			graphPath`/servicePrincipals/${servicePrincipal.objectId}/appRoleAssignedTo`,
+			{ ...settings, idempotent: true },
+			failure,
+		)
+	).find(
+		(candidate) =>
+			candidate.principalId?.toLowerCase() === principalId &&
+			candidate.appRoleId?.toLowerCase() === role.appRoleId,
+	);
+	if (existing) return output(servicePrincipal, existing, principalId, role, null, true);
 	const response = await graphRequest<AppRoleAssignment>(
 		this,
 		context.connection,
@@ -123,20 +140,31 @@ export async function execute(
 		{
 			...failure,
 			invalidHint:
-				"Graph answers 400 when the user or group is already assigned this role, or when the role is not one of the app's roles for users: check App Role ID, and App Role Assignment › List.",
+				"Graph answers 400 when the role is not one of the app's roles for users: check App Role ID against the service principal's appRoles.",
 		},
 	);
-	const assignment = response.body;
+	return output(servicePrincipal, response.body, principalId, role, response, false);
+}
+
+function output(
+	servicePrincipal: ResolvedTarget,
+	assignment: AppRoleAssignment,
+	principalId: string,
+	role: { appRoleId: string; appRoleName: string | null },
+	response: { status: number; requestId?: string | null } | null,
+	alreadyAssigned: boolean,
+): IDataObject {
 	return {
 		...servicePrincipalFields(servicePrincipal),
 		assignmentId: assignment.id,
+		alreadyAssigned,
 		principalId: assignment.principalId ?? principalId,
 		principalType: assignment.principalType ?? null,
 		principalDisplayName: assignment.principalDisplayName ?? null,
 		appRoleId: assignment.appRoleId ?? role.appRoleId,
 		appRoleName: role.appRoleName,
-		graphStatus: response.status,
-		requestId: response.requestId ?? null,
+		graphStatus: response?.status ?? null,
+		requestId: response?.requestId ?? null,
 		assignment,
 	};
 }
