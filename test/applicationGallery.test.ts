@@ -145,6 +145,32 @@ describe('Application Template › Search and Get', () => {
 		},
 	);
 
+	it('with Continue On Fail pairs each failed Get with its input and reads the others', async () => {
+		const result = await run(
+			gallery('get', { applicationTemplate: locator('={{ $json.templateId }}') }),
+			{
+				continueOnFail: true,
+				items: [
+					{ templateId: CUSTOM_APP },
+					{ templateId: '../../servicePrincipals' },
+					{ templateId: '00000000-1111-2222-3333-444444444444' },
+					{ templateId: SAML_TOOLKIT },
+				],
+			},
+		);
+		expect(result.items.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(result.items[0].json.displayName).toBe('Custom');
+		expect(result.items[1].json.error).toMatch(/must be a GUID/);
+		expect(result.items[2].json.httpCode).toBe('404');
+		expect(result.items[3].json.displayName).toBe('Azure AD SAML Toolkit');
+		expect(graphCalls(tenant.emulator)).toHaveLength(3);
+	});
+
 	it('names the fix when the template does not exist (404)', async () => {
 		const result = await run(
 			gallery('get', { applicationTemplate: locator('00000000-1111-2222-3333-444444444444') }),
