@@ -45,7 +45,17 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	bulkUpload: 'Bulk Upload (API-driven inbound provisioning)',
 	readProvisioningLogs:
 		"Provisioning Log › Get Many, Get, Get Upload Outcomes; the trigger's Provisioning Failures event",
+	readApplicationTemplates: 'Application Template › Search, Get; gallery list',
+	instantiateApplicationTemplate: 'Application Template › Instantiate',
+	manageAppRoleAssignments: 'App Role Assignment › Assign, Remove',
+	readAppRoleAssignments: 'App Role Assignment › List',
 };
+
+/** A permissions cell: the permissions joined as the entry says, or what an empty list means. */
+function permissionCell(permissions: string[], access: RequiredAccess): string {
+	if (permissions.length === 0) return 'none (any valid token)';
+	return permissions.map((permission) => `\`${permission}\``).join(permissionJoiner(access));
+}
 
 function table(header: string[], rows: string[][]): string {
 	return [
@@ -93,8 +103,8 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 			],
 			Object.entries(REQUIRED_ACCESS).map(([name, access]: [string, RequiredAccess]) => [
 				ACCESS_LABELS[name as keyof typeof REQUIRED_ACCESS],
-				access.application.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
-				access.delegated.map((permission) => `\`${permission}\``).join(permissionJoiner(access)),
+				permissionCell(access.application, access),
+				permissionCell(access.delegated, access),
 				access.delegatedRoles.length ? access.delegatedRoles.join(', ') : '—',
 			]),
 		),

@@ -133,6 +133,37 @@ export const REQUIRED_ACCESS = {
 		],
 		allRequired: true,
 	},
+	// Microsoft: "Additional permissions aren't required to call this API, as long as your application has a valid
+	// access token" (List applicationTemplates); the gallery takes any token.
+	readApplicationTemplates: {
+		application: [],
+		delegated: [],
+		delegatedRoles: [],
+	},
+	// The instantiate page's table; with Application.ReadWrite.OwnedBy the calling app becomes the new app's owner, so
+	// the same grant then manages its provisioning.
+	instantiateApplicationTemplate: {
+		application: [
+			'Application.ReadWrite.OwnedBy',
+			'Application.ReadWrite.All',
+			'Directory.ReadWrite.All',
+		],
+		delegated: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
+		delegatedRoles: ['Application Administrator', 'Cloud Application Administrator'],
+	},
+	// Microsoft (POST appRoleAssignedTo): "AppRoleAssignment.ReadWrite.All and Application.Read.All" (or and
+	// Directory.Read.All). Removing an assignment needs AppRoleAssignment.ReadWrite.All, listed here with it.
+	manageAppRoleAssignments: {
+		application: ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All'],
+		delegated: ['AppRoleAssignment.ReadWrite.All', 'Application.Read.All'],
+		delegatedRoles: ['Application Administrator', 'Cloud Application Administrator'],
+		allRequired: true,
+	},
+	readAppRoleAssignments: {
+		application: ['Application.Read.All', 'Directory.Read.All'],
+		delegated: ['Application.Read.All', 'Directory.Read.All'],
+		delegatedRoles: [],
+	},
 } satisfies Record<string, RequiredAccess>;
 
 /**
@@ -172,6 +203,9 @@ export type AccessName = keyof typeof REQUIRED_ACCESS;
 /** A sentence naming what to grant, for 401/403 errors. */
 export function describeRequiredAccess(access: AccessName, delegated: boolean): string {
 	const required: RequiredAccess = REQUIRED_ACCESS[access];
+	if ((delegated ? required.delegated : required.application).length === 0) {
+		return 'Microsoft documents no permission for this call beyond a valid Microsoft Graph token: check that the credential signs in to the right tenant and cloud.';
+	}
 	const joiner = permissionJoiner(required);
 	const plural = required.allRequired ? 's' : '';
 	if (!delegated) {

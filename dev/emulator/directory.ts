@@ -4,8 +4,6 @@
  * users, managed identities) and the grants issued by the token endpoint.
  */
 import { randomUUID, X509Certificate } from 'node:crypto';
-
-import type { AppRole, AppRoleAssignment } from './application-templates';
 import { ProvisioningLogs } from './provisioning-logs';
 import {
 	newSynchronizationState,
@@ -42,11 +40,42 @@ interface DirectoryObject {
 	/** Object ids or appIds of service principals owning it (for *.OwnedBy permissions). */
 	owners: string[];
 	synchronization: SynchronizationState;
-	/** The gallery or non-gallery template the object was instantiated from, if any */
+	/** The gallery or non-gallery template it was instantiated from, if any */
 	applicationTemplateId?: string;
-	appRoles: AppRole[];
-	/** Service principals only: who is assigned to the application (POST …/appRoleAssignedTo) */
-	appRoleAssignedTo: AppRoleAssignment[];
+	appRoles?: AppRole[];
+	/** Until then (epoch ms) Graph answers 404 for it: directory replication after instantiate */
+	visibleFrom?: number;
+	/** appRoleAssignedTo of a service principal: who is assigned to the app */
+	appRoleAssignments?: AppRoleAssignment[];
+}
+
+/** microsoft.graph.appRole, the parts the emulator serves. */
+export interface AppRole {
+	id: string;
+	allowedMemberTypes: string[];
+	displayName: string;
+	description: string;
+	isEnabled: boolean;
+	value: string | null;
+	origin: string;
+}
+
+/** microsoft.graph.appRoleAssignment as Graph serializes it. */
+export interface AppRoleAssignment {
+	id: string;
+	deletedDateTime: null;
+	appRoleId: string;
+	createdDateTime: string;
+	principalDisplayName: string;
+	principalId: string;
+	principalType: 'User' | 'Group';
+	resourceDisplayName: string;
+	resourceId: string;
+}
+
+export interface Group {
+	id: string;
+	displayName: string;
 }
 
 export type ApplicationObject = DirectoryObject;
@@ -173,8 +202,6 @@ function newDirectoryObject(input: AddApplicationInput): DirectoryObject {
 		createdDateTime: graphDate(new Date()),
 		owners: input.owners ?? [],
 		synchronization: newSynchronizationState(),
-		appRoles: [],
-		appRoleAssignedTo: [],
 	};
 }
 
@@ -183,6 +210,9 @@ export class Directory {
 	readonly servicePrincipals = new Map<string, ServicePrincipalObject>();
 	readonly clients = new Map<string, ClientApp>();
 	readonly users = new Map<string, User>();
+	readonly groups = new Map<string, Group>();
+	/** How long objects created by instantiate answer 404, as Entra's directory replication makes them do */
+	replicationDelayMs = 0;
 	readonly managedIdentities: ManagedIdentity[] = [];
 	readonly authorizationCodes = new Map<string, AuthorizationCode>();
 	readonly refreshTokens = new Map<string, RefreshTokenGrant>();

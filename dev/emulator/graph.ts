@@ -26,6 +26,8 @@ export interface GraphRoute {
 	handler: (ctx: GraphContext) => Reply | Promise<Reply>;
 	/** Overrides the permissions looked up from the permissions data for this method + path. */
 	permissions?: AllowedPermissions;
+	/** Any valid Graph token may call it, whatever its permissions (e.g. "List applicationTemplates"). */
+	anyValidToken?: boolean;
 	/** Delegated calls also need one of these directory roles. Default: the synchronization admin roles for paths under /synchronization. */
 	delegatedRoles?: string[];
 }
@@ -188,7 +190,11 @@ export class GraphRouter {
 
 	constructor(routes: GraphRoute[]) {
 		this.routes = routes.map((route) => {
-			if (!route.permissions && !allowedPermissions(route.method, route.path)) {
+			if (
+				!route.permissions &&
+				!route.anyValidToken &&
+				!allowedPermissions(route.method, route.path)
+			) {
 				throw new Error(
 					`Graph route ${route.method} ${route.path} has no permission entry; give it 'permissions'`,
 				);
@@ -255,15 +261,15 @@ export class GraphRouter {
 		// Authorization.
 		const allowed = route.permissions ?? allowedPermissions(route.method, route.path);
 		const accepted = (check.delegated ? allowed?.delegated : allowed?.application) ?? [];
-		const grantedBy = check.permissions.filter((p) =>
-			accepted.some((a) => a.toLowerCase() === p.toLowerCase()),
-		);
+		const grantedBy = route.anyValidToken
+			? check.permissions
+			: check.permissions.filter((p) => accepted.some((a) => a.toLowerCase() === p.toLowerCase()));
 		const roles =
 			route.delegatedRoles ??
 			(/\/synchronization(\/|$)/i.test(route.path) ? SYNCHRONIZATION_ADMIN_ROLES : []);
 		const missingRole =
 			check.delegated && roles.length > 0 && !check.directoryRoles.some((r) => roles.includes(r));
-		if (grantedBy.length === 0 || missingRole) {
+		if ((grantedBy.length === 0 && !route.anyValidToken) || missingRole) {
 			return fail(
 				403,
 				'Authorization_RequestDenied',

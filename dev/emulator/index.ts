@@ -14,6 +14,7 @@ import { GraphBatch, isBatchRequest } from './batch';
 import { GraphCapacity, type GraphCapacitySettings } from './capacity';
 import {
 	AddApplicationInput,
+	AppRoleAssignment,
 	Directory,
 	DirectoryObjectKind,
 	RegisterClientAppInput,
@@ -69,6 +70,7 @@ export type { GeneratedCertificate, ClientCertificateOptions } from './tls';
 export type { CreateAccessTokenOptions } from './tokens';
 export type {
 	AddApplicationInput,
+	AppRoleAssignment,
 	RegisterClientAppInput,
 	RegisterUserInput,
 	SetManagedIdentityInput,
@@ -103,6 +105,8 @@ export interface EmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** Seed of the random sources drawing `probability` faults and the order of $batch responses. Default: random. */
 	randomSeed?: number;
+	/** How long objects created by instantiate answer 404 (directory replication). Default 0. */
+	replicationDelayMs?: number;
 }
 
 export interface Latency {
@@ -242,6 +246,12 @@ export interface Emulator {
 	 */
 	grantApplicationPermissions(clientId: string, permissions: string[]): void;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
+	/** A security group, to assign to an app (POST …/appRoleAssignedTo). */
+	addGroup(displayName: string): { id: string; displayName: string };
+	/** How long an application and service principal answer 404 after instantiate (directory replication). */
+	setReplicationDelay(milliseconds: number): void;
+	/** Who is assigned to the app (its appRoleAssignedTo); throws for an unknown service principal. */
+	getAppRoleAssignments(servicePrincipalId: string): AppRoleAssignment[];
 	/** System-assigned when clientId is omitted, user-assigned otherwise; replaces an earlier one with the same identity. */
 	setManagedIdentity(input: SetManagedIdentityInput): {
 		clientId: string;
@@ -334,6 +344,7 @@ class EmulatorInstance implements Emulator {
 		this.tenantId = (options.tenantId ?? randomUUID()).toLowerCase();
 		this.tenantDomain = options.tenantDomain ?? 'contoso.onmicrosoft.com';
 		this.directory = new Directory(this.tenantId, this.tenantDomain);
+		this.directory.replicationDelayMs = options.replicationDelayMs ?? 0;
 		this.tokens = new TokenService(
 			this.directory,
 			() => this.graphUrl,
@@ -650,6 +661,22 @@ class EmulatorInstance implements Emulator {
 	registerUser(input: RegisterUserInput): { id: string; upn: string } {
 		const u = this.directory.registerUser(input);
 		return { id: u.id, upn: u.upn };
+	}
+
+	addGroup(displayName: string): { id: string; displayName: string } {
+		const group = { id: randomUUID(), displayName };
+		this.directory.groups.set(group.id, group);
+		return { ...group };
+	}
+
+	setReplicationDelay(milliseconds: number): void {
+		this.directory.replicationDelayMs = milliseconds;
+	}
+
+	getAppRoleAssignments(servicePrincipalId: string): AppRoleAssignment[] {
+		return (this.servicePrincipal(servicePrincipalId).appRoleAssignments ?? []).map((a) => ({
+			...a,
+		}));
 	}
 
 	setManagedIdentity(input: SetManagedIdentityInput): {

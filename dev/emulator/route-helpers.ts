@@ -60,6 +60,8 @@ export function resolve(
 				: ctx.env.directory.findServicePrincipalByAppId(key.value);
 		if (!obj) return notFound(key.value);
 	}
+	// An object instantiated moments ago is not yet replicated to the replica answering this call.
+	if (obj.visibleFrom !== undefined && Date.now() < obj.visibleFrom) return notFound(key.value);
 	if (ctx.caller.ownedByOnly && !isOwnedBy(obj, ctx)) {
 		return ctx.error(
 			403,

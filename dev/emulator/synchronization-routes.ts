@@ -23,6 +23,7 @@ import {
 	customAttributeProblem,
 	discoverDirectory,
 	jobRepresentation,
+	type JobSetting,
 	maskedSecrets,
 	OnDemandRecord,
 	parseExpression,
@@ -371,7 +372,9 @@ function postJob(ctx: GraphContext): Reply {
 			`The template '${templateId}' is not available for this service principal.`,
 		);
 	}
-	const job = createJob(sp.synchronization, template, ctx.env.directory.tenantId);
+	const settings = parseJobSettings(parsed.body.synchronizationJobSettings);
+	if (typeof settings === 'string') return ctx.error(400, 'BadRequest', settings);
+	const job = createJob(sp.synchronization, template, ctx.env.directory.tenantId, settings);
 	const reply = ctx.json(201, {
 		'@odata.context': jobsContext(ctx, sp, '/$entity'),
 		...jobRepresentation(job),
@@ -383,6 +386,26 @@ function postJob(ctx: GraphContext): Reply {
 			Location: `${ctx.baseUrl}/servicePrincipals/${sp.id}/synchronization/jobs/${job.id}`,
 		},
 	};
+}
+
+/**
+ * synchronizationJobSettings as the v1.0 metadata types it: Collection(keyValuePair), each a string name and value.
+ * Returns the settings, or the message of Graph's 400 when the shape is wrong.
+ */
+function parseJobSettings(raw: unknown): JobSetting[] | string {
+	if (raw === undefined || raw === null) return [];
+	if (!Array.isArray(raw)) {
+		return "The property 'synchronizationJobSettings' must be a collection of keyValuePair.";
+	}
+	const settings: JobSetting[] = [];
+	for (const entry of raw as unknown[]) {
+		const { name, value } = (entry ?? {}) as { name?: unknown; value?: unknown };
+		if (typeof name !== 'string' || name === '' || typeof value !== 'string') {
+			return "Each entry of 'synchronizationJobSettings' needs a string 'name' and a string 'value'.";
+		}
+		settings.push({ name, value });
+	}
+	return settings;
 }
 
 function deleteJob(ctx: GraphContext): Reply {

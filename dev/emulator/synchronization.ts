@@ -478,7 +478,23 @@ export interface SynchronizationJob {
 	schema: StoredSchema;
 	/** Graph: the schema's version is "updated automatically with every schema change" */
 	schemaVersion: number;
+	/** synchronizationJobSettings: the template's defaults, overridden by name by what the POST sent */
+	settings: JobSetting[];
 }
+
+/** microsoft.graph.keyValuePair, the element of synchronizationJobSettings. */
+export interface JobSetting {
+	name: string;
+	value: string;
+}
+
+/**
+ * "Some settings are inherited from the template" (synchronizationJob resource page); the job Get example shows this
+ * one, the accidental-deletion threshold, so every emulated template hands it down.
+ */
+const TEMPLATE_JOB_SETTINGS: readonly JobSetting[] = [
+	{ name: 'QuarantineTooManyDeletesThreshold', value: '500' },
+];
 
 export interface SynchronizationState {
 	/** What the last acquireAccessToken call sent (null until called). */
@@ -545,7 +561,9 @@ export function createJob(
 	state: SynchronizationState,
 	template: TemplateDefinition,
 	tenantId: string,
+	settings: JobSetting[] = [],
 ): SynchronizationJob {
+	const given = new Set(settings.map(({ name }) => name.toLowerCase()));
 	const job: SynchronizationJob = {
 		id: `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
 		template,
@@ -564,6 +582,10 @@ export function createJob(
 		bulkUploads: [],
 		schema: defaultSchema(template),
 		schemaVersion: 1,
+		settings: [
+			...TEMPLATE_JOB_SETTINGS.filter(({ name }) => !given.has(name.toLowerCase())),
+			...settings.map(({ name, value }) => ({ name, value })),
+		],
 	};
 	state.jobs.set(job.id.toLowerCase(), job);
 	return job;
@@ -725,7 +747,7 @@ export function jobRepresentation(job: SynchronizationJob): Record<string, unkno
 			synchronizedEntryCountByType: job.synchronizedEntryCountByType,
 			troubleshootingUrl: null,
 		},
-		synchronizationJobSettings: [],
+		synchronizationJobSettings: job.settings.map(({ name, value }) => ({ name, value })),
 	};
 }
 

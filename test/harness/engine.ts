@@ -15,6 +15,7 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
+	IConnections,
 	ICredentialDataDecryptedObject,
 	ICredentials,
 	ICredentialType,
@@ -444,6 +445,145 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		outputs: (taskData?.data?.main ?? []).map((output) => output ?? []),
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
+	};
+}
+
+export interface WorkflowRunOptions {
+	/** A workflow as n8n exports it (an example's JSON) */
+	workflow: { nodes: INode[]; connections: IConnections };
+	/** Given to every node of this package */
+	credential: CredentialInput;
+	/** The trigger the run starts after, and the items it emitted (its type need not be loaded) */
+	trigger: { name: string; items: IDataObject[] };
+}
+
+export interface WorkflowRunResult {
+	run: IRun;
+	/** A node's output items, empty when it did not run */
+	output(nodeName: string): INodeExecutionData[];
+	error?: RunResult['error'];
+}
+
+/**
+ * Runs a whole workflow from the items its trigger emitted, through WorkflowExecute. Only this package's node types
+ * are loaded, so the run covers the nodes of this package the trigger leads to; nodes of other packages (a
+ * webhook's answer, a sticky note) are left out, and their wiring checked by the caller.
+ */
+export async function runWorkflowAfterTrigger(
+	options: WorkflowRunOptions,
+): Promise<WorkflowRunResult> {
+	const pkg = await loadPackage();
+	storeCredential(pkg, options.credential);
+	const { trigger } = options;
+	const ours = (node: INode) => node.type.startsWith(`${PACKAGE_NAME}.`);
+	const nodes = options.workflow.nodes
+		.filter((node) => ours(node) || node.name === trigger.name)
+		.map((node) =>
+			ours(node)
+				? {
+						...node,
+						credentials: {
+							[options.credential.type]: {
+								id: options.credential.id ?? 'credential-under-test',
+								name: 'Test credential',
+							},
+						},
+					}
+				: node,
+		);
+	const kept = new Set(nodes.map((node) => node.name));
+	const connections: IConnections = {};
+	for (const [from, outputs] of Object.entries(options.workflow.connections)) {
+		if (!kept.has(from)) continue;
+		connections[from] = {
+			main: (outputs.main ?? []).map((targets) =>
+				(targets ?? []).filter((target) => kept.has(target.node)),
+			),
+		};
+	}
+	// The trigger already ran: a type without parameters stands in for it, so expressions can read its items.
+	const triggerType = nodes.find((node) => node.name === trigger.name)?.type;
+	const standIn = {
+		description: {
+			displayName: trigger.name,
+			name: 'triggerStandIn',
+			group: ['trigger'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		},
+	} as unknown as INodeType;
+	const nodeTypes: INodeTypes = {
+		getByName: (type) => (type === triggerType ? standIn : pkg.nodeTypes.getByName(type)),
+		getByNameAndVersion: (type, version) =>
+			type === triggerType ? standIn : pkg.nodeTypes.getByNameAndVersion(type, version),
+		getKnownTypes: () => pkg.nodeTypes.getKnownTypes(),
+	};
+	const workflow = new Workflow({
+		id: 'workflow-under-test',
+		name: 'Entra provisioning workflow test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const items = trigger.items.map((json) => ({ json }));
+	const next = (connections[trigger.name]?.main?.[0] ?? []).map((target) => target.node);
+	const runExecutionData = {
+		startData: {},
+		resultData: {
+			runData: {
+				[trigger.name]: [
+					{
+						startTime: Date.now(),
+						executionTime: 0,
+						executionIndex: 0,
+						executionStatus: 'success',
+						source: [],
+						data: { main: [items] },
+					},
+				],
+			},
+		},
+		executionData: {
+			contextData: {},
+			metadata: {},
+			nodeExecutionStack: next.map((name) => ({
+				node: workflow.getNode(name),
+				data: { main: [items] },
+				source: { main: [{ previousNode: trigger.name }] },
+			})),
+			waitingExecution: {},
+			waitingExecutionSource: {},
+		},
+	} as unknown as IRunExecutionData;
+	const hooks = new ExecutionLifecycleHooks('manual', `execution-${executionCounter + 1}`, {
+		id: workflow.id,
+		name: workflow.name,
+		nodes,
+		connections,
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+	const execution = new WorkflowExecute(
+		buildAdditionalData(pkg, hooks),
+		'manual',
+		runExecutionData,
+	);
+	const run = await execution.processRunExecutionData(workflow);
+	const runData = run.data.resultData.runData;
+	return {
+		run,
+		output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? [],
+		error: run.data.resultData.error as RunResult['error'],
 	};
 }
 

@@ -2,6 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { authenticationProperty } from '../descriptions/authentication';
 import { requestOptionsProperty } from '../descriptions/requestOptions';
+import * as applicationTemplate from './applicationTemplate';
+import * as appRoleAssignment from './appRoleAssignment';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import * as provisioningLog from './provisioningLog';
@@ -19,6 +21,16 @@ export const nodeProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{
+				name: 'App Role Assignment',
+				value: 'appRoleAssignment',
+				description: 'Assign users and groups to an app, which puts them in provisioning scope',
+			},
+			{
+				name: 'Application Template',
+				value: 'applicationTemplate',
+				description: 'Find an app in the Entra gallery and add it to the tenant',
+			},
 			{
 				name: 'Bulk Upload',
 				value: 'bulkUpload',
@@ -66,6 +78,8 @@ export const nodeProperties: INodeProperties[] = [
 	...schema.description,
 	...bulkUpload.description,
 	...provisioningLog.description,
+	...applicationTemplate.description,
+	...appRoleAssignment.description,
 	requestOptionsProperty,
 ];
 

@@ -57,6 +57,8 @@ export type ResourceMap = {
 		| 'parseExpression';
 	bulkUpload: 'uploadUsers';
 	provisioningLog: 'getMany' | 'get' | 'getUploadOutcomes';
+	applicationTemplate: 'search' | 'get' | 'instantiate';
+	appRoleAssignment: 'assign' | 'list' | 'remove';
 };
 
 export type Resource = keyof ResourceMap;

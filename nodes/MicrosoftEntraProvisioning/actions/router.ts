@@ -7,6 +7,8 @@ import { ExecutionGate, sharedWindow } from '../transport/callGate';
 import { CallWindow } from '../transport/callWindow';
 import { errorItemJson } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
+import * as applicationTemplate from './applicationTemplate';
+import * as appRoleAssignment from './appRoleAssignment';
 import * as bulkUpload from './bulkUpload';
 import * as job from './job';
 import type {
@@ -57,6 +59,16 @@ const operations: { [R in Resource]: Record<ResourceMap[R], Operation> } = {
 		getMany: item(provisioningLog.getMany.execute),
 		get: item(provisioningLog.get.execute),
 		getUploadOutcomes: batch(provisioningLog.getUploadOutcomes.execute),
+	},
+	applicationTemplate: {
+		search: item(applicationTemplate.search.execute),
+		get: item(applicationTemplate.get.execute),
+		instantiate: item(applicationTemplate.instantiate.execute),
+	},
+	appRoleAssignment: {
+		assign: item(appRoleAssignment.assign.execute),
+		list: item(appRoleAssignment.list.execute),
+		remove: item(appRoleAssignment.remove.execute),
 	},
 };
 

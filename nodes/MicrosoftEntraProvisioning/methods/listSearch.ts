@@ -208,3 +208,45 @@ export async function searchFunctions(
 		filter,
 	);
 }
+
+/** The gallery apps whose name contains the filter (Graph's documented contains(displayName, …)), a page at a time. */
+export async function searchApplicationTemplates(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const connection = await getGraphConnection(this);
+	const search = filter?.trim();
+	const page = await graphListPage<{
+		id: string;
+		displayName?: string | null;
+		publisher?: string | null;
+		supportedProvisioningTypes?: string[];
+	}>(
+		this,
+		connection,
+		paginationToken
+			? { method: 'GET', url: paginationToken }
+			: {
+					method: 'GET',
+					path: '/applicationTemplates',
+					qs: {
+						$top: PAGE_SIZE,
+						...(search ? { $filter: `contains(displayName, ${odataString(search)})` } : {}),
+					},
+				},
+		SETTINGS,
+		{
+			access: 'readApplicationTemplates',
+			delegated: connection.delegated,
+			subject: 'the application gallery',
+		},
+	);
+	return {
+		results: page.value.map((template) => ({
+			name: `${template.displayName ?? '(no name)'}${template.publisher ? ` · ${template.publisher}` : ''}${(template.supportedProvisioningTypes ?? []).includes('sync') ? ' · provisioning' : ''}`,
+			value: template.id,
+		})),
+		paginationToken: page.nextLink,
+	};
+}

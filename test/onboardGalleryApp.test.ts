@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { IConnections, INode } from 'n8n-workflow';
+
+import { logger, runWorkflowAfterTrigger } from './harness/engine';
+import { clientWith } from './support/synchronization';
+import { graphCalls, startTenant, type TestTenant } from './support/tenant';
+
+const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'onboard-gallery-app.workflow.json');
+const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as {
+	nodes: INode[];
+	connections: IConnections;
+};
+const SCIM_TOKEN = 'onboarding-scim-token-Vb7!kP2qZx9';
+const ENTRA_NODES = [
+	'Add the app from the gallery',
+	'Assign the group',
+	'Create the job',
+	'Save the tenant URL and token',
+	'Start the job',
+	"Read the job's state",
+];
+
+let tenant: TestTenant;
+
+beforeAll(async () => {
+	tenant = await startTenant({ replicationDelayMs: 1200 });
+});
+
+afterAll(async () => {
+	await tenant.emulator.close();
+});
+
+describe('examples/onboard-gallery-app.workflow.json against the emulator', () => {
+	it('adds the app, waits out replication, assigns the group, creates, authorizes and starts the job, and answers with its state', async () => {
+		// Application.ReadWrite.OwnedBy: the workflow's app becomes the new app's owner and configures it with that grant.
+		const { credential, client } = clientWith(
+			tenant,
+			['Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All', 'Application.Read.All'],
+			'onboarding',
+		);
+		const group = tenant.emulator.addGroup('Payroll users');
+		const result = await runWorkflowAfterTrigger({
+			workflow: example,
+			credential,
+			trigger: {
+				name: 'Webhook',
+				items: [
+					{
+						headers: {},
+						params: {},
+						query: {},
+						body: {
+							appName: 'Contoso Payroll',
+							groupId: group.id,
+							tenantUrl: 'https://payroll.contoso.example/scim/v2',
+							secretToken: SCIM_TOKEN,
+							deleteThreshold: 25,
+						},
+					},
+				],
+			},
+		});
+		expect(result.error).toBeUndefined();
+		for (const name of ENTRA_NODES) expect(result.output(name)).toHaveLength(1);
+
+		const app = result.output('Add the app from the gallery')[0].json;
+		expect(app).toMatchObject({ replicated: true, displayName: 'Contoso Payroll' });
+		const spId = String(app.servicePrincipalId);
+		expect(tenant.emulator.getAppRoleAssignments(spId)).toMatchObject([
+			{ principalId: group.id, principalType: 'Group' },
+		]);
+		const jobId = String(result.output('Create the job')[0].json.jobId);
+		expect(result.output('Create the job')[0].json.jobSettings).toEqual([
+			{ name: 'QuarantineTooManyDeletesThreshold', value: '25' },
+		]);
+		const state = result.output("Read the job's state")[0].json;
+		expect(state).toMatchObject({ jobId, statusCode: 'Active', scheduleState: 'Active' });
+		expect(
+			tenant.emulator.getSynchronizationJob(spId, jobId)?.job as { status: { code: string } },
+		).toMatchObject({ status: { code: 'Active' } });
+		// Save reads the saved keys first (GET), then sends the PUT
+		const secretsCall = graphCalls(tenant.emulator).find(
+			(call) =>
+				call.method === 'PUT' &&
+				call.path.endsWith(`/servicePrincipals/${spId}/synchronization/secrets`),
+		);
+		expect(JSON.parse(String(secretsCall?.body)).value).toContainEqual({
+			key: 'SecretToken',
+			value: SCIM_TOKEN,
+		});
+
+		// The answer reads only fields the last node and the earlier ones output.
+		const answer = example.nodes.find((node) => node.name === "Answer with the job's state");
+		const body = String(answer?.parameters.responseBody);
+		for (const field of ['servicePrincipalId', 'jobId', 'statusCode', 'scheduleState'])
+			expect(state).toHaveProperty(field);
+		expect(body).toContain("$('Assign the group').item.json.assignmentId");
+		expect(example.connections["Read the job's state"].main[0]?.[0]?.node).toBe(
+			"Answer with the job's state",
+		);
+
+		// Neither the token nor the client secret is in what the package's nodes output or logged.
+		const produced = [
+			...ENTRA_NODES.map((name) =>
+				JSON.stringify(result.run.data.resultData.runData[name] ?? null),
+			),
+			logger.lines
+				.map((line) => `${line.message} ${JSON.stringify(line.metadata ?? {})}`)
+				.join('\n'),
+		].join('\n');
+		expect(produced).not.toContain(SCIM_TOKEN);
+		expect(JSON.stringify(result.run)).not.toContain(client.secret);
+	});
+});
