@@ -8,14 +8,6 @@
  * request through a workflow; it fails when an example is on this list and tested, or on neither.
  */
 export const NOT_EXPRESSIBLE: Record<string, string> = {
-	'v1.0/applicationtemplate-instantiate#1':
-		'The node configures provisioning of an existing enterprise application; it does not create applications from the gallery.',
-	'beta/applicationtemplate-instantiate#1':
-		'The node configures provisioning of an existing enterprise application; it does not create applications from the gallery.',
-	'v1.0/serviceprincipal-post-approleassignedto#1':
-		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
-	'beta/serviceprincipal-post-approleassignedto#1':
-		'The node does not assign users or groups to the application; an admin assigns them in the admin center (Users and groups).',
 	'v1.0/synchronization-synchronizationjob-post-bulkupload#1':
 		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
 	'v1.0/synchronization-synchronizationjob-post-bulkupload#2':

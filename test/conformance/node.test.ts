@@ -29,6 +29,8 @@ const results: RunResult[] = [];
 /** The objects of one case: a fresh application with its enterprise application and a job of the given template. */
 interface CaseObjects extends EmulatorIds {
 	user: string;
+	/** A security group of the tenant, as the documented assignment assigns one */
+	group: string;
 	/** The rules of the job's schema that a documented request names */
 	rules: string[];
 	/** The IDs Graph gives the directories of the job's schema, by name */
@@ -114,6 +116,44 @@ const bulkUploadCase: NodeCase = {
 			{ jobId: ids.job },
 		),
 		items: [], // filled from the documented operations below
+	}),
+};
+
+/** Graph's default access role, for an application that declares no app roles of its own */
+const DEFAULT_ACCESS_ROLE = '00000000-0000-0000-0000-000000000000';
+
+/** Application Template › Instantiate of the documented template (a gallery app, or the non-gallery one) by ID. */
+function instantiateCase(id: string): NodeCase {
+	return {
+		workflow: (ids) => ({
+			parameters: {
+				authentication: 'appOnly',
+				resource: 'applicationTemplate',
+				operation: 'instantiate',
+				applicationTemplate: locator(ids.applicationTemplate),
+				displayName: String(documentedRequest(id).displayName),
+				replicationWaitSeconds: 0,
+				options: {},
+			},
+		}),
+	};
+}
+
+/**
+ * App Role Assignment › Assign of a group to the enterprise application, with the role entered by ID: the emulator's
+ * application declares no app roles, so it is Default Access where the page shows one of the documented app's roles.
+ */
+const assignCase: NodeCase = {
+	workflow: (ids) => ({
+		parameters: synchronizationParameters('appRoleAssignment', 'assign', ids.servicePrincipal, {
+			principalId: ids.group,
+			appRoleId: DEFAULT_ACCESS_ROLE,
+		}),
+	}),
+	documentedBody: (_body, ids) => ({
+		principalId: ids.group,
+		resourceId: ids.servicePrincipal,
+		appRoleId: DEFAULT_ACCESS_ROLE,
 	}),
 };
 
@@ -322,6 +362,15 @@ const NODE_CASES: Record<string, NodeCase> = {
 	),
 	'v1.0/synchronization-synchronizationjob-post-bulkupload#3': bulkUploadCase,
 	'beta/synchronization-synchronizationjob-post-bulkupload#3': bulkUploadCase,
+	...Object.fromEntries(
+		['v1.0', 'beta'].flatMap((version) => [
+			[
+				`${version}/applicationtemplate-instantiate#1`,
+				instantiateCase(`${version}/applicationtemplate-instantiate#1`),
+			],
+			[`${version}/serviceprincipal-post-approleassignedto#1`, assignCase],
+		]),
+	),
 };
 
 function documentedRequest(id: string): IDataObject {
@@ -370,6 +419,8 @@ beforeAll(async () => {
 			'SynchronizationData-User.Upload',
 			// Schema › Discover Directory (synchronization-directorydefinition-discover.md's permission)
 			'Directory.ReadWrite.All',
+			// App Role Assignment › Assign (serviceprincipal-post-approleassignedto.md, with Directory.Read.All)
+			'AppRoleAssignment.ReadWrite.All',
 		],
 		'conformance',
 	).credential;
@@ -411,6 +462,7 @@ async function objectsFor(example: DocumentedExample, nodeCase: NodeCase): Promi
 		});
 	const job = tenant.emulator.createSynchronizationJob(sp.id, template);
 	const user = tenant.emulator.registerUser({ upn: `user.${sp.id}@contoso.example` }).id;
+	const group = tenant.emulator.addGroup(`Group of ${example.id}`).id;
 	const directories = await directoryIds(sp.id, job.id);
 	return {
 		servicePrincipal: sp.id,
@@ -419,8 +471,10 @@ async function objectsFor(example: DocumentedExample, nodeCase: NodeCase): Promi
 		template,
 		directory: directories.customappsso ?? '',
 		provisioningLog: '',
-		applicationTemplate: '',
+		// The documented template IDs are Microsoft's gallery (or non-gallery) templates, which the emulator's gallery has
+		applicationTemplate: /\/applicationTemplates\/([^/]+)\//.exec(example.request.url)?.[1] ?? '',
 		user,
+		group,
 		rules,
 		directories,
 	};
