@@ -25,12 +25,13 @@ const NEWEST: Record<string, number> = {
 
 const examples = exampleWorkflows();
 
-test('examples/ holds the five workflows README lists', () => {
+test('examples/ holds the six workflows README lists', () => {
 	expect(examples.map(({ file }) => file)).toEqual([
 		'acquire-provisioning-token-manual.workflow.json',
 		'acquire-provisioning-token.workflow.json',
 		'alert-provisioning-failures.workflow.json',
 		'hr-onboarding-outcomes.workflow.json',
+		'onboard-gallery-app.workflow.json',
 		'rotate-scim-secret.workflow.json',
 	]);
 });

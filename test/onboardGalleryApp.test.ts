@@ -18,6 +18,7 @@ const ENTRA_NODES = [
 	'Assign the group',
 	'Create the job',
 	'Save the tenant URL and token',
+	'Map the employee number',
 	'Start the job',
 	"Read the job's state",
 ];
@@ -89,6 +90,44 @@ describe('examples/onboard-gallery-app.workflow.json against the emulator', () =
 		expect(JSON.parse(String(secretsCall?.body)).value).toContainEqual({
 			key: 'SecretToken',
 			value: SCIM_TOKEN,
+		});
+
+		// The mapping is set before Start, as one targeted change: a PUT of the whole schema that keeps the template's
+		// other mappings and adds this one
+		const employeeNumberTarget =
+			'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber';
+		const schemaPuts = graphCalls(tenant.emulator).filter(
+			(call) =>
+				call.method === 'PUT' &&
+				call.path.endsWith(`/servicePrincipals/${spId}/synchronization/jobs/${jobId}/schema`),
+		);
+		expect(schemaPuts).toHaveLength(1);
+		const startCall = graphCalls(tenant.emulator).findIndex((call) =>
+			call.path.endsWith(`/jobs/${jobId}/start`),
+		);
+		expect(graphCalls(tenant.emulator).indexOf(schemaPuts[0])).toBeLessThan(startCall);
+		const written = JSON.parse(String(schemaPuts[0].body)) as {
+			synchronizationRules: Array<{
+				objectMappings: Array<{
+					sourceObjectName: string;
+					attributeMappings: Array<{ targetAttributeName: string; source: { name: string } }>;
+				}>;
+			}>;
+		};
+		const userMappings = written.synchronizationRules[0].objectMappings.find(
+			(mapping) => mapping.sourceObjectName === 'User',
+		)!.attributeMappings;
+		expect(userMappings).toContainEqual(
+			expect.objectContaining({
+				targetAttributeName: employeeNumberTarget,
+				source: expect.objectContaining({ name: 'employeeId' }),
+			}),
+		);
+		expect(userMappings.map((mapping) => mapping.targetAttributeName)).toContain('userName');
+		expect(result.output('Map the employee number')[0].json).toMatchObject({
+			jobId,
+			changed: true,
+			counts: { added: 1, changed: 0, removed: 0 },
 		});
 
 		// The answer reads only fields the last node and the earlier ones output.
