@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import type { IConnections, INode } from 'n8n-workflow';
 
+import { DEMO_OBJECTS, seedDemoTenant } from '../dev/n8n/demo-tenant';
 import { logger, runWorkflowAfterTrigger } from './harness/engine';
 import { clientWith } from './support/synchronization';
 import { graphCalls, startTenant, type TestTenant } from './support/tenant';
@@ -151,5 +152,42 @@ describe('examples/onboard-gallery-app.workflow.json against the emulator', () =
 		].join('\n');
 		expect(produced).not.toContain(SCIM_TOKEN);
 		expect(JSON.stringify(result.run)).not.toContain(client.secret);
+	});
+
+	it("runs with the demo's app-only credential and group, as npm start sets them up", async () => {
+		const demo = await startTenant({ replicationDelayMs: 300 });
+		try {
+			const signIn = seedDemoTenant(demo.emulator, { clientSecret: 'demo-onboarding-Zq8!pW3x' });
+			const result = await runWorkflowAfterTrigger({
+				workflow: example,
+				credential: demo.appOnlyCredential(signIn, 'demo-credential'),
+				trigger: {
+					name: 'Webhook',
+					items: [
+						{
+							headers: {},
+							params: {},
+							query: {},
+							body: {
+								appName: 'Contoso Payroll',
+								groupId: DEMO_OBJECTS.groupId,
+								tenantUrl: 'https://payroll.contoso.example/scim/v2',
+								secretToken: SCIM_TOKEN,
+							},
+						},
+					],
+				},
+			});
+			expect(result.error).toBeUndefined();
+			const spId = String(result.output('Add the app from the gallery')[0].json.servicePrincipalId);
+			expect(demo.emulator.getAppRoleAssignments(spId)).toMatchObject([
+				{ principalId: DEMO_OBJECTS.groupId, principalType: 'Group' },
+			]);
+			expect(result.output("Read the job's state")[0].json).toMatchObject({
+				statusCode: 'Active',
+			});
+		} finally {
+			await demo.emulator.close();
+		}
 	});
 });

@@ -246,8 +246,8 @@ export interface Emulator {
 	 */
 	grantApplicationPermissions(clientId: string, permissions: string[]): void;
 	registerUser(input: RegisterUserInput): { id: string; upn: string };
-	/** A security group, to assign to an app (POST …/appRoleAssignedTo). */
-	addGroup(displayName: string): { id: string; displayName: string };
+	/** A security group, to assign to an app (POST …/appRoleAssignedTo); a random ID unless one is given. */
+	addGroup(displayName: string, id?: string): { id: string; displayName: string };
 	/** How long an application and service principal answer 404 after instantiate (directory replication). */
 	setReplicationDelay(milliseconds: number): void;
 	/** Who is assigned to the app (its appRoleAssignedTo); throws for an unknown service principal. */
@@ -663,8 +663,8 @@ class EmulatorInstance implements Emulator {
 		return { id: u.id, upn: u.upn };
 	}
 
-	addGroup(displayName: string): { id: string; displayName: string } {
-		const group = { id: randomUUID(), displayName };
+	addGroup(displayName: string, id: string = randomUUID()): { id: string; displayName: string } {
+		const group = { id: id.toLowerCase(), displayName };
 		this.directory.groups.set(group.id, group);
 		return { ...group };
 	}

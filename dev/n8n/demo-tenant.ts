@@ -16,6 +16,8 @@ export const DEMO_OBJECTS = {
 	appId: '2a45420f-0585-47ae-b2ef-032911cf2f8c',
 	servicePrincipalId: '7cb2dd08-3143-4e8b-ad77-047251122b76',
 	displayName: 'Contoso HR SCIM App',
+	/** The group the onboarding example assigns to a new app (its webhook body's groupId) */
+	groupId: '4f1d2c3b-9a8e-4b7d-8c6f-5e4d3c2b1a09',
 } as const;
 
 export const DEMO_ADMIN_UPN = 'admin@contoso.onmicrosoft.com';
@@ -42,6 +44,15 @@ export const HR_PERMISSIONS = [
 	'SynchronizationData-User.Upload',
 	'AuditLog.Read.All',
 	'Directory.Read.All',
+];
+
+/**
+ * What the onboarding example needs besides: instantiate (as the new app's owner, which then lets it configure the
+ * app's provisioning) and assigning a group to the new app.
+ */
+export const ONBOARDING_PERMISSIONS = [
+	'Application.ReadWrite.OwnedBy',
+	'AppRoleAssignment.ReadWrite.All',
 ];
 
 /** The SCIM endpoint the rotation template validates its new secret against, and the secret it accepts. */
@@ -85,7 +96,11 @@ export function seedDemoTenant(
 		clientId: client.clientId,
 		displayName: 'n8n provisioning',
 		secret,
-		applicationPermissions: [...PROVISIONING_PERMISSIONS, ...HR_PERMISSIONS],
+		applicationPermissions: [
+			...PROVISIONING_PERMISSIONS,
+			...HR_PERMISSIONS,
+			...ONBOARDING_PERMISSIONS,
+		],
 		delegatedPermissions: PROVISIONING_PERMISSIONS,
 	});
 	emulator.registerUser({
@@ -97,6 +112,7 @@ export function seedDemoTenant(
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'scim');
 	emulator.acceptScimCredentials(DEMO_SCIM.baseAddress, DEMO_SCIM.secretToken);
+	emulator.addGroup('Provisioning pilot users', DEMO_OBJECTS.groupId);
 	emulator.setProvisioningDelay(DEMO_PROVISIONING_DELAY_MS);
 	return { clientId: registered.clientId, clientSecret: secret };
 }
