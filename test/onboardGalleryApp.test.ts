@@ -160,7 +160,7 @@ describe('examples/onboard-gallery-app.workflow.json against the emulator', () =
 			const signIn = seedDemoTenant(demo.emulator, { clientSecret: 'demo-onboarding-Zq8!pW3x' });
 			const result = await runWorkflowAfterTrigger({
 				workflow: example,
-				credential: demo.appOnlyCredential(signIn, 'demo-credential'),
+				credential: demo.appOnlyCredential({ ...signIn }, 'demo-credential'),
 				trigger: {
 					name: 'Webhook',
 					items: [
