@@ -182,6 +182,8 @@ export function delegatedScopesForEveryOperation(): string[] {
 		if (entry.allRequired || entry.delegated.length === 1) entry.delegated.forEach(add);
 	}
 	for (const entry of entries) {
+		// An entry naming no permission (the gallery: any valid token) needs no scope
+		if (entry.delegated.length === 0) continue;
 		if (!entry.delegated.some((permission) => chosen.includes(permission))) add(entry.delegated[0]);
 	}
 	return chosen;
