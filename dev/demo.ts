@@ -3,8 +3,8 @@
  *
  * Installs the pinned n8n the first time (.n8n-runtime/), starts the emulator with a demo tenant, loads the built
  * package as a community package into the user folder .demo/<mode>/, imports a credential and the example
- * workflows, publishes the webhook one, starts n8n on 127.0.0.1 with an owner account, and prints the editor URL,
- * the login and a curl line for the webhook flow. Ctrl-C stops everything it started. A second run reuses the
+ * workflows, publishes the webhook ones, starts n8n on 127.0.0.1 with an owner account, and prints the editor URL,
+ * the login and a curl line for each webhook flow (acquire a token, onboard an app). Ctrl-C stops everything it started. A second run reuses the
  * install, the user folder and (when still free) the same ports, and skips the imports when nothing changed.
  *
  * Environment:
@@ -28,6 +28,7 @@ import {
 	DEMO_ADMIN_UPN,
 	DEMO_OBJECTS,
 	emulatorTenant,
+	exampleWorkflow,
 	exampleWorkflows,
 	isWebhookWorkflow,
 	oAuth2Credential,
@@ -306,6 +307,16 @@ async function main(): Promise<void> {
 			secretToken: mode === 'real' ? '<the SCIM secret token>' : 'demo-scim-token',
 		});
 		const webhookUrl = `${n8n.baseUrl}/webhook/${WEBHOOK_PATH}`;
+		const onboarding = exampleWorkflow('onboard-gallery-app.workflow.json');
+		const onboardingPath = onboarding.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')
+			?.parameters.path;
+		const onboardingBody = JSON.stringify({
+			appName: 'Contoso Payroll',
+			groupId: mode === 'real' ? '<object ID of the group to assign>' : DEMO_OBJECTS.groupId,
+			tenantUrl: 'https://scim.example.com/scim',
+			secretToken: mode === 'real' ? '<the SCIM secret token>' : 'demo-scim-token',
+			deleteThreshold: 500,
+		});
 		const lines = [
 			'',
 			`  n8n ${runtime.n8nVersion} is running with ${pkg.name} ${pkg.version}, ${mode === 'emulator' ? 'against the local Graph + Entra emulator' : `against tenant ${tenant.tenantId}`}.`,
@@ -318,12 +329,15 @@ async function main(): Promise<void> {
 			'  Trigger the webhook flow:',
 			`    curl -sS -X POST ${shellQuote(webhookUrl)} -H 'Content-Type: application/json' -d ${shellQuote(body)}; echo`,
 			'',
+			`  Onboard a SaaS app ("${onboarding.name}"; each call adds a new app):`,
+			`    curl -sS -X POST ${shellQuote(`${n8n.baseUrl}/webhook/${String(onboardingPath)}`)} -H 'Content-Type: application/json' -d ${shellQuote(onboardingBody)}; echo`,
+			'',
 			...(mode === 'emulator'
 				? [
 						`  The delegated credential's Connect button signs in ${DEMO_ADMIN_UPN} at the emulator (which forgets`,
 						'  its sign-ins when it stops: after a restart, press Connect again).',
 					]
-				: ['  Replace the placeholders in the curl line with your target and SCIM token.']),
+				: ['  Replace the placeholders in the curl lines with your target, group and SCIM token.']),
 			`  n8n log: ${path.relative(PROJECT_ROOT, n8n.logFile)}   (npm start -- --verbose prints it here)`,
 			`  Ctrl-C stops n8n${emulator ? ' and the emulator' : ''}.`,
 			'',

@@ -13,6 +13,15 @@ const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as {
 	nodes: INode[];
 	connections: IConnections;
 };
+/**
+ * The harness loads this package's nodes only, so the body check (n8n's Set and If nodes, which the end-to-end suite
+ * runs in a real n8n) is bridged: the Webhook leads straight to the branch a complete body takes.
+ */
+const checkedBody = example.connections['Body complete?'].main[0];
+const workflow = {
+	...example,
+	connections: { ...example.connections, Webhook: { main: [checkedBody] } },
+};
 const SCIM_TOKEN = 'onboarding-scim-token-Vb7!kP2qZx9';
 const ENTRA_NODES = [
 	'Add the app from the gallery',
@@ -44,7 +53,7 @@ describe('examples/onboard-gallery-app.workflow.json against the emulator', () =
 		);
 		const group = tenant.emulator.addGroup('Payroll users');
 		const result = await runWorkflowAfterTrigger({
-			workflow: example,
+			workflow,
 			credential,
 			trigger: {
 				name: 'Webhook',
@@ -159,7 +168,7 @@ describe('examples/onboard-gallery-app.workflow.json against the emulator', () =
 		try {
 			const signIn = seedDemoTenant(demo.emulator, { clientSecret: 'demo-onboarding-Zq8!pW3x' });
 			const result = await runWorkflowAfterTrigger({
-				workflow: example,
+				workflow,
 				credential: demo.appOnlyCredential({ ...signIn }, 'demo-credential'),
 				trigger: {
 					name: 'Webhook',

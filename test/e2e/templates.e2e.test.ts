@@ -1,7 +1,9 @@
 /**
  * The HR-onboarding, secret-rotation and alerting templates (examples/) in a real n8n against the emulator, run as a
  * user runs them by hand (`n8n execute`) after picking the demo's app in each From List target: upload → wait →
- * outcomes → summary; validate → save → restart; failed log entries → a notification to a loopback sink.
+ * outcomes → summary; validate → save → restart; failed log entries → a notification to a loopback sink. The
+ * onboarding template is published and called over HTTP as a provisioning request would call it: instantiate → assign
+ * → create → authorize → map → start → the job's state.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -11,16 +13,28 @@ import {
 	DEMO_OBJECTS,
 	DEMO_SCIM,
 	exampleWorkflow,
+	isWebhookWorkflow,
 	withTargetPicked,
 	type WorkflowJson,
 } from '../../dev/n8n/demo-tenant';
 import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
-import { leakedSecrets, type RunData } from '../../dev/n8n/executions';
+import {
+	getExecution,
+	leakedSecrets,
+	listExecutions,
+	waitForNewExecution,
+	type RunData,
+	type StoredExecution,
+} from '../../dev/n8n/executions';
 
 let stack: Stack;
 let sink: Server;
 const notifications: Array<Record<string, unknown>> = [];
 const staleToken = `stale-${randomBytes(12).toString('hex')}`;
+
+const ONBOARDING = exampleWorkflow('onboard-gallery-app.workflow.json');
+/** The SCIM tokens posted to the onboarding webhook: none may be in what n8n stores or logs of the package's nodes. */
+const onboardingTokens: string[] = [];
 
 /** The example with the demo's app picked in its From List targets, under its own ID, changed as a case needs. */
 function copyOf(file: string, id: string, change: (workflow: WorkflowJson) => void): WorkflowJson {
@@ -79,6 +93,8 @@ beforeAll(async () => {
 			copyOf('hr-onboarding-outcomes.workflow.json', 'e2eHrOnboarding', (workflow) => {
 				nodeNamed(workflow, 'Wait').parameters = { amount: 1, unit: 'seconds' };
 			}),
+			// as shipped: a webhook workflow, so the stack publishes it
+			ONBOARDING,
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotate', () => undefined),
 			copyOf('rotate-scim-secret.workflow.json', 'e2eRotateStale', (workflow) => {
 				assignmentNamed(workflow, 'New SCIM secret', 'secretToken').value = staleToken;
@@ -261,5 +277,243 @@ describe('alerting (examples/alert-provisioning-failures.workflow.json)', () => 
 			logId: failed.id,
 			errorCode: 'UnableToResolveReferenceAttributeValue',
 		});
+	});
+});
+
+describe('onboarding a gallery app (examples/onboard-gallery-app.workflow.json, published)', () => {
+	const webhookPath = String(nodeNamed(ONBOARDING, 'Webhook').parameters.path);
+	const tenantUrl = 'https://payroll.contoso.example/scim/v2';
+	const employeeNumber =
+		'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber';
+
+	function post(body: unknown) {
+		return fetch(`${stack.n8n.baseUrl}/webhook/${webhookPath}`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+	}
+
+	function newToken(label: string): string {
+		const token = `onboard-${label}-${randomBytes(12).toString('hex')}`;
+		onboardingTokens.push(token);
+		return token;
+	}
+
+	async function knownExecutions(): Promise<Set<string>> {
+		return new Set((await listExecutions(stack.rest, ONBOARDING.id)).map((e) => e.id));
+	}
+
+	/** Graph's writes of one call, the new app's and job's IDs replaced by placeholders. */
+	function writes(servicePrincipalId: string, jobId: string) {
+		return stack.emulator.requests
+			.filter((request) => request.listener === 'graph' && request.method !== 'GET')
+			.map((request) => [
+				request.method,
+				request.path
+					.replaceAll(servicePrincipalId, '{sp}')
+					.replaceAll(jobId, '{job}')
+					.replace(/applicationTemplates\/[^/]+/, 'applicationTemplates/{template}'),
+				request.status,
+			]);
+	}
+
+	function bodyOf(method: string, pathEnd: string): Record<string, unknown> {
+		const request = stack.emulator.requests.find(
+			(candidate) =>
+				candidate.listener === 'graph' &&
+				candidate.method === method &&
+				candidate.path.endsWith(pathEnd),
+		);
+		if (!request) throw new Error(`Graph got no ${method} …${pathEnd}`);
+		return JSON.parse(request.body) as Record<string, unknown>;
+	}
+
+	async function onboard(label: string) {
+		stack.emulator.clearRequests();
+		const known = await knownExecutions();
+		const secretToken = newToken(label);
+		const response = await post({
+			appName: 'Contoso Payroll',
+			groupId: DEMO_OBJECTS.groupId,
+			tenantUrl,
+			secretToken,
+			deleteThreshold: 25,
+		});
+		const text = await response.text();
+		if (response.status !== 201)
+			throw new Error(`HTTP ${response.status} ${text}\n${stack.n8n.logTail(60)}`);
+		expect(text).not.toContain(secretToken);
+		const answer = JSON.parse(text) as Record<string, string>;
+		const execution = await waitForNewExecution(stack.rest, ONBOARDING.id, known, 60_000);
+		return { answer, execution, secretToken };
+	}
+
+	function expectOnboarded(answer: Record<string, string>, secretToken: string) {
+		const { servicePrincipalId, jobId } = answer;
+		expect(answer).toEqual({
+			servicePrincipalId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			appId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			assignmentId: expect.any(String),
+			jobId: expect.stringMatching(/^scim\./),
+			statusCode: 'Active',
+			scheduleState: 'Active',
+		});
+		// in the order the template runs them, each answered as Microsoft documents
+		expect(writes(servicePrincipalId, jobId)).toEqual([
+			['POST', '/v1.0/applicationTemplates/{template}/instantiate', 201],
+			['POST', '/v1.0/servicePrincipals/{sp}/appRoleAssignedTo', 201],
+			['POST', '/v1.0/servicePrincipals/{sp}/synchronization/jobs', 201],
+			['PUT', '/v1.0/servicePrincipals/{sp}/synchronization/secrets', 204],
+			['PUT', '/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/schema', 204],
+			['POST', '/v1.0/servicePrincipals/{sp}/synchronization/jobs/{job}/start', 204],
+		]);
+		expect(bodyOf('POST', '/instantiate')).toEqual({ displayName: 'Contoso Payroll' });
+		expect(stack.emulator.getAppRoleAssignments(servicePrincipalId)).toMatchObject([
+			{ id: answer.assignmentId, principalId: DEMO_OBJECTS.groupId, principalType: 'Group' },
+		]);
+		expect(bodyOf('POST', `/servicePrincipals/${servicePrincipalId}/synchronization/jobs`)).toEqual(
+			expect.objectContaining({
+				templateId: 'scim',
+				synchronizationJobSettings: [{ name: 'QuarantineTooManyDeletesThreshold', value: '25' }],
+			}),
+		);
+		expect(stack.emulator.getSavedSynchronizationSecrets(servicePrincipalId)).toEqual(
+			expect.arrayContaining([
+				{ key: 'BaseAddress', value: tenantUrl },
+				{ key: 'SecretToken', value: secretToken },
+			]),
+		);
+		const schema = bodyOf('PUT', `/jobs/${jobId}/schema`) as {
+			synchronizationRules: Array<{
+				objectMappings: Array<{
+					sourceObjectName: string;
+					attributeMappings: Array<{ targetAttributeName: string; source: { name: string } }>;
+				}>;
+			}>;
+		};
+		const userMappings = schema.synchronizationRules[0].objectMappings.find(
+			(mapping) => mapping.sourceObjectName === 'User',
+		)?.attributeMappings;
+		// the one mapping added, the template's others kept
+		expect(userMappings).toContainEqual(
+			expect.objectContaining({
+				targetAttributeName: employeeNumber,
+				source: expect.objectContaining({ name: 'employeeId' }),
+			}),
+		);
+		expect(userMappings?.map((mapping) => mapping.targetAttributeName)).toContain('userName');
+		expect(stack.emulator.getSynchronizationJob(servicePrincipalId, jobId)?.job).toMatchObject({
+			status: { code: 'Active' },
+		});
+	}
+
+	beforeAll(async () => {
+		// long enough for Instantiate's replication wait to poll the new objects at least once
+		stack.emulator.setReplicationDelay(1500);
+		// n8n answers its editor before it has registered the published webhooks: wait for this one to answer
+		const deadline = Date.now() + 60_000;
+		while ((await post({})).status === 404) {
+			if (Date.now() > deadline)
+				throw new Error(
+					`the onboarding webhook was not registered within 60 s\n${stack.n8n.logTail(40)}`,
+				);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+	});
+
+	let first: Record<string, string>;
+
+	test('one call adds the app, waits out replication, assigns the group, creates, authorizes, maps and starts the job, and answers with its state', async () => {
+		expect(isWebhookWorkflow(ONBOARDING)).toBe(true);
+		const { answer, execution, secretToken } = await onboard('first');
+		expectOnboarded(answer, secretToken);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+		expect(
+			stack.emulator.requests.filter(
+				(request) =>
+					request.listener === 'graph' &&
+					request.method === 'GET' &&
+					request.path.endsWith(`/servicePrincipals/${answer.servicePrincipalId}`) &&
+					request.status === 404,
+			).length,
+		).toBeGreaterThan(0);
+		first = answer;
+	});
+
+	test('a second call with the same body onboards a second app of that name and leaves the first one alone', async () => {
+		// Graph's instantiate makes a new application and service principal on every call (display names need not be
+		// unique), so the template is not idempotent as a whole: a second call is a second app, assigned, authorized,
+		// mapped and started like the first. What it does not do is touch the first app: no request names it.
+		expect(first).toBeDefined();
+		const firstSecrets = stack.emulator.getSavedSynchronizationSecrets(first.servicePrincipalId);
+		const { answer, secretToken } = await onboard('second');
+		expectOnboarded(answer, secretToken);
+		expect(answer.servicePrincipalId).not.toBe(first.servicePrincipalId);
+		expect(answer.appId).not.toBe(first.appId);
+		expect(
+			stack.emulator.requests.filter((request) => request.path.includes(first.servicePrincipalId)),
+		).toEqual([]);
+		expect(stack.emulator.getAppRoleAssignments(first.servicePrincipalId)).toHaveLength(1);
+		expect(stack.emulator.getSavedSynchronizationSecrets(first.servicePrincipalId)).toEqual(
+			firstSecrets,
+		);
+	});
+
+	test('a body without secretToken and with a groupId that is no GUID: 400 naming both, no Graph call, a failed execution', async () => {
+		stack.emulator.clearRequests();
+		const known = await knownExecutions();
+		const response = await post({ appName: 'Contoso Payroll', groupId: 'pilot users', tenantUrl });
+		expect(response.status).toBe(400);
+		const body = (await response.json()) as Record<string, unknown>;
+		expect(body).toEqual({
+			error: 'Missing or invalid in the request body: groupId, secretToken',
+			description: expect.stringContaining('POST JSON with appName'),
+			refusedFields: ['groupId', 'secretToken'],
+		});
+		for (const field of ['appName', 'groupId', 'tenantUrl', 'secretToken', 'deleteThreshold'])
+			expect(body.description).toContain(field);
+		expect(stack.emulator.requests.filter((request) => request.listener === 'graph')).toEqual([]);
+		const execution = await waitForNewExecution(stack.rest, ONBOARDING.id, known);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'error' });
+		expect(execution.data.resultData.lastNodeExecuted).toBe('Mark the execution failed');
+		expect(execution.data.resultData.error?.message).toBe(
+			'Refused the webhook call, missing or invalid in its body: groupId, secretToken',
+		);
+		expect(execution.data.resultData.runData['Add the app from the gallery']).toBeUndefined();
+	});
+
+	test("no posted SCIM token in n8n's stored runs of the package's nodes, the answers, the errors or n8n's log", async () => {
+		expect(onboardingTokens.length).toBeGreaterThanOrEqual(2);
+		const tokens = Object.fromEntries(
+			onboardingTokens.map((token, index) => [`onboarding SCIM token #${index + 1}`, token]),
+		);
+		const executions: StoredExecution[] = await Promise.all(
+			(await listExecutions(stack.rest, ONBOARDING.id)).map((summary) =>
+				getExecution(stack.rest, summary.id),
+			),
+		);
+		expect(executions.filter((execution) => execution.status === 'success')).toHaveLength(2);
+		// The Webhook node's own output is the request n8n received, body and token included, as n8n stores any webhook
+		// call: that is n8n's record of the request (execution data pruning and saving settings govern it), not output
+		// of this package. Everything after it is searched.
+		const packageNodes = ONBOARDING.nodes
+			.filter((node) => node.type.startsWith('n8n-nodes-entra-provisioning.'))
+			.map((node) => node.name);
+		expect(packageNodes).toHaveLength(7);
+		for (const execution of executions) {
+			const { runData, error } = execution.data.resultData;
+			const searched = JSON.stringify([
+				packageNodes.map((name) => runData[name] ?? null),
+				runData["Answer with the job's state"] ?? null,
+				runData['Answer which fields to fix'] ?? null,
+				error ?? null,
+			]);
+			expect({ execution: execution.id, leaked: leakedSecrets(searched, tokens) }).toEqual({
+				execution: execution.id,
+				leaked: [],
+			});
+		}
+		expect(leakedSecrets(stack.n8n.serverLog(), tokens)).toEqual([]);
 	});
 });
