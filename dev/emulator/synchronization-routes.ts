@@ -17,7 +17,6 @@ import {
 	resolve,
 } from './route-helpers';
 import type { Reply } from './exchange';
-import catalogues from './graph-metadata/schema-catalogues.json';
 import {
 	createJob,
 	customAttributeProblem,
@@ -28,7 +27,6 @@ import {
 	OnDemandRecord,
 	parseExpression,
 	pauseJob,
-	PARSED_FUNCTIONS,
 	replaceSchema,
 	resetSchema,
 	RESTART_SCOPE,
@@ -151,22 +149,6 @@ export const synchronizationRoutes: GraphRoute[] = [
 	{ method: 'GET', path: `${BASE}/templates/{templateId}/schema`, handler: getTemplateSchema },
 	{ method: 'POST', path: `${JOB}/schema/parseExpression`, handler: postParseExpression },
 	{
-		method: 'GET',
-		path: `${JOB}/schema/filterOperators`,
-		handler: (ctx) => withJob(ctx, () => ctx.json(200, { value: catalogues.filterOperators })),
-	},
-	{
-		method: 'GET',
-		path: `${JOB}/schema/functions`,
-		handler: (ctx) =>
-			withJob(ctx, () =>
-				ctx.json(200, {
-					'@odata.context': `${ctx.baseUrl}/$metadata#functions`,
-					value: FUNCTION_CATALOGUE,
-				}),
-			),
-	},
-	{
 		method: 'POST',
 		path: `${JOB}/schema/directories/{directoryId}/discover`,
 		handler: (ctx) =>
@@ -184,25 +166,6 @@ export const synchronizationRoutes: GraphRoute[] = [
 				return ctx.json(200, discovered);
 			}),
 	},
-];
-
-/**
- * GET …/schema/functions: the catalogue Microsoft documents, and the functions the emulator's parser evaluates that
- * the documented excerpt leaves out (ToLower, ToUpper: "Reference for writing expressions").
- */
-const FUNCTION_CATALOGUE = [
-	...catalogues.functions,
-	...Object.entries(PARSED_FUNCTIONS)
-		.filter(([name]) => !catalogues.functions.some((listed) => listed.name === name))
-		.map(([name, { parameters }]) => ({
-			name,
-			parameters: parameters(1).map((parameter, index) => ({
-				allowMultipleOccurrences: false,
-				name: parameter,
-				required: index === 0,
-				type: 'String',
-			})),
-		})),
 ];
 
 function servicePrincipal(ctx: GraphContext): ServicePrincipalObject | Reply {

@@ -1035,7 +1035,7 @@ interface MappingSource {
 class ExpressionError extends Error {}
 
 /** The functions the emulator evaluates, with Graph's parameter names (Microsoft's "Reference for writing expressions"). */
-export const PARSED_FUNCTIONS: Record<
+const PARSED_FUNCTIONS: Record<
 	string,
 	{
 		parameters: (count: number) => string[];
