@@ -2,7 +2,8 @@
  * Writes the README's reference tables from the code's own lists (clouds, sign-in methods, permissions, secret
  * keys) and its performance figures from the last benchmark's results (docs/benchmarks.json), so the docs cannot
  * drift from what the package does. `npm run docs` rewrites them (`npm run bench` runs it after measuring); a test
- * fails when the README is stale.
+ * fails when the README is stale. It also copies the reports the suites last wrote under `.test-output/reports/` into
+ * `docs/` (dev/reports.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import {
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
 import { BENCHMARKS_JSON, type ReportInput } from './bench/results';
+import { renderReports } from './reports';
 import {
 	SYNCHRONIZATION_SECRETS,
 	SYNCHRONIZATION_SECRET_KEYS,
@@ -168,4 +170,6 @@ if (require.main === module) {
 	const rendered = renderReadme(current);
 	if (rendered !== current) writeFileSync(README_PATH, rendered);
 	console.log(rendered === current ? 'README.md is up to date' : 'README.md updated');
+	const reports = renderReports();
+	console.log(reports.length ? `${reports.join(', ')} updated` : 'docs/ reports are up to date');
 }
