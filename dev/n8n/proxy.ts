@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { freePort } from './ports';
 
-export const TINYPROXY_PATH = '/usr/bin/tinyproxy';
+export const TINYPROXY_PATH = process.env.TINYPROXY_PATH ?? '/usr/bin/tinyproxy';
 
 export interface Tunnel {
 	/** host:port the client asked the proxy to connect to */
