@@ -1,15 +1,48 @@
 /**
  * What a contributor and a package registry expect of the repository itself: a licence file that says what
- * package.json says, a repository npm can check a provenance statement against, and a lockfile that `npm install`
- * leaves as it is.
+ * package.json says, a repository npm can check a provenance statement against, a lockfile that `npm install`
+ * leaves as it is, and GitHub Actions workflows that run what .ci/run runs and publish with npm provenance.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
+import { parse } from 'yaml';
 
 import packageJson from '../package.json';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+
+interface WorkflowStep {
+	name?: string;
+	uses?: string;
+	run?: string;
+}
+
+interface Workflow {
+	on: Record<string, unknown>;
+	permissions?: Record<string, string>;
+	jobs: Record<string, { steps: WorkflowStep[] }>;
+}
+
+function readWorkflow(name: string): Workflow {
+	return parse(read(`.github/workflows/${name}`)) as Workflow;
+}
+
+/** Every shell line the workflow's steps run, in order */
+function runLines(workflow: Workflow): string[] {
+	return Object.values(workflow.jobs)
+		.flatMap((job) => job.steps)
+		.flatMap((step) => (step.run ?? '').split('\n'))
+		.map((line) => line.trim())
+		.filter((line) => line && !line.startsWith('#'));
+}
+
+/** The project's commands a script runs: npm ci/install/test/run, bash and tsx scripts (flags left out) */
+function projectCommands(lines: string[]): string[] {
+	const pattern = /\b(npm (?:ci|install|test|run \S+)|bash \S+|npx tsx \S+(?: [12]\b)?)/g;
+	return [...new Set(lines.flatMap((line) => line.match(pattern) ?? []))].sort();
+}
 
 /** The indentation of a JSON file's first nested line, as npm detects it to write package-lock.json */
 function indentation(json: string): string {
@@ -40,5 +73,58 @@ describe('project conventions', () => {
 			JSON.stringify(indentation(read('package.json'))),
 		);
 		expect(lockfile.endsWith('}\n')).toBe(true);
+	});
+
+	describe('GitHub Actions', () => {
+		const ci = readWorkflow('ci.yml');
+		const publish = readWorkflow('publish.yml');
+		const ciRunLines = read('.ci/run')
+			.split('\n')
+			.map((line) => line.trim())
+			.filter((line) => line && !line.startsWith('#'));
+
+		it.each([
+			['ci.yml', ci],
+			['publish.yml', publish],
+		])('%s calls only npm scripts and files that exist', (_name, workflow) => {
+			const commands = projectCommands(runLines(workflow));
+			expect(commands.length).toBeGreaterThan(0);
+			for (const command of commands) {
+				const [tool, verb, target] = command.split(' ');
+				if (tool === 'npm' && verb === 'run')
+					expect(Object.keys(packageJson.scripts)).toContain(target);
+				if (tool === 'npm' && verb === 'test') expect(packageJson.scripts.test).toBeDefined();
+				if (tool === 'bash') expect(existsSync(path.join(ROOT, verb))).toBe(true);
+				if (tool === 'npx') expect(existsSync(path.join(ROOT, target))).toBe(true);
+			}
+		});
+
+		it('ci.yml runs what .ci/run runs, on every pull request and push to main', () => {
+			expect(projectCommands(runLines(ci))).toEqual(projectCommands(ciRunLines));
+			expect(Object.keys(ci.on)).toEqual(expect.arrayContaining(['push', 'pull_request']));
+		});
+
+		it('ci.yml and .ci/run check that npm test leaves the work tree clean, after npm test', () => {
+			for (const lines of [runLines(ci), ciRunLines]) {
+				const test = lines.findIndex((line) => /\bnpm test\b/.test(line));
+				const check = lines.findIndex((line) => line.includes('git status --porcelain'));
+				expect(test).toBeGreaterThanOrEqual(0);
+				expect(check).toBeGreaterThan(test);
+			}
+		});
+
+		it('publish.yml publishes a release with npm provenance, after the tests', () => {
+			expect(Object.keys(publish.on)).toEqual(['release']);
+			expect(publish.permissions).toMatchObject({ 'id-token': 'write', contents: 'read' });
+			const lines = runLines(publish);
+			const [installed, tested, published] = [
+				'npm ci --no-audit --no-fund',
+				'npm test',
+				'npm publish --provenance --access public',
+			].map((line) => lines.indexOf(line));
+			expect(installed).toBeGreaterThanOrEqual(0);
+			expect(tested).toBeGreaterThan(installed);
+			expect(published).toBeGreaterThan(tested);
+		});
 	});
 });
