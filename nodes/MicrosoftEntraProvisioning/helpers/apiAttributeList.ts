@@ -10,12 +10,7 @@ import { readInputOptions } from './employeeRecords';
 import { invalidInput, itemParameter } from './itemParameters';
 import { checked, oneAtATimePerJob, readJobSchema } from './schemaCalls';
 import { callJob } from './servicePrincipalCalls';
-import {
-	addAttribute,
-	putBody,
-	type ObjectDefinition,
-	type SynchronizationSchema,
-} from './synchronizationSchema';
+import { addAttribute, putBody, type ObjectDefinition } from './synchronizationSchema';
 
 /** A custom extension attribute the employees carry, with the type Graph's attribute definition gives it. */
 interface CarriedAttribute {
@@ -48,22 +43,34 @@ function carriedAttributes(destination: UploadDestination): CarriedAttribute[] {
 	return [...carried.values()];
 }
 
+/** The parts of a synchronization schema that locate its attribute list for API. */
+interface SchemaWithApiList<O extends { name?: string }> {
+	synchronizationRules?: Array<{
+		sourceDirectoryName?: string;
+		objectMappings?: Array<{ sourceObjectName?: string }>;
+	}>;
+	directories?: Array<{ name?: string; objects?: O[] }>;
+}
+
 /**
  * The job's attribute list for API: the object its inbound rule reads from the source directory (the admin
- * center's "Edit attribute list for API"), as Map Each Attribute's list reads it.
+ * center's "Edit attribute list for API", custom extension attributes included). Map Each Attribute lists it, and
+ * Add Missing Attributes adds to it.
  */
-function apiAttributeList(
-	schema: SynchronizationSchema,
-): { directory: string; object: ObjectDefinition } | undefined {
-	const rule = schema.synchronizationRules[0];
-	const directory = schema.directories.find(
+export function apiAttributeList<O extends { name?: string }>(
+	schema: SchemaWithApiList<O>,
+): { directory: string; object: O } | undefined {
+	const rule = schema.synchronizationRules?.[0];
+	const directory = schema.directories?.find(
 		(candidate) => candidate.name === rule?.sourceDirectoryName,
 	);
 	const objectName = rule?.objectMappings?.[0]?.sourceObjectName;
 	const object =
 		directory?.objects?.find((candidate) => candidate.name === objectName) ??
 		directory?.objects?.[0];
-	return directory && object ? { directory: directory.name, object } : undefined;
+	return directory?.name !== undefined && object
+		? { directory: directory.name, object }
+		: undefined;
 }
 
 /**
@@ -87,7 +94,7 @@ export async function addMissingApiAttributes(
 		try {
 			const added = await oneAtATimePerJob(context, key, async () => {
 				const { schema } = await readJobSchema(ctx, first, context);
-				const list = apiAttributeList(schema);
+				const list = apiAttributeList<ObjectDefinition>(schema);
 				const listed = new Set(
 					(list?.object.attributes ?? []).map((attribute) => attribute.name.toLowerCase()),
 				);
