@@ -264,3 +264,11 @@ export const SCIM_VALUE_MAX_LENGTH = 1_024;
 export const REQUIRED_SCIM_ATTRIBUTES = Object.keys(SCIM_USER_ATTRIBUTES).filter(
 	(path) => SCIM_USER_ATTRIBUTES[path].required,
 );
+
+/** What Bulk Upload's Map Automatically does with an item field that names no SCIM attribute. */
+export const UNKNOWN_FIELD_HANDLING = ['refuse', 'ignore', 'customExtension'] as const;
+export type UnknownFieldHandling = (typeof UNKNOWN_FIELD_HANDLING)[number];
+
+/** What Bulk Upload does with an employee that comes without `active`: Graph's job would disable such an account. */
+export const WITHOUT_ACTIVE_HANDLING = ['setActive', 'refuse'] as const;
+export type WithoutActiveHandling = (typeof WITHOUT_ACTIVE_HANDLING)[number];

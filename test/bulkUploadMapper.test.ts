@@ -506,7 +506,11 @@ describe('Bulk Upload › Upload Users (version 2) › SCIM users as SCIM writes
 					emails: [{ value: 'a@contoso.com', type: 'work' }],
 					'emails[type eq "work"].value': 'b@contoso.com',
 				}),
-				scimNamed(86, { emails: [{ value: 'c@contoso.com', type: 'work' }] }),
+				scimNamed(86, {
+					'emails[type eq "work"].value': 'b@contoso.com',
+					emails: [{ value: 'a@contoso.com', type: 'work' }],
+				}),
+				scimNamed(87, { emails: [{ value: 'c@contoso.com', type: 'work' }] }),
 			],
 			automatically,
 			{ continueOnFail: true },
@@ -517,7 +521,8 @@ describe('Bulk Upload › Upload Users (version 2) › SCIM users as SCIM writes
 			'This employee\'s phoneNumbers[0] has "extension", which is not one of its sub-attributes (value, type, primary, display)',
 			'This employee\'s emails[0].value is not a mail address: "not-a-mail"',
 			'The item has both "emails" and "emails[type eq "work"].value" for the attribute emails[type eq "work"].value',
-			'E00086',
+			'The item has both "emails[type eq "work"].value" and "emails" for the attribute emails',
+			'E00087',
 		]);
 		expect(sentUsers().map((sent) => sent.emails)).toEqual([
 			[{ value: 'c@contoso.com', type: 'work' }],

@@ -1,14 +1,42 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
-import { SCIM_VALUE_MAX_LENGTH } from '../../../lib/scimUserAttributes';
+import {
+	SCIM_VALUE_MAX_LENGTH,
+	type UnknownFieldHandling,
+	type WithoutActiveHandling,
+} from '../../../lib/scimUserAttributes';
 
-/** What Map Automatically does with an item field that names no SCIM attribute. */
-export const UNKNOWN_FIELD_HANDLING = ['refuse', 'ignore', 'customExtension'] as const;
-export type UnknownFieldHandling = (typeof UNKNOWN_FIELD_HANDLING)[number];
+/** The choices of Other Fields and Employee Without Active, each a value of lib's list. */
+const UNKNOWN_FIELD_CHOICES: Record<UnknownFieldHandling, { name: string; description: string }> = {
+	refuse: {
+		name: 'Refuse the Employee',
+		description: 'An item with a field that is not a SCIM attribute fails before any request',
+	},
+	ignore: {
+		name: 'Ignore Them',
+		description: "Send the SCIM attributes only; the output lists each item's ignored fields",
+	},
+	customExtension: {
+		name: 'Send Under a Custom Extension',
+		description: 'Send each under the Custom Extension Schema below',
+	},
+};
 
-/** What Bulk Upload does with an employee that comes without `active`: Graph would disable such an account. */
-export const WITHOUT_ACTIVE_HANDLING = ['setActive', 'refuse'] as const;
-export type WithoutActiveHandling = (typeof WITHOUT_ACTIVE_HANDLING)[number];
+const WITHOUT_ACTIVE_CHOICES: Record<WithoutActiveHandling, { name: string; description: string }> =
+	{
+		setActive: {
+			name: 'Send Active True',
+			description:
+				"Send active true (the output says so): Graph's job disables an account updated without active",
+		},
+		refuse: {
+			name: 'Refuse the Employee',
+			description: 'Refuse an employee without active before any request',
+		},
+	};
+
+const choices = (entries: Record<string, { name: string; description: string }>) =>
+	Object.entries(entries).map(([value, { name, description }]) => ({ name, value, description }));
 
 /** Bulk Upload › Upload Users' "Input Options": how the items are read as employees. */
 export function inputOptionsProperty(show: IDisplayOptions['show']): INodeProperties {
@@ -42,19 +70,7 @@ export function inputOptionsProperty(show: IDisplayOptions['show']): INodeProper
 				displayName: 'Employee Without Active',
 				name: 'employeeWithoutActive',
 				type: 'options',
-				options: [
-					{
-						name: 'Send Active True',
-						value: 'setActive',
-						description:
-							"Send active true (the output says so): Graph's job disables an account updated without active",
-					},
-					{
-						name: 'Refuse the Employee',
-						value: 'refuse',
-						description: 'Refuse an employee without active before any request',
-					},
-				],
+				options: choices(WITHOUT_ACTIVE_CHOICES),
 				default: 'setActive',
 				description: 'What to do with an employee that has no active value',
 			},
@@ -70,25 +86,7 @@ export function inputOptionsProperty(show: IDisplayOptions['show']): INodeProper
 				displayName: 'Other Fields',
 				name: 'unknownFields',
 				type: 'options',
-				options: [
-					{
-						name: 'Refuse the Employee',
-						value: 'refuse',
-						description:
-							'An item with a field that is not a SCIM attribute fails before any request',
-					},
-					{
-						name: 'Ignore Them',
-						value: 'ignore',
-						description:
-							"Send the SCIM attributes only; the output lists each item's ignored fields",
-					},
-					{
-						name: 'Send Under a Custom Extension',
-						value: 'customExtension',
-						description: 'Send each under the Custom Extension Schema below',
-					},
-				],
+				options: choices(UNKNOWN_FIELD_CHOICES),
 				default: 'refuse',
 				description: `What Map Automatically does with item fields that are not SCIM attributes. Each value may be at most ${SCIM_VALUE_MAX_LENGTH.toLocaleString('en-US')} characters.`,
 			},

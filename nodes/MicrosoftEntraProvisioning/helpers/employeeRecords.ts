@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { HR_COLUMNS, WORKER_STATUS_ACTIVE, hrKey, type HrColumn } from '../../../lib/hrColumns';
-import { REQUIRED_SCIM_ATTRIBUTES, SCIM_USER_ATTRIBUTES } from '../../../lib/scimUserAttributes';
 import {
+	REQUIRED_SCIM_ATTRIBUTES,
+	SCIM_USER_ATTRIBUTES,
 	UNKNOWN_FIELD_HANDLING,
 	WITHOUT_ACTIVE_HANDLING,
 	type UnknownFieldHandling,
 	type WithoutActiveHandling,
-} from '../descriptions/employeeInput';
+} from '../../../lib/scimUserAttributes';
 import { invalidInput, itemParameter, itemParameters } from './itemParameters';
 import {
 	ATTRIBUTE_NAME,
@@ -331,6 +332,14 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 		if (automatic && isMultiValuedAttribute(name)) {
 			const entries = scimEntries(name, raw);
 			if ('problem' in entries) refuseValue(ctx, itemIndex, name, entries, fix);
+			const workEntry = nameOf.get(name);
+			if (workEntry !== undefined)
+				invalidInput(
+					ctx,
+					itemIndex,
+					`The item has both "${workEntry}" and "${name}" for the attribute ${name}`,
+					'Give each SCIM attribute one value.',
+				);
 			if (entries.value !== undefined) lists[name] = entries.value;
 			nameOf.set(name, name);
 			continue;
