@@ -44,7 +44,7 @@ export const HR_COLUMNS: HrColumn[] = [
 	},
 	{ columns: ['Display Name', 'Full Name'], target: { attribute: 'displayName' } },
 	{
-		columns: ['Email', 'E-mail', 'Work Email', 'Work E-mail', 'Email Address', 'Business Email'],
+		columns: ['Email', 'Work Email', 'Email Address', 'Business Email'],
 		target: { attribute: 'emails[type eq "work"].value' },
 	},
 	{

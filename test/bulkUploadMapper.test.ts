@@ -15,6 +15,7 @@ import {
 } from './support/synchronization';
 import { bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
 
+import { HR_COLUMNS, hrKey } from '../lib/hrColumns';
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -461,6 +462,17 @@ describe('Bulk Upload › Upload Users (version 2) › Input Options', () => {
 			anywhere: [admin.data.clientSecret as string, uploader.data.clientSecret as string],
 			inNodeOutput: [],
 		});
+	});
+});
+
+describe('Bulk Upload › HR columns', () => {
+	it('each HR column goes to an attribute of the SCIM list, and no name (as compared) is listed twice', () => {
+		const targets = HR_COLUMNS.flatMap(({ target }) =>
+			'attribute' in target ? [target.attribute] : [],
+		);
+		expect(targets.filter((attribute) => !(attribute in SCIM_USER_ATTRIBUTES))).toEqual([]);
+		const names = HR_COLUMNS.flatMap(({ columns }) => columns.map(hrKey));
+		expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
 	});
 });
 
