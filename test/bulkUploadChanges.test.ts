@@ -12,7 +12,10 @@ import {
 	clientWith,
 	synchronizationParameters,
 } from './support/synchronization';
-import { graphCalls, startTenant, type TestTenant } from './support/tenant';
+import { expectNoSecrets } from './support/secrets';
+import { bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
+
+import { MAX_REMEMBERED_RECORDS } from '../nodes/MicrosoftEntraProvisioning/helpers/uploadFingerprints';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -384,5 +387,254 @@ describe('Upload Options › Preview Only', () => {
 			uploadedAt: null,
 			bulkRequestId: null,
 		});
+	});
+});
+
+/** What the node keeps in the workflow's static data, per job (service principal object ID / job ID) */
+const remembered = (staticData: IDataObject | undefined, job: { spId: string; jobId: string }) =>
+	(
+		(staticData?.['node:Entra Provisioning'] as IDataObject | undefined)?.acceptedRecords as
+			Record<string, Record<string, string>> | undefined
+	)?.[`${job.spId}/${job.jobId}`] ?? {};
+
+/** The time Graph accepted a record, as the node remembers it: to the second */
+const toSecond = (iso: unknown) => Math.floor(Date.parse(iso as string) / 1000) * 1000;
+
+describe('Upload Options › Only What Changed', () => {
+	const onlyChanged = { onlyChanged: true };
+
+	it('sends joiners, movers and leavers only; the unchanged are output with the time Graph accepted them', async () => {
+		const job = await newJob('Only what changed');
+		const everyone = staff(120, 'U');
+		const first = kept(
+			await upload(everyone, { job, uploadOptions: onlyChanged, mode: 'trigger' }),
+		);
+		expect(first.error).toBeUndefined();
+		expect(sentRequests().map((request) => request.length)).toEqual([50, 50, 20]);
+		const records = remembered(first.staticData, job);
+		expect(Object.keys(records)).toHaveLength(120);
+		// A short fingerprint and the time, never the record
+		expect(JSON.stringify(first.staticData)).not.toContain('contoso.com');
+		expect(Object.values(records).every((value) => /^[\w-]{11}\.[0-9a-z]+$/.test(value))).toBe(
+			true,
+		);
+
+		tenant.emulator.clearRequests();
+		const again = kept(
+			await upload(everyone, {
+				job,
+				uploadOptions: onlyChanged,
+				mode: 'trigger',
+				staticData: first.staticData,
+			}),
+		);
+		expect(again.error).toBeUndefined();
+		expect(bulkCalls()).toEqual([]);
+		expect(json(again).map((item) => item.status)).toEqual(everyone.map(() => 'unchanged'));
+		expect(json(again).map((item) => Date.parse(item.uploadedAt as string))).toEqual(
+			json(first).map((item) => toSecond(item.uploadedAt)),
+		);
+		expect(json(again)[0]).toMatchObject({
+			success: true,
+			jobId: job.jobId,
+			externalId: 'U00001',
+			bulkRequestId: null,
+			graphStatus: null,
+		});
+		// Nothing changed, so nothing for n8n to save
+		expect(again.staticData).toEqual(first.staticData);
+
+		tenant.emulator.clearRequests();
+		const changed = everyone.map((record) =>
+			record.externalId === 'U00007'
+				? { ...record, department: 'Finance' }
+				: record.externalId === 'U00100'
+					? { ...record, active: false }
+					: record,
+		);
+		// The same fields in another order are the same record
+		changed[3] = Object.fromEntries(Object.entries(changed[3]).reverse());
+		const third = kept(
+			await upload([...changed, person('U00121')], {
+				job,
+				uploadOptions: onlyChanged,
+				mode: 'trigger',
+				staticData: again.staticData,
+			}),
+		);
+		expect(third.error).toBeUndefined();
+		expect(sentRequests()).toEqual([['U00007', 'U00100', 'U00121']]);
+		expect(
+			json(third)
+				.filter((item) => item.status === 'sent')
+				.map((item) => item.externalId),
+		).toEqual(['U00007', 'U00100', 'U00121']);
+		expect(json(third).filter((item) => item.status === 'unchanged')).toHaveLength(118);
+		const after = remembered(third.staticData, job);
+		expect(Object.keys(after)).toHaveLength(121);
+		expect(after.U00007).not.toBe(records.U00007);
+		expect(after.U00001).toBe(records.U00001);
+	});
+
+	it('a manual execution is not remembered (n8n does not save its static data); Forget What Was Sent sends everyone', async () => {
+		const job = await newJob('Only what changed, manual');
+		const everyone = staff(10, 'V');
+		const manual = await upload(everyone, { job, uploadOptions: onlyChanged });
+		expect(manual.error).toBeUndefined();
+		expect(manual.staticData).toEqual({});
+		tenant.emulator.clearRequests();
+		const production = await upload(everyone, {
+			job,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+		});
+		expect(sentRequests()).toHaveLength(1);
+
+		tenant.emulator.clearRequests();
+		const forgetting = await upload(everyone, {
+			job,
+			uploadOptions: { ...onlyChanged, forgetSent: true },
+			mode: 'trigger',
+			staticData: production.staticData,
+		});
+		expect(forgetting.error).toBeUndefined();
+		expect(sentRequests()).toEqual([everyone.map((record) => record.externalId)]);
+		expect(json(forgetting).every((item) => item.status === 'sent')).toBe(true);
+		// and remembered anew
+		expect(Object.keys(remembered(forgetting.staticData, job))).toHaveLength(10);
+
+		// Forget alone clears the job's records, so the next changed-only upload sends everyone again
+		const cleared = await upload(everyone.slice(0, 1), {
+			job,
+			uploadOptions: { forgetSent: true },
+			mode: 'trigger',
+			staticData: forgetting.staticData,
+		});
+		expect(remembered(cleared.staticData, job)).toEqual({});
+	});
+
+	it('keeps two jobs apart, and a preview neither sends nor remembers', async () => {
+		const jobA = await newJob('Changed, job A');
+		const jobB = await newJob('Changed, job B');
+		const everyone = staff(5, 'W');
+		const toA = await upload(everyone, { job: jobA, uploadOptions: onlyChanged, mode: 'trigger' });
+		tenant.emulator.clearRequests();
+		const preview = await upload(everyone, {
+			job: jobB,
+			uploadOptions: { ...onlyChanged, previewOnly: true },
+			mode: 'trigger',
+			staticData: toA.staticData,
+		});
+		expect(bulkCalls()).toEqual([]);
+		expect(json(preview).map((item) => item.status)).toEqual(everyone.map(() => 'preview'));
+		expect(preview.staticData).toEqual(toA.staticData);
+		const toB = await upload(everyone, {
+			job: jobB,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+			staticData: preview.staticData,
+		});
+		expect(json(toB).map((item) => item.status)).toEqual(everyone.map(() => 'sent'));
+		expect(Object.keys(remembered(toB.staticData, jobA))).toHaveLength(5);
+		expect(Object.keys(remembered(toB.staticData, jobB))).toHaveLength(5);
+	});
+
+	it('remembers only what Graph accepted: employees of a refused request are sent again', async () => {
+		const job = await newJob('Changed, refused');
+		const hired = 'urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate';
+		const everyone = [person('X1'), person('X2', undefined, { [hired]: '2026-01-01' })];
+		const refused = await upload(everyone, {
+			job,
+			uploadOptions: { ...onlyChanged, managersFirst: false },
+			mode: 'trigger',
+			continueOnFail: true,
+		});
+		// Graph answers 400 for the attribute the job's list lacks: the whole request, both employees
+		expect(json(refused).map((item) => item.httpCode)).toEqual(['400', '400']);
+		expect(remembered(refused.staticData, job)).toEqual({});
+		tenant.emulator.addApiAttributes(job.spId, job.jobId, [{ name: hired }]);
+		tenant.emulator.clearRequests();
+		const accepted = await upload(everyone, {
+			job,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+			staticData: refused.staticData,
+		});
+		expect(sentRequests()).toEqual([['X1', 'X2']]);
+		expect(Object.keys(remembered(accepted.staticData, job))).toEqual(['X1', 'X2']);
+	});
+
+	it(`stays within ${MAX_REMEMBERED_RECORDS.toLocaleString('en-US')} records, forgetting the least recently accepted`, async () => {
+		const job = await newJob('Changed, bounded');
+		const oldJob = 'old-service-principal/old-job';
+		const yearAgo = Math.floor((Date.now() - 365 * 86_400_000) / 1000);
+		const seeded = Object.fromEntries(
+			Array.from({ length: MAX_REMEMBERED_RECORDS }, (_, index) => [
+				`Z${index}`,
+				// The first ten are the oldest
+				`AAAAAAAAAAA.${(yearAgo + index).toString(36)}`,
+			]),
+		);
+		const result = await upload(staff(10, 'Y'), {
+			job,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+			staticData: { 'node:Entra Provisioning': { acceptedRecords: { [oldJob]: seeded } } },
+		});
+		expect(result.error).toBeUndefined();
+		const jobs = (result.staticData?.['node:Entra Provisioning'] as IDataObject)
+			.acceptedRecords as Record<string, Record<string, string>>;
+		expect(Object.keys(jobs[oldJob])).toHaveLength(MAX_REMEMBERED_RECORDS - 10);
+		expect(jobs[oldJob].Z9).toBeUndefined();
+		expect(jobs[oldJob].Z10).toBeDefined();
+		expect(Object.keys(jobs[`${job.spId}/${job.jobId}`])).toHaveLength(10);
+	});
+
+	it('10,000 employees sent again unchanged: no request, well under 5 s; with 1 % changed: 2 requests', async () => {
+		const job = await newJob('Changed, ten thousand');
+		const everyone = staff(10_000, 'T');
+		const first = await upload(everyone, { job, uploadOptions: onlyChanged, mode: 'trigger' });
+		expect(first.error).toBeUndefined();
+		expect(bulkCalls()).toHaveLength(200);
+		// About 40 bytes an employee in the workflow's static data
+		expect(JSON.stringify(first.staticData).length).toBeLessThan(10_000 * 40);
+
+		tenant.emulator.clearRequests();
+		const started = Date.now();
+		const again = await upload(everyone, {
+			job,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+			staticData: first.staticData,
+		});
+		const elapsed = Date.now() - started;
+		expect(again.error).toBeUndefined();
+		expect(bulkCalls()).toEqual([]);
+		expect(again.items).toHaveLength(10_000);
+		expect(json(again).every((item) => item.status === 'unchanged')).toBe(true);
+		expect(elapsed).toBeLessThan(5_000);
+
+		tenant.emulator.clearRequests();
+		const movers = everyone.map((record, index) =>
+			index % 100 === 42 ? { ...record, department: 'Moved' } : record,
+		);
+		const changed = await upload(movers, {
+			job,
+			uploadOptions: onlyChanged,
+			mode: 'trigger',
+			staticData: again.staticData,
+		});
+		expect(changed.error).toBeUndefined();
+		expect(sentRequests().map((request) => request.length)).toEqual([50, 50]);
+	}, 120_000);
+
+	it('keeps secrets out of every new output and of the static data', () => {
+		expectNoSecrets(results, {
+			anywhere: [hr.client.secret, ...bearerTokens(tenant.emulator)],
+			inNodeOutput: [],
+		});
+		const stored = JSON.stringify(results.map((result) => result.staticData));
+		for (const secret of [hr.client.secret, ...bearerTokens(tenant.emulator)])
+			expect(stored).not.toContain(secret);
 	});
 });
