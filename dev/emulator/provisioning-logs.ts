@@ -176,7 +176,7 @@ export class ProvisioningLogs {
 					error: {
 						errorCode: 'UnableToResolveReferenceAttributeValue',
 						reason: `We were unable to assign ${manager} as the manager of ${userName}: no user with that externalId is in scope for provisioning.`,
-						recommendedAction: `Upload ${manager} first (or before ${externalId} in the same request), then upload ${externalId} again.`,
+						recommendedAction: `Upload ${manager} first (or in the same request), then upload ${externalId} again.`,
 					},
 				};
 			} else {
