@@ -215,6 +215,29 @@ describe('Upload Options › Duplicate External IDs', () => {
 	});
 });
 
+describe('Upload Options', () => {
+	it('refuses an option it cannot read before any request, naming what to set', async () => {
+		const job = await newJob('Options refused');
+		tenant.emulator.clearRequests();
+		const result = await upload([person('Q1'), person('Q2')], {
+			job,
+			uploadOptions: { duplicateExternalIds: 'firstWins', onlyChanged: 'yes' },
+			continueOnFail: true,
+		});
+		expect(json(result).map((item) => [item.error, item.description])).toEqual([
+			[
+				'"firstWins" is not a choice for Duplicate External IDs',
+				'Set Upload Options › Duplicate External IDs to Later Record Wins or Refuse.',
+			],
+			[
+				'"firstWins" is not a choice for Duplicate External IDs',
+				'Set Upload Options › Duplicate External IDs to Later Record Wins or Refuse.',
+			],
+		]);
+		expect(graphCalls(tenant.emulator)).toHaveLength(0);
+	});
+});
+
 describe('Upload Options › Managers First', () => {
 	it('sends each employee after their manager, so the job resolves every reference in one cycle', async () => {
 		const job = await newJob('Managers first');
