@@ -9,7 +9,7 @@ import { pacerFor } from './pacing';
 import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
-import { AcceptedRecords, recordFingerprint } from './uploadFingerprints';
+import { AcceptedRecords } from './uploadFingerprints';
 import {
 	managersFirst,
 	managersNotInUpload,
@@ -32,6 +32,32 @@ const BULK_UPLOAD_LIMIT = { requests: 40, windowMs: 5_000 };
 /** The SCIM bulk operation of one employee: the job matches on externalId, so it is also the bulkId. */
 function scimOperation({ externalId, data }: Employee): IDataObject {
 	return { method: 'POST', bulkId: externalId, path: '/Users', data };
+}
+
+/** One employee's output item: today's fields (null where this employee has none), then what the plan adds. */
+function employeeOutput(
+	destination: IDataObject,
+	employee: PlannedEmployee,
+	fields: IDataObject,
+	managerNotInUpload: boolean,
+): IDataObject {
+	return {
+		success: true,
+		operation: 'bulkUpload',
+		...destination,
+		bulkId: employee.externalId,
+		externalId: employee.externalId,
+		userName: employee.userName,
+		bulkRequestId: null,
+		operationsInRequest: null,
+		location: null,
+		graphStatus: null,
+		uploadedAt: null,
+		...fields,
+		...(employee.duplicateOfItems ? { duplicateOfItems: employee.duplicateOfItems } : {}),
+		...(managerNotInUpload ? { managerNotInUpload: true } : {}),
+		...employee.report,
+	};
 }
 
 /**
@@ -86,27 +112,13 @@ export async function sendBulkUploads(
 		// Two jobs never share what is remembered of them
 		const jobKey = `${servicePrincipal.objectId}/${jobId}`;
 		const noManager = managersNotInUpload(employees);
-		const output = (employee: Employee, fields: IDataObject): ItemOutcome => ({
-			json: {
-				success: true,
-				operation: 'bulkUpload',
-				...servicePrincipalFields(servicePrincipal),
-				jobId,
-				bulkId: employee.externalId,
-				externalId: employee.externalId,
-				userName: employee.userName,
-				bulkRequestId: null,
-				operationsInRequest: null,
-				location: null,
-				graphStatus: null,
-				uploadedAt: null,
-				...fields,
-				...((employee as PlannedEmployee).duplicateOfItems
-					? { duplicateOfItems: (employee as PlannedEmployee).duplicateOfItems }
-					: {}),
-				...(noManager.has(employee.externalId) ? { managerNotInUpload: true } : {}),
-				...(employee as PlannedEmployee).report,
-			},
+		const output = (employee: PlannedEmployee, fields: IDataObject): ItemOutcome => ({
+			json: employeeOutput(
+				{ ...servicePrincipalFields(servicePrincipal), jobId },
+				employee,
+				fields,
+				noManager.has(employee.externalId),
+			),
 		});
 		for (const { employee, winnerIndex } of destination.superseded)
 			outcomes[employee.itemIndex] = output(employee, {
@@ -114,28 +126,15 @@ export async function sendBulkUploads(
 				supersededByItem: winnerIndex + 1,
 			});
 
-		// Only What Changed: a record Graph accepted as it is now is not sent again. Forget What Was Sent clears
-		// the job's records first (a preview only pretends to).
+		// Forget What Was Sent clears the job's records first (a preview only pretends to).
 		if (options.forgetSent && !options.previewOnly) remembered?.forget(jobKey);
-		const outgoing: PlannedEmployee[] = [];
-		const fingerprints = new Map<Employee, string>();
-		for (const employee of employees) {
-			if (!options.onlyChanged) {
-				outgoing.push(employee);
-				continue;
-			}
-			const fingerprint = recordFingerprint(employee.data);
-			const uploadedAt = options.forgetSent
-				? undefined
-				: remembered?.lastAccepted(jobKey, employee.externalId, fingerprint);
-			if (uploadedAt === undefined) {
-				outgoing.push(employee);
-				fingerprints.set(employee, fingerprint);
-			} else {
-				outcomes[employee.itemIndex] = output(employee, { status: 'unchanged', uploadedAt });
-			}
-		}
-		const requests = packRequests(options.managersFirst ? managersFirst(outgoing) : outgoing);
+		const { changed, fingerprints, unchanged } =
+			options.onlyChanged && remembered
+				? remembered.sortOut(jobKey, employees, options.forgetSent)
+				: { changed: employees, fingerprints: new Map<PlannedEmployee, string>(), unchanged: [] };
+		for (const { employee, uploadedAt } of unchanged)
+			outcomes[employee.itemIndex] = output(employee, { status: 'unchanged', uploadedAt });
+		const requests = packRequests(options.managersFirst ? managersFirst(changed) : changed);
 
 		if (options.previewOnly) {
 			for (const batch of requests) {

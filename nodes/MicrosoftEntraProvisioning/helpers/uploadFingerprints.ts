@@ -12,7 +12,7 @@ const STATIC_DATA_KEY = 'acceptedRecords';
 export const MAX_REMEMBERED_RECORDS = 100_000;
 
 /** A record's fingerprint: 64 bits of the SHA-256 of its JSON with sorted keys, so field order does not count. */
-export function recordFingerprint(data: IDataObject): string {
+function recordFingerprint(data: IDataObject): string {
 	return createHash('sha256').update(canonicalJson(data)).digest('base64url').slice(0, 11);
 }
 
@@ -54,12 +54,47 @@ export class AcceptedRecords {
 	}
 
 	/** When Graph accepted this very record for the job (ISO time), or undefined when it has not. */
-	lastAccepted(jobKey: string, externalId: string, fingerprint: string): string | undefined {
+	private lastAccepted(
+		jobKey: string,
+		externalId: string,
+		fingerprint: string,
+	): string | undefined {
 		const records = this.stored(jobKey);
 		if (records === undefined || !Object.hasOwn(records, externalId)) return undefined;
 		const [stored, seconds] = String(records[externalId]).split('.');
 		if (stored !== fingerprint || seconds === undefined) return undefined;
 		return new Date(parseInt(seconds, 36) * 1000).toISOString();
+	}
+
+	/**
+	 * Only What Changed: the employees whose record Graph has not accepted as it is now (all of them when
+	 * `ignoreRemembered`), with the fingerprints to remember once it does, and when it accepted the others.
+	 */
+	sortOut<T extends { externalId: string; data: IDataObject }>(
+		jobKey: string,
+		employees: T[],
+		ignoreRemembered: boolean,
+	): {
+		changed: T[];
+		fingerprints: Map<T, string>;
+		unchanged: Array<{ employee: T; uploadedAt: string }>;
+	} {
+		const changed: T[] = [];
+		const fingerprints = new Map<T, string>();
+		const unchanged: Array<{ employee: T; uploadedAt: string }> = [];
+		for (const employee of employees) {
+			const fingerprint = recordFingerprint(employee.data);
+			const uploadedAt = ignoreRemembered
+				? undefined
+				: this.lastAccepted(jobKey, employee.externalId, fingerprint);
+			if (uploadedAt === undefined) {
+				changed.push(employee);
+				fingerprints.set(employee, fingerprint);
+			} else {
+				unchanged.push({ employee, uploadedAt });
+			}
+		}
+		return { changed, fingerprints, unchanged };
 	}
 
 	accepted(jobKey: string, externalId: string, fingerprint: string, at: Date): void {
