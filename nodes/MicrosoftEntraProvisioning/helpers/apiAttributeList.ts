@@ -5,7 +5,7 @@ import {
 	SCIM_ENTERPRISE_USER_SCHEMA,
 } from '../../../lib/scimUserAttributes';
 import type { ItemOutcome, OperationContext } from '../actions/node.type';
-import type { UploadDestination } from './bulkUploadRequests';
+import type { UploadDestination } from './uploadPlan';
 import { readInputOptions } from './employeeRecords';
 import { invalidInput, itemParameter } from './itemParameters';
 import { checked, oneAtATimePerJob, readJobSchema } from './schemaCalls';
@@ -82,12 +82,14 @@ export function apiAttributeList<O extends { name?: string }>(
 export async function addMissingApiAttributes(
 	ctx: IExecuteFunctions,
 	context: OperationContext,
-	destinations: Map<string, UploadDestination>,
+	destinations: UploadDestination[],
 	outcomes: ItemOutcome[],
-): Promise<void> {
-	for (const [key, destination] of destinations) {
-		const first = destination.employees[0].itemIndex;
-		if (!readInputOptions(ctx, first).addMissingAttributes) continue;
+): Promise<UploadDestination[]> {
+	const failed = new Set<UploadDestination>();
+	for (const destination of destinations) {
+		const first = destination.employees[0]?.itemIndex;
+		if (first === undefined || !readInputOptions(ctx, first).addMissingAttributes) continue;
+		const key = `${destination.target.by}:${destination.target.id}:${destination.jobId}`;
 		const carried = carriedAttributes(destination);
 		if (carried.length === 0) continue;
 		const previewOnly = itemParameter(ctx, 'uploadOptions.previewOnly', first, false) === true;
@@ -136,7 +138,8 @@ export async function addMissingApiAttributes(
 				employee.report = { ...employee.report, attributeListChanges };
 		} catch (error) {
 			for (const { itemIndex } of destination.employees) outcomes[itemIndex] = { error };
-			destinations.delete(key);
+			failed.add(destination);
 		}
 	}
+	return destinations.filter((destination) => !failed.has(destination));
 }
