@@ -378,7 +378,7 @@ describe('Provisioning Log › Get Upload Outcomes', () => {
 		expect(logCalls().length).toBeLessThanOrEqual(3);
 	});
 
-	it('a paused job leaves its uploads pending until the wait ends', async () => {
+	it('a never-started job its credential may not read leaves the uploads pending until the wait ends, naming the permission that would say why', async () => {
 		const pausedSp = addServicePrincipal(tenant, 'Paused inbound');
 		const pausedJob = tenant.emulator.createSynchronizationJob(pausedSp.id, 'API2AAD').id;
 		const items = [{ externalId: 'E900', jobId: pausedJob, servicePrincipalId: pausedSp.id }];
@@ -388,7 +388,13 @@ describe('Provisioning Log › Get Upload Outcomes', () => {
 			{ items },
 		);
 		expect(json(result)).toEqual([
-			expect.objectContaining({ externalId: 'E900', outcome: 'pending', checks: 2 }),
+			expect.objectContaining({
+				externalId: 'E900',
+				outcome: 'pending',
+				jobState: null,
+				message: expect.stringContaining('Synchronization.Read.All'),
+				checks: 2,
+			}),
 		]);
 	});
 
