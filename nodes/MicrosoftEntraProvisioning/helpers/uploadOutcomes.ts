@@ -109,9 +109,9 @@ export function entriesBySource(
  */
 export const NOT_SENT_STATUSES = {
 	unchanged:
-		'Not sent: unchanged since Graph last accepted this employee (Upload Users › Only What Changed). Nothing to check; Forget Sent sends everyone again.',
+		'Not sent: unchanged since Graph last accepted this employee (Upload Users › Upload Options › Only What Changed). Nothing to check; Forget What Was Sent sends everyone again.',
 	preview:
-		'Not sent: Upload Users ran with Preview Only. Turn Preview Only off to send the employee.',
+		'Not sent: Upload Users ran with Upload Options › Preview Only. Turn Preview Only off to send the employee.',
 	superseded:
 		"Not sent: a later item with the same externalId was sent in this one's place (its outcome is this employee's).",
 } as const;
@@ -125,8 +125,9 @@ export function isNotSentStatus(value: unknown): value is NotSentStatus {
 }
 
 /**
- * Graph's quarantineReason (synchronizationQuarantine page), with what an admin does about it before starting the job
- * again (Start clears a quarantine).
+ * Graph's quarantineReason values (synchronizationQuarantine) whose names say the cause, with what an admin does about
+ * it before starting the job again (Start clears a quarantine). Unknown and IngestionInterrupted say none: for them
+ * the message points at the quarantine's own error.
  */
 const QUARANTINE_ADVICE: Record<string, string> = {
 	EncounteredBaseEscrowThreshold:
@@ -139,9 +140,7 @@ const QUARANTINE_ADVICE: Record<string, string> = {
 		'The provisioning service met an error it cannot get past: fix what the quarantine error names',
 	QuarantinedOnDemand: 'An administrator put the job in quarantine: ask why before lifting it',
 	TooManyDeletes:
-		'The job would delete more accounts than its accidental-deletion threshold allows: review the deletions, then restart it with Force Deletes or raise the threshold',
-	IngestionInterrupted:
-		'The flow of incoming data was interrupted: check the source of the uploads',
+		"The job would delete more accounts than its accidental-deletion threshold allows: review the deletions it holds back, then carry them out (Job › Restart, Reset Scope Force Deletes) or raise the job's QuarantineTooManyDeletesThreshold setting",
 };
 
 const START_IT =
@@ -188,7 +187,7 @@ function jobStateFields(job: SynchronizationJob): JobState {
 			readable: true,
 			fields: {
 				...details,
-				message: `The job is in quarantine (${reason}${error ? `: ${error}` : ''}): it holds this upload, retrying at most once a day. ${advice}; then ${START_IT}.`,
+				message: `The job is in quarantine (${reason}${error ? `: ${error}` : ''}): it holds this upload, and the service tries the job less and less often, down to once a day. ${advice}; then ${START_IT}.`,
 			},
 		};
 	}
