@@ -230,6 +230,17 @@ describe('Get Upload Outcomes after Upload Users', () => {
 			['M3', 'pending', null, 0],
 		]);
 		expect(logCalls()).toHaveLength(1);
+
+		// Waiting in the node for M3 alone, the next check reads from M3's upload, not M1's.
+		tenant.emulator.clearRequests();
+		await outcomes(items, { waitUpTo: 2, checkEvery: 1 });
+		const windows = logCalls().map(
+			(call) => /activityDateTime gt (\S+)/.exec(call.query.get('$filter') ?? '')?.[1],
+		);
+		expect(windows).toEqual([
+			graphTime(new Date(Date.parse(items[0].uploadedAt) - 1000)),
+			graphTime(new Date(Date.parse(items[2].uploadedAt) - 1000)),
+		]);
 	});
 
 	it('reports the employees Upload Users did not send (unchanged, preview, superseded) as such, without a Graph call', async () => {

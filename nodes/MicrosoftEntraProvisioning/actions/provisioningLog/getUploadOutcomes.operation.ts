@@ -364,7 +364,14 @@ export async function execute(
 					};
 					outcomes[employee.itemIndex] = { json: outputOf(employee, outcome, check) };
 				}
-				if (jobState.canProcess) stillPending.push({ ...lookup, employees: waiting, jobState });
+				if (jobState.canProcess) {
+					// The next check reads from the earliest upload still waiting: fewer pages once the first are done.
+					const since = waiting.reduce(
+						(earliest, employee) => (employee.since < earliest ? employee.since : earliest),
+						waiting[0].since,
+					);
+					stillPending.push({ ...lookup, since, employees: waiting, jobState });
+				}
 			} catch (error) {
 				for (const employee of lookup.employees) outcomes[employee.itemIndex] = { error };
 			}
