@@ -463,6 +463,69 @@ describe('Bulk Upload › Upload Users (version 2) › Input Options', () => {
 			inNodeOutput: [],
 		});
 	});
+	it('with Preview Only, Add Missing Attributes reads the schema, writes nothing, sends nothing, and each preview item names the attributes a real run would add', async () => {
+		const other = addServicePrincipal(
+			tenant,
+			'API-driven inbound provisioning (preview of the list)',
+		);
+		const otherJob = tenant.emulator.createSynchronizationJob(other.id, 'API2AAD').id;
+		const admin = clientWith(
+			tenant,
+			['SynchronizationData-User.Upload', 'Synchronization.ReadWrite.All'],
+			'schema-previewing uploader',
+		).credential;
+		const employees = Array.from({ length: 3 }, (_, index) =>
+			scimNamed(300 + index, { [`${CONTOSO}:CostCenter`]: `CC-${index}` }),
+		);
+		const result = await runNode({
+			parameters: {
+				...synchronizationParameters(
+					'bulkUpload',
+					'uploadUsers',
+					other.id,
+					withOptions({ addMissingAttributes: true }),
+					{ jobId: otherJob },
+				),
+				uploadOptions: { previewOnly: true },
+			},
+			credential: admin,
+			items: employees,
+			typeVersion: 2,
+		});
+		expect(result.error).toBeUndefined();
+		expect(
+			graphCalls(tenant.emulator)
+				.filter((call) => call.path.includes(`/jobs/${otherJob}/`))
+				.map((call) => `${call.method} ${call.path.split('/').pop()}`),
+		).toEqual(['GET schema']);
+		expect(bulkCalls()).toEqual([]);
+		for (const item of result.items) {
+			expect(item.json.status).toBe('preview');
+			expect(item.json.attributeListChanges).toEqual({
+				added: [{ name: `${CONTOSO}:CostCenter`, type: 'String' }],
+				written: false,
+			});
+		}
+		// The attribute is still missing after the preview: the real run adds it
+		tenant.emulator.clearRequests();
+		const real = await runNode({
+			parameters: synchronizationParameters(
+				'bulkUpload',
+				'uploadUsers',
+				other.id,
+				withOptions({ addMissingAttributes: true }),
+				{ jobId: otherJob },
+			),
+			credential: admin,
+			items: employees,
+			typeVersion: 2,
+		});
+		expect(real.items[0].json.attributeListChanges).toEqual({
+			added: [{ name: `${CONTOSO}:CostCenter`, type: 'String' }],
+			written: true,
+		});
+		expect(bulkCalls().map((call) => call.status)).toEqual([202]);
+	});
 });
 
 describe('Bulk Upload › HR columns', () => {
