@@ -361,11 +361,7 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 		];
 		const extra = Array.from({ length: 5000 - header.length }, (_, index) => `Extra ${index + 1}`);
 		const row = (fields: string[]) =>
-			Buffer.from(
-				[...fields, ...extra.map((_, index) => (index % 97 === 0 ? `x${index}` : ''))].join(',') +
-					'\r\n',
-				'utf8',
-			);
+			Buffer.from([...fields, ...extra.map((_, index) => `v${index}`)].join(',') + '\r\n', 'utf8');
 		const person = (id: string, first: string, department: string, title: string) => [
 			id,
 			`${id.toLowerCase()}@contoso.com`,
