@@ -16,6 +16,7 @@ import {
 	REQUIRED_ACCESS,
 	type RequiredAccess,
 } from '../lib/permissions';
+import { HR_COLUMNS, WORKER_STATUS_ACTIVE } from '../lib/hrColumns';
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 import { readmeFigures } from './bench/report';
 import { BENCHMARKS_JSON, type ReportInput } from './bench/results';
@@ -137,6 +138,23 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 				attribute.description,
 			]),
 		),
+	hrColumns: () =>
+		[
+			table(
+				['HR column (case, spaces, _ and - do not count)', 'Sent as'],
+				HR_COLUMNS.map(({ columns, target, values }) => [
+					columns.join(', '),
+					'attribute' in target
+						? `\`${target.attribute}\`${values === 'workerStatus' ? ' (from the worker status, below)' : ''}`
+						: `\`<Custom Extension Schema>:${target.custom}\` (with Other Fields: Send Under a Custom Extension)`,
+				]),
+			),
+			'',
+			table(
+				['Worker status', 'active'],
+				Object.entries(WORKER_STATUS_ACTIVE).map(([status, active]) => [status, String(active)]),
+			),
+		].join('\n'),
 	secretKeys: () =>
 		table(
 			['Key', 'Value', 'What it is', 'Used by'],

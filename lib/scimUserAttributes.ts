@@ -88,6 +88,18 @@ export const SCIM_USER_ATTRIBUTES: Record<string, ScimAttribute> = {
 		placement: core('name', 'middleName'),
 		kind: 'text',
 	},
+	'name.honorificPrefix': {
+		displayName: 'name.honorificPrefix',
+		description: 'Title before the name, e.g. Ms. or Dr.',
+		placement: core('name', 'honorificPrefix'),
+		kind: 'text',
+	},
+	'name.honorificSuffix': {
+		displayName: 'name.honorificSuffix',
+		description: 'Suffix after the name, e.g. III',
+		placement: core('name', 'honorificSuffix'),
+		kind: 'text',
+	},
 	'name.formatted': {
 		displayName: 'name.formatted',
 		description: 'The full name, formatted',
@@ -210,8 +222,53 @@ export const SCIM_USER_ATTRIBUTES: Record<string, ScimAttribute> = {
 		// The attribute list for API names the reference itself; an HR export may too.
 		aliases: [`${SCIM_ENTERPRISE_USER_SCHEMA}:manager`, 'manager.value', 'manager'],
 	},
+	[`${SCIM_ENTERPRISE_USER_SCHEMA}:manager.displayName`]: {
+		displayName: 'enterprise: manager.displayName',
+		description:
+			"The manager's name, as SCIM sends it beside manager.value (the job reads manager.value)",
+		placement: enterprise('manager', 'displayName'),
+		kind: 'text',
+	},
 };
+
+/**
+ * The multi-valued attributes a SCIM user may carry as lists (RFC 7643 §4.1.2), each entry with these
+ * sub-attributes; API-driven provisioning processes the "work" entries (Microsoft's known limitation).
+ */
+export const SCIM_MULTI_VALUED_ATTRIBUTES: Record<
+	'emails' | 'phoneNumbers' | 'addresses',
+	Record<string, ScimAttribute['kind']>
+> = {
+	emails: { value: 'email', type: 'text', primary: 'boolean', display: 'text' },
+	phoneNumbers: { value: 'text', type: 'text', primary: 'boolean', display: 'text' },
+	addresses: {
+		formatted: 'text',
+		streetAddress: 'text',
+		locality: 'text',
+		region: 'text',
+		postalCode: 'text',
+		country: 'text',
+		type: 'text',
+		primary: 'boolean',
+	},
+};
+
+/**
+ * The longest text Bulk Upload sends as one value. Graph's user resource page (learn.microsoft.com/graph/api/
+ * resources/user) gives 1,024 characters as the longest of a user's text properties (streetAddress, the
+ * onPremisesExtensionAttributes); the provisioning notes give no bound of their own, so a longer value could only be
+ * cut or refused by Entra after the upload.
+ */
+export const SCIM_VALUE_MAX_LENGTH = 1_024;
 
 export const REQUIRED_SCIM_ATTRIBUTES = Object.keys(SCIM_USER_ATTRIBUTES).filter(
 	(path) => SCIM_USER_ATTRIBUTES[path].required,
 );
+
+/** What Bulk Upload's Map Automatically does with an item field that names no SCIM attribute. */
+export const UNKNOWN_FIELD_HANDLING = ['refuse', 'ignore', 'customExtension'] as const;
+export type UnknownFieldHandling = (typeof UNKNOWN_FIELD_HANDLING)[number];
+
+/** What Bulk Upload does with an employee that comes without `active`: Graph's job would disable such an account. */
+export const WITHOUT_ACTIVE_HANDLING = ['setActive', 'refuse'] as const;
+export type WithoutActiveHandling = (typeof WITHOUT_ACTIVE_HANDLING)[number];

@@ -15,6 +15,7 @@ import {
 } from './support/synchronization';
 import { bearerTokens, graphCalls, startTenant, type TestTenant } from './support/tenant';
 
+import { HR_COLUMNS, hrKey } from '../lib/hrColumns';
 import { SCIM_USER_ATTRIBUTES } from '../lib/scimUserAttributes';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -139,6 +140,8 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 				schemas: [CORE, ENTERPRISE],
 				externalId: 'E00002',
 				userName: 'employee2@contoso.com',
+				// Without active Graph's job would disable the account: the node sends true and says so
+				active: true,
 				name: { givenName: 'Grace', familyName: 'Hopper' },
 				emails: [{ type: 'work', primary: true, value: 'grace@contoso.com' }],
 				[ENTERPRISE]: { costCenter: '4130', manager: { value: 'E00001' } },
@@ -148,11 +151,12 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 			result.items.map((item) => [
 				item.json.bulkId,
 				item.json.operationsInRequest,
+				item.json.activeSetByDefault,
 				item.pairedItem,
 			]),
 		).toEqual([
-			['E00001', 2, { item: 0 }],
-			['E00002', 2, { item: 1 }],
+			['E00001', 2, undefined, { item: 0 }],
+			['E00002', 2, true, { item: 1 }],
 		]);
 	});
 
@@ -244,6 +248,300 @@ describe('Bulk Upload › Upload Users (version 2) › Map Automatically', () =>
 	});
 });
 
+/** An HR export as n8n's Extract From File gives it: one item per row, every value text, the export's column names. */
+function hrRow(number: number, overrides: IDataObject = {}): IDataObject {
+	return {
+		'Worker ID': `W${String(number).padStart(5, '0')}`,
+		'User Name': `worker${number}@contoso.com`,
+		'First Name': 'Lin',
+		LAST_NAME: `Chen${number}`,
+		'work email': `worker${number}@contoso.com`,
+		'Manager ID': 'W00001',
+		Department: 'Research',
+		'Job Title': 'Engineer',
+		'Worker Status': 'Active',
+		'Cost Center': '4130',
+		...overrides,
+	};
+}
+
+const withOptions = (inputOptions: IDataObject) => ({ ...automatically, inputOptions });
+
+describe('Bulk Upload › Upload Users (version 2) › Input Options', () => {
+	it('Match HR Columns sends common HR column names as their SCIM attributes, worker status as active, and says which column went where', async () => {
+		const result = await upload(
+			[
+				hrRow(1),
+				hrRow(2, { 'Worker Status': 'Terminated' }),
+				hrRow(3, { 'Worker Status': 'on_leave' }),
+				hrRow(4, { 'Worker Status': 'Pending' }),
+			],
+			withOptions({ matchHrColumns: true }),
+			{ continueOnFail: true },
+		);
+		expect(sentUsers()).toEqual(
+			[
+				[1, true],
+				[2, false],
+				[3, true],
+			].map(([number, active]) => ({
+				schemas: [CORE, ENTERPRISE],
+				externalId: `W0000${String(number)}`,
+				userName: `worker${String(number)}@contoso.com`,
+				active,
+				title: 'Engineer',
+				name: { givenName: 'Lin', familyName: `Chen${String(number)}` },
+				emails: [{ type: 'work', primary: true, value: `worker${String(number)}@contoso.com` }],
+				[ENTERPRISE]: { department: 'Research', costCenter: '4130', manager: { value: 'W00001' } },
+			})),
+		);
+		expect(result.items[0].json.columnsMapped).toEqual({
+			'Worker ID': 'externalId',
+			'User Name': 'userName',
+			'First Name': 'name.givenName',
+			LAST_NAME: 'name.familyName',
+			'work email': 'emails[type eq "work"].value',
+			'Manager ID': `${ENTERPRISE}:manager.value`,
+			Department: `${ENTERPRISE}:department`,
+			'Job Title': 'title',
+			'Worker Status': 'active',
+			'Cost Center': `${ENTERPRISE}:costCenter`,
+		});
+		// A worker status it does not know is refused with the statuses it knows, not guessed
+		expect(result.items[3].json.error).toBe(
+			'This employee\'s worker status "Pending" is none the node reads as active or not',
+		);
+		expect(result.items[3].json.description).toContain('as inactive: Terminated, Inactive');
+		expect(result.items[3].pairedItem).toEqual({ item: 3 });
+
+		// Without the option the same export is refused, as before, and the error points at the option
+		const refused = await upload([hrRow(5)], automatically);
+		expect(refused.error?.message).toBe('The item\'s field "Worker ID" is not a SCIM attribute');
+		expect(refused.error?.description).toContain('Match HR Columns');
+	});
+
+	it('Other Fields: Ignore Them sends the SCIM attributes and lists the rest; Send Under a Custom Extension sends them under the named URN', async () => {
+		const ignored = await upload(
+			[scimNamed(60, { Badge: 'B-1', 'Parking Spot': '12' })],
+			withOptions({ unknownFields: 'ignore' }),
+		);
+		expect(ignored.error).toBeUndefined();
+		expect(sentUsers()[0]).not.toHaveProperty('Badge');
+		expect(ignored.items[0].json.fieldsIgnored).toEqual(['Badge', 'Parking Spot']);
+
+		tenant.emulator.clearRequests();
+		const custom = await upload(
+			[scimNamed(61, { JobCode: 'TG-1', 'Hire Date': '2024-01-02' })],
+			withOptions({
+				unknownFields: 'customExtension',
+				customExtensionSchema: ` ${CONTOSO} `,
+				matchHrColumns: true,
+			}),
+		);
+		expect(custom.error).toBeUndefined();
+		expect(bulkCalls().map((call) => call.status)).toEqual([202]);
+		expect(sentUsers()[0]).toMatchObject({
+			schemas: [CORE, ENTERPRISE, CONTOSO],
+			// Hire Date has no SCIM attribute: it goes as HireDate, as Microsoft's custom-attribute tutorial names it
+			[CONTOSO]: { JobCode: 'TG-1', HireDate: '2024-01-02' },
+		});
+		expect(custom.items[0].json.columnsMapped).toEqual({
+			JobCode: `${CONTOSO}:JobCode`,
+			'Hire Date': `${CONTOSO}:HireDate`,
+		});
+
+		tenant.emulator.clearRequests();
+		const invalid = await upload(
+			[scimNamed(62, { 'Badge No.': 'B-2' }), scimNamed(63)],
+			withOptions({ unknownFields: 'customExtension', customExtensionSchema: CONTOSO }),
+			{ continueOnFail: true },
+		);
+		expect(invalid.items[0].json.error).toBe(
+			`Item 1: the field "Badge No." cannot be sent as an attribute of ${CONTOSO}`,
+		);
+		expect(invalid.items[0].json.description).toContain('Rename the field');
+		expect(invalid.items[1].json).toMatchObject({ success: true, externalId: 'E00063' });
+
+		for (const customExtensionSchema of ['', ENTERPRISE, 'contoso']) {
+			const unnamed = await upload(
+				[scimNamed(64, { JobCode: 'X' })],
+				withOptions({ unknownFields: 'customExtension', customExtensionSchema }),
+			);
+			expect(unnamed.error?.message).toMatch(
+				/^(Other Fields is Send Under a Custom Extension, but no Custom Extension Schema is given|The Custom Extension Schema ".*" is not a custom extension's schema URN)$/,
+			);
+		}
+		expect(sentUsers().map((user) => user.externalId)).toEqual(['E00063']);
+	});
+
+	it('Employee Without Active: Refuse the Employee fails an employee without active before any request; a leaver still goes', async () => {
+		const result = await upload(
+			[scimNamed(70, { active: undefined }), { externalId: 'E00071', active: 'false' }],
+			withOptions({ employeeWithoutActive: 'refuse' }),
+			{ continueOnFail: true },
+		);
+		expect(result.items.map((item) => item.json.error ?? item.json.externalId)).toEqual([
+			'This employee has no active',
+			'E00071',
+		]);
+		expect(result.items[0].json.description).toContain('Employee Without Active');
+		expect(sentUsers()).toEqual([
+			{ schemas: [CORE, ENTERPRISE], externalId: 'E00071', active: false },
+		]);
+	});
+
+	it('Add Missing Attributes adds the custom attributes the job lacks in one schema write per job, then sends; a second run writes nothing', async () => {
+		const other = addServicePrincipal(tenant, 'API-driven inbound provisioning (attribute list)');
+		const otherJob = tenant.emulator.createSynchronizationJob(other.id, 'API2AAD').id;
+		const admin = clientWith(
+			tenant,
+			['SynchronizationData-User.Upload', 'Synchronization.ReadWrite.All'],
+			'schema-writing uploader',
+		).credential;
+		const employees = Array.from({ length: 60 }, (_, index) =>
+			scimNamed(200 + index, {
+				[`${CONTOSO}:BadgeId`]: `B-${index}`,
+				[`${CONTOSO}:Remote`]: index % 2 === 0,
+			}),
+		);
+		const run = () =>
+			runNode({
+				parameters: synchronizationParameters(
+					'bulkUpload',
+					'uploadUsers',
+					other.id,
+					withOptions({ addMissingAttributes: true }),
+					{ jobId: otherJob },
+				),
+				credential: admin,
+				items: employees,
+				typeVersion: 2,
+			});
+		const first = await run();
+		expect(first.error).toBeUndefined();
+		const schemaCalls = () =>
+			graphCalls(tenant.emulator)
+				.filter((call) => call.path.endsWith('/schema'))
+				.map((call) => `${call.method} ${call.status}`);
+		expect(schemaCalls()).toEqual(['GET 200', 'PUT 204']);
+		expect(bulkCalls().map((call) => call.status)).toEqual([202, 202]);
+		const added = [
+			{ name: `${CONTOSO}:BadgeId`, type: 'String' },
+			{ name: `${CONTOSO}:Remote`, type: 'Boolean' },
+		];
+		for (const item of first.items)
+			expect(item.json.attributeListChanges).toEqual({ added, written: true });
+
+		tenant.emulator.clearRequests();
+		const second = await run();
+		expect(second.error).toBeUndefined();
+		expect(schemaCalls()).toEqual(['GET 200']);
+		expect(second.items[0].json).not.toHaveProperty('attributeListChanges');
+
+		// A credential that may only upload cannot read the schema: its employees fail with that, none is sent
+		tenant.emulator.clearRequests();
+		const uploadOnly = await runNode({
+			parameters: synchronizationParameters(
+				'bulkUpload',
+				'uploadUsers',
+				other.id,
+				withOptions({ addMissingAttributes: true }),
+				{ jobId: otherJob },
+			),
+			credential: uploader,
+			items: employees.slice(0, 2),
+			typeVersion: 2,
+			continueOnFail: true,
+		});
+		expect(uploadOnly.items.map((item) => [item.json.httpCode, item.pairedItem])).toEqual([
+			['403', { item: 0 }],
+			['403', { item: 1 }],
+		]);
+		expect(bulkCalls()).toEqual([]);
+		expectNoSecrets([first, second, uploadOnly], {
+			anywhere: [admin.data.clientSecret as string, uploader.data.clientSecret as string],
+			inNodeOutput: [],
+		});
+	});
+});
+
+describe('Bulk Upload › HR columns', () => {
+	it('each HR column goes to an attribute of the SCIM list, and no name (as compared) is listed twice', () => {
+		const targets = HR_COLUMNS.flatMap(({ target }) =>
+			'attribute' in target ? [target.attribute] : [],
+		);
+		expect(targets.filter((attribute) => !(attribute in SCIM_USER_ATTRIBUTES))).toEqual([]);
+		const names = HR_COLUMNS.flatMap(({ columns }) => columns.map(hrKey));
+		expect(names.filter((name, index) => names.indexOf(name) !== index)).toEqual([]);
+	});
+});
+
+describe('Bulk Upload › Upload Users (version 2) › SCIM users as SCIM writes them', () => {
+	it('sends the emails, phoneNumbers and addresses lists and the name and enterprise objects as given, schemas rebuilt', async () => {
+		const user = {
+			schemas: ['urn:whatever'],
+			externalId: 'E00080',
+			userName: 'bjensen@contoso.com',
+			active: true,
+			name: {
+				givenName: 'Barbara',
+				familyName: 'Jensen',
+				honorificPrefix: 'Ms.',
+				honorificSuffix: 'III',
+			},
+			emails: [{ value: 'bjensen@contoso.com', type: 'work', primary: true }],
+			phoneNumbers: [{ value: '555-555-5555', type: 'work' }, { value: '' }],
+			addresses: [{ type: 'work', locality: 'Hollywood', country: 'USA', primary: 'true' }],
+			[ENTERPRISE]: { department: 'Tours', manager: { value: '89607', displayName: 'John Smith' } },
+		};
+		const result = await upload([user], automatically);
+		expect(result.error).toBeUndefined();
+		expect(sentUsers()).toEqual([
+			{
+				...user,
+				schemas: [CORE, ENTERPRISE],
+				// an empty entry is left out, and text true/false is read as SCIM's boolean
+				phoneNumbers: [{ value: '555-555-5555', type: 'work' }],
+				addresses: [{ type: 'work', locality: 'Hollywood', country: 'USA', primary: true }],
+			},
+		]);
+	});
+
+	it('refuses a list of the wrong shape, an unknown sub-attribute, and a list given beside its work entry', async () => {
+		const result = await upload(
+			[
+				scimNamed(81, { emails: 'a@contoso.com' }),
+				scimNamed(82, { emails: ['a@contoso.com'] }),
+				scimNamed(83, { phoneNumbers: [{ value: '1', extension: '2' }] }),
+				scimNamed(84, { emails: [{ value: 'not-a-mail' }] }),
+				scimNamed(85, {
+					emails: [{ value: 'a@contoso.com', type: 'work' }],
+					'emails[type eq "work"].value': 'b@contoso.com',
+				}),
+				scimNamed(86, {
+					'emails[type eq "work"].value': 'b@contoso.com',
+					emails: [{ value: 'a@contoso.com', type: 'work' }],
+				}),
+				scimNamed(87, { emails: [{ value: 'c@contoso.com', type: 'work' }] }),
+			],
+			automatically,
+			{ continueOnFail: true },
+		);
+		expect(result.items.map((item) => item.json.error ?? item.json.externalId)).toEqual([
+			'This employee\'s emails must be a list of entries such as [{"type": "work", "primary": true, "value": …}]',
+			'This employee\'s emails[0] must be an object, as in a list of entries such as [{"type": "work", "primary": true, "value": …}]',
+			'This employee\'s phoneNumbers[0] has "extension", which is not one of its sub-attributes (value, type, primary, display)',
+			'This employee\'s emails[0].value is not a mail address: "not-a-mail"',
+			'The item has both "emails" and "emails[type eq "work"].value" for the attribute emails[type eq "work"].value',
+			'The item has both "emails[type eq "work"].value" and "emails" for the attribute emails',
+			'E00087',
+		]);
+		expect(sentUsers().map((sent) => sent.emails)).toEqual([
+			[{ value: 'c@contoso.com', type: 'work' }],
+		]);
+	});
+});
+
 describe('Bulk Upload › pacing', () => {
 	it('keeps to 40 requests in any 5 s without waiting for each answer: 2,050 employees at 300 ms Graph latency, no 429', async () => {
 		const other = addServicePrincipal(tenant, 'Pacing job');
@@ -315,6 +613,7 @@ describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () =
 				schemas: [CORE, ENTERPRISE, CONTOSO],
 				externalId: employee.id,
 				userName: employee.mail,
+				active: true,
 				name: { givenName: employee.first, familyName: employee.last, honorificPrefix: 'Dr.' },
 				[ENTERPRISE]: { manager: { value: employee.boss } },
 				[CONTOSO]: { HireDate: employee.hired, JobCode: employee.code },
@@ -553,7 +852,12 @@ describe('Bulk Upload › versions', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(sentUsers()).toEqual([
-			{ schemas: [CORE, ENTERPRISE], externalId: 'E00040', userName: 'v1@contoso.com' },
+			{
+				schemas: [CORE, ENTERPRISE],
+				externalId: 'E00040',
+				userName: 'v1@contoso.com',
+				active: true,
+			},
 		]);
 	});
 });

@@ -4,8 +4,17 @@
  */
 import fc from 'fast-check';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { runListSearch, runNode } from './harness/engine';
+import { expectNoSecrets } from './support/secrets';
+import {
+	addServicePrincipal,
+	clientWith,
+	synchronizationParameters,
+} from './support/synchronization';
 import { acquireParameters, graphCalls, startTenant, type TestTenant } from './support/tenant';
+import { SCIM_VALUE_MAX_LENGTH } from '../lib/scimUserAttributes';
 import {
 	SECRET_VALUE_MAX_BYTES,
 	SYNCHRONIZATION_SECRET_KEYS,
@@ -245,6 +254,161 @@ describe('the Target list search text', () => {
 				);
 			}),
 			{ numRuns: 80 },
+		);
+	});
+});
+
+describe('an HR file as Extract From File gives it to Bulk Upload', () => {
+	let servicePrincipalId: string;
+	let jobId: string;
+	let uploader: ReturnType<typeof clientWith>['credential'];
+
+	beforeAll(() => {
+		servicePrincipalId = addServicePrincipal(tenant, 'Hostile HR file').id;
+		jobId = tenant.emulator.createSynchronizationJob(servicePrincipalId, 'API2AAD').id;
+		uploader = clientWith(
+			tenant,
+			['SynchronizationData-User.Upload'],
+			'hostile hr file',
+		).credential;
+	});
+
+	/** One CSV row: every value text, the export's own column names, read with Match HR Columns. */
+	const row = (number: number, overrides: IDataObject = {}): IDataObject => ({
+		'Worker ID': `H${number}`,
+		'User Name': `h${number}@contoso.com`,
+		'First Name': 'Ada',
+		'Last Name': 'Lovelace',
+		...overrides,
+	});
+
+	const upload = (items: IDataObject[], inputOptions: IDataObject = {}) =>
+		runNode({
+			parameters: synchronizationParameters(
+				'bulkUpload',
+				'uploadUsers',
+				servicePrincipalId,
+				{
+					columns: { mappingMode: 'autoMapInputData', value: null },
+					inputOptions: { matchHrColumns: true, ...inputOptions },
+				},
+				{ jobId },
+			),
+			credential: uploader,
+			items,
+			continueOnFail: true,
+			typeVersion: 2,
+		});
+
+	const sentUsers = () =>
+		graphCalls(tenant.emulator)
+			.filter((call) => call.path.endsWith('/bulkUpload'))
+			.flatMap(
+				(call) =>
+					(JSON.parse(call.body) as { Operations: Array<{ data: IDataObject }> }).Operations,
+			)
+			.map((operation) => operation.data);
+
+	it('quotes, commas and line breaks go as written; an empty line, a 1 MB field and text read in the wrong encoding fail their own item, naming it and the column, and the others go', async () => {
+		const megabyte = 'x'.repeat(1024 * 1024);
+		const result = await upload([
+			row(1, { 'Last Name': '"O\'Brien", Jr.\r\nline two' }),
+			{},
+			row(3, { 'First Name': megabyte }),
+			row(4, { 'Last Name': 'M\uFFFDller' }),
+			{ ...row(5), 'Stra\uFFFDe': 'Hauptstr. 1' },
+			row(6, { 'Job Title': '' }),
+		]);
+		expect(result.error).toBeUndefined();
+		expect(
+			result.items.map((item) => [item.json.error ?? item.json.externalId, item.pairedItem]),
+		).toEqual([
+			['H1', { item: 0 }],
+			['Item 2 is empty', { item: 1 }],
+			[
+				`Item 3, column "First Name": name.givenName is 1,048,576 characters long; Entra takes at most ${SCIM_VALUE_MAX_LENGTH.toLocaleString('en-US')}`,
+				{ item: 2 },
+			],
+			[
+				'Item 4, column "Last Name": name.familyName has characters that could not be read (shown as \uFFFD): "M\uFFFDller"',
+				{ item: 3 },
+			],
+			[
+				'Item 5: the column name "Stra\uFFFDe" has characters that could not be read (shown as \uFFFD)',
+				{ item: 4 },
+			],
+			['H6', { item: 5 }],
+		]);
+		expect(result.items[1].json.description).toContain('remove empty lines from the file');
+		expect(result.items[3].json.description).toContain(
+			"pick the file's encoding in Extract From File's options",
+		);
+		expect(result.items[4].json.description).toContain(
+			"pick the file's encoding in Extract From File's options",
+		);
+		// A megabyte is not echoed back into the error
+		expect(JSON.stringify(result.items[2].json).length).toBeLessThan(10_000);
+		expect(
+			sentUsers().map((user) => [user.externalId, (user.name as IDataObject).familyName]),
+		).toEqual([
+			['H1', '"O\'Brien", Jr.\r\nline two'],
+			['H6', 'Lovelace'],
+		]);
+		expectNoSecrets([result], {
+			anywhere: [uploader.data.clientSecret as string],
+			inNodeOutput: [],
+		});
+	});
+
+	it('5,000 columns: the SCIM ones are sent and the rest listed as ignored, in one pass', async () => {
+		const wide = (number: number) => {
+			const item = row(number);
+			for (let column = 0; column < 5_000; column++) item[`Column ${column}`] = `value ${column}`;
+			return item;
+		};
+		const items = Array.from({ length: 20 }, (_, index) => wide(100 + index));
+		const started = Date.now();
+		const result = await upload(items, { unknownFields: 'ignore' });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expect(result.items.map((item) => (item.json.fieldsIgnored as string[]).length)).toEqual(
+			items.map(() => 5_000),
+		);
+		expect(sentUsers()).toHaveLength(20);
+		expect(Object.keys(sentUsers()[0]).sort()).toEqual(
+			['active', 'externalId', 'name', 'schemas', 'userName'].sort(),
+		);
+	});
+
+	it('any text value is sent trimmed and whole, or refused before sending with the item and the column', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.oneof(
+					fc.string({ unit: 'binary', maxLength: 200 }),
+					fc.constantFrom('\uFFFD', ' a\uFFFD ', 'x'.repeat(SCIM_VALUE_MAX_LENGTH + 1)),
+					fc.constant(` ${'y'.repeat(SCIM_VALUE_MAX_LENGTH)} `),
+				),
+				async (value) => {
+					tenant.emulator.clearRequests();
+					const result = await upload([row(7, { Department: value })]);
+					const text = value.trim();
+					const item = result.items[0].json;
+					if (text === '') {
+						expect(sentUsers()[0]).not.toHaveProperty(
+							'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+						);
+					} else if (text.length <= SCIM_VALUE_MAX_LENGTH && !text.includes('\uFFFD')) {
+						expect(item.error).toBeUndefined();
+						expect(sentUsers()[0]).toMatchObject({
+							'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: text },
+						});
+					} else {
+						expect(item.error).toMatch(/^Item 1, column "Department": /);
+						expect(sentUsers()).toEqual([]);
+					}
+				},
+			),
+			{ numRuns: 60 },
 		);
 	});
 });

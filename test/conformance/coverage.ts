@@ -8,14 +8,6 @@
  * request through a workflow; it fails when an example is on this list and tested, or on neither.
  */
 export const NOT_EXPRESSIBLE: Record<string, string> = {
-	'v1.0/synchronization-synchronizationjob-post-bulkupload#1':
-		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
-	'v1.0/synchronization-synchronizationjob-post-bulkupload#2':
-		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
-	'beta/synchronization-synchronizationjob-post-bulkupload#1':
-		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
-	'beta/synchronization-synchronizationjob-post-bulkupload#2':
-		'Bulk Upload refuses the documented user: name.honorificPrefix and name.honorificSuffix are not on its SCIM attribute list, and it sends one text value per attribute, so emails, addresses and phoneNumbers (lists) are refused.',
 	'v1.0/synchronization-synchronizationschema-parseexpression#1':
 		'Parse Expression takes text test values; the example also gives a multi-valued one (appRoleAssignments as a string collection).',
 	'v1.0/synchronization-synchronizationtemplate-update#1':

@@ -115,6 +115,7 @@ export async function sendBulkUploads(
 							operationsInRequest: batch.length,
 							location: typeof location === 'string' ? location : null,
 							graphStatus: response.status,
+							...upload.report,
 						},
 					};
 				}

@@ -1,19 +1,37 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { REQUIRED_SCIM_ATTRIBUTES, SCIM_USER_ATTRIBUTES } from '../../../lib/scimUserAttributes';
+import { HR_COLUMNS, WORKER_STATUS_ACTIVE, hrKey, type HrColumn } from '../../../lib/hrColumns';
+import {
+	REQUIRED_SCIM_ATTRIBUTES,
+	SCIM_USER_ATTRIBUTES,
+	UNKNOWN_FIELD_HANDLING,
+	WITHOUT_ACTIVE_HANDLING,
+	type UnknownFieldHandling,
+	type WithoutActiveHandling,
+} from '../../../lib/scimUserAttributes';
 import { invalidInput, itemParameter, itemParameters } from './itemParameters';
 import {
+	ATTRIBUTE_NAME,
+	customExtensionAttribute,
+	isCustomExtensionAttribute,
+	isMultiValuedAttribute,
+	quotedText,
 	resolveAttribute,
+	scimEntries,
 	scimUser,
 	scimValue,
+	type MultiValuedAttribute,
 	type ResolvedAttribute,
 	type ScimScalar,
+	type ValueProblem,
 } from './scimUser';
 
 /** n8n's resource mapper modes, as it stores them in the parameter. */
 const MAP_AUTOMATICALLY = 'autoMapInputData';
 
 const ATTRIBUTE_NAME_EXAMPLES = `externalId, userName, active, name.givenName, department or urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department, and a custom attribute's full name such as urn:ietf:params:scim:schemas:extension:contoso:1.0:User:HireDate`;
+
+const ACTIVE = resolveAttribute('active') as ResolvedAttribute;
 
 /** One employee read from one input item, as a SCIM user. */
 export interface Employee {
@@ -22,6 +40,111 @@ export interface Employee {
 	/** None for a leaver sent with externalId and active false only */
 	userName: string | null;
 	data: IDataObject;
+	/**
+	 * How the item was read, for its output item: `columnsMapped` (field → attribute, for HR columns and fields sent
+	 * under the custom extension), `fieldsIgnored`, `activeSetByDefault`
+	 */
+	report?: IDataObject;
+}
+
+/** Input Options, as read and checked. */
+export interface InputOptions {
+	unknownFields: UnknownFieldHandling;
+	/** The custom extension's schema URN, when unknownFields is customExtension */
+	customExtensionSchema: string;
+	addMissingAttributes: boolean;
+	matchHrColumns: boolean;
+	employeeWithoutActive: WithoutActiveHandling;
+}
+
+/** The options read from one collection value: a collection without expressions is the same object for every item. */
+const optionsRead = new WeakMap<object, InputOptions>();
+
+/** The item's Input Options, checked before any request. */
+export function readInputOptions(ctx: IExecuteFunctions, itemIndex: number): InputOptions {
+	const raw = (itemParameter(ctx, 'inputOptions', itemIndex, {}) as IDataObject | null) ?? {};
+	const known = optionsRead.get(raw);
+	if (known) return known;
+	const unknownFields = (raw.unknownFields ?? 'refuse') as UnknownFieldHandling;
+	if (!UNKNOWN_FIELD_HANDLING.includes(unknownFields))
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(raw.unknownFields)}" is not a choice for Other Fields`,
+			`Choose one of: ${UNKNOWN_FIELD_HANDLING.join(', ')}.`,
+		);
+	const employeeWithoutActive = (raw.employeeWithoutActive ?? 'setActive') as WithoutActiveHandling;
+	if (!WITHOUT_ACTIVE_HANDLING.includes(employeeWithoutActive))
+		invalidInput(
+			ctx,
+			itemIndex,
+			`"${String(raw.employeeWithoutActive)}" is not a choice for Employee Without Active`,
+			`Choose one of: ${WITHOUT_ACTIVE_HANDLING.join(', ')}.`,
+		);
+	const customExtensionSchema = String(raw.customExtensionSchema ?? '').trim();
+	if (
+		unknownFields === 'customExtension' &&
+		!isCustomExtensionAttribute(`${customExtensionSchema}:a`)
+	)
+		invalidInput(
+			ctx,
+			itemIndex,
+			customExtensionSchema === ''
+				? 'Other Fields is Send Under a Custom Extension, but no Custom Extension Schema is given'
+				: `The Custom Extension Schema ${quotedText(customExtensionSchema)} is not a custom extension's schema URN`,
+			"Enter the URN of your own extension, e.g. urn:ietf:params:scim:schemas:extension:contoso:1.0:User (not SCIM core's or enterprise's), as the job's attribute list for API names it.",
+		);
+	const options: InputOptions = {
+		unknownFields,
+		customExtensionSchema,
+		addMissingAttributes: raw.addMissingAttributes === true,
+		matchHrColumns: raw.matchHrColumns === true,
+		employeeWithoutActive,
+	};
+	optionsRead.set(raw, options);
+	return options;
+}
+
+/**
+ * `active` when the employee has none: true, which the report says, or a refusal. The provisioning job disables an
+ * account that an update leaves without `active` (seen on Microsoft's own inbound samples), so it is never left out.
+ */
+function activeByDefault(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	options: InputOptions,
+	report: IDataObject,
+	automatic: boolean,
+): true {
+	if (options.employeeWithoutActive === 'refuse')
+		invalidInput(
+			ctx,
+			itemIndex,
+			'This employee has no active',
+			`${automatic ? 'Give the item an active field' : 'Map active'} (true for a joiner or mover, false for a leaver), or set Input Options › Employee Without Active to Send Active True.`,
+		);
+	report.activeSetByDefault = true;
+	return true;
+}
+
+/** The fix for a value too long or unreadable, naming the item and the column it came from. */
+function refuseValue(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	column: string,
+	problem: ValueProblem,
+	shapeFix: string,
+): never {
+	if (problem.cause === 'shape')
+		invalidInput(ctx, itemIndex, `This employee's ${problem.problem}`, shapeFix);
+	invalidInput(
+		ctx,
+		itemIndex,
+		`Item ${itemIndex + 1}, column ${quotedText(column)}: ${problem.problem}`,
+		problem.cause === 'encoding'
+			? "The file was not read in its own encoding: pick the file's encoding in Extract From File's options (e.g. windows-1252 or latin1), or save the file as UTF-8 in the HR system. The other employees are not affected."
+			: 'Shorten the value in the HR system or with an Edit Fields node before this one, or leave the column out.',
+	);
 }
 
 const ATTRIBUTE_ROWS = { name: 'attributes.attribute', fallback: [] };
@@ -54,16 +177,22 @@ function readAttributeRows(ctx: IExecuteFunctions, itemIndex: number): Employee 
 		}
 		mapped.add(path);
 		const scim = scimValue({ path, kind: SCIM_USER_ATTRIBUTES[path].kind }, value);
-		if ('problem' in scim) {
-			invalidInput(
+		if ('problem' in scim)
+			refuseValue(
 				ctx,
 				itemIndex,
-				`This employee's ${scim.problem}`,
+				path,
+				scim,
 				'Fix the value in the input item, or the expression that maps it.',
 			);
-		}
 		if (scim.value !== undefined) values.push({ path, value: scim.value });
 	}
+	const report: IDataObject = {};
+	if (!values.some(({ path }) => path === 'active'))
+		values.push({
+			path: 'active',
+			value: activeByDefault(ctx, itemIndex, readInputOptions(ctx, itemIndex), report, false),
+		});
 	for (const required of REQUIRED_SCIM_ATTRIBUTES) {
 		if (!values.some(({ path }) => path === required)) {
 			invalidInput(
@@ -83,7 +212,13 @@ function readAttributeRows(ctx: IExecuteFunctions, itemIndex: number): Employee 
 			value,
 		})),
 	);
-	return { itemIndex, externalId: text('externalId'), userName: text('userName'), data };
+	return {
+		itemIndex,
+		externalId: text('externalId'),
+		userName: text('userName'),
+		data,
+		...(report.activeSetByDefault ? { report } : {}),
+	};
 }
 
 /** Values below a plain object: `name.givenName`, and below a schema URN key `urn:…:User:department`. */
@@ -115,12 +250,54 @@ function itemFields(json: IDataObject): Array<[name: string, value: unknown]> {
 	return fields;
 }
 
+/** Each HR column name of lib/hrColumns.ts, as hrKey compares it. */
+const HR_COLUMN_BY_KEY = new Map<string, HrColumn>(
+	HR_COLUMNS.flatMap((column) =>
+		column.columns.map((name): [string, HrColumn] => [hrKey(name), column]),
+	),
+);
+
+const WORKER_STATUS_BY_KEY = new Map<string, boolean>(
+	Object.entries(WORKER_STATUS_ACTIVE).map(([status, active]) => [hrKey(status), active]),
+);
+
+/** A worker status column's value as `active`, or why it is none the node knows. */
+function workerStatusActive(raw: unknown): { value: boolean | undefined } | ValueProblem {
+	if (raw === undefined || raw === null || raw === '') return { value: undefined };
+	if (typeof raw === 'boolean') return { value: raw };
+	const text = String(raw);
+	const active =
+		WORKER_STATUS_BY_KEY.get(hrKey(text)) ??
+		{ true: true, false: false }[text.trim().toLowerCase()];
+	if (active !== undefined) return { value: active };
+	return {
+		problem: `worker status ${quotedText(text)} is none the node reads as active or not`,
+		cause: 'shape',
+	};
+}
+
+const WORKER_STATUS_FIX = `Worker statuses read as active: ${Object.keys(WORKER_STATUS_ACTIVE)
+	.filter((status) => WORKER_STATUS_ACTIVE[status])
+	.join(', ')}; as inactive: ${Object.keys(WORKER_STATUS_ACTIVE)
+	.filter((status) => !WORKER_STATUS_ACTIVE[status])
+	.join(
+		', ',
+	)}. For another value, map active with an expression (Map Each Attribute), or set it with an Edit Fields node.`;
+
+/** An item with no value at all: what an empty line of a CSV file becomes in Extract From File. */
+function isEmptyItem(fields: Array<[string, unknown]>): boolean {
+	return fields.every(([, value]) => value === undefined || value === null || value === '');
+}
+
 /**
  * The employee of one item, mapped with the resource mapper: by field names (Map Automatically) or by the values set
  * for the attributes of the job's list (Map Each Attribute). A leaver (active false) may come without userName, as
- * Microsoft's example of disabling an account sends only externalId and active.
+ * Microsoft's example of disabling an account sends only externalId and active. Map Automatically also reads SCIM
+ * users as SCIM writes them (emails, phoneNumbers and addresses lists, the name and enterprise objects) and, as
+ * Input Options say, HR column names and fields that are no SCIM attribute.
  */
 function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
+	const options = readInputOptions(ctx, itemIndex);
 	const automatic =
 		itemParameter(ctx, 'columns.mappingMode', itemIndex, 'defineBelow') === MAP_AUTOMATICALLY;
 	const named = automatic
@@ -128,26 +305,89 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 		: Object.entries(
 				(itemParameter(ctx, 'columns.value', itemIndex, {}) as IDataObject | null) ?? {},
 			);
+	if (automatic && isEmptyItem(named))
+		invalidInput(
+			ctx,
+			itemIndex,
+			`Item ${itemIndex + 1} is empty`,
+			'An empty line of a file becomes an empty item: remove empty lines from the file, or put a Filter node before this one that keeps the items whose externalId is not empty.',
+		);
 	const fix = automatic
 		? 'Fix the field in the input item.'
 		: 'Fix the value in the input item, or the expression that maps it.';
 	const nameOf = new Map<string, string>();
 	const values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }> = [];
+	const lists: Partial<Record<MultiValuedAttribute, IDataObject[]>> = {};
+	const report: IDataObject = {};
+	const columnsMapped: IDataObject = {};
+	const fieldsIgnored: string[] = [];
 	for (const [name, raw] of named) {
-		const attribute = resolveAttribute(name, !automatic);
+		if (automatic && name.includes('\uFFFD'))
+			invalidInput(
+				ctx,
+				itemIndex,
+				`Item ${itemIndex + 1}: the column name ${quotedText(name)} has characters that could not be read (shown as \uFFFD)`,
+				"The file was not read in its own encoding: pick the file's encoding in Extract From File's options (e.g. windows-1252 or latin1), or save the file as UTF-8 in the HR system.",
+			);
+		if (automatic && isMultiValuedAttribute(name)) {
+			const entries = scimEntries(name, raw);
+			if ('problem' in entries) refuseValue(ctx, itemIndex, name, entries, fix);
+			const workEntry = nameOf.get(name);
+			if (workEntry !== undefined)
+				invalidInput(
+					ctx,
+					itemIndex,
+					`The item has both "${workEntry}" and "${name}" for the attribute ${name}`,
+					'Give each SCIM attribute one value.',
+				);
+			if (entries.value !== undefined) lists[name] = entries.value;
+			nameOf.set(name, name);
+			continue;
+		}
+		let attribute = resolveAttribute(name, !automatic);
+		const hrColumn =
+			automatic && !attribute && options.matchHrColumns
+				? HR_COLUMN_BY_KEY.get(hrKey(name))
+				: undefined;
+		if (hrColumn) {
+			attribute =
+				'attribute' in hrColumn.target
+					? resolveAttribute(hrColumn.target.attribute)
+					: options.unknownFields === 'customExtension'
+						? customExtensionAttribute(options.customExtensionSchema, hrColumn.target.custom)
+						: undefined;
+			if (attribute) columnsMapped[name] = attribute.path;
+		}
+		if (!attribute && automatic && options.unknownFields === 'ignore') {
+			fieldsIgnored.push(name);
+			continue;
+		}
+		if (!attribute && automatic && options.unknownFields === 'customExtension') {
+			if (!ATTRIBUTE_NAME.test(name))
+				invalidInput(
+					ctx,
+					itemIndex,
+					`Item ${itemIndex + 1}: the field ${quotedText(name)} cannot be sent as an attribute of ${options.customExtensionSchema}`,
+					`A SCIM attribute name is a letter, then letters, digits, _ or -. Rename the field (e.g. with an Edit Fields node, or in the HR system's export), turn on Match HR Columns if it is a common HR column, or set Other Fields to Ignore Them.`,
+				);
+			attribute = customExtensionAttribute(options.customExtensionSchema, name);
+			columnsMapped[name] = attribute.path;
+		}
 		if (!attribute) {
 			invalidInput(
 				ctx,
 				itemIndex,
 				automatic
-					? `The item's field "${name}" is not a SCIM attribute`
-					: `"${name}" is not a SCIM attribute the node can send`,
+					? `The item's field ${quotedText(name)} is not a SCIM attribute`
+					: `${quotedText(name)} is not a SCIM attribute the node can send`,
 				automatic
-					? `Map Automatically sends every field of the item, so each must be named as a SCIM attribute: ${ATTRIBUTE_NAME_EXAMPLES}. Rename or remove the field first (e.g. with an Edit Fields node), or choose Map Each Attribute.`
+					? `Map Automatically sends every field of the item, so each must be named as a SCIM attribute: ${ATTRIBUTE_NAME_EXAMPLES}. Rename or remove the field first (e.g. with an Edit Fields node), choose Map Each Attribute, or set Input Options › Other Fields to ignore such fields or send them under your custom extension (Match HR Columns reads common HR column names).`
 					: "Pick the attribute from the list under Attributes (refresh it after changing the job's attribute list for API).",
 			);
 		}
-		const earlier = nameOf.get(attribute.path);
+		const listed = attribute.placement.place === 'work' ? attribute.placement.attribute : undefined;
+		const earlier =
+			nameOf.get(attribute.path) ?? (listed === undefined ? undefined : nameOf.get(listed));
 		if (earlier !== undefined) {
 			invalidInput(
 				ctx,
@@ -159,11 +399,25 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 			);
 		}
 		nameOf.set(attribute.path, name);
-		const scim = scimValue(attribute, raw);
-		if ('problem' in scim) invalidInput(ctx, itemIndex, `This employee's ${scim.problem}`, fix);
+		if (listed !== undefined) nameOf.set(listed, name);
+		const scim =
+			hrColumn?.values === 'workerStatus' ? workerStatusActive(raw) : scimValue(attribute, raw);
+		if ('problem' in scim)
+			refuseValue(
+				ctx,
+				itemIndex,
+				name,
+				scim,
+				hrColumn?.values === 'workerStatus' ? WORKER_STATUS_FIX : fix,
+			);
 		if (scim.value !== undefined) values.push({ attribute, value: scim.value });
 	}
 	const valueOf = (path: string) => values.find(({ attribute }) => attribute.path === path)?.value;
+	if (valueOf('active') === undefined)
+		values.push({
+			attribute: ACTIVE,
+			value: activeByDefault(ctx, itemIndex, options, report, automatic),
+		});
 	const leaver = valueOf('active') === false;
 	for (const required of REQUIRED_SCIM_ATTRIBUTES) {
 		if (valueOf(required) !== undefined || (leaver && required !== 'externalId')) continue;
@@ -175,16 +429,19 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 			nameOf.has(required)
 				? `The value for ${required} is empty for this item. ${need}`
 				: automatic
-					? `Give the item a field named ${required}. ${need}`
+					? `Give the item a field named ${required}${options.matchHrColumns ? '' : ' (or turn on Input Options › Match HR Columns for a column such as Worker ID)'}. ${need}`
 					: `Map ${required} under Attributes. ${need}`,
 		);
 	}
+	if (Object.keys(columnsMapped).length > 0) report.columnsMapped = columnsMapped;
+	if (fieldsIgnored.length > 0) report.fieldsIgnored = fieldsIgnored;
 	const userName = valueOf('userName');
 	return {
 		itemIndex,
 		externalId: String(valueOf('externalId')),
 		userName: userName === undefined ? null : String(userName),
-		data: scimUser(values),
+		data: scimUser(values, lists),
+		...(Object.keys(report).length > 0 ? { report } : {}),
 	};
 }
 

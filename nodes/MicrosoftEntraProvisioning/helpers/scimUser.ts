@@ -3,7 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import {
 	SCIM_CORE_USER_SCHEMA,
 	SCIM_ENTERPRISE_USER_SCHEMA,
+	SCIM_MULTI_VALUED_ATTRIBUTES,
 	SCIM_USER_ATTRIBUTES,
+	SCIM_VALUE_MAX_LENGTH,
 	type Placement,
 	type ScimAttribute,
 } from '../../../lib/scimUserAttributes';
@@ -27,6 +29,9 @@ const ATTRIBUTE_PATH_BY_NAME = new Map<string, string>(
 const CUSTOM_EXTENSION_ATTRIBUTE =
 	/^(urn:[A-Za-z0-9][A-Za-z0-9-]*(?::[^\s:]+)+):([A-Za-z_][\w-]*)$/i;
 
+/** A SCIM attribute name (RFC 7643 §2.1): a letter, then letters, digits, _ or -. */
+export const ATTRIBUTE_NAME = /^[A-Za-z][\w-]*$/;
+
 /** Core attributes the attribute list for API may add beyond the list above: dotted names and typed entries. */
 const CORE_ATTRIBUTE = /^[A-Za-z]\w*(?:\.[A-Za-z]\w*)?$/;
 const WORK_ENTRY_ATTRIBUTE = /^(emails|phoneNumbers|addresses)\[type eq "work"\]\.([A-Za-z]\w*)$/;
@@ -39,6 +44,16 @@ export interface ResolvedAttribute {
 	/** `any` keeps text, numbers and true/false as given: the job's own mapping reads a custom attribute */
 	kind: ScimAttribute['kind'] | 'any';
 	required: boolean;
+}
+
+/** An attribute of the custom extension `schema` (checked with isCustomExtensionAttribute before), by its name. */
+export function customExtensionAttribute(schema: string, name: string): ResolvedAttribute {
+	return {
+		path: `${schema}:${name}`,
+		placement: { place: 'custom', schema, path: [name] },
+		kind: 'any',
+		required: false,
+	};
 }
 
 export function isCustomExtensionAttribute(name: string): boolean {
@@ -64,12 +79,7 @@ export function resolveAttribute(name: string, listedByJob = false): ResolvedAtt
 	}
 	if (isCustomExtensionAttribute(name)) {
 		const [, schema, attribute] = CUSTOM_EXTENSION_ATTRIBUTE.exec(name) as RegExpExecArray;
-		return {
-			path: name,
-			placement: { place: 'custom', schema, path: [attribute] },
-			kind: 'any',
-			required: false,
-		};
+		return customExtensionAttribute(schema, attribute);
 	}
 	if (!listedByJob || name.toLowerCase().startsWith('urn:')) return undefined;
 	const work = WORK_ENTRY_ATTRIBUTE.exec(name);
@@ -99,8 +109,34 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type ScimScalar = string | boolean | number;
 
+/**
+ * Why a value is unusable: its shape (e.g. a list for a text attribute), its length beyond what Entra stores, or
+ * text that arrived with U+FFFD replacement characters (a file read in the wrong encoding).
+ */
+export type ValueProblem = { problem: string; cause: 'shape' | 'length' | 'encoding' };
+
 /** A mapped value as SCIM wants it (undefined for an empty one, left out of the user), or why it is unusable. */
-export type ScimValue = { value: ScimScalar | undefined } | { problem: string };
+export type ScimValue = { value: ScimScalar | undefined } | ValueProblem;
+
+/** Text as a message quotes it: a megabyte-long value is not repeated in full. */
+export function quotedText(text: string): string {
+	return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}…` : text);
+}
+
+/** The problem of a text value too long for Entra, or holding characters its file's reading could not decode. */
+export function textProblem(path: string, text: string): ValueProblem | undefined {
+	if (text.length > SCIM_VALUE_MAX_LENGTH)
+		return {
+			problem: `${path} is ${text.length.toLocaleString('en-US')} characters long; Entra takes at most ${SCIM_VALUE_MAX_LENGTH.toLocaleString('en-US')}`,
+			cause: 'length',
+		};
+	if (text.includes('\uFFFD'))
+		return {
+			problem: `${path} has characters that could not be read (shown as \uFFFD): ${quotedText(text)}`,
+			cause: 'encoding',
+		};
+	return undefined;
+}
 
 export function scimValue(
 	attribute: Pick<ResolvedAttribute, 'path' | 'kind'>,
@@ -112,10 +148,16 @@ export function scimValue(
 		if (typeof raw === 'boolean') return { value: raw };
 		const text = String(raw).trim().toLowerCase();
 		if (text === 'true' || text === 'false') return { value: text === 'true' };
-		return { problem: `${path} must be true or false, not "${String(raw)}"` };
+		return {
+			problem: `${path} must be true or false, not ${quotedText(String(raw))}`,
+			cause: 'shape',
+		};
 	}
 	if (typeof raw === 'object')
-		return { problem: `${path} must be text, not ${Array.isArray(raw) ? 'a list' : 'an object'}` };
+		return {
+			problem: `${path} must be text, not ${Array.isArray(raw) ? 'a list' : 'an object'}`,
+			cause: 'shape',
+		};
 	if (
 		kind === 'any' &&
 		(typeof raw === 'boolean' || (typeof raw === 'number' && Number.isFinite(raw)))
@@ -123,9 +165,58 @@ export function scimValue(
 		return { value: raw };
 	const text = String(raw).trim();
 	if (text === '') return { value: undefined };
+	const problem = textProblem(path, text);
+	if (problem) return problem;
 	if (kind === 'email' && !EMAIL.test(text))
-		return { problem: `${path} is not a mail address: "${text}"` };
+		return { problem: `${path} is not a mail address: ${quotedText(text)}`, cause: 'shape' };
 	return { value: text };
+}
+
+export type MultiValuedAttribute = keyof typeof SCIM_MULTI_VALUED_ATTRIBUTES;
+
+export function isMultiValuedAttribute(name: string): name is MultiValuedAttribute {
+	return Object.prototype.hasOwnProperty.call(SCIM_MULTI_VALUED_ATTRIBUTES, name);
+}
+
+const isPlainObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' &&
+	value !== null &&
+	!Array.isArray(value) &&
+	Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * A multi-valued attribute given as SCIM gives it (`emails: [{ type, primary, value }]`), each entry's
+ * sub-attributes read as scimValue reads a value; empty entries are left out (undefined when none is left).
+ */
+export function scimEntries(
+	attribute: MultiValuedAttribute,
+	raw: unknown,
+): { value: IDataObject[] | undefined } | ValueProblem {
+	const subAttributes = SCIM_MULTI_VALUED_ATTRIBUTES[attribute];
+	const shape = `a list of entries such as [{"type": "work", "primary": true, ${attribute === 'addresses' ? '"locality": …' : '"value": …'}}]`;
+	if (!Array.isArray(raw)) return { problem: `${attribute} must be ${shape}`, cause: 'shape' };
+	const entries: IDataObject[] = [];
+	for (const [position, entry] of raw.entries()) {
+		const label = `${attribute}[${position}]`;
+		if (!isPlainObject(entry))
+			return { problem: `${label} must be an object, as in ${shape}`, cause: 'shape' };
+		const read: IDataObject = {};
+		for (const [key, value] of Object.entries(entry)) {
+			const kind = Object.prototype.hasOwnProperty.call(subAttributes, key)
+				? subAttributes[key]
+				: undefined;
+			if (kind === undefined)
+				return {
+					problem: `${label} has ${quotedText(key)}, which is not one of its sub-attributes (${Object.keys(subAttributes).join(', ')})`,
+					cause: 'shape',
+				};
+			const scim = scimValue({ path: `${label}.${key}`, kind }, value);
+			if ('problem' in scim) return scim;
+			if (scim.value !== undefined) read[key] = scim.value;
+		}
+		if (Object.keys(read).length > 0) entries.push(read);
+	}
+	return { value: entries.length > 0 ? entries : undefined };
 }
 
 function setPath(target: IDataObject, path: string[], value: ScimScalar): void {
@@ -146,14 +237,16 @@ function extensionObject(user: IDataObject, schema: string): IDataObject {
 }
 
 /**
- * The SCIM user (`data` of a bulk operation) holding the given attribute values, with the core and enterprise schemas
+ * The SCIM user (`data` of a bulk operation) holding the given attribute values and multi-valued lists (a list and
+ * a value for its work entry never come together: the reader refuses that), with the core and enterprise schemas
  * and the schema URN of every custom extension it carries (SCIM lists each extension a resource uses in `schemas`).
  */
 export function scimUser(
 	values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }>,
+	lists: Partial<Record<MultiValuedAttribute, IDataObject[]>> = {},
 ): IDataObject {
 	const schemas = [SCIM_CORE_USER_SCHEMA, SCIM_ENTERPRISE_USER_SCHEMA];
-	const user: IDataObject = { schemas };
+	const user: IDataObject = { schemas, ...lists };
 	for (const { attribute, value } of values) {
 		const placement = attribute.placement;
 		if (placement.place === 'core') {

@@ -7,6 +7,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { SCIM_USER_ATTRIBUTES } from '../../../lib/scimUserAttributes';
+import { apiAttributeList } from '../helpers/apiAttributeList';
 import {
 	isCustomExtensionAttribute,
 	resolveAttribute,
@@ -63,20 +64,9 @@ function defaultFields(): ResourceMapperField[] {
 	});
 }
 
-/**
- * The job's attribute list for API: the attributes of the object its inbound rule reads from the source directory
- * (the admin center's "Edit attribute list for API", custom extension attributes included).
- */
+/** The attributes of the job's attribute list for API, by name and Graph type. */
 function apiAttributes(schema: SynchronizationSchema): Array<{ name: string; type?: string }> {
-	const rule = schema.synchronizationRules?.[0];
-	const directory = schema.directories?.find(
-		(candidate) => candidate.name === rule?.sourceDirectoryName,
-	);
-	const objectName = rule?.objectMappings?.[0]?.sourceObjectName;
-	const object =
-		directory?.objects?.find((candidate) => candidate.name === objectName) ??
-		directory?.objects?.[0];
-	return (object?.attributes ?? []).flatMap(({ name, type }) =>
+	return (apiAttributeList(schema)?.object.attributes ?? []).flatMap(({ name, type }) =>
 		typeof name === 'string' ? [{ name, type }] : [],
 	);
 }

@@ -1,10 +1,12 @@
 import type { INodeProperties, IExecuteFunctions } from 'n8n-workflow';
 
 import { REQUIRED_SCIM_ATTRIBUTES, SCIM_USER_ATTRIBUTES } from '../../../../lib/scimUserAttributes';
+import { inputOptionsProperty } from '../../descriptions/employeeInput';
 import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
+import { addMissingApiAttributes } from '../../helpers/apiAttributeList';
 import { sendBulkUploads, type UploadDestination } from '../../helpers/bulkUploadRequests';
 import { readEmployee } from '../../helpers/employeeRecords';
 import { invalidInput, readSynchronizationId, readTarget } from '../../helpers/itemParameters';
@@ -91,6 +93,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	inputOptionsProperty(showFromVersion2),
 ];
 
 /**
@@ -135,6 +138,7 @@ export async function execute(
 		}
 	}
 
+	if (!mustStop()) await addMissingApiAttributes(this, context, destinations, outcomes);
 	await sendBulkUploads(this, context, destinations.values(), outcomes, mustStop);
 	return outcomes;
 }
