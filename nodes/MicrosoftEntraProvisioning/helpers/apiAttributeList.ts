@@ -5,7 +5,7 @@ import {
 	SCIM_ENTERPRISE_USER_SCHEMA,
 } from '../../../lib/scimUserAttributes';
 import type { ItemOutcome, OperationContext } from '../actions/node.type';
-import type { UploadDestination } from './bulkUploadRequests';
+import type { UploadDestination } from './uploadPlan';
 import { readInputOptions } from './employeeRecords';
 import { invalidInput, itemParameter } from './itemParameters';
 import { checked, oneAtATimePerJob, readJobSchema } from './schemaCalls';
