@@ -32,7 +32,8 @@ const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	readDirectoryObjects: 'Target list and lookup by App ID; credential Test button',
 	saveSynchronizationSecrets: 'Secrets › Save',
 	readSynchronizationSecrets: 'Secrets › Get',
-	readSynchronizationJobs: 'Job › List, Get; job list; the trigger',
+	readSynchronizationJobs:
+		"Job › List, Get; job list; the trigger; Get Upload Outcomes' job state (optional)",
 	manageSynchronizationJobs: 'Job › Create, Start, Pause, Restart, Delete',
 	provisionOnDemand: 'Job › Provision On Demand',
 	validateSynchronizationCredentials: 'Job › Validate Credentials',

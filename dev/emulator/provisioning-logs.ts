@@ -32,6 +32,7 @@ interface PendingUpload {
 	servicePrincipal: { id: string; appId: string; displayName: string };
 	job: SynchronizationJob;
 	tenantId: string;
+	/** When the processing delay counts from: the upload's receipt, or the start of a job that held it */
 	receivedAt: number;
 	operations: Array<{ bulkId: string; data: Record<string, unknown> }>;
 }
@@ -75,6 +76,14 @@ export class ProvisioningLogs {
 			if (this.pending[index].job === job) this.pending.splice(index, 1);
 		}
 		return before - this.pending.length;
+	}
+
+	/**
+	 * A job that did not run starts: the uploads it held are processed from now, after the processing delay, as the
+	 * provisioning service's next cycle would pick them up.
+	 */
+	resumeWaiting(job: SynchronizationJob, now = Date.now()): void {
+		for (const upload of this.pending) if (upload.job === job) upload.receivedAt = now;
 	}
 
 	/** Uploads still waiting to be processed. */

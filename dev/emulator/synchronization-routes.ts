@@ -112,7 +112,7 @@ export const synchronizationRoutes: GraphRoute[] = [
 	{
 		method: 'POST',
 		path: `${JOB}/start`,
-		handler: (ctx) => withJob(ctx, (_sp, job) => (startJob(job), ctx.noContent())),
+		handler: start,
 	},
 	{
 		method: 'POST',
@@ -374,6 +374,22 @@ function parseJobSettings(raw: unknown): JobSetting[] | string {
 function deleteJob(ctx: GraphContext): Reply {
 	return withJob(ctx, (sp, job) => {
 		sp.synchronization.jobs.delete(job.id.toLowerCase());
+		// Uploads the job held and had not processed go with it: no other job will process them.
+		ctx.env.directory.provisioningLogs.discardWaiting(job);
+		return ctx.noContent();
+	});
+}
+
+/**
+ * Microsoft's Start page: a paused job "continues processing changes from the point where it was paused". The uploads
+ * a paused, quarantined or never-started job accepted (bulkUpload answers 202 whatever the job's state) are processed
+ * from now on, after the usual processing delay, not at once.
+ */
+function start(ctx: GraphContext): Reply {
+	return withJob(ctx, (_sp, job) => {
+		const wasRunning = job.code === 'Active';
+		startJob(job);
+		if (!wasRunning) ctx.env.directory.provisioningLogs.resumeWaiting(job);
 		return ctx.noContent();
 	});
 }

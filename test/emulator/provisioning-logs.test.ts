@@ -38,8 +38,11 @@ async function list(
 	return { status: response.status, body: (await response.json()) as never };
 }
 
-function bulk(users: Array<{ externalId: string; manager?: string; active?: boolean }>) {
-	return graph(`/servicePrincipals/${sp.id}/synchronization/jobs/${jobId}/bulkUpload`, {
+function bulk(
+	users: Array<{ externalId: string; manager?: string; active?: boolean }>,
+	job = jobId,
+) {
+	return graph(`/servicePrincipals/${sp.id}/synchronization/jobs/${job}/bulkUpload`, {
 		method: 'POST',
 		token: uploader,
 		body: JSON.stringify({
@@ -110,6 +113,9 @@ describe('provisioning logs', () => {
 			method: 'POST',
 			token: uploader,
 		});
+		// The delay counts from the start: the job's next cycle picks the upload up, not the moment it starts.
+		expect(emulator.provisioningLogs()).toMatchObject({ entries: [], waitingUploads: 1 });
+		await new Promise((resolve) => setTimeout(resolve, 250));
 		const { body } = await list(`?$filter=jobId eq '${jobId}'`);
 		const bySource = Object.fromEntries(
 			body.value.map((entry) => [(entry.sourceIdentity as { id: string }).id, entry]),
@@ -149,6 +155,42 @@ describe('provisioning logs', () => {
 				['C', 'create'],
 			]),
 		);
+	});
+
+	test('a paused, quarantined or never-started job accepts an upload (202) and holds it until started; a deleted one drops it', async () => {
+		emulator.setProvisioningDelay(0);
+		const job = () => emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+		const jobs = { NotRun: job(), Paused: job(), Quarantine: job() };
+		const post = (action: string, id: string) =>
+			graph(`/servicePrincipals/${sp.id}/synchronization/jobs/${id}/${action}`, {
+				method: 'POST',
+				token: uploader,
+			});
+		await post('start', jobs.Paused);
+		await post('pause', jobs.Paused);
+		emulator.quarantineSynchronizationJob(sp.id, jobs.Quarantine);
+		const before = emulator.provisioningLogs().waitingUploads;
+		for (const [state, id] of Object.entries(jobs)) {
+			expect(emulator.getSynchronizationJob(sp.id, id)?.job.status).toMatchObject({ code: state });
+			expect((await bulk([{ externalId: `held-${state}` }], id)).status).toBe(202);
+		}
+		const deleted = emulator.createSynchronizationJob(sp.id, 'API2AAD').id;
+		expect((await bulk([{ externalId: 'held-deleted' }], deleted)).status).toBe(202);
+		const held = async () =>
+			(await list(`?$filter=contains(sourceIdentity/id,'held-')`)).body.value.map(
+				(entry) => (entry.sourceIdentity as { id: string }).id,
+			);
+		expect(await held()).toEqual([]);
+		expect(emulator.provisioningLogs().waitingUploads).toBe(before + 4);
+
+		await graph(`/servicePrincipals/${sp.id}/synchronization/jobs/${deleted}`, {
+			method: 'DELETE',
+			token: uploader,
+		});
+		expect(emulator.provisioningLogs().waitingUploads).toBe(before + 3);
+		for (const id of Object.values(jobs)) await post('start', id);
+		expect((await held()).sort()).toEqual(['held-NotRun', 'held-Paused', 'held-Quarantine']);
+		expect(emulator.provisioningLogs().waitingUploads).toBe(before);
 	});
 
 	test('$filter: the documented operators and properties only, values case-sensitive, quotes doubled', async () => {

@@ -9,8 +9,18 @@ import {
 	readRequestSettings,
 } from '../../helpers/itemParameters';
 import { logFailure, readLogEntries } from '../../helpers/provisioningLogs';
-import { employeeOutcome, entriesBySource } from '../../helpers/uploadOutcomes';
-import { odataDateTime, odataString } from '../../transport/odata';
+import {
+	employeeOutcome,
+	entriesBySource,
+	entriesSince,
+	isNotSentStatus,
+	logWindowStart,
+	NOT_SENT_STATUSES,
+	readJobState,
+	type JobState,
+	type NotSentStatus,
+} from '../../helpers/uploadOutcomes';
+import { odataString } from '../../transport/odata';
 import type { ItemOutcome, OperationContext } from '../node.type';
 
 const show = { resource: ['provisioningLog'], operation: ['getUploadOutcomes'] };
@@ -24,7 +34,7 @@ export const MAX_IN_NODE_WAIT_SECONDS = 300;
 export const description: INodeProperties[] = [
 	{
 		displayName:
-			'Give this operation the items Bulk Upload › Upload Users produced (or its own output, in a loop). It outputs one item per employee: "processed" with the result from the provisioning logs, or "pending". Microsoft takes minutes to process an upload: put a Wait node before it, and loop back while any employee is pending.',
+			'Place it after Bulk Upload › Upload Users (or feed it its own output, in a loop): it needs no expression. It outputs one item per employee: "processed" with the result from the provisioning logs; "pending" while the job has not got to it; "jobNotRunning" when the job is paused, in quarantine, never started or deleted (with what to do); or, for employees Upload Users did not send, "unchanged", "preview" or "superseded". Microsoft takes minutes to process an upload: put a Wait node before it, and loop back while any employee is pending.',
 		name: 'uploadOutcomesNotice',
 		type: 'notice',
 		default: '',
@@ -62,10 +72,10 @@ export const description: INodeProperties[] = [
 		displayName: 'Uploaded After',
 		name: 'uploadedAfter',
 		type: 'string',
-		default: '={{ $json.uploadedAfter }}',
+		default: '={{ $json.uploadedAt ?? $json.uploadedAfter }}',
 		placeholder: 'e.g. 2026-01-31T08:00:00Z',
 		description:
-			'When the upload started (ISO 8601): entries before it belong to earlier uploads. Empty: the last 24 hours, which is right when each employee is uploaded at most once a day. The output carries it on, so a loop keeps it.',
+			"When the employee was uploaded (ISO 8601): entries before it belong to earlier uploads. Upload Users' items carry it as uploadedAt, and this operation's output as uploadedAfter, so a loop keeps it. Empty: the last 24 hours, and the output says so.",
 		displayOptions: { show },
 	},
 	{
@@ -94,14 +104,31 @@ interface Employee {
 	jobId: string;
 	servicePrincipalId: string;
 	since: Date;
+	/** Set when the item gave no upload time and the last 24 hours were searched: says so in the output */
+	lookBackNote?: string;
 	/** Checks made before this one (a loop hands back the previous output) */
 	checks: number;
 	input: IDataObject;
 }
 
-/** `={{ $json.name }}`, the defaults: the field of the item, read without n8n's expression engine. */
-const ITEM_FIELD = /^=\{\{\s*\$json\.([A-Za-z_$][\w$]*)\s*\}\}$/;
-const itemFields = new WeakMap<IExecuteFunctions, Map<string, string | undefined>>();
+/** An employee Upload Users did not send: reported from the item alone. */
+interface NotSentEmployee {
+	itemIndex: number;
+	externalId: string;
+	status: NotSentStatus;
+	input: IDataObject;
+}
+
+const LOOK_BACK_NOTE =
+	'The item gave no upload time, so the last 24 hours of logs were read: an earlier upload of this employee in that time counts as this one. Feed the items of Upload Users (they carry uploadedAt) or set Uploaded After.';
+
+/**
+ * `={{ $json.name }}` or `={{ $json.a ?? $json.b }}`, the defaults: fields of the item, the first that is not null,
+ * read without n8n's expression engine.
+ */
+const ITEM_FIELDS =
+	/^=\{\{\s*(\$json\.[A-Za-z_$][\w$]*(?:\s*\?\?\s*\$json\.[A-Za-z_$][\w$]*)*)\s*\}\}$/;
+const itemFields = new WeakMap<IExecuteFunctions, Map<string, string[] | undefined>>();
 
 /**
  * A parameter of the item. The defaults name a field of the item, which is read straight from it: the same value n8n's
@@ -116,14 +143,25 @@ function employeeParameter(ctx: IExecuteFunctions, name: string, itemIndex: numb
 	}
 	if (!fields.has(name)) {
 		const raw = ctx.getNodeParameter(name, itemIndex, '', { rawExpressions: true });
-		fields.set(name, typeof raw === 'string' ? ITEM_FIELD.exec(raw)?.[1] : undefined);
+		const chain = typeof raw === 'string' ? ITEM_FIELDS.exec(raw)?.[1] : undefined;
+		fields.set(
+			name,
+			chain?.split('??').map((field) => field.trim().slice('$json.'.length)),
+		);
 	}
-	const field = fields.get(name);
-	if (field === undefined) return itemParameter(ctx, name, itemIndex, '');
-	return ctx.getInputData()[itemIndex]?.json[field];
+	const names = fields.get(name);
+	if (names === undefined) return itemParameter(ctx, name, itemIndex, '');
+	const json = ctx.getInputData()[itemIndex]?.json ?? {};
+	return names.map((field) => json[field]).find((value) => value !== undefined && value !== null);
 }
 
-function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
+/** Upload Users' status, or this operation's own outcome when a loop hands back its output. */
+function notSentStatus(input: IDataObject): NotSentStatus | undefined {
+	if (isNotSentStatus(input.status)) return input.status;
+	return isNotSentStatus(input.outcome) ? input.outcome : undefined;
+}
+
+function readExternalId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const externalId = employeeParameter(ctx, 'employeeExternalId', itemIndex);
 	if (typeof externalId !== 'string' && typeof externalId !== 'number') {
 		invalidInput(
@@ -141,6 +179,14 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
 			'This item has no externalId',
 			"Feed the items Bulk Upload › Upload Users produced, or set External ID to the employee's externalId. An error item of the upload has none.",
 		);
+	return id;
+}
+
+function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee | NotSentEmployee {
+	const id = readExternalId(ctx, itemIndex);
+	const input = ctx.getInputData()[itemIndex]?.json ?? {};
+	const status = notSentStatus(input);
+	if (status) return { itemIndex, externalId: id, status, input };
 	const jobId = String(employeeParameter(ctx, 'employeeJobId', itemIndex) ?? '').trim();
 	if (!isSynchronizationId(jobId)) {
 		invalidInput(
@@ -163,13 +209,13 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
 			'Feed the items Bulk Upload › Upload Users produced (they carry servicePrincipalId), or set Service Principal Object ID.',
 		);
 	}
-	const since =
-		readMoment(
-			ctx,
-			itemIndex,
-			employeeParameter(ctx, 'uploadedAfter', itemIndex),
-			'Uploaded After',
-		) ?? new Date(Date.now() - DEFAULT_LOOK_BACK_MS);
+	const uploadedAt = readMoment(
+		ctx,
+		itemIndex,
+		employeeParameter(ctx, 'uploadedAfter', itemIndex),
+		'Uploaded After',
+	);
+	const since = uploadedAt ?? new Date(Date.now() - DEFAULT_LOOK_BACK_MS);
 	if (since.getTime() > Date.now() + 60_000) {
 		invalidInput(
 			ctx,
@@ -178,14 +224,16 @@ function readEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee {
 			'Give the moment the upload started, e.g. {{ $now.toISO() }} taken in a node before Bulk Upload.',
 		);
 	}
-	const input = ctx.getInputData()[itemIndex]?.json ?? {};
 	const checks = Number(input.checks);
+	// A loop hands back the output of a check that read the last 24 hours: its window, and the note with it.
+	const lookedBack = !uploadedAt || typeof input.lookBackNote === 'string';
 	return {
 		itemIndex,
 		externalId: id,
 		jobId,
 		servicePrincipalId: servicePrincipalId.toLowerCase(),
 		since,
+		...(lookedBack ? { lookBackNote: LOOK_BACK_NOTE } : {}),
 		checks: Number.isInteger(checks) && checks > 0 ? checks : 0,
 		input,
 	};
@@ -209,19 +257,24 @@ function readWait(ctx: IExecuteFunctions): { waitMs: number; everyMs: number } {
 	return { waitMs: waitUpTo * 1000, everyMs: checkEvery * 1000 };
 }
 
-/** Employees of one job and window: one log query answers them all. */
+/** Employees of one job: one log query answers them all, from the earliest upload among them. */
 interface Lookup {
 	jobId: string;
 	servicePrincipalId: string;
 	since: Date;
 	employees: Employee[];
+	/** The job's state as last read; kept when the credential may not read it, so it is not asked again */
+	jobState?: JobState;
 }
 
 /**
  * Each employee's outcome from the provisioning logs, matched as Microsoft's logs of API-driven provisioning show it:
  * the entry's sourceIdentity.id is the uploaded externalId, its jobId the job. One query per job reads the job's
- * entries since the upload, page by page ($top 500), so 10,000 employees take about 20 calls a check however many are
- * still pending; a per-employee query would take 10,000. Every employee gets exactly one output item.
+ * entries since its earliest upload, page by page ($top 500), so 10,000 employees take about 20 calls a check however
+ * many are still pending and whatever their upload times; a per-employee query would take 10,000. For the employees
+ * the job has not processed, one read of the job says why: a job that is paused, in quarantine, never started or
+ * deleted holds them (and the wait in the node ends, as nothing will change), a running one has not got to them yet.
+ * Employees Upload Users did not send are reported from their item. Every employee gets exactly one output item.
  */
 export async function execute(
 	this: IExecuteFunctions,
@@ -234,13 +287,18 @@ export async function execute(
 	for (const itemIndex of itemIndexes) {
 		try {
 			const employee = readEmployee(this, itemIndex);
-			const key = `${employee.servicePrincipalId}|${employee.jobId}|${employee.since.toISOString()}`;
+			if ('status' in employee) {
+				outcomes[itemIndex] = { json: notSentOutput(employee) };
+				continue;
+			}
+			const key = `${employee.servicePrincipalId}|${employee.jobId}`;
 			const lookup = lookups.get(key) ?? {
 				jobId: employee.jobId,
 				servicePrincipalId: employee.servicePrincipalId,
 				since: employee.since,
 				employees: [],
 			};
+			if (employee.since < lookup.since) lookup.since = employee.since;
 			lookup.employees.push(employee);
 			lookups.set(key, lookup);
 		} catch (error) {
@@ -258,9 +316,7 @@ export async function execute(
 			const first = lookup.employees[0].itemIndex;
 			try {
 				const settings = readRequestSettings(this, first, true);
-				// Graph compares activityDateTime with gt only, to the second: one second earlier keeps the upload's first second.
-				const after = odataDateTime(new Date(lookup.since.getTime() - 1000));
-				const filter = `jobId eq ${odataString(lookup.jobId)} and servicePrincipal/id eq ${odataString(lookup.servicePrincipalId)} and activityDateTime gt ${after}`;
+				const filter = `jobId eq ${odataString(lookup.jobId)} and servicePrincipal/id eq ${odataString(lookup.servicePrincipalId)} and activityDateTime gt ${logWindowStart(lookup.since)}`;
 				const { entries } = await readLogEntries(
 					this,
 					context.connection,
@@ -275,11 +331,47 @@ export async function execute(
 				);
 				const waiting: Employee[] = [];
 				for (const employee of lookup.employees) {
-					const outcome = employeeOutcome(bySource.get(employee.externalId) ?? []);
-					outcomes[employee.itemIndex] = { json: outputOf(employee, outcome, check) };
+					const outcome = employeeOutcome(
+						entriesSince(bySource.get(employee.externalId) ?? [], employee.since),
+					);
 					if (outcome.outcome === 'pending') waiting.push(employee);
+					else outcomes[employee.itemIndex] = { json: outputOf(employee, outcome, check) };
 				}
-				if (waiting.length > 0) stillPending.push({ ...lookup, employees: waiting });
+				if (waiting.length === 0) continue;
+				// Only the employees still waiting depend on the job's state: a failed read fails them, not the others.
+				let jobState: JobState;
+				try {
+					jobState =
+						lookup.jobState && !lookup.jobState.readable
+							? lookup.jobState
+							: await readJobState(
+									this,
+									context.connection,
+									lookup.servicePrincipalId,
+									lookup.jobId,
+									settings,
+									first,
+								);
+				} catch (error) {
+					for (const employee of waiting) outcomes[employee.itemIndex] = { error };
+					continue;
+				}
+				for (const employee of waiting) {
+					const outcome = {
+						...employeeOutcome([]),
+						...(jobState.canProcess ? {} : { outcome: 'jobNotRunning' }),
+						...jobState.fields,
+					};
+					outcomes[employee.itemIndex] = { json: outputOf(employee, outcome, check) };
+				}
+				if (jobState.canProcess) {
+					// The next check reads from the earliest upload still waiting: fewer pages once the first are done.
+					const since = waiting.reduce(
+						(earliest, employee) => (employee.since < earliest ? employee.since : earliest),
+						waiting[0].since,
+					);
+					stillPending.push({ ...lookup, since, employees: waiting, jobState });
+				}
 			} catch (error) {
 				for (const employee of lookup.employees) outcomes[employee.itemIndex] = { error };
 			}
@@ -300,7 +392,29 @@ function outputOf(employee: Employee, outcome: IDataObject, checksInNode: number
 		jobId: employee.jobId,
 		servicePrincipalId: employee.servicePrincipalId,
 		uploadedAfter: employee.since.toISOString(),
+		...(employee.lookBackNote ? { lookBackNote: employee.lookBackNote } : {}),
 		checks: employee.checks + checksInNode,
+	};
+}
+
+/** An employee Upload Users did not send: what the item says, and why there is nothing to look up. */
+function notSentOutput({ externalId, status, input }: NotSentEmployee): IDataObject {
+	const text = (value: unknown) => (typeof value === 'string' ? value : null);
+	const checks = Number(input.checks);
+	return {
+		externalId,
+		...(typeof input.userName === 'string' ? { userName: input.userName } : {}),
+		...employeeOutcome([]),
+		outcome: status,
+		message: NOT_SENT_STATUSES[status],
+		...(status === 'superseded' ? { supersededByItem: input.supersededByItem ?? null } : {}),
+		jobId: text(input.jobId),
+		servicePrincipalId: text(input.servicePrincipalId),
+		// unchanged: when Graph last accepted the employee, as Upload Users gives it
+		...(status === 'unchanged'
+			? { lastAcceptedAt: text(input.uploadedAt ?? input.lastAcceptedAt) }
+			: {}),
+		checks: Number.isInteger(checks) && checks > 0 ? checks : 0,
 	};
 }
 
