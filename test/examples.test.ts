@@ -214,7 +214,17 @@ describe('examples/hr-csv-upload.workflow.json', () => {
 			type: 'n8n-nodes-base.extractFromFile',
 			parameters: { binaryPropertyName: 'file' },
 		});
-		expect(outputsOf(workflow, 'Read the CSV')).toEqual([['Upload Users']]);
+		// a file that is no CSV is answered 400 with the line to fix, and the execution fails
+		expect(outputsOf(workflow, 'Read the CSV')).toEqual([
+			['Upload Users'],
+			['Answer what to fix in the file'],
+		]);
+		expect(workflow.nodes.find((node) => node.name === 'Read the CSV')?.onError).toBe(
+			'continueErrorOutput',
+		);
+		expect(outputsOf(workflow, 'Answer what to fix in the file')).toEqual([
+			['Mark the execution failed'],
+		]);
 		expect(outputsOf(workflow, 'Upload Users')).toEqual([['Answer the caller']]);
 		// a row that cannot be sent is an item of the answer, not the end of the upload
 		expect(upload.onError).toBe('continueRegularOutput');

@@ -21,7 +21,7 @@ import {
 	type WorkflowJson,
 } from '../../dev/n8n/demo-tenant';
 import { startStack, type Stack } from '../../dev/n8n/e2e-stack';
-import { PROJECT_ROOT } from '../../dev/n8n/runtime';
+import { PROJECT_ROOT, selectedLine } from '../../dev/n8n/runtime';
 import {
 	getExecution,
 	leakedSecrets,
@@ -181,6 +181,11 @@ describe('HR onboarding (examples/hr-onboarding-outcomes.workflow.json)', () => 
 		const checks = runsOf(data, 'Get outcomes');
 		expect(checks.length).toBeGreaterThanOrEqual(2);
 		expect(checks[0].every((item) => item.outcome === 'pending')).toBe(true);
+		// chained without expressions: the logs are read from the moment the upload's request left
+		const [uploaded] = runsOf(data, 'Bulk Upload');
+		expect(checks[0].map((item) => item.uploadedAfter)).toEqual(
+			uploaded.map((item) => item.uploadedAt),
+		);
 		const last = checks[checks.length - 1];
 		expect(last.map((item) => [item.externalId, item.outcome, item.status, item.action])).toEqual([
 			['E1001', 'processed', 'success', 'create'],
@@ -231,7 +236,7 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 	const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 	/** POSTs the file as an HR system's export job would (curl -F file=@export.csv) and waits for the run to end. */
-	async function upload(csv: Buffer | string, query = '') {
+	async function upload(csv: Buffer | string, query = '', expectedStatus = 200) {
 		stack.emulator.clearRequests();
 		const uploadsBefore = inboundUploads().length;
 		const known = new Set((await listExecutions(stack.rest, CSV_WORKFLOW)).map((e) => e.id));
@@ -242,7 +247,7 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 			body: form,
 		});
 		const text = await response.text();
-		if (response.status !== 200)
+		if (response.status !== expectedStatus)
 			throw new Error(`HTTP ${response.status} ${text.slice(0, 2000)}\n${stack.n8n.logTail(60)}`);
 		const answer = JSON.parse(text) as Array<Record<string, unknown>>;
 		// static data (what was sent) is saved when the run ends: the next upload must come after it
@@ -298,6 +303,16 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 				}),
 			}),
 		});
+		// which column went where, and what was left out (Other Fields › Ignore Them)
+		expect(grace).toMatchObject({
+			columnsMapped: expect.objectContaining({
+				'Worker ID': 'externalId',
+				'First Name': 'name.givenName',
+				'Manager ID': `${enterprise}:manager.value`,
+				'Worker Status': 'active',
+			}),
+			fieldsIgnored: expect.arrayContaining(['Pay Grade']),
+		});
 		expect(uploads).toEqual([]);
 		expect(
 			stack.emulator.requests.filter((request) => request.path.endsWith('/bulkUpload')),
@@ -316,8 +331,12 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 		expect(sent.find((data) => data.externalId === 'W1005')).toMatchObject({ active: false });
 		expect(sent.find((data) => data.externalId === 'W1004')).toMatchObject({ active: true });
 		const checks = runsOf(execution.data, 'Get outcomes');
-		expect(checks[checks.length - 1].map((item) => [item.externalId, item.outcome])).toEqual(
-			expect.arrayContaining(sampleIds.map((id) => [id, 'processed'])),
+		expect(
+			checks[checks.length - 1].map((item) => [item.externalId, item.outcome, item.status]),
+		).toEqual(sampleIds.map((id) => [id, 'processed', id === 'W1005' ? 'skipped' : 'success']));
+		// chained without expressions: the logs are read from the moment the upload's request left
+		expect(new Set(checks[0].map((item) => item.uploadedAfter))).toEqual(
+			new Set(answer.map((item) => item.uploadedAt)),
 		);
 		expect(runsOf(execution.data, 'Summary')).toHaveLength(1);
 	});
@@ -348,50 +367,63 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 		]);
 	});
 
-	test('a hostile file (quotes, empty lines, 5,000 columns, a 1 MB field, bytes that are not UTF-8): each broken row is refused naming its row and column, every other row is sent', async () => {
-		const header = [
-			'Worker ID',
-			'User Name',
-			'First Name',
-			'Last Name',
-			'Work Email',
-			'Department',
-			'Job Title',
-			'Worker Status',
-		];
-		const extra = Array.from({ length: 5000 - header.length }, (_, index) => `Extra ${index + 1}`);
-		const row = (fields: string[]) =>
-			Buffer.from([...fields, ...extra.map((_, index) => `v${index}`)].join(',') + '\r\n', 'utf8');
-		const person = (id: string, first: string, department: string, title: string) => [
-			id,
-			`${id.toLowerCase()}@contoso.com`,
-			first,
-			'Sample',
-			`${id.toLowerCase()}@contoso.com`,
-			department,
-			title,
-			'Active',
-		];
+	const HOSTILE_HEADER = [
+		'Worker ID',
+		'User Name',
+		'First Name',
+		'Last Name',
+		'Work Email',
+		'Department',
+		'Job Title',
+		'Worker Status',
+	];
+	/** A record of the hostile file: its fields, then a value in each of the columns up to 5,000 */
+	const wideRow = (fields: string[]) =>
+		Buffer.from(
+			[
+				...fields,
+				...Array.from({ length: 5000 - HOSTILE_HEADER.length }, (_, index) => `v${index}`),
+			].join(',') + '\r\n',
+			'utf8',
+		);
+	const hostileHeader = () =>
+		Buffer.from(
+			[
+				...HOSTILE_HEADER,
+				...Array.from({ length: 5000 - HOSTILE_HEADER.length }, (_, index) => `Extra ${index + 1}`),
+			].join(',') + '\r\n',
+			'utf8',
+		);
+	const person = (id: string, first: string, department: string, title: string) => [
+		id,
+		`${id.toLowerCase()}@contoso.com`,
+		first,
+		'Sample',
+		`${id.toLowerCase()}@contoso.com`,
+		department,
+		title,
+		'Active',
+	];
+
+	test('a hostile file (quotes, 5,000 columns, a 1 MB field, bytes that are not UTF-8): each broken row is refused naming its row and column, every other row is sent', async () => {
 		const file = Buffer.concat([
-			Buffer.from([...header, ...extra].join(',') + '\r\n', 'utf8'),
+			hostileHeader(),
 			// quotes doubled, a comma and a line break inside one quoted field
-			row(person('H2001', 'Quinn', 'Payroll', '"Lead ""Payroll"", EMEA\nand APAC"')),
-			Buffer.from('\r\n\r\n', 'utf8'),
-			row(person('H2002', 'Mira', 'x'.repeat(1024 * 1024), 'Clerk')),
+			wideRow(person('H2001', 'Quinn', 'Payroll', '"Lead ""Payroll"", EMEA\nand APAC"')),
+			wideRow(person('H2002', 'Mira', 'x'.repeat(1024 * 1024), 'Clerk')),
 			// "José" written in Latin-1: 0xE9 is no UTF-8
 			Buffer.concat([
 				Buffer.from('H2003,h2003@contoso.com,Jos', 'utf8'),
 				Buffer.from([0xe9]),
-				row(['', 'Sample', 'h2003@contoso.com', 'Payroll', 'Clerk', 'Active']),
+				wideRow(['', 'Sample', 'h2003@contoso.com', 'Payroll', 'Clerk', 'Active']),
 			]),
-			Buffer.from('\r\n', 'utf8'),
-			row(person('H2004', 'Ravi', 'Payroll', 'Analyst')),
+			wideRow(person('H2004', 'Ravi', 'Payroll', 'Analyst')),
 		]);
 		const { answer, execution, uploads } = await upload(file);
 		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
 		expect(answer).toHaveLength(4);
 		const refusal = (index: number) => JSON.stringify(answer[index]);
-		// row 2 and 3 of the data (the header is not counted), with the column by its name
+		// rows 2 and 3 of the data (the header is not counted), with the column by its name
 		expect([answer[1].status, refusal(1)]).toEqual([
 			undefined,
 			expect.stringMatching(/\b(row|item) 2\b.*Department|Department.*\b(row|item) 2\b/i),
@@ -400,6 +432,8 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 			undefined,
 			expect.stringMatching(/\b(row|item) 3\b.*First Name|First Name.*\b(row|item) 3\b/i),
 		]);
+		// a megabyte is not echoed back to the caller
+		expect(refusal(1).length).toBeLessThan(10_000);
 		expect(statuses([answer[0], answer[3]])).toEqual([
 			['H2001', 'sent'],
 			['H2004', 'sent'],
@@ -409,6 +443,54 @@ describe('HR export as CSV (examples/hr-csv-upload.workflow.json, published)', (
 			expect.objectContaining({ externalId: 'H2001', title: 'Lead "Payroll", EMEA\nand APAC' }),
 			expect.objectContaining({ externalId: 'H2004', title: 'Analyst' }),
 		]);
+	});
+
+	test('a record with a field too many: the file is answered 400 naming its line, nothing is sent and the execution fails', async () => {
+		const file = Buffer.concat([
+			hostileHeader(),
+			wideRow(person('H3001', 'Ada', 'Payroll', 'Clerk')),
+			// an unquoted comma inside a value shifts every column after it
+			wideRow(person('H3002', 'Bea', 'Payroll', 'Clerk, Senior')),
+		]);
+		const { answer, execution, uploads } = await upload(file, '', 400);
+		expect(answer).toEqual({
+			error: expect.stringMatching(/^The file could not be read as CSV: .*\bline 3\b/),
+			description: expect.stringContaining('Nothing was sent'),
+		});
+		expect(uploads).toEqual([]);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'error' });
+		expect(execution.data.resultData.lastNodeExecuted).toBe('Mark the execution failed');
+		expect(execution.data.resultData.runData['Upload Users']).toBeUndefined();
+	});
+
+	// n8n 2.x's Extract From File skips empty lines; 1.x's reads one as a record of one field and refuses the file,
+	// which the template answers as any file that is no CSV
+	test(`empty lines: ${selectedLine() === '2' ? 'skipped, every row is sent' : "refused by n8n 1.x's Extract From File, answered 400 naming the line, nothing sent"}`, async () => {
+		const file = Buffer.concat([
+			hostileHeader(),
+			wideRow(person('H4001', 'Ada', 'Payroll', 'Clerk')),
+			Buffer.from('\r\n\r\n', 'utf8'),
+			wideRow(person('H4002', 'Bea', 'Payroll', 'Clerk')),
+			Buffer.from('\r\n', 'utf8'),
+		]);
+		if (selectedLine() === '2') {
+			const { answer, uploads } = await upload(file);
+			expect(statuses(answer)).toEqual([
+				['H4001', 'sent'],
+				['H4002', 'sent'],
+			]);
+			expect(uploads.flatMap((record) => record.operations.map((o) => o.data.externalId))).toEqual([
+				'H4001',
+				'H4002',
+			]);
+		} else {
+			const { answer, uploads } = await upload(file, '', 400);
+			expect(answer).toEqual({
+				error: expect.stringMatching(/^The file could not be read as CSV: .*\bline 3\b/),
+				description: expect.stringContaining('empty line'),
+			});
+			expect(uploads).toEqual([]);
+		}
 	});
 });
 
