@@ -113,19 +113,16 @@ export async function execute(
 	const outcomes: ItemOutcome[] = new Array(itemIndexes.length);
 	// Without Continue On Fail the router fails the node on the first error, so stop sending once there is one.
 	const mustStop = () => !continueOnFail && outcomes.some((outcome) => 'error' in outcome);
-	const destinations = readDestinations(this, itemIndexes, options.duplicateExternalIds, outcomes);
-	if (!mustStop())
-		await addMissingApiAttributes(
-			this,
-			context,
-			new Map(
-				destinations.map((destination) => [
-					`${destination.target.by}:${destination.target.id}:${destination.jobId}`,
-					destination,
-				]),
-			),
-			outcomes,
-		);
-	await sendBulkUploads(this, context, destinations, options, outcomes, mustStop);
+	// Keyed by job: adding the missing attributes drops a job whose schema could not be read or written
+	const destinations = new Map(
+		readDestinations(this, itemIndexes, options.duplicateExternalIds, outcomes).map(
+			(destination) => [
+				`${destination.target.by}:${destination.target.id}:${destination.jobId}`,
+				destination,
+			],
+		),
+	);
+	if (!mustStop()) await addMissingApiAttributes(this, context, destinations, outcomes);
+	await sendBulkUploads(this, context, [...destinations.values()], options, outcomes, mustStop);
 	return outcomes;
 }
