@@ -9,7 +9,7 @@ import { pacerFor } from './pacing';
 import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
-import { AcceptedRecords } from './uploadFingerprints';
+import { AcceptedRecords, uploadJobKey } from './uploadFingerprints';
 import {
 	managersFirst,
 	managersNotInUpload,
@@ -109,8 +109,7 @@ export async function sendBulkUploads(
 				outcomes[employee.itemIndex] = { error };
 			continue;
 		}
-		// Two jobs never share what is remembered of them
-		const jobKey = `${servicePrincipal.objectId}/${jobId}`;
+		const jobKey = uploadJobKey(servicePrincipal.objectId, jobId);
 		const noManager = managersNotInUpload(employees);
 		const output = (employee: PlannedEmployee, fields: IDataObject): ItemOutcome => ({
 			json: employeeOutput(
