@@ -140,7 +140,7 @@ describe('Bulk Upload › Upload Users', () => {
 		});
 	});
 
-	it('with Continue On Fail refuses each invalid employee on its own, and sends all the others', async () => {
+	it('with Continue On Fail refuses each invalid employee on its own (a repeated externalId too, when so chosen), and sends all the others', async () => {
 		const items = [
 			employee(1),
 			employee(2, { mail: '' }),
@@ -150,7 +150,10 @@ describe('Bulk Upload › Upload Users', () => {
 			employee(6, { employeeId: '   ' }),
 			employee(7),
 		];
-		const result = await upload(items, { continueOnFail: true });
+		const result = await upload(items, {
+			continueOnFail: true,
+			fields: { ...attributes, uploadOptions: { duplicateExternalIds: 'refuse' } },
+		});
 		expect(result.error).toBeUndefined();
 		expect(
 			result.items.map((item) => [item.json.bulkId ?? item.json.error, item.pairedItem]),

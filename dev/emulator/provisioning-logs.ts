@@ -4,10 +4,13 @@
  *
  * An accepted bulk request is processed after `processingDelayMs` (Microsoft documents minutes; tests use
  * milliseconds) and only while its job runs (status Active): a paused job leaves its uploads waiting, as Microsoft's
- * troubleshooting guide says. Each operation becomes one entry, decided by a fixed rule:
+ * troubleshooting guide says. Each operation becomes one entry, decided by a fixed rule, in the order of the
+ * requests and of the operations in each:
  * - `active: false` for an employee the job never created: skipped (nothing to disable);
- * - a manager (enterprise `manager.value`) that names an externalId the job has never seen and that is not in the
- *   same request: failure, UnableToResolveReferenceAttributeValue;
+ * - a manager (enterprise `manager.value`) that names an externalId the job has not processed yet — in an earlier
+ *   request or earlier in this one — fails with UnableToResolveReferenceAttributeValue: Microsoft's "Troubleshoot HR
+ *   manager update issues" requires the manager's record processed before the user's, and a SCIM bulk request is
+ *   processed as if in its order (RFC 7644 §3.7);
  * - otherwise create (first time), update, or disable (`active: false`).
  * `all()` lists the entries newest first, as Graph does.
  */
@@ -100,9 +103,6 @@ export class ProvisioningLogs {
 	private processUpload(upload: PendingUpload, now: number): ProvisioningLogEntry[] {
 		const known = this.people.get(upload.job) ?? new Map();
 		this.people.set(upload.job, known);
-		const inRequest = new Set(
-			upload.operations.map((operation) => String(operation.data.externalId ?? operation.bulkId)),
-		);
 		const cycleId = randomUUID();
 		const activityDateTime = graphDate(new Date(now));
 		return upload.operations.map((operation) => {
@@ -160,12 +160,7 @@ export class ProvisioningLogs {
 							'Nothing to do if the employee left before joining; otherwise send the record with active set to true.',
 					},
 				};
-			} else if (
-				manager !== undefined &&
-				manager !== externalId &&
-				!known.has(manager) &&
-				!inRequest.has(manager)
-			) {
+			} else if (manager !== undefined && manager !== externalId && !known.has(manager)) {
 				steps.push(
 					step(
 						'EntryExportAdd',

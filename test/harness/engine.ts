@@ -319,6 +319,10 @@ export interface RunOptions {
 	errorOutput?: boolean;
 	/** The node's typeVersion in the workflow; 1 (the first version) when omitted */
 	typeVersion?: number;
+	/** The workflow's static data as n8n saved it after earlier executions; none when omitted */
+	staticData?: IDataObject;
+	/** How the execution started: 'manual' (the editor, the default) or a production mode such as 'trigger' */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunResult {
@@ -330,6 +334,11 @@ export interface RunResult {
 	error?: Error & { description?: string | null; httpCode?: string | null; context?: IDataObject };
 	/** Everything n8n-core recorded for the execution, as n8n would store it */
 	run: IRun;
+	/**
+	 * The workflow's static data as n8n keeps it after this execution: n8n saves it (JSON, in the workflow's row)
+	 * when a production execution changed it, and never after a manual one; otherwise it stays as it was.
+	 */
+	staticData?: IDataObject;
 }
 
 const NODE_NAME = 'Entra Provisioning';
@@ -403,6 +412,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 				: undefined,
 		options.typeVersion,
 	);
+	const mode = options.mode ?? 'manual';
 	const workflow = new Workflow({
 		id: 'workflow-under-test',
 		name: 'Entra provisioning test',
@@ -410,9 +420,10 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		connections: {},
 		active: false,
 		nodeTypes: pkg.nodeTypes,
+		staticData: structuredClone(options.staticData ?? {}),
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', `execution-${executionCounter + 1}`, {
+	const hooks = new ExecutionLifecycleHooks(mode, `execution-${executionCounter + 1}`, {
 		id: workflow.id,
 		name: workflow.name,
 		nodes: [node],
@@ -424,6 +435,13 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
+	// What n8n's own workflowExecuteAfter hook does (hookFunctionsSave, and the worker's in queue mode): the changed
+	// static data of a production execution is written to the workflow, a manual execution's is dropped.
+	let staticData = structuredClone(options.staticData ?? {});
+	hooks.addHandler('workflowExecuteAfter', async (_run, newStaticData) => {
+		if (mode !== 'manual' && newStaticData)
+			staticData = JSON.parse(JSON.stringify(newStaticData)) as IDataObject;
+	});
 	const additionalData = buildAdditionalData(pkg, hooks);
 	const items = (options.items ?? [{}]).map((json) => ({ json }));
 	const runExecutionData = {
@@ -437,7 +455,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 			waitingExecutionSource: {},
 		},
 	} as unknown as IRunExecutionData;
-	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await execution.processRunExecutionData(workflow);
 	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
 	return {
@@ -445,6 +463,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		outputs: (taskData?.data?.main ?? []).map((output) => output ?? []),
 		error: (taskData?.error ?? run.data.resultData.error) as RunResult['error'],
 		run,
+		staticData,
 	};
 }
 

@@ -1,14 +1,23 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { ItemOutcome, OperationContext } from '../actions/node.type';
 import { graphPath, graphRequest } from '../transport';
 import type { Employee } from './employeeRecords';
-import { readRequestSettings, type TargetReference } from './itemParameters';
+import { readRequestSettings } from './itemParameters';
 import { pacerFor } from './pacing';
-import { MAX_OPERATIONS_PER_REQUEST, SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
+import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
+import { AcceptedRecords } from './uploadFingerprints';
+import {
+	managersFirst,
+	managersNotInUpload,
+	packRequests,
+	type PlannedEmployee,
+	type UploadDestination,
+	type UploadOptions,
+} from './uploadPlan';
 
 /** Graph answers 400 to a bulk request that does not fit the job: every employee of that request carries this. */
 const INVALID_BULK_REQUEST_HINT =
@@ -20,22 +29,49 @@ const INVALID_BULK_REQUEST_HINT =
  */
 const BULK_UPLOAD_LIMIT = { requests: 40, windowMs: 5_000 };
 
-/** The employees of an upload that go to one job */
-export interface UploadDestination {
-	target: TargetReference;
-	jobId: string;
-	employees: Employee[];
+/** The SCIM bulk operation of one employee: the job matches on externalId, so it is also the bulkId. */
+function scimOperation({ externalId, data }: Employee): IDataObject {
+	return { method: 'POST', bulkId: externalId, path: '/Users', data };
+}
+
+/** One employee's output item: today's fields (null where this employee has none), then what the plan adds. */
+function employeeOutput(
+	destination: IDataObject,
+	employee: PlannedEmployee,
+	fields: IDataObject,
+	managerNotInUpload: boolean,
+): IDataObject {
+	return {
+		success: true,
+		operation: 'bulkUpload',
+		...destination,
+		bulkId: employee.externalId,
+		externalId: employee.externalId,
+		userName: employee.userName,
+		bulkRequestId: null,
+		operationsInRequest: null,
+		location: null,
+		graphStatus: null,
+		uploadedAt: null,
+		...fields,
+		...(employee.duplicateOfItems ? { duplicateOfItems: employee.duplicateOfItems } : {}),
+		...(managerNotInUpload ? { managerNotInUpload: true } : {}),
+		...employee.report,
+	};
 }
 
 /**
  * Sends each destination's employees as SCIM bulk requests (POST …/jobs/{id}/bulkUpload, Content-Type
  * application/scim+json; 202 with a Location), up to 50 per request, within Graph's documented rate, and writes each
- * employee's outcome at its item index. `mustStop` ends the sending early (the first refusal without Continue On Fail).
+ * employee's outcome at its item index: sent, unchanged (Only What Changed), superseded (a later record of the same
+ * externalId won), or with Preview Only the operation and the request it would go in. `mustStop` ends the sending
+ * early (the first refusal without Continue On Fail).
  */
 export async function sendBulkUploads(
 	ctx: IExecuteFunctions,
 	context: OperationContext,
-	destinations: Iterable<UploadDestination>,
+	destinations: UploadDestination[],
+	options: UploadOptions,
 	outcomes: ItemOutcome[],
 	mustStop: () => boolean,
 ): Promise<void> {
@@ -45,13 +81,18 @@ export async function sendBulkUploads(
 		BULK_UPLOAD_LIMIT.requests,
 		BULK_UPLOAD_LIMIT.windowMs,
 	);
+	const remembered =
+		options.onlyChanged || options.forgetSent ? AcceptedRecords.of(ctx) : undefined;
 	/** When each request of the execution had its answer, in sending order */
 	const answeredAt: Array<Promise<number>> = [];
-	for (const { target, jobId, employees: uploads } of destinations) {
+	/** Requests of the whole upload, numbered in sending order (Preview Only shows the number) */
+	let requestNumber = 0;
+	for (const destination of destinations) {
 		if (mustStop()) break;
+		const { target, jobId, employees } = destination;
 		// Requests are shared by items: the first item's options (API version, timeout, retries) apply. The job
 		// matches on externalId, so a request repeated after a dropped connection leaves the same users.
-		const first = uploads[0].itemIndex;
+		const first = employees[0].itemIndex;
 		const settings = readRequestSettings(ctx, first, true);
 		let servicePrincipal: ResolvedTarget;
 		try {
@@ -64,12 +105,55 @@ export async function sendBulkUploads(
 				first,
 			);
 		} catch (error) {
-			for (const upload of uploads) outcomes[upload.itemIndex] = { error };
+			for (const employee of [...employees, ...destination.superseded.map((s) => s.employee)])
+				outcomes[employee.itemIndex] = { error };
 			continue;
 		}
+		// Two jobs never share what is remembered of them
+		const jobKey = `${servicePrincipal.objectId}/${jobId}`;
+		const noManager = managersNotInUpload(employees);
+		const output = (employee: PlannedEmployee, fields: IDataObject): ItemOutcome => ({
+			json: employeeOutput(
+				{ ...servicePrincipalFields(servicePrincipal), jobId },
+				employee,
+				fields,
+				noManager.has(employee.externalId),
+			),
+		});
+		for (const { employee, winnerIndex } of destination.superseded)
+			outcomes[employee.itemIndex] = output(employee, {
+				status: 'superseded',
+				supersededByItem: winnerIndex + 1,
+			});
+
+		// Forget What Was Sent clears the job's records first (a preview only pretends to).
+		if (options.forgetSent && !options.previewOnly) remembered?.forget(jobKey);
+		const { changed, fingerprints, unchanged } =
+			options.onlyChanged && remembered
+				? remembered.sortOut(jobKey, employees, options.forgetSent)
+				: { changed: employees, fingerprints: new Map<PlannedEmployee, string>(), unchanged: [] };
+		for (const { employee, uploadedAt } of unchanged)
+			outcomes[employee.itemIndex] = output(employee, { status: 'unchanged', uploadedAt });
+		const requests = packRequests(options.managersFirst ? managersFirst(changed) : changed);
+
+		if (options.previewOnly) {
+			for (const batch of requests) {
+				requestNumber++;
+				for (const employee of batch)
+					outcomes[employee.itemIndex] = output(employee, {
+						operationsInRequest: batch.length,
+						status: 'preview',
+						bulkRequestNumber: requestNumber,
+						scimOperation: scimOperation(employee),
+					});
+			}
+			continue;
+		}
+
 		const path = graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/jobs/${jobId}/bulkUpload`;
-		const send = async (batch: Employee[]): Promise<void> => {
+		const send = async (batch: PlannedEmployee[]): Promise<void> => {
 			try {
+				const uploadedAt = new Date();
 				const response = await graphRequest(
 					ctx,
 					context.connection,
@@ -79,13 +163,7 @@ export async function sendBulkUploads(
 						headers: { 'Content-Type': 'application/scim+json' },
 						body: {
 							schemas: [SCIM_BULK_REQUEST_SCHEMA],
-							Operations: batch.map(({ externalId, data }) => ({
-								method: 'POST',
-								// The job matches on externalId, so it is also the operation's bulkId
-								bulkId: externalId,
-								path: '/Users',
-								data,
-							})),
+							Operations: batch.map(scimOperation),
 						},
 					},
 					settings,
@@ -101,25 +179,21 @@ export async function sendBulkUploads(
 					},
 				);
 				const location = response.headers?.location;
-				for (const upload of batch) {
-					outcomes[upload.itemIndex] = {
-						json: {
-							success: true,
-							operation: 'bulkUpload',
-							...servicePrincipalFields(servicePrincipal),
-							jobId,
-							bulkId: upload.externalId,
-							externalId: upload.externalId,
-							userName: upload.userName,
-							bulkRequestId: response.requestId ?? null,
-							operationsInRequest: batch.length,
-							location: typeof location === 'string' ? location : null,
-							graphStatus: response.status,
-						},
-					};
+				for (const employee of batch) {
+					const fingerprint = fingerprints.get(employee);
+					if (fingerprint !== undefined)
+						remembered?.accepted(jobKey, employee.externalId, fingerprint, uploadedAt);
+					outcomes[employee.itemIndex] = output(employee, {
+						bulkRequestId: response.requestId ?? null,
+						operationsInRequest: batch.length,
+						location: typeof location === 'string' ? location : null,
+						graphStatus: response.status,
+						status: 'sent',
+						uploadedAt: uploadedAt.toISOString(),
+					});
 				}
 			} catch (error) {
-				for (const upload of batch) outcomes[upload.itemIndex] = { error };
+				for (const employee of batch) outcomes[employee.itemIndex] = { error };
 			}
 		};
 		// A request does not wait for the answer to the one before, so at a Graph latency of hundreds of ms the 40
@@ -127,19 +201,18 @@ export async function sendBulkUploads(
 		// n8n some time after the pacer lets it go (a busy n8n, the first token); so that Graph never counts more than
 		// 40 in a window, each also waits a window after the answer to the request 40 before it.
 		const sending: Array<Promise<void>> = [];
-		for (
-			let start = 0;
-			start < uploads.length && !mustStop();
-			start += MAX_OPERATIONS_PER_REQUEST
-		) {
+		for (const batch of requests) {
+			if (mustStop()) break;
 			const windowAgo = answeredAt[answeredAt.length - BULK_UPLOAD_LIMIT.requests];
 			if (windowAgo) await sleep((await windowAgo) + BULK_UPLOAD_LIMIT.windowMs - Date.now());
 			await pacer.next();
 			if (mustStop()) break;
-			const sent = send(uploads.slice(start, start + MAX_OPERATIONS_PER_REQUEST));
+			const sent = send(batch);
 			sending.push(sent);
 			answeredAt.push(sent.then(() => Date.now()));
 		}
 		await Promise.all(sending);
 	}
+	// Written once, after every answer: n8n saves it with the workflow when a production execution ends.
+	if (!options.previewOnly) remembered?.save();
 }

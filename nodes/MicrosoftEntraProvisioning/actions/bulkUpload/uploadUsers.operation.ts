@@ -5,9 +5,9 @@ import {
 	jobProperties,
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
-import { sendBulkUploads, type UploadDestination } from '../../helpers/bulkUploadRequests';
-import { readEmployee } from '../../helpers/employeeRecords';
-import { invalidInput, readSynchronizationId, readTarget } from '../../helpers/itemParameters';
+import { uploadOptionsProperty } from '../../descriptions/uploadOptions';
+import { sendBulkUploads } from '../../helpers/bulkUploadRequests';
+import { readDestinations, readUploadOptions } from '../../helpers/uploadPlan';
 import type { ItemOutcome, OperationContext } from '../node.type';
 
 const show = { resource: ['bulkUpload'], operation: ['uploadUsers'] };
@@ -91,6 +91,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	uploadOptionsProperty({ show }),
 ];
 
 /**
@@ -104,37 +105,12 @@ export async function execute(
 	itemIndexes: number[],
 	context: OperationContext,
 ): Promise<ItemOutcome[]> {
+	const options = readUploadOptions(this);
 	const continueOnFail = this.continueOnFail();
 	const outcomes: ItemOutcome[] = new Array(itemIndexes.length);
 	// Without Continue On Fail the router fails the node on the first error, so stop sending once there is one.
 	const mustStop = () => !continueOnFail && outcomes.some((outcome) => 'error' in outcome);
-	const destinations = new Map<string, UploadDestination>();
-	const itemOfExternalId = new Map<string, number>();
-
-	for (const itemIndex of itemIndexes) {
-		try {
-			const employee = readEmployee(this, itemIndex);
-			const earlier = itemOfExternalId.get(employee.externalId);
-			if (earlier !== undefined) {
-				invalidInput(
-					this,
-					itemIndex,
-					`The employee with externalId ${employee.externalId} is also in item ${earlier + 1}`,
-					'Send each employee once per upload: the job matches on externalId, so a second record would race the first.',
-				);
-			}
-			const target = readTarget(this, itemIndex, 'servicePrincipal');
-			const jobId = readSynchronizationId(this, itemIndex, 'job');
-			itemOfExternalId.set(employee.externalId, itemIndex);
-			const key = `${target.by}:${target.id}:${jobId}`;
-			const destination = destinations.get(key) ?? { target, jobId, employees: [] };
-			destination.employees.push(employee);
-			destinations.set(key, destination);
-		} catch (error) {
-			outcomes[itemIndex] = { error };
-		}
-	}
-
-	await sendBulkUploads(this, context, destinations.values(), outcomes, mustStop);
+	const destinations = readDestinations(this, itemIndexes, options.duplicateExternalIds, outcomes);
+	await sendBulkUploads(this, context, destinations, options, outcomes, mustStop);
 	return outcomes;
 }
