@@ -455,8 +455,12 @@ function bulkOutcome(m: BulkMeasurement): string {
 	const output = Object.entries(m.result.statuses ?? {})
 		.map(([status, number]) => `${count(number)} ${status}`)
 		.join(', ');
+	const kept =
+		m.staticDataBytes === undefined
+			? ''
+			: `; workflow static data after it: ${count(Math.round(m.staticDataBytes / 1024))} KiB`;
 	if (m.result.status === 'success')
-		return `${lost === 0 ? 'succeeded, nothing lost' : `succeeded, ${count(lost)} lost`}${output ? ` (output: ${output})` : ''}`;
+		return `${lost === 0 ? 'succeeded, nothing lost' : `succeeded, ${count(lost)} lost`}${output ? ` (output: ${output})` : ''}${kept}`;
 	return `failed: ${(m.result.error ?? m.result.status).slice(0, 60)}`;
 }
 

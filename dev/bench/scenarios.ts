@@ -62,8 +62,12 @@ const BULK_WORKFLOWS: Record<BulkInput, string> = {
 	mapEach: 'benchBulkNodeMapEach',
 	mapAutomatically: 'benchBulkNodeAutoMap',
 };
-/** Upload Users with Upload Options › Only What Changed, mapped as the HR onboarding template maps (resource mapper) */
-const BULK_ONLY_CHANGED_WORKFLOW = 'benchBulkNodeOnlyChanged';
+/**
+ * Upload Users with Upload Options › Only What Changed, mapped as the HR onboarding template maps (resource mapper).
+ * n8n saves a workflow's static data only under an ID of at most 21 characters (its isWorkflowIdValid), as the IDs
+ * it makes are: a longer one silently keeps nothing between executions.
+ */
+const BULK_ONLY_CHANGED_WORKFLOW = 'benchBulkOnlyChanged';
 const BULK_ONLY_CHANGED_INPUT: BulkInput = 'mapEach';
 /** The memory runs upload with the node's current version and defaults */
 const BULK_MEMORY_INPUT: BulkInput = 'mapEach';
