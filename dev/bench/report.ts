@@ -607,7 +607,8 @@ function profileTable(input: ReportInput): Table {
 	const { results, settings } = input;
 	return {
 		id: 'profile',
-		title: 'Where the CPU time of a warm run goes (n8n main thread, CPU profile), per item',
+		title:
+			'Where the CPU time of a warm run goes (n8n main thread, CPU profile), per item (per employee for a bulk upload)',
 		header: [
 			'Tool',
 			'Graph latency',
@@ -617,7 +618,7 @@ function profileTable(input: ReportInput): Table {
 		rows: results.profiles.map((p) => {
 			const values = CPU_CATEGORIES.map((name) => p.split[name] / p.items);
 			return [
-				toolLabel(p.tool, settings),
+				p.run ?? toolLabel(p.tool, settings),
 				latency(p.latencyMs),
 				...values.map(perItem),
 				perItem(values.reduce((a, b) => a + b, 0)),

@@ -47,6 +47,8 @@ export interface Measurement {
 
 export interface ProfileSplit {
 	tool: ToolId;
+	/** What ran, when it was not the tool's run of the latency sweep (a bulk upload) */
+	run?: string;
 	items: number;
 	latencyMs: number;
 	split: CpuSplit;
@@ -122,7 +124,7 @@ export interface ScenarioResults {
 	name: string;
 	measurement?: (m: Measurement) => boolean;
 	bulk?: (m: BulkMeasurement) => boolean;
-	profiles?: boolean;
+	profile?: (p: ProfileSplit) => boolean;
 }
 
 /** Settings without which a partial run's figures cannot stand beside the full run's */
@@ -165,9 +167,11 @@ export function mergePartialRun(
 				earlier.results.measurements,
 				partial.results.measurements,
 			),
-			profiles: ran.some((scenario) => scenario.profiles)
-				? partial.results.profiles
-				: earlier.results.profiles,
+			profiles: merged(
+				(scenario) => scenario.profile,
+				earlier.results.profiles,
+				partial.results.profiles,
+			),
 			bulk: merged((scenario) => scenario.bulk, earlier.results.bulk, partial.results.bulk),
 		},
 		partialRuns: [

@@ -902,7 +902,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'profile',
-		profiles: true,
+		profile: (p) => p.run === undefined,
 		description: (s) =>
 			`CPU profiles of n8n at ${s.latencies[0]} ms: where the CPU time of a warm run goes, this node (both inputs), HTTP Request, Edit Fields`,
 		included: (s) => s.profile,
@@ -953,6 +953,61 @@ export const SCENARIOS: Scenario[] = [
 				items: settings.items,
 				latencyMs,
 				split: splitCpu(profile, window.from, window.to, window.code),
+			}));
+			return { profiles };
+		},
+	},
+	{
+		name: 'bulk-profile',
+		profile: (p) => p.run !== undefined,
+		description: (s) =>
+			`CPU profiles of n8n uploading ${s.bulkItems.toLocaleString('en-US')} new employees at ${s.graphLatencyMs} ms, mapped with ${Object.values(
+				BULK_INPUTS,
+			)
+				.map((input) => input.label)
+				.join(', ')}: where the CPU time per employee goes`,
+		// profiling slows n8n down: only when asked for
+		included: (s) => s.profile && s.bulkItems > 0,
+		run: async (ctx) => {
+			const { settings } = ctx;
+			const directory = path.join(ctx.environment.folder, 'bulk-cpu-profiles');
+			mkdirSync(directory, { recursive: true });
+			const windows: Array<{ input: BulkInput; items: number; from: number; to: number }> = [];
+			await withFreshN8n(
+				ctx.environment,
+				'bulk-profile',
+				async (instance) => {
+					setLatency(ctx, settings.graphLatencyMs);
+					ctx.environment.emulator.setBulkUploadDailyLimit(
+						BULK_UPLOAD_LIMITS.dailyQuota.governance,
+					);
+					for (const input of Object.keys(BULK_INPUTS) as BulkInput[]) {
+						// the time bulkRun waits for Graph's window to pass is idle: the profile counts no idle time
+						const from = monotonicMicros();
+						const m = await bulkRun(ctx, instance, {
+							tool: 'node',
+							kind: 'upload',
+							input,
+							workflowId: BULK_WORKFLOWS[input],
+							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+							configuration: BULK_INPUTS[input].configuration,
+							employees: makeEmployees(
+								settings.bulkItems,
+								`profile-${input}-${Date.now().toString(36)}`,
+							),
+						});
+						windows.push({ input, items: m.result.items, from, to: monotonicMicros() });
+					}
+				},
+				{ NODE_OPTIONS: `--require "${GUARD}" --cpu-prof --cpu-prof-dir="${directory}"` },
+			);
+			const profile = readMainProfile(directory);
+			const profiles: ProfileSplit[] = windows.map((window) => ({
+				tool: 'node',
+				run: `Bulk upload, ${BULK_INPUTS[window.input].label}`,
+				items: window.items,
+				latencyMs: settings.graphLatencyMs,
+				split: splitCpu(profile, window.from, window.to, 'package'),
 			}));
 			return { profiles };
 		},

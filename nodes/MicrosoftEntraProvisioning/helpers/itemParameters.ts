@@ -85,6 +85,20 @@ function fixedValue(
  * type conversion options, as this node's do. Undefined for any other parameter.
  */
 function resourceMapperCheck(ctx: IExecuteFunctions, name: string): SettleValue | undefined {
+	// n8n's getNode() copies the node, parameters and all: once per execution, not per item
+	let checks = resourceMapperChecks.get(ctx);
+	if (!checks) {
+		checks = new Map();
+		resourceMapperChecks.set(ctx, checks);
+	}
+	if (!checks.has(name)) checks.set(name, newResourceMapperCheck(ctx, name));
+	return checks.get(name);
+}
+
+/** Per execution, per parameter: its resource mapper check, or undefined when it is no resource mapper's values */
+const resourceMapperChecks = new WeakMap<IExecuteFunctions, Map<string, SettleValue | undefined>>();
+
+function newResourceMapperCheck(ctx: IExecuteFunctions, name: string): SettleValue | undefined {
 	const [parameter, part, ...deeper] = name.split('.');
 	if (part !== 'value' || deeper.length > 0) return undefined;
 	const stored = ctx.getNode().parameters[parameter];
