@@ -5,6 +5,7 @@ import {
 	mergePartialRun,
 	type BulkMeasurement,
 	type Measurement,
+	type ProfileSplit,
 	type ReportInput,
 	type ToolId,
 } from '../dev/bench/results';
@@ -332,8 +333,6 @@ describe('bulk-upload targets', () => {
 });
 
 describe('a partial run with --write', () => {
-	const bulkScenarios = SCENARIOS.filter((scenario) => scenario.name.startsWith('bulk'));
-
 	function partialRun(only: string[], bulk: BulkMeasurement[]): ReportInput {
 		const measured = withBulk(bulk);
 		return {
@@ -392,11 +391,33 @@ describe('a partial run with --write', () => {
 			['unchanged', 3_000],
 		]);
 		expect(again.partialRuns?.map((run) => run.scenarios)).toEqual([['bulk'], ['bulk-changes']]);
-		expect(bulkScenarios.map((scenario) => scenario.name)).toEqual([
-			'bulk',
-			'bulk-changes',
-			'bulk-memory',
-		]);
+
+		// CPU profiles: those of the bulk uploads belong to bulk-profile, the sweep's to profile
+		const split = { 'own code': 1 } as ProfileSplit['split'];
+		const profiled = mergePartialRun(
+			{
+				...full,
+				results: {
+					...full.results,
+					profiles: [
+						{ tool: 'node', items: 1000, latencyMs: 50, split },
+						{ tool: 'node', run: 'Bulk upload, old', items: 10_000, latencyMs: 300, split },
+					],
+				},
+			},
+			{
+				...partialRun(['bulk-profile'], []),
+				results: {
+					measurements: [],
+					bulk: [],
+					profiles: [
+						{ tool: 'node', run: 'Bulk upload, new', items: 10_000, latencyMs: 300, split },
+					],
+				},
+			},
+			SCENARIOS,
+		);
+		expect(profiled.results.profiles.map((p) => p.run)).toEqual([undefined, 'Bulk upload, new']);
 	});
 
 	it('refuses to set figures of another latency beside the full run’s', () => {
