@@ -6,7 +6,7 @@ import {
 	DUPLICATE_EXTERNAL_ID_RULES,
 	type DuplicateExternalIdRule,
 } from '../descriptions/uploadOptions';
-import { readEmployee, type Employee } from './employeeRecords';
+import { employeeReader, type Employee } from './employeeRecords';
 import {
 	invalidInput,
 	itemParameter,
@@ -84,6 +84,7 @@ export function readDestinations(
 	duplicates: DuplicateExternalIdRule,
 	outcomes: ItemOutcome[],
 ): UploadDestination[] {
+	const readEmployee = employeeReader(ctx);
 	const destinations = new Map<
 		string,
 		{
@@ -95,7 +96,7 @@ export function readDestinations(
 	>();
 	for (const itemIndex of itemIndexes) {
 		try {
-			const employee: PlannedEmployee = readEmployee(ctx, itemIndex);
+			const employee: PlannedEmployee = readEmployee(itemIndex);
 			const target = readTarget(ctx, itemIndex, 'servicePrincipal');
 			const jobId = readSynchronizationId(ctx, itemIndex, 'job');
 			const key = `${target.by}:${target.id}:${jobId}`;
