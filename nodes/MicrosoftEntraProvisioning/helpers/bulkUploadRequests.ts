@@ -17,6 +17,7 @@ import {
 	type PlannedEmployee,
 	type UploadDestination,
 	type UploadOptions,
+	type UploadStatus,
 } from './uploadPlan';
 
 /** Graph answers 400 to a bulk request that does not fit the job: every employee of that request carries this. */
@@ -38,7 +39,7 @@ function scimOperation({ externalId, data }: Employee): IDataObject {
 function employeeOutput(
 	destination: IDataObject,
 	employee: PlannedEmployee,
-	fields: IDataObject,
+	fields: IDataObject & { status: UploadStatus },
 	managerNotInUpload: boolean,
 ): IDataObject {
 	return {
@@ -111,7 +112,10 @@ export async function sendBulkUploads(
 		}
 		const jobKey = uploadJobKey(servicePrincipal.objectId, jobId);
 		const noManager = managersNotInUpload(employees);
-		const output = (employee: PlannedEmployee, fields: IDataObject): ItemOutcome => ({
+		const output = (
+			employee: PlannedEmployee,
+			fields: IDataObject & { status: UploadStatus },
+		): ItemOutcome => ({
 			json: employeeOutput(
 				{ ...servicePrincipalFields(servicePrincipal), jobId },
 				employee,

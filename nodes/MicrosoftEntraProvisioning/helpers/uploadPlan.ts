@@ -17,6 +17,12 @@ import {
 import { MAX_OPERATIONS_PER_REQUEST } from './scimUser';
 
 /** The Upload Options of one upload: settings of the execution, read from the first item. */
+/**
+ * What Upload Users did with an employee, as its output's `status` says: the one list Get Upload Outcomes reads it by
+ * (an employee not sent has nothing new in the provisioning logs).
+ */
+export type UploadStatus = 'sent' | 'unchanged' | 'preview' | 'superseded';
+
 export interface UploadOptions {
 	duplicateExternalIds: DuplicateExternalIdRule;
 	previewOnly: boolean;
