@@ -727,6 +727,34 @@ describe('Upload Options › Only What Changed', () => {
 		expect(Object.keys(remembered(again.staticData, job)).sort()).toEqual(['R1', 'R2', 'R3']);
 	});
 
+	it('keeps the record of a leaver the service skipped (never had an account): the next unchanged run sends nothing', async () => {
+		const job = await newJob('Changed, leaver skipped');
+		const everyone = [person('L1'), person('L2', undefined, { active: false })];
+		const first = kept(
+			await upload(everyone, { job, uploadOptions: onlyChanged, mode: 'trigger' }),
+		);
+		// The logs give the skip its reason as an error code, as Microsoft's do for an entry out of scope
+		expect(processed(job.jobId).L2).toEqual(['other', 'skipped', 'NotEffectivelyEntitled']);
+		const checked = kept(await checkOutcomes(json(first), first.staticData, 'trigger'));
+		expect(json(checked).map((item) => [item.externalId, item.status, item.willResend])).toEqual([
+			['L1', 'success', undefined],
+			['L2', 'skipped', undefined],
+		]);
+		expect(Object.keys(remembered(checked.staticData, job))).toEqual(['L1', 'L2']);
+
+		tenant.emulator.clearRequests();
+		const again = kept(
+			await upload(everyone, {
+				job,
+				uploadOptions: onlyChanged,
+				mode: 'trigger',
+				staticData: checked.staticData,
+			}),
+		);
+		expect(sentRequests()).toEqual([]);
+		expect(json(again).map((item) => item.status)).toEqual(['unchanged', 'unchanged']);
+	});
+
 	it('keeps a record Graph accepted after the failure a check reports: its own outcome is still to come', async () => {
 		const job = await newJob('Changed, failed then sent again');
 		const everyone = [person('Q1', 'Q-GONE')];

@@ -385,12 +385,13 @@ export async function execute(
 	return fillUnsettled(outcomes, itemIndexes);
 }
 
-/** The service processed the record and refused it: it failed, or was skipped for an error (not out of scope). */
+/**
+ * The service processed the record and failed it. A skipped record is not one: the provisioning logs give a skip its
+ * reason as an error code too (NotEffectivelyEntitled for a leaver who never had an account, out of scope), and the
+ * same record sent again is skipped again, every day.
+ */
 function failedByService(outcome: IDataObject): boolean {
-	return (
-		outcome.outcome === 'processed' &&
-		(outcome.status === 'failure' || (outcome.status === 'skipped' && outcome.errorCode !== null))
-	);
+	return outcome.outcome === 'processed' && outcome.status === 'failure';
 }
 
 /**
