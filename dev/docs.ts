@@ -1,9 +1,10 @@
 /**
- * Writes the README's reference tables from the code's own lists (clouds, sign-in methods, permissions, secret
- * keys) and its performance figures from the last benchmark's results (docs/benchmarks.json), so the docs cannot
- * drift from what the package does. `npm run docs` rewrites them (`npm run bench` runs it after measuring); a test
- * fails when the README is stale. It also copies the reports the suites last wrote under `.test-output/reports/` into
- * `docs/` (dev/reports.ts).
+ * Writes the reference tables of README.md and the docs/ pages from the code's own lists (clouds, sign-in methods,
+ * permissions, secret keys, HR columns, SCIM attributes) and the performance figures from the last benchmark's
+ * results (docs/benchmarks.json), so the docs cannot drift from what the package does. Each table sits between
+ * `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` in the page GENERATED_PAGES names. `npm run docs` rewrites
+ * them (`npm run bench` runs it after measuring); a test fails when a page is stale. It also copies the reports the
+ * suites last wrote under `.test-output/reports/` into `docs/` (dev/reports.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +28,7 @@ import {
 	SYNCHRONIZATION_SECRET_KEYS,
 } from '../lib/synchronizationSecrets';
 
-export const README_PATH = path.resolve(__dirname, '..', 'README.md');
+const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 const ACCESS_LABELS: Record<keyof typeof REQUIRED_ACCESS, string> = {
 	acquireProvisioningToken: 'Acquire Provisioning Token',
@@ -69,7 +70,7 @@ function table(header: string[], rows: string[][]): string {
 	].join('\n');
 }
 
-export const GENERATED_SECTIONS: Record<string, () => string> = {
+export const GENERATED_SECTIONS = {
 	performance: () =>
 		existsSync(BENCHMARKS_JSON)
 			? readmeFigures(JSON.parse(readFileSync(BENCHMARKS_JSON, 'utf8')) as ReportInput)
@@ -168,27 +169,53 @@ export const GENERATED_SECTIONS: Record<string, () => string> = {
 		),
 };
 
-/** The README with every generated section replaced by its current content. */
-export function renderReadme(readme: string): string {
-	let rendered = readme;
-	for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
+export type GeneratedSection = keyof typeof GENERATED_SECTIONS;
+
+/**
+ * Which page holds which generated sections, each section in one page: README.md the table a user needs before
+ * installing (the permissions), the docs/ pages the tables of the operations and credentials they describe.
+ */
+export const GENERATED_PAGES: Record<string, GeneratedSection[]> = {
+	'README.md': ['permissions'],
+	'docs/credentials.md': ['clouds', 'roles', 'signInMethods', 'delegatedScopes'],
+	'docs/operations.md': ['secretKeys'],
+	'docs/hr-upload.md': ['hrColumns', 'scimAttributes'],
+	'docs/performance.md': ['performance'],
+};
+
+/** The absolute path of a page of GENERATED_PAGES (a path from the project's root). */
+export function pagePath(page: string): string {
+	return path.join(PROJECT_ROOT, page);
+}
+
+/** The page's text with each of its generated sections replaced by its current content. */
+export function renderPage(page: string, text: string): string {
+	const sections = GENERATED_PAGES[page];
+	if (!sections) throw new Error(`${page} holds no generated section: add it to GENERATED_PAGES`);
+	let rendered = text;
+	for (const name of sections) {
 		const pattern = new RegExp(
 			`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`,
 		);
-		if (!pattern.test(rendered)) throw new Error(`README.md has no generated section "${name}"`);
+		if (!pattern.test(rendered))
+			throw new Error(
+				`${page} has no generated section "${name}": add its markers or move it in GENERATED_PAGES`,
+			);
 		rendered = rendered.replace(
 			pattern,
-			(_match, open: string, close: string) => `${open}${render()}\n${close}`,
+			(_match, open: string, close: string) => `${open}${GENERATED_SECTIONS[name]()}\n${close}`,
 		);
 	}
 	return rendered;
 }
 
 if (require.main === module) {
-	const current = readFileSync(README_PATH, 'utf8');
-	const rendered = renderReadme(current);
-	if (rendered !== current) writeFileSync(README_PATH, rendered);
-	console.log(rendered === current ? 'README.md is up to date' : 'README.md updated');
+	for (const page of Object.keys(GENERATED_PAGES)) {
+		const current = readFileSync(pagePath(page), 'utf8');
+		const rendered = renderPage(page, current);
+		if (rendered !== current) writeFileSync(pagePath(page), rendered);
+		console.log(rendered === current ? `${page} is up to date` : `${page} updated`);
+	}
 	const reports = renderReports();
 	console.log(reports.length ? `${reports.join(', ')} updated` : 'docs/ reports are up to date');
 }

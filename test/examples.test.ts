@@ -3,6 +3,9 @@
  * mapper, not version 1's attribute rows), and no object of the demo tenant where a user must choose their own.
  * The end-to-end suite runs each example (test/e2e/templates.e2e.test.ts, test/e2e/workflows.e2e.test.ts).
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { MicrosoftEntraProvisioning } from '../nodes/MicrosoftEntraProvisioning/MicrosoftEntraProvisioning.node';
 import { MicrosoftEntraProvisioningTrigger } from '../nodes/MicrosoftEntraProvisioningTrigger/MicrosoftEntraProvisioningTrigger.node';
 
@@ -25,7 +28,13 @@ const NEWEST: Record<string, number> = {
 
 const examples = exampleWorkflows();
 
-test('examples/ holds the seven workflows README lists', () => {
+test('examples/ holds the seven workflows docs/templates.md lists', () => {
+	const listed = [
+		...readFileSync(path.join(__dirname, '..', 'docs', 'templates.md'), 'utf8').matchAll(
+			/^\| `([\w.-]+\.workflow\.json)` \|/gm,
+		),
+	].map(([, file]) => file);
+	expect(examples.map(({ file }) => file)).toEqual([...listed].sort());
 	expect(examples.map(({ file }) => file)).toEqual([
 		'acquire-provisioning-token-manual.workflow.json',
 		'acquire-provisioning-token.workflow.json',

@@ -17,8 +17,8 @@ export const NOT_EXPRESSIBLE: Record<string, string> = {
 };
 
 /**
- * The README's list of documented requests the node cannot send yet, from NOT_EXPRESSIBLE: one line per reason, with
- * the documented request (method and path as the page writes them) and the examples that send it.
+ * docs/development.md's list of documented requests the node cannot send yet, from NOT_EXPRESSIBLE: one line per
+ * reason, with the documented request (method and path as the page writes them) and the examples that send it.
  */
 export function renderNotExpressible(
 	examples: ReadonlyArray<{ id: string; request: { method: string; url: string } }>,
