@@ -4,8 +4,10 @@
  * Installs the pinned n8n the first time (.n8n-runtime/), starts the emulator with a demo tenant, loads the built
  * package as a community package into the user folder .demo/<mode>/, imports a credential and the example
  * workflows, publishes the webhook ones, starts n8n on 127.0.0.1 with an owner account, and prints the editor URL,
- * the login and a curl line for each webhook flow (acquire a token, onboard an app, upload an HR export). Ctrl-C stops everything it started. A second run reuses the
- * install, the user folder and (when still free) the same ports, and skips the imports when nothing changed.
+ * the login and a curl line for each webhook flow (acquire a token, onboard an app, upload an HR export). Ctrl-C stops
+ * everything it started. A second run reuses the install, the user folder and (when still free) the same ports, and
+ * keeps the workflows and credentials as they were left in the editor unless the examples changed; it saves only the
+ * app-only credential again, so that a node added in the editor gets it (dev/n8n/demo-imports.ts).
  *
  * Environment:
  *   ENTRA_DEMO_TENANT=real      use a real tenant instead of the emulator, signing in with
@@ -14,17 +16,20 @@
  *     ENTRA_DEMO_TARGET_ID / ENTRA_DEMO_TARGET_TYPE (the object the examples and the curl line use).
  *   ENTRA_DEMO_PORT             n8n's port (default: the previous one if free, else any free port)
  *   --verbose                   print n8n's log as it runs
+ *   --reset                     import the example workflows and the credentials again, over what n8n's autosave
+ *     changed in the editor (workflows and credentials added in the editor stay)
  *   --queue                     n8n in queue mode instead: PostgreSQL and Redis (from the system's packages, see
  *     .ci/setup.sh queue) as its own processes, a main process, two workers and a webhook processor, each with the
  *     package in its own user folder under .demo/queue/ (started fresh every time); against the emulator only.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { startEmulator, type Emulator } from './emulator';
 import {
 	appOnlyCredential,
+	CREDENTIALS,
 	DEMO_ADMIN_UPN,
 	DEMO_OBJECTS,
 	DEMO_TARGET,
@@ -42,6 +47,7 @@ import {
 	withTargetPicked,
 } from './n8n/demo-tenant';
 import { readProjectPackage } from './n8n/community-package';
+import { demoImport, demoImportHash, stampedForNewNodes } from './n8n/demo-imports';
 import { N8n } from './n8n/n8n';
 import { portIsFree } from './n8n/ports';
 import { startQueueStack, type QueueStack } from './n8n/queue-stack';
@@ -56,6 +62,8 @@ interface DemoState {
 		tenantId: string;
 		clientId: string;
 		clientSecret: string;
+		/** The API-driven inbound job the imported HR examples name: the same job in every run's emulator */
+		inboundJobId?: string;
 		ports: { graph: number; login: number; managedIdentity: number };
 	};
 }
@@ -63,6 +71,7 @@ interface DemoState {
 const started = Date.now();
 const verbose = process.argv.includes('--verbose');
 const queueMode = process.argv.includes('--queue');
+const reset = process.argv.includes('--reset');
 const mode =
 	(process.env.ENTRA_DEMO_TENANT ?? 'emulator').toLowerCase() === 'real' ? 'real' : 'emulator';
 const userFolder = path.join(PROJECT_ROOT, '.demo', mode);
@@ -134,14 +143,12 @@ async function startDemoEmulator(
 		managedIdentity: await reusablePort(previous?.ports.managedIdentity),
 	};
 	const emulator = await startEmulator({ tenantId: previous?.tenantId, ports });
-	const client = seedDemoTenant(
-		emulator,
-		previous ? { clientId: previous.clientId, clientSecret: previous.clientSecret } : {},
-	);
+	const client = seedDemoTenant(emulator, previous ?? {});
 	state.emulator = {
 		tenantId: emulator.tenantId,
 		clientId: client.clientId,
 		clientSecret: client.clientSecret,
+		inboundJobId: client.inboundJobId,
 		ports: {
 			graph: Number(new URL(emulator.graphUrl).port),
 			login: Number(new URL(emulator.authorityUrl).port),
@@ -280,22 +287,31 @@ async function main(): Promise<void> {
 			`${pkg.name} ${pkg.version} installed as a community package in ${path.relative(PROJECT_ROOT, userFolder)}/.n8n/nodes`,
 		);
 
-		const importHash = createHash('sha256')
-			.update(JSON.stringify({ credentials, workflows, n8n: runtime.n8nVersion }))
-			.digest('hex');
-		const database = path.join(userFolder, '.n8n', 'database.sqlite');
-		if (state.importedHash !== importHash || !existsSync(database)) {
+		const importHash = demoImportHash({ credentials, workflows, n8nVersion: runtime.n8nVersion });
+		const imports = demoImport({
+			reset,
+			importedHash: state.importedHash,
+			importHash,
+			databaseExists: existsSync(path.join(userFolder, '.n8n', 'database.sqlite')),
+		});
+		const stamped = stampedForNewNodes(credentials);
+		if (imports === 'everything') {
 			say(
-				`importing ${credentials.length} credential(s) and ${workflows.length} example workflow(s) …`,
+				`importing ${credentials.length} credential(s) and ${workflows.length} example workflow(s)${reset ? ' over the ones in the editor (--reset)' : ''} …`,
 			);
-			await n8n.importCredentials(credentials);
+			await n8n.importCredentials(stamped);
 			await n8n.importWorkflows(workflows);
 			for (const workflow of workflows.filter(isWebhookWorkflow)) {
 				await n8n.publishWorkflow(workflow.id);
 			}
 			state.importedHash = importHash;
 		} else {
-			say('credentials and workflows unchanged since the last run');
+			say(
+				'workflows and credentials kept as they were left in the editor (npm start -- --reset brings the examples back); saving the app-only credential again, for new nodes …',
+			);
+			await n8n.importCredentials(
+				stamped.filter((credential) => credential.type === CREDENTIALS.appOnly.type),
+			);
 		}
 		saveState(state);
 
@@ -337,6 +353,7 @@ async function main(): Promise<void> {
 			`  Log in as  ${state.owner.email}  /  ${state.owner.password}`,
 			`  Workflows  ${workflows.map((w) => `"${w.name}"${isWebhookWorkflow(w) ? ' (published)' : ''}`).join(', ')}`,
 			`  Credential ${credentials.map((c) => `"${c.name}"`).join(', ')}`,
+			`             (a node you add gets "${CREDENTIALS.appOnly.name}", which works at once)`,
 			'',
 			'  Trigger the webhook flow:',
 			`    curl -sS -X POST ${shellQuote(webhookUrl)} -H 'Content-Type: application/json' -d ${shellQuote(body)}; echo`,
@@ -350,8 +367,12 @@ async function main(): Promise<void> {
 			'',
 			...(mode === 'emulator'
 				? [
-						`  The delegated credential's Connect button signs in ${DEMO_ADMIN_UPN} at the emulator (which forgets`,
-						'  its sign-ins when it stops: after a restart, press Connect again).',
+						`  The delegated credential's Connect opens the emulator's sign-in page, ${emulator!.authorityUrl}/…,`,
+						"  which serves a certificate of the emulator's own authority, made at this start: n8n trusts it, your",
+						'  browser does not and warns that the connection is not private. Expected for this page: click',
+						`  Advanced, then "Proceed to ${new URL(emulator!.authorityUrl).hostname} (unsafe)" (Firefox: Advanced…, "Accept the Risk and Continue").`,
+						`  The emulator then signs in ${DEMO_ADMIN_UPN}; it forgets that when it stops: Connect again after a restart.`,
+						'  npm start -- --reset brings the example workflows and credentials back as shipped.',
 					]
 				: ['  Replace the placeholders in the curl lines with your target, group and SCIM token.']),
 			`  n8n log: ${path.relative(PROJECT_ROOT, n8n.logFile)}   (npm start -- --verbose prints it here)`,

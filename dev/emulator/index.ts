@@ -198,8 +198,15 @@ export interface Emulator {
 		servicePrincipalId: string,
 		template: SynchronizationTemplateInput,
 	): void;
-	/** Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. */
-	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string };
+	/**
+	 * Creates a job from one of the service principal's templates (`scim`, `API2AAD`), as POST …/jobs does. `id` gives
+	 * it the id of an earlier run's job (the demo's workflows name it); otherwise it gets a new one.
+	 */
+	createSynchronizationJob(
+		servicePrincipalId: string,
+		templateId: string,
+		id?: string,
+	): { id: string };
 	/**
 	 * Adds attributes to an API-driven inbound provisioning job's attribute list for API, as an admin does in "Edit
 	 * attribute list for API" (custom extension attributes by full name, e.g. urn:…:contoso:1.0:User:HireDate).
@@ -528,14 +535,18 @@ class EmulatorInstance implements Emulator {
 		});
 	}
 
-	createSynchronizationJob(servicePrincipalId: string, templateId: string): { id: string } {
+	createSynchronizationJob(
+		servicePrincipalId: string,
+		templateId: string,
+		id?: string,
+	): { id: string } {
 		const sp = this.servicePrincipal(servicePrincipalId);
 		const template = sp.synchronization.templates.find((candidate) => candidate.id === templateId);
 		if (!template)
 			throw new Error(
 				`no template ${templateId} (known: ${Object.keys(TEMPLATE_DEFINITIONS).join(', ')})`,
 			);
-		return { id: createJob(sp.synchronization, template, this.tenantId).id };
+		return { id: createJob(sp.synchronization, template, this.tenantId, [], id).id };
 	}
 
 	addApiAttributes(

@@ -556,16 +556,17 @@ function isoNow(offsetMs = 0): string {
 	return new Date(Date.now() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Job ids look like Graph's: `<templateId>.<32 hex>.<tenant id>`. */
+/** Job ids look like Graph's: `<templateId>.<32 hex>.<tenant id>`; `id` gives one (the demo keeps its jobs' ids). */
 export function createJob(
 	state: SynchronizationState,
 	template: TemplateDefinition,
 	tenantId: string,
 	settings: JobSetting[] = [],
+	id = `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
 ): SynchronizationJob {
 	const given = new Set(settings.map(({ name }) => name.toLowerCase()));
 	const job: SynchronizationJob = {
-		id: `${template.id}.${randomBytes(16).toString('hex')}.${tenantId}`,
+		id,
 		template,
 		code: template.needsCredentials && state.savedSecrets.length === 0 ? 'NotConfigured' : 'NotRun',
 		scheduleState: 'Disabled',

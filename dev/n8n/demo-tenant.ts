@@ -82,10 +82,14 @@ export interface DemoTenantSeed extends SignInClient {
 	inboundJobId: string;
 }
 
-/** Adds the demo application and service principal, the n8n app registration and an admin user. */
+/**
+ * Adds the demo application and service principal, the n8n app registration and an admin user. Given an earlier
+ * seed's client and job, it makes them again with the same IDs, so that what the demo imported into n8n still
+ * names them.
+ */
 export function seedDemoTenant(
 	emulator: Emulator,
-	client: Partial<SignInClient> = {},
+	earlier: Partial<DemoTenantSeed> = {},
 ): DemoTenantSeed {
 	emulator.addApplication({
 		id: DEMO_OBJECTS.applicationObjectId,
@@ -97,9 +101,9 @@ export function seedDemoTenant(
 		appId: DEMO_OBJECTS.appId,
 		displayName: DEMO_OBJECTS.displayName,
 	});
-	const secret = client.clientSecret ?? `demo~${randomBytes(24).toString('base64url')}`;
+	const secret = earlier.clientSecret ?? `demo~${randomBytes(24).toString('base64url')}`;
 	const registered = emulator.registerClientApp({
-		clientId: client.clientId,
+		clientId: earlier.clientId,
 		displayName: 'n8n provisioning',
 		secret,
 		applicationPermissions: [
@@ -115,7 +119,11 @@ export function seedDemoTenant(
 		directoryRoles: ['Application Administrator'],
 	});
 	// The templates find their jobs by template: an API-driven inbound job for HR uploads, a SCIM job for rotation.
-	const inbound = emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
+	const inbound = emulator.createSynchronizationJob(
+		DEMO_OBJECTS.servicePrincipalId,
+		'API2AAD',
+		earlier.inboundJobId,
+	);
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'scim');
 	emulator.acceptScimCredentials(DEMO_SCIM.baseAddress, DEMO_SCIM.secretToken);
 	emulator.addGroup('Provisioning pilot users', DEMO_OBJECTS.groupId);
