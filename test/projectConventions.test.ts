@@ -4,6 +4,7 @@
  * a lockfile that `npm install` leaves as it is, the published package apart from its private workshop (dev/), and
  * GitHub Actions workflows that run what .ci/run runs and publish with npm provenance.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -162,6 +163,27 @@ describe('project conventions', () => {
 			const unused = workshopDeclared.filter((name) => !used.has(name) && !scripts.includes(name));
 			expect(unused).toEqual([]);
 		});
+	});
+
+	// npm records provenance only for a version published from a workflow; `npm publish` run on a laptop would
+	// publish a version without it, so the package's prepublishOnly script refuses outside GitHub Actions
+	it('refuses npm publish outside GitHub Actions, and says where to publish from', () => {
+		const env = Object.fromEntries(
+			Object.entries(process.env).filter(([key]) => key !== 'GITHUB_ACTIONS'),
+		);
+		const outside = spawnSync('npm', ['run', '--silent', 'prepublishOnly'], {
+			cwd: ROOT,
+			env,
+			encoding: 'utf8',
+		});
+		expect(outside.status).not.toBe(0);
+		expect(outside.stderr).toContain('.github/workflows/publish.yml');
+		const inActions = spawnSync('npm', ['run', '--silent', 'prepublishOnly'], {
+			cwd: ROOT,
+			env: { ...env, GITHUB_ACTIONS: 'true' },
+			encoding: 'utf8',
+		});
+		expect(inActions.status).toBe(0);
 	});
 
 	describe('GitHub Actions', () => {
