@@ -344,7 +344,9 @@ async function main(): Promise<void> {
 		const csvUploadUrl = `${n8n.baseUrl}/webhook/${String(
 			csvUpload.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path,
 		)}`;
-		const sampleCsv = `file=@${path.relative(process.cwd(), path.join(PROJECT_ROOT, 'examples', 'hr-export.sample.csv'))}`;
+		// relative to where `npm start` was typed (npm runs the workshop's script in dev/ and names that folder INIT_CWD)
+		const typedIn = process.env.INIT_CWD ?? process.cwd();
+		const sampleCsv = `file=@${path.relative(typedIn, path.join(PROJECT_ROOT, 'examples', 'hr-export.sample.csv'))}`;
 		const lines = [
 			'',
 			`  n8n ${runtime.n8nVersion} is running with ${pkg.name} ${pkg.version}, ${mode === 'emulator' ? 'against the local Graph + Entra emulator' : `against tenant ${tenant.tenantId}`}.`,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -33,5 +34,28 @@ describe('package entry (index.js)', () => {
 			(file) => !existsSync(path.join(root, file.replace(/\.js$/, '.ts'))),
 		);
 		expect(orphans).toEqual([]);
+	});
+
+	// what `npm publish` would upload, listed without building or packing (the build above is the one it ships)
+	it('packs dist/, index.js, package.json, README, LICENSE and CHANGELOG, and nothing of the workshop', () => {
+		const [packed] = JSON.parse(
+			execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
+		) as { name: string; files: { path: string }[] }[];
+		expect(packed.name).toBe(packageJson.name);
+		const tops = new Set(packed.files.map((file) => file.path.split('/')[0]));
+		expect([...tops].sort()).toEqual(
+			['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'index.js', 'package.json'].sort(),
+		);
+		// dist/ holds the build of nodes/, credentials/ and lib/ only
+		const distFolders = new Set(
+			packed.files
+				.filter((file) => file.path.startsWith('dist/'))
+				.map((file) => file.path.split('/')[1]),
+		);
+		expect([...distFolders].sort()).toEqual(['credentials', 'lib', 'nodes']);
 	});
 });

@@ -1,14 +1,18 @@
 /**
  * What a contributor and a package registry expect of the repository itself: a licence file that says what
- * package.json says, a repository npm can check a provenance statement against, a lockfile that `npm install`
- * leaves as it is, and GitHub Actions workflows that run what .ci/run runs and publish with npm provenance.
+ * package.json says, a changelog entry for the version, a repository npm can check a provenance statement against,
+ * a lockfile that `npm install` leaves as it is, the published package apart from its private workshop (dev/), and
+ * GitHub Actions workflows that run what .ci/run runs and publish with npm provenance.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 import { parse } from 'yaml';
 
 import packageJson from '../package.json';
+import workshopJson from '../dev/package.json';
 
 const ROOT = path.resolve(__dirname, '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -49,12 +53,43 @@ function indentation(json: string): string {
 	return /\n([ \t]+)"/.exec(json)?.[1] ?? '';
 }
 
+/** The packages a folder's source files import (node's own modules left out), with the files that import each */
+function importedPackages(folder: string): Map<string, string[]> {
+	// an import or require at the start of a statement; a module named inside a string (a command line) is not one
+	const statement =
+		/(?:^\s*import\s+(?:[^;]*?\sfrom\s+)?|^\s*export\s+[^;]*?\sfrom\s+|[=(]\s*(?:require|import)\(\s*)'([^'\s]+)'/gm;
+	const packages = new Map<string, string[]>();
+	const files = readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' }).filter(
+		(file) => /\.(ts|js|cjs|mjs)$/.test(file) && !file.split(path.sep).includes('node_modules'),
+	);
+	for (const file of files) {
+		for (const [, specifier] of read(path.join(folder, file)).matchAll(statement)) {
+			if (specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+			const parts = specifier.split('/');
+			const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+			if (builtinModules.includes(name)) continue;
+			packages.set(name, [...(packages.get(name) ?? []), path.join(folder, file)]);
+		}
+	}
+	return packages;
+}
+
+const declared = (manifest: Record<string, unknown>, ...fields: string[]) =>
+	fields.flatMap((field) => Object.keys((manifest[field] ?? {}) as Record<string, string>));
+
 describe('project conventions', () => {
 	it('has a LICENSE with the licence and the copyright holder package.json names', () => {
 		const license = read('LICENSE');
 		expect(packageJson.license).toBe('MIT');
 		expect(license.split('\n')[0]).toBe('MIT License');
 		expect(license).toContain(`Copyright (c) 2026 ${packageJson.author.name}`);
+	});
+
+	it('has a CHANGELOG entry for the version package.json names, which the tarball ships', () => {
+		expect(read('CHANGELOG.md')).toMatch(
+			new RegExp(`^## ${packageJson.version.replace(/\./g, '\\.')}$`, 'm'),
+		);
+		expect(packageJson.files).toContain('CHANGELOG.md');
 	});
 
 	it('names its GitHub repository, which npm matches against the provenance of a published version', () => {
@@ -73,6 +108,82 @@ describe('project conventions', () => {
 			JSON.stringify(indentation(read('package.json'))),
 		);
 		expect(lockfile.endsWith('}\n')).toBe(true);
+	});
+
+	// The root manifest is what npm publishes; the emulator, the n8n stacks, the demo, the benchmark and the
+	// integration suites are a private workspace in dev/ that declares its own dependencies
+	describe('the package and its workshop', () => {
+		const shipped = declared(packageJson, 'dependencies', 'peerDependencies');
+		const rootDeclared = declared(
+			packageJson,
+			'dependencies',
+			'peerDependencies',
+			'devDependencies',
+		);
+		const workshopDeclared = declared(workshopJson, 'dependencies', 'devDependencies');
+
+		it('keeps the workshop in dev/ as a private workspace, never published', () => {
+			expect(packageJson.workspaces).toEqual(['dev']);
+			expect(workshopJson.private).toBe(true);
+			expect(workshopJson.name).not.toBe(packageJson.name);
+		});
+
+		it("declares no workshop dependency in the published package's manifest", () => {
+			expect(rootDeclared.filter((name) => workshopDeclared.includes(name))).toEqual([]);
+		});
+
+		it('ships code that imports only its dependencies and peer dependencies', () => {
+			for (const folder of ['nodes', 'credentials', 'lib']) {
+				const undeclared = [...importedPackages(folder)].filter(
+					([name]) => !shipped.includes(name),
+				);
+				expect({ folder, undeclared }).toEqual({ folder, undeclared: [] });
+			}
+			// and every dependency a user's n8n installs with it is one the shipped code imports
+			const imported = ['nodes', 'credentials', 'lib'].flatMap((folder) => [
+				...importedPackages(folder).keys(),
+			]);
+			expect(
+				Object.keys(packageJson.dependencies).filter((name) => !imported.includes(name)),
+			).toEqual([]);
+		});
+
+		it('imports in dev/ and test/ only packages one of the two manifests declares', () => {
+			for (const folder of ['dev', 'test']) {
+				const undeclared = [...importedPackages(folder)].filter(
+					([name]) => !rootDeclared.includes(name) && !workshopDeclared.includes(name),
+				);
+				expect({ folder, undeclared }).toEqual({ folder, undeclared: [] });
+			}
+		});
+
+		it('declares in the workshop only what dev/ or test/ imports or runs', () => {
+			const used = new Set([...importedPackages('dev').keys(), ...importedPackages('test').keys()]);
+			const scripts = Object.values(workshopJson.scripts).join('\n');
+			const unused = workshopDeclared.filter((name) => !used.has(name) && !scripts.includes(name));
+			expect(unused).toEqual([]);
+		});
+	});
+
+	// npm records provenance only for a version published from a workflow; `npm publish` run on a laptop would
+	// publish a version without it, so the package's prepublishOnly script refuses outside GitHub Actions
+	it('refuses npm publish outside GitHub Actions, and says where to publish from', () => {
+		const env = Object.fromEntries(
+			Object.entries(process.env).filter(([key]) => key !== 'GITHUB_ACTIONS'),
+		);
+		const outside = spawnSync('npm', ['run', '--silent', 'prepublishOnly'], {
+			cwd: ROOT,
+			env,
+			encoding: 'utf8',
+		});
+		expect(outside.status).not.toBe(0);
+		expect(outside.stderr).toContain('.github/workflows/publish.yml');
+		const inActions = spawnSync('npm', ['run', '--silent', 'prepublishOnly'], {
+			cwd: ROOT,
+			env: { ...env, GITHUB_ACTIONS: 'true' },
+			encoding: 'utf8',
+		});
+		expect(inActions.status).toBe(0);
 	});
 
 	describe('GitHub Actions', () => {

