@@ -1,6 +1,7 @@
 /*
  * The column names HR systems' exports commonly give, and the SCIM attribute Bulk Upload sends each one as when Match
- * HR Columns is on. Bulk Upload, README's generated table (npm run docs) and the tests read this one list.
+ * HR Columns is on. Bulk Upload, the generated table of docs/hr-upload.md (npm run docs) and the tests read this one
+ * list.
  */
 
 /**

@@ -1,6 +1,6 @@
 /*
  * The SCIM user attributes Bulk Upload maps, in lib/ with the package's other shared lists: the node's attribute
- * list and checks, the README's generated table (npm run docs) and the tests read this one list.
+ * list and checks, the generated table of docs/hr-upload.md (npm run docs) and the tests read this one list.
  */
 
 export const SCIM_CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';

@@ -1,7 +1,7 @@
 /*
  * The secret keys live in lib/, beside the clouds and permissions, because more than the node reads them: the key
- * dropdown, the checks of an item's secrets, the README's generated table (npm run docs) and the tests. lib/ is
- * the bottom every one of them may import without reaching into the node.
+ * dropdown, the checks of an item's secrets, the generated table of docs/operations.md (npm run docs) and the
+ * tests. lib/ is the bottom every one of them may import without reaching into the node.
  */
 
 /**
