@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { ItemOutcome, OperationContext } from '../actions/node.type';
+import type { OperationContext } from './operationContext';
+import type { ItemOutcome } from './operationRun';
 import { graphPath, graphRequest } from '../transport';
 import type { Employee } from './employeeRecords';
 import { readRequestSettings } from './itemParameters';

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { SCIM_ENTERPRISE_USER_SCHEMA } from '../../../lib/scimUserAttributes';
-import type { ItemOutcome } from '../actions/node.type';
+import type { ItemOutcome } from './operationRun';
 import {
 	DUPLICATE_EXTERNAL_ID_RULES,
 	type DuplicateExternalIdRule,

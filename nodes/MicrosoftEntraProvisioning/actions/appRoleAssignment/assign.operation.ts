@@ -10,7 +10,7 @@ import {
 } from '../../helpers/servicePrincipalCalls';
 import { graphPath, graphRequest, listAll } from '../../transport';
 import type { ResolvedTarget } from '../../helpers/targets';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['appRoleAssignment'], operation: ['assign'] };
 

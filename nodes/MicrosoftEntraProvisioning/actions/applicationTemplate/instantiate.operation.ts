@@ -10,7 +10,7 @@ import {
 	type GraphConnection,
 	type RequestSettings,
 } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['applicationTemplate'], operation: ['instantiate'] };
 

@@ -17,7 +17,7 @@ import {
 	readLogEntries,
 } from '../../helpers/provisioningLogs';
 import { odataDateTime, odataString } from '../../transport/odata';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['provisioningLog'], operation: ['getMany'] };
 const GUID = new RegExp(GUID_PATTERN);

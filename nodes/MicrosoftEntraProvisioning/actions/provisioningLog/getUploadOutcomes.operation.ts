@@ -22,7 +22,8 @@ import {
 } from '../../helpers/uploadOutcomes';
 import { AcceptedRecords, uploadJobKey } from '../../helpers/uploadFingerprints';
 import { odataString } from '../../transport/odata';
-import type { ItemOutcome, OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
+import type { ItemOutcome } from '../../helpers/operationRun';
 
 const show = { resource: ['provisioningLog'], operation: ['getUploadOutcomes'] };
 const GUID = new RegExp(GUID_PATTERN);

@@ -41,7 +41,7 @@ import {
 	type ScopingClause,
 	type SynchronizationSchema,
 } from '../../helpers/synchronizationSchema';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['update'] };
 const fromJson = { ...show, updateFrom: ['json'] };

@@ -19,7 +19,7 @@ import {
 } from '../../helpers/servicePrincipalCalls';
 import { resolveTarget } from '../../helpers/targets';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['secrets'], operation: ['save'] };
 
