@@ -42,16 +42,18 @@ function folderOrder() {
 				}),
 			},
 		},
-		{
-			files: [`${NODE}/helpers/**/*.ts`, `${NODE}/descriptions/**/*.ts`],
+		...[
+			['helpers', 'descriptions'],
+			['descriptions', 'helpers'],
+		].map(([folder, beside]) => ({
+			files: [`${NODE}/${folder}/**/*.ts`],
 			rules: {
 				'@typescript-eslint/no-restricted-imports': restrictImports(notTheNode, {
-					regex: '^\\.\\./actions(/|$)',
-					message:
-						'helpers/ and descriptions/ sit below the operations: move what both need into helpers/ or lib/.',
+					regex: `^\\.\\./(actions|${beside})(/|$)`,
+					message: `${folder}/ sits below the operations and beside ${beside}/: move what both need into lib/ or transport/.`,
 				}),
 			},
-		},
+		})),
 		{
 			files: [`${NODE}/actions/*/**/*.ts`],
 			rules: {

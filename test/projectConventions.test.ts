@@ -91,6 +91,8 @@ describe('project conventions', () => {
 				'../../MicrosoftEntraProvisioningTrigger/jobEvents',
 			],
 			['a helper importing an operation', `${NODE}/helpers/x.ts`, '../actions/job/get.operation'],
+			['a helper importing a description', `${NODE}/helpers/x.ts`, '../descriptions/target'],
+			['a description importing a helper', `${NODE}/descriptions/x.ts`, '../helpers/targets'],
 			[
 				'a description importing the node',
 				`${NODE}/descriptions/x.ts`,
@@ -118,14 +120,14 @@ describe('project conventions', () => {
 				['../../../lib/clouds', './odata'],
 			],
 			[
-				'a helper importing the transport and a description',
+				'a helper importing the transport and lib/',
 				`${NODE}/helpers/x.ts`,
-				['../transport', '../descriptions/target'],
+				['../transport', '../../../lib/hrColumns'],
 			],
 			[
-				'an operation importing helpers and descriptions',
+				'an operation importing helpers, descriptions and the transport',
 				`${NODE}/actions/job/x.operation.ts`,
-				['../../helpers/targets', '../../descriptions/target'],
+				['../../helpers/targets', '../../descriptions/target', '../../transport'],
 			],
 			[
 				'the trigger importing sharedWithTrigger',
