@@ -3,6 +3,93 @@ import tseslint from 'typescript-eslint';
 
 const packageCode = ['nodes/**/*.ts', 'credentials/**/*.ts', 'lib/**/*.ts'];
 
+const NODE = 'nodes/MicrosoftEntraProvisioning';
+const TRIGGER = 'nodes/MicrosoftEntraProvisioningTrigger';
+
+/** no-restricted-imports' options: what ships is dist/, built from packageCode alone, plus a folder's own limits */
+function restrictImports(...patterns) {
+	return [
+		'error',
+		{
+			patterns: [
+				{
+					// the emulator, n8n stacks, benchmark (dev/) and the tests stay out of what ships
+					regex: '(^|/)(dev|test)(/|$)',
+					message: 'Shipped code (nodes/, credentials/, lib/) must not import dev/ or test/.',
+				},
+				...patterns,
+			],
+		},
+	];
+}
+
+function folderOrder() {
+	const notTheNode = {
+		regex:
+			'(^|/)([^/]+\\.node|sharedWithTrigger|methods)$|(^|/)methods/|MicrosoftEntraProvisioningTrigger',
+		message:
+			'Only the node files import the node, its methods and sharedWithTrigger: move what you need into helpers/ or lib/.',
+	};
+	return [
+		{
+			files: [`${NODE}/transport/**/*.ts`],
+			rules: {
+				'@typescript-eslint/no-restricted-imports': restrictImports({
+					// '../' is the node's folder, '../../../' the package's root
+					regex: '^\\.\\./(?!\\.\\./\\.\\./lib/)',
+					message:
+						'transport/ imports only its own files and lib/: pass what it needs in from the caller.',
+				}),
+			},
+		},
+		...[
+			['helpers', 'descriptions'],
+			['descriptions', 'helpers'],
+		].map(([folder, beside]) => ({
+			files: [`${NODE}/${folder}/**/*.ts`],
+			rules: {
+				'@typescript-eslint/no-restricted-imports': restrictImports(notTheNode, {
+					regex: `^\\.\\./(actions|${beside})(/|$)`,
+					message: `${folder}/ sits below the operations and beside ${beside}/: move what both need into lib/ or transport/.`,
+				}),
+			},
+		})),
+		{
+			files: [`${NODE}/actions/*/**/*.ts`],
+			rules: {
+				'@typescript-eslint/no-restricted-imports': restrictImports(notTheNode, {
+					regex: '^\\.\\./router$',
+					message: 'The router imports the operations, not the other way round.',
+				}),
+			},
+		},
+		{
+			files: [`${NODE}/actions/*.ts`, `${NODE}/methods/**/*.ts`],
+			rules: { '@typescript-eslint/no-restricted-imports': restrictImports(notTheNode) },
+		},
+		{
+			files: [`${TRIGGER}/**/*.ts`],
+			rules: {
+				'@typescript-eslint/no-restricted-imports': restrictImports({
+					regex: '^\\.\\./MicrosoftEntraProvisioning/(?!sharedWithTrigger$)',
+					message:
+						'The trigger reaches the action node through sharedWithTrigger.ts only: export what it needs there.',
+				}),
+			},
+		},
+		{
+			files: ['lib/**/*.ts'],
+			rules: {
+				'@typescript-eslint/no-restricted-imports': restrictImports({
+					regex: '^\\.\\.(/|$)',
+					message:
+						'lib/ is the floor the credentials and the nodes stand on: it imports nothing outside lib/.',
+				}),
+			},
+		},
+	];
+}
+
 export default tseslint.config(
 	{
 		ignores: [
@@ -22,22 +109,13 @@ export default tseslint.config(
 	},
 	{
 		files: packageCode,
-		rules: {
-			// what ships is dist/, built from these folders alone: the emulator, n8n stacks, benchmark (dev/) and the
-			// tests stay out of it
-			'@typescript-eslint/no-restricted-imports': [
-				'error',
-				{
-					patterns: [
-						{
-							regex: '(^|/)(dev|test)(/|$)',
-							message: 'Shipped code (nodes/, credentials/, lib/) must not import dev/ or test/.',
-						},
-					],
-				},
-			],
-		},
+		rules: { '@typescript-eslint/no-restricted-imports': restrictImports() },
 	},
+	// The node's floors: node → router → operations → descriptions/helpers → transport → lib/. Each folder imports
+	// only the floors below it, so a change low down never has to know who calls it and nothing runs in a circle.
+	// (A later block replaces an earlier one's options for the same rule: restrictImports() repeats the dev/test
+	// pattern in every block.)
+	...folderOrder(),
 	{
 		files: ['dev/**/*.ts'],
 		rules: {

@@ -1,8 +1,9 @@
 /**
  * What a contributor and a package registry expect of the repository itself: a licence file that says what
  * package.json says, a changelog entry for the version, a repository npm can check a provenance statement against,
- * a lockfile that `npm install` leaves as it is, the published package apart from its private workshop (dev/), and
- * GitHub Actions workflows that run what .ci/run runs and publish with npm provenance.
+ * a lockfile that `npm install` leaves as it is, the published package apart from its private workshop (dev/),
+ * GitHub Actions workflows that run what .ci/run runs and publish with npm provenance, and a lint that keeps the
+ * node's folders importing one way.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -77,7 +78,112 @@ function importedPackages(folder: string): Map<string, string[]> {
 const declared = (manifest: Record<string, unknown>, ...fields: string[]) =>
 	fields.flatMap((field) => Object.keys((manifest[field] ?? {}) as Record<string, string>));
 
+/**
+ * The no-restricted-imports messages ESLint gives each source as if it were the file at its path: one ESLint run in
+ * a child process (ESLint loads eslint.config.mjs as an ES module, which Jest's module system cannot).
+ */
+function restrictedImports(files: Array<{ file: string; source: string }>): string[][] {
+	const script = `
+		import { ESLint } from 'eslint';
+		const files = JSON.parse(process.argv[1]);
+		const eslint = new ESLint();
+		const results = [];
+		for (const { file, source } of files) {
+			const [result] = await eslint.lintText(source, { filePath: file });
+			results.push(result.messages
+				.filter(({ ruleId }) => ruleId === '@typescript-eslint/no-restricted-imports')
+				.map(({ message }) => message));
+		}
+		console.log(JSON.stringify(results));
+	`;
+	const eslint = spawnSync(
+		process.execPath,
+		['--input-type=module', '--eval', script, JSON.stringify(files)],
+		{ cwd: ROOT, encoding: 'utf8' },
+	);
+	if (eslint.status !== 0) throw new Error(eslint.stderr);
+	return JSON.parse(eslint.stdout) as string[][];
+}
+
+const NODE = 'nodes/MicrosoftEntraProvisioning';
+
 describe('project conventions', () => {
+	// node → router → operations → descriptions/helpers → transport → lib/ (eslint.config.mjs)
+	describe("the lint of the node's folder order", () => {
+		const violations: Array<[string, string, string]> = [
+			['transport importing helpers', `${NODE}/transport/x.ts`, '../helpers/targets'],
+			[
+				'transport importing the trigger',
+				`${NODE}/transport/x.ts`,
+				'../../MicrosoftEntraProvisioningTrigger/jobEvents',
+			],
+			['a helper importing an operation', `${NODE}/helpers/x.ts`, '../actions/job/get.operation'],
+			['a helper importing a description', `${NODE}/helpers/x.ts`, '../descriptions/target'],
+			['a description importing a helper', `${NODE}/descriptions/x.ts`, '../helpers/targets'],
+			[
+				'a description importing the node',
+				`${NODE}/descriptions/x.ts`,
+				'../MicrosoftEntraProvisioning.node',
+			],
+			['an operation importing the router', `${NODE}/actions/job/x.operation.ts`, '../router'],
+			[
+				'an operation importing the node',
+				`${NODE}/actions/job/x.operation.ts`,
+				'../../MicrosoftEntraProvisioning.node',
+			],
+			['the router importing the methods', `${NODE}/actions/router.ts`, '../methods/listSearch'],
+			['lib importing the node', 'lib/x.ts', '../nodes/MicrosoftEntraProvisioning/transport'],
+			[
+				'the trigger going past sharedWithTrigger',
+				'nodes/MicrosoftEntraProvisioningTrigger/x.ts',
+				'../MicrosoftEntraProvisioning/transport',
+			],
+			['shipped code importing the tests', `${NODE}/helpers/x.ts`, '../../../test/support/secrets'],
+		];
+		const allowed: Array<[string, string, string[]]> = [
+			[
+				'transport importing lib/ and its own files',
+				`${NODE}/transport/x.ts`,
+				['../../../lib/clouds', './odata'],
+			],
+			[
+				'a helper importing the transport and lib/',
+				`${NODE}/helpers/x.ts`,
+				['../transport', '../../../lib/hrColumns'],
+			],
+			[
+				'an operation importing helpers, descriptions and the transport',
+				`${NODE}/actions/job/x.operation.ts`,
+				['../../helpers/targets', '../../descriptions/target', '../../transport'],
+			],
+			[
+				'the trigger importing sharedWithTrigger',
+				'nodes/MicrosoftEntraProvisioningTrigger/x.ts',
+				['../MicrosoftEntraProvisioning/sharedWithTrigger'],
+			],
+		];
+		const reexporting = (imported: string[]) =>
+			imported.map((from, index) => `export { a as a${index} } from '${from}';\n`).join('');
+		const messages = restrictedImports([
+			...violations.map(([, file, imported]) => ({ file, source: reexporting([imported]) })),
+			...allowed.map(([, file, imported]) => ({ file, source: reexporting(imported) })),
+		]);
+
+		it.each(violations.map(([what], index) => [what, messages[index]]))(
+			'fails %s',
+			(_what, found) => {
+				expect(found).toHaveLength(1);
+			},
+		);
+
+		it.each(allowed.map(([what], index) => [what, messages[violations.length + index]]))(
+			'passes %s',
+			(_what, found) => {
+				expect(found).toEqual([]);
+			},
+		);
+	});
+
 	it('has a LICENSE with the licence and the copyright holder package.json names', () => {
 		const license = read('LICENSE');
 		expect(packageJson.license).toBe('MIT');

@@ -1,9 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** What to do with a second record of the same externalId in one upload */
-export const DUPLICATE_EXTERNAL_ID_RULES = ['laterWins', 'refuse'] as const;
-export type DuplicateExternalIdRule = (typeof DUPLICATE_EXTERNAL_ID_RULES)[number];
-
 /** Bulk Upload › Upload Users: how one upload is planned and sent (read from the first item). */
 export function uploadOptionsProperty(
 	displayOptions: INodeProperties['displayOptions'],

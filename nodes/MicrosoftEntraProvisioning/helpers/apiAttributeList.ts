@@ -4,7 +4,8 @@ import {
 	SCIM_CORE_USER_SCHEMA,
 	SCIM_ENTERPRISE_USER_SCHEMA,
 } from '../../../lib/scimUserAttributes';
-import type { ItemOutcome, OperationContext } from '../actions/node.type';
+import type { OperationContext } from './operationContext';
+import type { ItemOutcome } from './operationRun';
 import type { UploadDestination } from './uploadPlan';
 import { readInputOptions } from './employeeRecords';
 import { invalidInput, itemParameter } from './itemParameters';

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { ItemOutcome, OperationContext } from '../actions/node.type';
-import { graphPath, graphRequest } from '../transport';
+import type { OperationContext } from './operationContext';
+import type { ItemOutcome } from './operationRun';
+import { graphPath, graphRequest, type RequestSettings } from '../transport';
 import type { Employee } from './employeeRecords';
 import { readRequestSettings } from './itemParameters';
 import { pacerFor } from './pacing';
@@ -76,146 +77,220 @@ export async function sendBulkUploads(
 	outcomes: ItemOutcome[],
 	mustStop: () => boolean,
 ): Promise<void> {
-	const pacer = pacerFor(
-		context.pacers,
-		'bulkUpload',
-		BULK_UPLOAD_LIMIT.requests,
-		BULK_UPLOAD_LIMIT.windowMs,
-	);
-	const remembered =
-		options.onlyChanged || options.forgetSent ? AcceptedRecords.of(ctx) : undefined;
-	/** When each request of the execution had its answer, in sending order */
-	const answeredAt: Array<Promise<number>> = [];
-	/** Requests of the whole upload, numbered in sending order (Preview Only shows the number) */
-	let requestNumber = 0;
+	const upload: UploadRun = {
+		ctx,
+		context,
+		options,
+		outcomes,
+		mustStop,
+		pacer: pacerFor(
+			context.pacers,
+			'bulkUpload',
+			BULK_UPLOAD_LIMIT.requests,
+			BULK_UPLOAD_LIMIT.windowMs,
+		),
+		remembered: options.onlyChanged || options.forgetSent ? AcceptedRecords.of(ctx) : undefined,
+		answeredAt: [],
+		requestNumber: 0,
+	};
 	for (const destination of destinations) {
 		if (mustStop()) break;
-		const { target, jobId, employees } = destination;
-		// Requests are shared by items: the first item's options (API version, timeout, retries) apply. The job
-		// matches on externalId, so a request repeated after a dropped connection leaves the same users.
-		const first = employees[0].itemIndex;
-		const settings = readRequestSettings(ctx, first, true);
-		let servicePrincipal: ResolvedTarget;
-		try {
-			servicePrincipal = await resolveTarget(
-				ctx,
-				context.connection,
-				target,
-				settings,
-				context.objectIds,
-				first,
-			);
-		} catch (error) {
-			for (const employee of [...employees, ...destination.superseded.map((s) => s.employee)])
-				outcomes[employee.itemIndex] = { error };
-			continue;
-		}
-		const jobKey = uploadJobKey(servicePrincipal.objectId, jobId);
-		const noManager = managersNotInUpload(employees);
-		const output = (
-			employee: PlannedEmployee,
-			fields: IDataObject & { status: UploadStatus },
-		): ItemOutcome => ({
-			json: employeeOutput(
-				{ ...servicePrincipalFields(servicePrincipal), jobId },
-				employee,
-				fields,
-				noManager.has(employee.externalId),
-			),
-		});
-		for (const { employee, winnerIndex } of destination.superseded)
-			outcomes[employee.itemIndex] = output(employee, {
-				status: 'superseded',
-				supersededByItem: winnerIndex + 1,
-			});
-
-		// Forget What Was Sent clears the job's records first (a preview only pretends to).
-		if (options.forgetSent && !options.previewOnly) remembered?.forget(jobKey);
-		const { changed, fingerprints, unchanged } =
-			options.onlyChanged && remembered
-				? remembered.sortOut(jobKey, employees, options.forgetSent)
-				: { changed: employees, fingerprints: new Map<PlannedEmployee, string>(), unchanged: [] };
-		for (const { employee, uploadedAt } of unchanged)
-			outcomes[employee.itemIndex] = output(employee, { status: 'unchanged', uploadedAt });
-		const requests = packRequests(options.managersFirst ? managersFirst(changed) : changed);
-
-		if (options.previewOnly) {
-			for (const batch of requests) {
-				requestNumber++;
-				for (const employee of batch)
-					outcomes[employee.itemIndex] = output(employee, {
-						operationsInRequest: batch.length,
-						status: 'preview',
-						bulkRequestNumber: requestNumber,
-						scimOperation: scimOperation(employee),
-					});
-			}
-			continue;
-		}
-
-		const path = graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/jobs/${jobId}/bulkUpload`;
-		const send = async (batch: PlannedEmployee[]): Promise<void> => {
-			try {
-				const uploadedAt = new Date();
-				const response = await graphRequest(
-					ctx,
-					context.connection,
-					{
-						method: 'POST',
-						path,
-						headers: { 'Content-Type': 'application/scim+json' },
-						body: {
-							schemas: [SCIM_BULK_REQUEST_SCHEMA],
-							Operations: batch.map(scimOperation),
-						},
-					},
-					settings,
-					{
-						...jobFailure(
-							'bulkUpload',
-							context.connection,
-							servicePrincipal,
-							jobId,
-							batch[0].itemIndex,
-						),
-						invalidHint: INVALID_BULK_REQUEST_HINT,
-					},
-				);
-				const location = response.headers?.location;
-				for (const employee of batch) {
-					const fingerprint = fingerprints.get(employee);
-					if (fingerprint !== undefined)
-						remembered?.accepted(jobKey, employee.externalId, fingerprint, uploadedAt);
-					outcomes[employee.itemIndex] = output(employee, {
-						bulkRequestId: response.requestId ?? null,
-						operationsInRequest: batch.length,
-						location: typeof location === 'string' ? location : null,
-						graphStatus: response.status,
-						status: 'sent',
-						uploadedAt: uploadedAt.toISOString(),
-					});
-				}
-			} catch (error) {
-				for (const employee of batch) outcomes[employee.itemIndex] = { error };
-			}
-		};
-		// A request does not wait for the answer to the one before, so at a Graph latency of hundreds of ms the 40
-		// requests of a 5-second window still fit in it (Items in Flight bounds them on the wire). A request leaves
-		// n8n some time after the pacer lets it go (a busy n8n, the first token); so that Graph never counts more than
-		// 40 in a window, each also waits a window after the answer to the request 40 before it.
-		const sending: Array<Promise<void>> = [];
-		for (const batch of requests) {
-			if (mustStop()) break;
-			const windowAgo = answeredAt[answeredAt.length - BULK_UPLOAD_LIMIT.requests];
-			if (windowAgo) await sleep((await windowAgo) + BULK_UPLOAD_LIMIT.windowMs - Date.now());
-			await pacer.next();
-			if (mustStop()) break;
-			const sent = send(batch);
-			sending.push(sent);
-			answeredAt.push(sent.then(() => Date.now()));
-		}
-		await Promise.all(sending);
+		await uploadToDestination(upload, destination);
 	}
 	// Written once, after every answer: n8n saves it with the workflow when a production execution ends.
-	if (!options.previewOnly) remembered?.save();
+	if (!options.previewOnly) upload.remembered?.save();
+}
+
+/** What the requests of one execution's upload share, over all its destinations */
+interface UploadRun {
+	ctx: IExecuteFunctions;
+	context: OperationContext;
+	options: UploadOptions;
+	outcomes: ItemOutcome[];
+	mustStop: () => boolean;
+	pacer: ReturnType<typeof pacerFor>;
+	remembered: AcceptedRecords | undefined;
+	/** When each request of the execution had its answer, in sending order */
+	answeredAt: Array<Promise<number>>;
+	/** Requests of the whole upload, numbered in sending order (Preview Only shows the number) */
+	requestNumber: number;
+}
+
+/** What the requests to one job share */
+interface JobUpload {
+	/** The job's bulkUpload endpoint */
+	path: string;
+	servicePrincipal: ResolvedTarget;
+	jobId: string;
+	jobKey: string;
+	settings: RequestSettings;
+	fingerprints: Map<PlannedEmployee, string>;
+	output: (
+		employee: PlannedEmployee,
+		fields: IDataObject & { status: UploadStatus },
+	) => ItemOutcome;
+}
+
+/** One destination's employees: superseded and unchanged ones settled, the others previewed or sent */
+async function uploadToDestination(
+	upload: UploadRun,
+	destination: UploadDestination,
+): Promise<void> {
+	const { ctx, context, options, outcomes, remembered } = upload;
+	const { target, jobId, employees } = destination;
+	// Requests are shared by items: the first item's options (API version, timeout, retries) apply. The job
+	// matches on externalId, so a request repeated after a dropped connection leaves the same users.
+	const first = employees[0].itemIndex;
+	const settings = readRequestSettings(ctx, first, true);
+	let servicePrincipal: ResolvedTarget;
+	try {
+		servicePrincipal = await resolveTarget(
+			ctx,
+			context.connection,
+			target,
+			settings,
+			context.objectIds,
+			first,
+		);
+	} catch (error) {
+		for (const employee of [...employees, ...destination.superseded.map((s) => s.employee)])
+			outcomes[employee.itemIndex] = { error };
+		return;
+	}
+	const jobKey = uploadJobKey(servicePrincipal.objectId, jobId);
+	const noManager = managersNotInUpload(employees);
+	const output = (
+		employee: PlannedEmployee,
+		fields: IDataObject & { status: UploadStatus },
+	): ItemOutcome => ({
+		json: employeeOutput(
+			{ ...servicePrincipalFields(servicePrincipal), jobId },
+			employee,
+			fields,
+			noManager.has(employee.externalId),
+		),
+	});
+	for (const { employee, winnerIndex } of destination.superseded)
+		outcomes[employee.itemIndex] = output(employee, {
+			status: 'superseded',
+			supersededByItem: winnerIndex + 1,
+		});
+
+	// Forget What Was Sent clears the job's records first (a preview only pretends to).
+	if (options.forgetSent && !options.previewOnly) remembered?.forget(jobKey);
+	const { changed, fingerprints, unchanged } =
+		options.onlyChanged && remembered
+			? remembered.sortOut(jobKey, employees, options.forgetSent)
+			: { changed: employees, fingerprints: new Map<PlannedEmployee, string>(), unchanged: [] };
+	for (const { employee, uploadedAt } of unchanged)
+		outcomes[employee.itemIndex] = output(employee, { status: 'unchanged', uploadedAt });
+	const requests = packRequests(options.managersFirst ? managersFirst(changed) : changed);
+	if (options.previewOnly) previewRequests(upload, requests, output);
+	else
+		await sendPaced(upload, requests, {
+			path: graphPath`/servicePrincipals/${servicePrincipal.objectId}/synchronization/jobs/${jobId}/bulkUpload`,
+			servicePrincipal,
+			jobId,
+			jobKey,
+			settings,
+			fingerprints,
+			output,
+		});
+}
+
+/** Preview Only: each employee's operation and the request it would go in */
+function previewRequests(
+	upload: UploadRun,
+	requests: PlannedEmployee[][],
+	output: JobUpload['output'],
+): void {
+	for (const batch of requests) {
+		upload.requestNumber++;
+		for (const employee of batch)
+			upload.outcomes[employee.itemIndex] = output(employee, {
+				operationsInRequest: batch.length,
+				status: 'preview',
+				bulkRequestNumber: upload.requestNumber,
+				scimOperation: scimOperation(employee),
+			});
+	}
+}
+
+/**
+ * A request does not wait for the answer to the one before, so at a Graph latency of hundreds of ms the 40
+ * requests of a 5-second window still fit in it (Items in Flight bounds them on the wire). A request leaves n8n
+ * some time after the pacer lets it go (a busy n8n, the first token); so that Graph never counts more than 40 in a
+ * window, each also waits a window after the answer to the request 40 before it.
+ */
+async function sendPaced(
+	upload: UploadRun,
+	requests: PlannedEmployee[][],
+	job: JobUpload,
+): Promise<void> {
+	const { answeredAt, mustStop } = upload;
+	const sending: Array<Promise<void>> = [];
+	for (const batch of requests) {
+		if (mustStop()) break;
+		const windowAgo = answeredAt[answeredAt.length - BULK_UPLOAD_LIMIT.requests];
+		if (windowAgo) await sleep((await windowAgo) + BULK_UPLOAD_LIMIT.windowMs - Date.now());
+		await upload.pacer.next();
+		if (mustStop()) break;
+		const sent = sendRequest(upload, job, batch);
+		sending.push(sent);
+		answeredAt.push(sent.then(() => Date.now()));
+	}
+	await Promise.all(sending);
+}
+
+/** One bulk request: each of its employees sent (and remembered for Only What Changed), or failed with it */
+async function sendRequest(
+	upload: UploadRun,
+	job: JobUpload,
+	batch: PlannedEmployee[],
+): Promise<void> {
+	const { ctx, context, outcomes, remembered } = upload;
+	const { servicePrincipal, jobId, jobKey, fingerprints, output } = job;
+	try {
+		const uploadedAt = new Date();
+		const response = await graphRequest(
+			ctx,
+			context.connection,
+			{
+				method: 'POST',
+				path: job.path,
+				headers: { 'Content-Type': 'application/scim+json' },
+				body: {
+					schemas: [SCIM_BULK_REQUEST_SCHEMA],
+					Operations: batch.map(scimOperation),
+				},
+			},
+			job.settings,
+			{
+				...jobFailure(
+					'bulkUpload',
+					context.connection,
+					servicePrincipal,
+					jobId,
+					batch[0].itemIndex,
+				),
+				invalidHint: INVALID_BULK_REQUEST_HINT,
+			},
+		);
+		const location = response.headers?.location;
+		for (const employee of batch) {
+			const fingerprint = fingerprints.get(employee);
+			if (fingerprint !== undefined)
+				remembered?.accepted(jobKey, employee.externalId, fingerprint, uploadedAt);
+			outcomes[employee.itemIndex] = output(employee, {
+				bulkRequestId: response.requestId ?? null,
+				operationsInRequest: batch.length,
+				location: typeof location === 'string' ? location : null,
+				graphStatus: response.status,
+				status: 'sent',
+				uploadedAt: uploadedAt.toISOString(),
+			});
+		}
+	} catch (error) {
+		for (const employee of batch) outcomes[employee.itemIndex] = { error };
+	}
 }

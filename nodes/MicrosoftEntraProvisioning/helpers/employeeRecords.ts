@@ -319,8 +319,8 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 	const values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }> = [];
 	const lists: Partial<Record<MultiValuedAttribute, IDataObject[]>> = {};
 	const report: IDataObject = {};
-	const columnsMapped: IDataObject = {};
-	const fieldsIgnored: string[] = [];
+	const mapped: FieldReport = { columnsMapped: {}, fieldsIgnored: [] };
+	const reading = { automatic, options, report: mapped };
 	for (const [name, raw] of named) {
 		if (automatic && name.includes('\uFFFD'))
 			invalidInput(
@@ -330,61 +330,12 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 				"The file was not read in its own encoding: pick the file's encoding in Extract From File's options (e.g. windows-1252 or latin1), or save the file as UTF-8 in the HR system.",
 			);
 		if (automatic && isMultiValuedAttribute(name)) {
-			const entries = scimEntries(name, raw);
-			if ('problem' in entries) refuseValue(ctx, itemIndex, name, entries, fix);
-			const workEntry = nameOf.get(name);
-			if (workEntry !== undefined)
-				invalidInput(
-					ctx,
-					itemIndex,
-					`The item has both "${workEntry}" and "${name}" for the attribute ${name}`,
-					'Give each SCIM attribute one value.',
-				);
-			if (entries.value !== undefined) lists[name] = entries.value;
-			nameOf.set(name, name);
+			readListField(ctx, itemIndex, [name, raw], { fix, named: nameOf, lists });
 			continue;
 		}
-		let attribute = resolveAttribute(name, !automatic);
-		const hrColumn =
-			automatic && !attribute && options.matchHrColumns
-				? HR_COLUMN_BY_KEY.get(hrKey(name))
-				: undefined;
-		if (hrColumn) {
-			attribute =
-				'attribute' in hrColumn.target
-					? resolveAttribute(hrColumn.target.attribute)
-					: options.unknownFields === 'customExtension'
-						? customExtensionAttribute(options.customExtensionSchema, hrColumn.target.custom)
-						: undefined;
-			if (attribute) columnsMapped[name] = attribute.path;
-		}
-		if (!attribute && automatic && options.unknownFields === 'ignore') {
-			fieldsIgnored.push(name);
-			continue;
-		}
-		if (!attribute && automatic && options.unknownFields === 'customExtension') {
-			if (!ATTRIBUTE_NAME.test(name))
-				invalidInput(
-					ctx,
-					itemIndex,
-					`Item ${itemIndex + 1}: the field ${quotedText(name)} cannot be sent as an attribute of ${options.customExtensionSchema}`,
-					`A SCIM attribute name is a letter, then letters, digits, _ or -. Rename the field (e.g. with an Edit Fields node, or in the HR system's export), turn on Match HR Columns if it is a common HR column, or set Other Fields to Ignore Them.`,
-				);
-			attribute = customExtensionAttribute(options.customExtensionSchema, name);
-			columnsMapped[name] = attribute.path;
-		}
-		if (!attribute) {
-			invalidInput(
-				ctx,
-				itemIndex,
-				automatic
-					? `The item's field ${quotedText(name)} is not a SCIM attribute`
-					: `${quotedText(name)} is not a SCIM attribute the node can send`,
-				automatic
-					? `Map Automatically sends every field of the item, so each must be named as a SCIM attribute: ${ATTRIBUTE_NAME_EXAMPLES}. Rename or remove the field first (e.g. with an Edit Fields node), choose Map Each Attribute, or set Input Options › Other Fields to ignore such fields or send them under your custom extension (Match HR Columns reads common HR column names).`
-					: "Pick the attribute from the list under Attributes (refresh it after changing the job's attribute list for API).",
-			);
-		}
+		const resolved = fieldAttribute(ctx, itemIndex, name, reading);
+		if (!resolved) continue;
+		const { attribute, hrColumn } = resolved;
 		const listed = attribute.placement.place === 'work' ? attribute.placement.attribute : undefined;
 		const earlier =
 			nameOf.get(attribute.path) ?? (listed === undefined ? undefined : nameOf.get(listed));
@@ -418,23 +369,9 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 			attribute: ACTIVE,
 			value: activeByDefault(ctx, itemIndex, options, report, automatic),
 		});
-	const leaver = valueOf('active') === false;
-	for (const required of REQUIRED_SCIM_ATTRIBUTES) {
-		if (valueOf(required) !== undefined || (leaver && required !== 'externalId')) continue;
-		const need = `Every employee needs ${REQUIRED_SCIM_ATTRIBUTES.join(' and ')}; only a leaver (active false) may come with externalId alone.`;
-		invalidInput(
-			ctx,
-			itemIndex,
-			`This employee has no ${required}`,
-			nameOf.has(required)
-				? `The value for ${required} is empty for this item. ${need}`
-				: automatic
-					? `Give the item a field named ${required}${options.matchHrColumns ? '' : ' (or turn on Input Options › Match HR Columns for a column such as Worker ID)'}. ${need}`
-					: `Map ${required} under Attributes. ${need}`,
-		);
-	}
-	if (Object.keys(columnsMapped).length > 0) report.columnsMapped = columnsMapped;
-	if (fieldsIgnored.length > 0) report.fieldsIgnored = fieldsIgnored;
+	checkRequired(ctx, itemIndex, valueOf, { automatic, options, named: nameOf });
+	if (Object.keys(mapped.columnsMapped).length > 0) report.columnsMapped = mapped.columnsMapped;
+	if (mapped.fieldsIgnored.length > 0) report.fieldsIgnored = mapped.fieldsIgnored;
 	const userName = valueOf('userName');
 	return {
 		itemIndex,
@@ -443,6 +380,117 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 		data: scimUser(values, lists),
 		...(Object.keys(report).length > 0 ? { report } : {}),
 	};
+}
+
+/** A SCIM list (emails, phoneNumbers, addresses) given as SCIM writes it, read into `lists` */
+function readListField(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	[name, raw]: [MultiValuedAttribute, unknown],
+	list: {
+		fix: string;
+		named: Map<string, string>;
+		lists: Partial<Record<MultiValuedAttribute, IDataObject[]>>;
+	},
+): void {
+	const entries = scimEntries(name, raw);
+	if ('problem' in entries) refuseValue(ctx, itemIndex, name, entries, list.fix);
+	const workEntry = list.named.get(name);
+	if (workEntry !== undefined)
+		invalidInput(
+			ctx,
+			itemIndex,
+			`The item has both "${workEntry}" and "${name}" for the attribute ${name}`,
+			'Give each SCIM attribute one value.',
+		);
+	if (entries.value !== undefined) list.lists[name] = entries.value;
+	list.named.set(name, name);
+}
+
+/** What Map Automatically tells about the fields it read: HR columns and custom fields it mapped, fields it ignored */
+interface FieldReport {
+	columnsMapped: IDataObject;
+	fieldsIgnored: string[];
+}
+
+/**
+ * The SCIM attribute a field (Map Automatically) or a mapped value (Map Each Attribute) is sent as, with the HR
+ * column it was read as; undefined for a field Other Fields ignores. A field that is no attribute fails the item.
+ */
+function fieldAttribute(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	reading: { automatic: boolean; options: InputOptions; report: FieldReport },
+): { attribute: ResolvedAttribute; hrColumn?: HrColumn } | undefined {
+	const { automatic, options } = reading;
+	let attribute = resolveAttribute(name, !automatic);
+	const hrColumn =
+		automatic && !attribute && options.matchHrColumns
+			? HR_COLUMN_BY_KEY.get(hrKey(name))
+			: undefined;
+	if (hrColumn) {
+		attribute =
+			'attribute' in hrColumn.target
+				? resolveAttribute(hrColumn.target.attribute)
+				: options.unknownFields === 'customExtension'
+					? customExtensionAttribute(options.customExtensionSchema, hrColumn.target.custom)
+					: undefined;
+		if (attribute) reading.report.columnsMapped[name] = attribute.path;
+	}
+	if (!attribute && automatic && options.unknownFields === 'ignore') {
+		reading.report.fieldsIgnored.push(name);
+		return undefined;
+	}
+	if (!attribute && automatic && options.unknownFields === 'customExtension') {
+		if (!ATTRIBUTE_NAME.test(name))
+			invalidInput(
+				ctx,
+				itemIndex,
+				`Item ${itemIndex + 1}: the field ${quotedText(name)} cannot be sent as an attribute of ${options.customExtensionSchema}`,
+				`A SCIM attribute name is a letter, then letters, digits, _ or -. Rename the field (e.g. with an Edit Fields node, or in the HR system's export), turn on Match HR Columns if it is a common HR column, or set Other Fields to Ignore Them.`,
+			);
+		attribute = customExtensionAttribute(options.customExtensionSchema, name);
+		reading.report.columnsMapped[name] = attribute.path;
+	}
+	if (!attribute) {
+		invalidInput(
+			ctx,
+			itemIndex,
+			automatic
+				? `The item's field ${quotedText(name)} is not a SCIM attribute`
+				: `${quotedText(name)} is not a SCIM attribute the node can send`,
+			automatic
+				? `Map Automatically sends every field of the item, so each must be named as a SCIM attribute: ${ATTRIBUTE_NAME_EXAMPLES}. Rename or remove the field first (e.g. with an Edit Fields node), choose Map Each Attribute, or set Input Options › Other Fields to ignore such fields or send them under your custom extension (Match HR Columns reads common HR column names).`
+				: "Pick the attribute from the list under Attributes (refresh it after changing the job's attribute list for API).",
+		);
+	}
+	return { attribute, hrColumn };
+}
+
+/** externalId and userName given; only a leaver (active false) may come with externalId alone */
+function checkRequired(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	valueOf: (path: string) => ScimScalar | undefined,
+	reading: { automatic: boolean; options: InputOptions; named: Map<string, string> },
+): void {
+	const { automatic, options } = reading;
+	const leaver = valueOf('active') === false;
+	for (const required of REQUIRED_SCIM_ATTRIBUTES) {
+		if (valueOf(required) !== undefined || (leaver && required !== 'externalId')) continue;
+		const need = `Every employee needs ${REQUIRED_SCIM_ATTRIBUTES.join(' and ')}; only a leaver (active false) may come with externalId alone.`;
+		invalidInput(
+			ctx,
+			itemIndex,
+			`This employee has no ${required}`,
+			reading.named.has(required)
+				? `The value for ${required} is empty for this item. ${need}`
+				: automatic
+					? `Give the item a field named ${required}${options.matchHrColumns ? '' : ' (or turn on Input Options › Match HR Columns for a column such as Worker ID)'}. ${need}`
+					: `Map ${required} under Attributes. ${need}`,
+		);
+	}
 }
 
 /**

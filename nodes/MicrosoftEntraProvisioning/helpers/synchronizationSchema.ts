@@ -161,6 +161,17 @@ export function readSchema(
 	)
 		throw new SchemaProblem(`${label} is not a synchronization schema`, NOT_A_SCHEMA_FIX);
 	const schema = parsed as SynchronizationSchema;
+	checkDirectories(schema, label, unique);
+	checkRules(schema, label, forWriting, unique);
+	return schema;
+}
+
+/** The directories, each named, with lists of named objects and attributes (nothing named twice when `unique` checks) */
+function checkDirectories(
+	schema: SynchronizationSchema,
+	label: string,
+	unique: typeof checkUnique,
+): void {
 	schema.directories.forEach((directory, position) => {
 		if (!isObject(directory) || typeof directory.name !== 'string' || directory.name.trim() === '')
 			throw new SchemaProblem(
@@ -203,6 +214,18 @@ export function readSchema(
 		'directory',
 		label,
 	);
+}
+
+/**
+ * The rules, each between two directories (the schema's own when it is to be written), with lists of object mappings
+ * and of attribute mappings that name their target attribute
+ */
+function checkRules(
+	schema: SynchronizationSchema,
+	label: string,
+	forWriting: boolean,
+	unique: typeof checkUnique,
+): void {
 	schema.synchronizationRules.forEach((rule, position) => {
 		const where = `rule ${isObject(rule) && typeof rule.name === 'string' ? `"${rule.name}"` : position + 1}`;
 		if (!isObject(rule))
@@ -247,7 +270,6 @@ export function readSchema(
 					checkTargetAttribute(schema, rule, mapping, attributeMapping.targetAttributeName);
 		}
 	});
-	return schema;
 }
 
 function directoryNamed(

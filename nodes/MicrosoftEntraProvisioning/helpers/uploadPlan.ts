@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { SCIM_ENTERPRISE_USER_SCHEMA } from '../../../lib/scimUserAttributes';
-import type { ItemOutcome } from '../actions/node.type';
 import {
 	DUPLICATE_EXTERNAL_ID_RULES,
 	type DuplicateExternalIdRule,
-} from '../descriptions/uploadOptions';
+} from '../../../lib/bulkUploadOptions';
+import { SCIM_ENTERPRISE_USER_SCHEMA } from '../../../lib/scimUserAttributes';
+import type { ItemOutcome } from './operationRun';
 import { employeeReader, type Employee } from './employeeRecords';
 import {
 	invalidInput,

@@ -4,7 +4,7 @@ import type {
 	GraphResponse,
 	RequestSettings,
 } from '../../../nodes/MicrosoftEntraProvisioning/transport';
-import type { OperationContext } from '../../../nodes/MicrosoftEntraProvisioning/actions/node.type';
+import type { OperationContext } from '../../../nodes/MicrosoftEntraProvisioning/helpers/operationContext';
 import type { FailureContext } from '../../../nodes/MicrosoftEntraProvisioning/transport/errors';
 
 /*

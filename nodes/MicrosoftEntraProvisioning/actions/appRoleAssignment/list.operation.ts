@@ -8,7 +8,7 @@ import {
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
 import { graphPath, listAll } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['appRoleAssignment'], operation: ['list'] };
 

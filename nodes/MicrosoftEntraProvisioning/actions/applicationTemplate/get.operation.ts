@@ -8,7 +8,7 @@ import {
 } from '../../helpers/applicationGallery';
 import { readRequestSettings } from '../../helpers/itemParameters';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['applicationTemplate'], operation: ['get'] };
 

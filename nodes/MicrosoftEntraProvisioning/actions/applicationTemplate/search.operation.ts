@@ -8,7 +8,7 @@ import {
 import { invalidInput, itemParameters, readRequestSettings } from '../../helpers/itemParameters';
 import { readPages } from '../../transport';
 import { odataString } from '../../transport/odata';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['applicationTemplate'], operation: ['search'] };
 

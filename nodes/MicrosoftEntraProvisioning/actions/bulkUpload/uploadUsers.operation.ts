@@ -10,7 +10,8 @@ import { uploadOptionsProperty } from '../../descriptions/uploadOptions';
 import { addMissingApiAttributes } from '../../helpers/apiAttributeList';
 import { sendBulkUploads } from '../../helpers/bulkUploadRequests';
 import { readDestinations, readUploadOptions } from '../../helpers/uploadPlan';
-import type { ItemOutcome, OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
+import type { ItemOutcome } from '../../helpers/operationRun';
 
 const show = { resource: ['bulkUpload'], operation: ['uploadUsers'] };
 /** Version 1 maps with a list of attribute → value rows; version 2 with n8n's resource mapper. */

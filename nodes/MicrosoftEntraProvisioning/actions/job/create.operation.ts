@@ -17,7 +17,7 @@ import {
 } from '../../helpers/servicePrincipalCalls';
 import { summarizeJob, type SynchronizationJob } from '../../helpers/synchronizationJob';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['create'] };
 

@@ -6,7 +6,7 @@ import {
 } from '../../descriptions/synchronizationLocators';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { summarizeJob, type SynchronizationJob } from '../../helpers/synchronizationJob';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['get'] };
 

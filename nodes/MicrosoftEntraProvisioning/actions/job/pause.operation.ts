@@ -5,7 +5,7 @@ import {
 	servicePrincipalProperties,
 } from '../../descriptions/synchronizationLocators';
 import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['pause'] };
 

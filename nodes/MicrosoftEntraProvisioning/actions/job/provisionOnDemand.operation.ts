@@ -15,7 +15,7 @@ import { readSynchronizationId } from '../../helpers/itemParameters';
 import { readOnDemandSubjects } from '../../helpers/onDemandSubjects';
 import { pacerFor } from '../../helpers/pacing';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['provisionOnDemand'] };
 

@@ -7,7 +7,7 @@ import {
 import { invalidInput, itemParameter } from '../../helpers/itemParameters';
 import { callJob, jobActionOutput } from '../../helpers/servicePrincipalCalls';
 import { RESET_SCOPE_FLAGS, type ResetScopeFlag } from '../../helpers/synchronizationJob';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['restart'] };
 

@@ -13,7 +13,7 @@ import {
 } from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { graphErrorDetails } from '../../transport/errors';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['job'], operation: ['validateCredentials'] };
 

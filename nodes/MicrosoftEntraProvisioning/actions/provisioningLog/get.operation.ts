@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { invalidInput, itemParameter, readRequestSettings } from '../../helpers/itemParameters';
 import { flattenLogEntry, logFailure, readLogEntries } from '../../helpers/provisioningLogs';
 import { odataString } from '../../transport/odata';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['provisioningLog'], operation: ['get'] };
 

@@ -10,7 +10,7 @@ import { targetProperties } from '../../descriptions/target';
 import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
 import { objectIdNotFoundHint, resolveTarget } from '../../helpers/targets';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['provisioningToken'], operation: ['acquire'] };
 

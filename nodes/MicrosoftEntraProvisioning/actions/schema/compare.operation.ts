@@ -14,7 +14,7 @@ import {
 	type SynchronizationSchema,
 } from '../../helpers/synchronizationSchema';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['compare'] };
 

@@ -8,7 +8,7 @@ import { invalidInput, itemParameter } from '../../helpers/itemParameters';
 import { readJobSchema } from '../../helpers/schemaCalls';
 import { callJob } from '../../helpers/servicePrincipalCalls';
 import type { DirectoryDefinition } from '../../helpers/synchronizationSchema';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['discoverDirectory'] };
 

@@ -8,7 +8,7 @@ import { invalidInput, itemParameter } from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import { checked } from '../../helpers/schemaCalls';
 import { attributeMappingRows, readSchema } from '../../helpers/synchronizationSchema';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['get'] };
 

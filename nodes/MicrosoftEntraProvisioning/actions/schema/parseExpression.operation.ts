@@ -6,7 +6,7 @@ import {
 } from '../../descriptions/synchronizationLocators';
 import { invalidInput, itemParameter } from '../../helpers/itemParameters';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['parseExpression'] };
 

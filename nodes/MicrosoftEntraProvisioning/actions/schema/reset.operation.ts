@@ -19,7 +19,7 @@ import {
 import { callJob, servicePrincipalFailure } from '../../helpers/servicePrincipalCalls';
 import { readSchema, schemaDifferences } from '../../helpers/synchronizationSchema';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['schema'], operation: ['reset'] };
 

@@ -7,7 +7,7 @@ import {
 	resolveServicePrincipal,
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['secrets'], operation: ['get'] };
 

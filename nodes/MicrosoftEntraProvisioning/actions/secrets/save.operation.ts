@@ -6,20 +6,15 @@ import {
 	secretsProperties,
 } from '../../descriptions/secrets';
 import { servicePrincipalProperties } from '../../descriptions/synchronizationLocators';
+import { readRequestSettings, readTargetAndSecrets } from '../../helpers/itemParameters';
+import { checkKeysKept, readReplaceAllSavedKeys } from '../../helpers/secretsSave';
 import {
-	invalidInput,
-	itemParameter,
-	readRequestSettings,
-	readTargetAndSecrets,
-} from '../../helpers/itemParameters';
-import {
-	readSavedSecrets,
 	servicePrincipalFailure,
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
 import { resolveTarget } from '../../helpers/targets';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['secrets'], operation: ['save'] };
 
@@ -55,15 +50,7 @@ export async function execute(
 	context: OperationContext,
 ): Promise<IDataObject> {
 	const { target, secrets } = readTargetAndSecrets(this, itemIndex, 'servicePrincipal');
-	const replaceAll = itemParameter(this, 'replaceAllSavedKeys', itemIndex, false);
-	if (typeof replaceAll !== 'boolean') {
-		invalidInput(
-			this,
-			itemIndex,
-			'Replace All Saved Keys must be true or false',
-			'Turn the switch on or off; if an expression supplies it, make it yield true or false.',
-		);
-	}
+	const replaceAll = readReplaceAllSavedKeys(this, itemIndex);
 	// Saving the same set twice leaves the same state, so a dropped connection may be retried.
 	const settings = readRequestSettings(this, itemIndex, true);
 	const servicePrincipal = await resolveTarget(
@@ -74,23 +61,14 @@ export async function execute(
 		context.objectIds,
 		itemIndex,
 	);
-	// A key Graph answers with null holds nothing a save could lose. An empty text still counts as saved: Graph's
-	// masking of secret values is not documented, and refusing one save too many is the cheaper mistake.
-	const savedKeys = (
-		await readSavedSecrets(this, context.connection, servicePrincipal, settings, itemIndex)
-	)
-		.filter(({ value }) => value !== null)
-		.map(({ key }) => key);
 	const givenKeys = secrets.map(({ key }) => key);
-	const leftOut = savedKeys.filter((key) => !givenKeys.includes(key));
-	if (leftOut.length > 0 && !replaceAll) {
-		invalidInput(
-			this,
-			itemIndex,
-			`Saving would remove the saved ${leftOut.length === 1 ? 'key' : 'keys'} ${leftOut.join(', ')}`,
-			`Graph replaces the saved connection settings of service principal ${servicePrincipal.objectId} with the keys given here (${givenKeys.join(', ')}). Add ${leftOut.join(', ')} to the secrets of this save, with the values the application needs (Secrets › Get shows the plain ones; secrets come back masked, take them from where you keep them), or turn on Replace All Saved Keys to save only the keys given. Nothing was saved.`,
-		);
-	}
+	const { savedKeys, leftOut } = await checkKeysKept(
+		this,
+		itemIndex,
+		{ connection: context.connection, servicePrincipal, settings },
+		givenKeys,
+		replaceAll,
+	);
 	const response = await graphRequest(
 		this,
 		context.connection,

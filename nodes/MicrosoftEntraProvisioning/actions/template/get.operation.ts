@@ -11,7 +11,7 @@ import {
 	servicePrincipalFields,
 } from '../../helpers/servicePrincipalCalls';
 import { graphPath, graphRequest } from '../../transport';
-import type { OperationContext } from '../node.type';
+import type { OperationContext } from '../../helpers/operationContext';
 
 const show = { resource: ['template'], operation: ['get'] };
 
