@@ -161,6 +161,7 @@ export async function sendBulkUploads(
 						method: 'POST',
 						path,
 						headers: { 'Content-Type': 'application/scim+json' },
+						sendAlone: true,
 						body: {
 							schemas: [SCIM_BULK_REQUEST_SCHEMA],
 							Operations: batch.map(scimOperation),

@@ -13,7 +13,7 @@ import type { CallGate } from './callGate';
 
 /*
  * The shapes the transport's modules pass each other, in a file of their own so that index.ts (the calls) and
- * send.ts (one attempt on the wire) both read them without importing each other.
+ * the steps of a call (steps/) both read them without importing each other.
  */
 
 export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -59,6 +59,11 @@ export interface GraphRequest {
 	body?: IDataObject;
 	/** Extra request headers, e.g. a Content-Type other than JSON's */
 	headers?: Record<string, string>;
+	/**
+	 * Never put in a JSON batch: a batch carries JSON bodies only, so a body of another type (SCIM's) goes alone.
+	 * Calls addressed by `url` always go alone.
+	 */
+	sendAlone?: boolean;
 	/**
 	 * Error statuses handed back as Graph's answer instead of thrown, for an operation that reports them as output
 	 * (Validate Credentials' refusal); never retried

@@ -1,0 +1,28 @@
+import { readFailure } from '../failureShapes';
+import { attemptHeaders, FailedAttempt, graphResponse, type Step } from './chain';
+
+/**
+ * Puts an attempt in the execution's next JSON batch, when the execution batches and the request may go in one
+ * (addressed by path, not by a link Graph handed out, and not marked to go alone); passes it on otherwise.
+ */
+export const batchCalls: Step = (next) => async (call) => {
+	const { connection, request, settings } = call;
+	const batcher = connection.batcher;
+	if (!batcher || request.sendAlone === true || request.path === undefined) return await next(call);
+	const query = Object.entries(request.qs ?? {})
+		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
+		.join('&');
+	const sentAt = Date.now();
+	try {
+		return graphResponse(
+			await batcher.submit(`${connection.graphUrl}/${settings.apiVersion}`, settings.timeoutMs, {
+				method: request.method,
+				url: query ? `${request.path}?${query}` : request.path,
+				headers: attemptHeaders(call),
+				body: request.body,
+			}),
+		);
+	} catch (error) {
+		throw new FailedAttempt(readFailure(error), sentAt);
+	}
+};
