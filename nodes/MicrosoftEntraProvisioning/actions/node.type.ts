@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { RequestPacers } from '../helpers/pacing';
+import type { PacerScope } from '../transport/throttling';
 import type { ServicePrincipalLookups } from '../helpers/servicePrincipalCalls';
 
 /** What every operation of one execution shares: the connection and lookups already made. */
 export interface OperationContext extends ServicePrincipalLookups {
 	/** Client-side pacing for calls Graph limits per time window, shared by every execution on the tenant */
-	pacers: RequestPacers;
+	pacerScope: PacerScope;
 }
 
 /** An operation handles one input item and returns the JSON of its output item (several for a list). */

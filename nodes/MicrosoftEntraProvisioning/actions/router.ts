@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runBounded } from '../helpers/concurrency';
+import { runItems } from '../helpers/itemRunner';
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
-import { ExecutionGate, sharedWindow } from '../transport/callGate';
-import { CallWindow } from '../transport/callWindow';
+import { executionThrottle } from '../transport/throttling';
 import { errorItemJson } from '../transport/errors';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
 import * as applicationTemplate from './applicationTemplate';
@@ -128,8 +127,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	const maximum = readConcurrency(this);
-	// Without a connection the items fail one by one; the gate only paces the runner then.
-	let gate = new ExecutionGate(new CallWindow(maximum), maximum);
+	// Without a connection the items fail one by one; the throttle only bounds the runner then.
+	let throttle = executionThrottle(undefined, maximum);
 	const continueOnFail = this.continueOnFail();
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
@@ -139,19 +138,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let context: OperationContext | { failure: unknown };
 	try {
 		const resolved = await getGraphConnection(this);
-		const pace = new ExecutionGate(sharedWindow(resolved.paceKey, maximum), maximum);
-		gate = pace;
+		const shared = executionThrottle(resolved.throttleKey, maximum);
+		throttle = shared;
 		const connection: GraphConnection = {
 			...resolved,
-			pace,
+			throttle: shared,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			// Items of a batch operation already share requests of their own making.
 			batcher:
 				switches.batching && chosen.kind === 'item'
-					? createBatcher(this, resolved, () => pace.limit)
+					? createBatcher(this, resolved, () => shared.limit)
 					: undefined,
 		};
-		context = { connection, objectIds: new Map(), pacers: { tenantKey: resolved.tenantKey } };
+		context = { connection, objectIds: new Map(), pacerScope: { tenantKey: resolved.tenantKey } };
 	} catch (failure) {
 		context = { failure };
 	}
@@ -189,9 +188,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		outcomes.forEach((outcome, itemIndex) => settle(itemIndex, outcome));
 	} else {
-		await runBounded(
+		await runItems(
 			items.length,
-			gate,
+			throttle,
 			async (itemIndex) => {
 				try {
 					if ('failure' in context) throw context.failure;

@@ -5,7 +5,7 @@ import type { ItemOutcome, OperationContext } from '../actions/node.type';
 import { graphPath, graphRequest } from '../transport';
 import type { Employee } from './employeeRecords';
 import { readRequestSettings } from './itemParameters';
-import { pacerFor } from './pacing';
+import { pacerFor } from '../transport/throttling';
 import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
@@ -76,7 +76,7 @@ export async function sendBulkUploads(
 	mustStop: () => boolean,
 ): Promise<void> {
 	const pacer = pacerFor(
-		context.pacers,
+		context.pacerScope,
 		'bulkUpload',
 		BULK_UPLOAD_LIMIT.requests,
 		BULK_UPLOAD_LIMIT.windowMs,

@@ -68,13 +68,13 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 						data: credentials,
 					};
 		const tenantKey = `${graphUrl} ${typeof credentials.tenantId === 'string' ? credentials.tenantId.trim().toLowerCase() : ''}`;
-		const paceKey = `${method.credentialType} ${reference?.id ?? reference?.name ?? ''} ${tenantKey}`;
+		const throttleKey = `${method.credentialType} ${reference?.id ?? reference?.name ?? ''} ${tenantKey}`;
 		return {
 			credentialType: method.credentialType,
 			delegated: method.delegated,
 			graphUrl,
 			decrypted,
-			paceKey,
+			throttleKey,
 			tenantKey,
 		};
 	} catch (error) {

@@ -9,7 +9,7 @@ import type {
 
 import type { ApiVersion } from './apiVersions';
 import type { GraphBatcher } from './batch';
-import type { CallGate } from './callGate';
+import type { Throttle } from './throttling';
 
 /*
  * The shapes the transport's modules pass each other, in a file of their own so that index.ts (the calls) and
@@ -30,11 +30,11 @@ export interface GraphConnection {
 	 */
 	decrypted?: ICredentialsDecrypted;
 	/** Names the credential and tenant: executions with the same key share one pace at Graph */
-	paceKey: string;
+	throttleKey: string;
 	/** Names the tenant on its Graph: budgets Graph counts per tenant (a job's bulk uploads) are shared under it */
 	tenantKey: string;
 	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
-	pace?: CallGate;
+	throttle?: Throttle;
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */

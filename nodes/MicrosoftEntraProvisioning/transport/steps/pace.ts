@@ -1,4 +1,4 @@
-import type { CallGate } from '../callGate';
+import type { Throttle } from '../throttling';
 import type { TransportFailure } from '../failureShapes';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry';
 import { readLimitUsage } from '../throttleSignals';
@@ -10,7 +10,7 @@ import { FailedAttempt, type Step } from './chain';
  * attempt is at Graph, and tells the pace how Graph answered.
  */
 export const keepPace: Step = (next) => async (call) => {
-	const pace = call.connection.pace;
+	const pace = call.connection.throttle;
 	if (!pace) return await next(call);
 	await pace.acquire(call.attempt > 0);
 	const sentAt = Date.now();
@@ -33,7 +33,7 @@ export const keepPace: Step = (next) => async (call) => {
  * A 429 slows the pace, unless the request takes it as its answer, or Graph asked for a wait the node refuses (a
  * quota spent for the day), which says nothing about the pace of the calls that follow.
  */
-function reportRefusal(pace: CallGate, request: GraphRequest, failure: TransportFailure): void {
+function reportRefusal(pace: Throttle, request: GraphRequest, failure: TransportFailure): void {
 	if (failure.kind !== 'http' || failure.status !== 429) return;
 	if (request.answerStatuses?.includes(failure.status)) return;
 	const askedMs = parseRetryAfter(failure.headers['retry-after']);

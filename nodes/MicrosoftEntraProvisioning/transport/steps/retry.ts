@@ -64,7 +64,7 @@ export const retryTransient: Step = (next) => async (call) => {
 			{ node: node.name },
 		);
 		// Resting through the pace lets the runner start other items meanwhile: a resting call holds no slot.
-		if (connection.pace) await connection.pace.rest(decision.delayMs);
+		if (connection.throttle) await connection.throttle.rest(decision.delayMs);
 		else await sleep(decision.delayMs);
 	}
 };

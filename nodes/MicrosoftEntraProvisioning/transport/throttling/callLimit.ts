@@ -51,7 +51,7 @@ export interface CallAnswer {
 
 /**
  * Above this share of 429s in a round (by more than chance explains, see beyond) Graph is full, not unlucky: a
- * quarter of calls refused costs more than a smaller window.
+ * quarter of calls refused costs more than a smaller limit.
  */
 export const LOAD_SHARE = 1 / 4;
 /** Standard errors a round's share must lie beyond a bound to count: chance alone gets there about once in 700 rounds. */
@@ -66,13 +66,13 @@ function above(share: number, bound: number, answers: number): boolean {
 export const MIN_ROUND = 10;
 /** The share of its limit (x-ms-throttle-limit-percentage) the node keeps an app to once Graph says it is near it */
 export const TARGET_LIMIT_USAGE = 0.8;
-/** The window grows after a 429 only if Graph throttled at most one call for this many it accepted. */
+/** The limit grows after a 429 only if Graph throttled at most one call for this many it accepted. */
 const GROWTH_REFUSALS_RATIO = 3;
 
 interface Round {
 	/** Answers to count */
 	size: number;
-	/** The calls in flight it judges: the window it may cut */
+	/** The calls in flight it judges: the limit it may cut */
 	base: number;
 	answers: number;
 	throttled: number;
@@ -81,31 +81,31 @@ interface Round {
 }
 
 /**
- * How many Graph calls of one credential and tenant may be at Graph at once, following Graph's answers (one window
- * per credential and tenant in the process, shared by all executions).
+ * How many Graph calls of one credential and tenant may be at Graph at once, following Graph's answers (one per
+ * credential and tenant in the process, shared by all executions).
  *
- * - It opens wide (GRAPH_LIMITS.openingWindow, or the user's maximum if lower) and grows by one for every call Graph
+ * - It opens wide (GRAPH_LIMITS.openingCallLimit, or the user's maximum if lower) and grows by one for every call Graph
  *   accepts while Graph has not throttled for a while, up to the maximum.
  * - A 429 starts a throttling episode, which lasts its Retry-After (at least a second), and a round: the next
  *   answers, as many as the calls in flight then (at least MIN_ROUND). A round decides whether the 429s are load or
  *   noise. Load is more than a quarter of the round throttled, or a share above the previous round's, each by more
  *   than chance explains (three standard errors), or a Retry-After longer than both a second and the round trip.
- *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the window as it is.
- *   Load lowers the window to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
+ *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the limit as it is.
+ *   Load lowers the limit to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
  * - If Graph throttled more than half of a round, it has reached a rate limit and refuses nearly every call beyond
  *   it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then keeps
  *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on, and the
- *   window stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
- *   calls go faster than the window would send them. If Graph accepted no call in that time there is no pace to
+ *   limit stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
+ *   calls go faster than the limit would send them. If Graph accepted no call in that time there is no pace to
  *   read: the next round is counted too.
- * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
+ * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the limit stops
  *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses;
  *   under a pace it bounds how far the pace quickens instead.
- * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
+ * - While 429s keep coming the limit grows by one per accepted call once an episode has passed since it last fell,
  *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
  */
-export class CallWindow {
+export class CallLimit {
 	private active = 0;
 
 	private current: number;
@@ -120,7 +120,7 @@ export class CallWindow {
 
 	private episodeLength = THROTTLE_EPISODE_MIN_MS;
 
-	/** When Graph last answered 429, last said the app was near its limit, and the window last fell for load */
+	/** When Graph last answered 429, last said the app was near its limit, and the limit last fell for load */
 	private lastRefusal = Number.NEGATIVE_INFINITY;
 
 	private lastCut = Number.NEGATIVE_INFINITY;
@@ -130,13 +130,13 @@ export class CallWindow {
 	/** The share of the app's limit Graph said was used at lastWarning */
 	private lastUsage = 0;
 
-	/** Answers since the window last fell for a near-limit warning; it falls again only after a round of them */
+	/** Answers since the limit last fell for a near-limit warning; it falls again only after a round of them */
 	private answersSinceWarningCut = Number.POSITIVE_INFINITY;
 
 	/** Share throttled in the last round judged, and its size */
 	private previousRound?: { share: number; answers: number };
 
-	/** Whether Graph has answered any call through this window */
+	/** Whether Graph has answered any call through this limit */
 	private answered = false;
 
 	/** Round trip of accepted calls, smoothed */
@@ -162,7 +162,7 @@ export class CallWindow {
 		private maximumCalls: number,
 		private readonly now: () => number = Date.now,
 	) {
-		this.current = Math.min(maximumCalls, GRAPH_LIMITS.openingWindow);
+		this.current = Math.min(maximumCalls, GRAPH_LIMITS.openingCallLimit);
 	}
 
 	get limit(): number {
@@ -183,7 +183,7 @@ export class CallWindow {
 		return this.active;
 	}
 
-	/** Nothing in flight or waiting, and no paced dispatch due: the window may be dropped. */
+	/** Nothing in flight or waiting, and no paced dispatch due: the limit may be dropped. */
 	get idle(): boolean {
 		return (
 			this.active === 0 &&
@@ -193,11 +193,11 @@ export class CallWindow {
 		);
 	}
 
-	/** Another execution with a higher Items in Flight shares the window: it may grow that far. */
+	/** Another execution with a higher Items in Flight shares the limit: it may grow that far. */
 	raiseMaximum(maximum: number): void {
 		if (maximum <= this.maximumCalls) return;
-		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingWindow))
-			this.current = Math.min(maximum, GRAPH_LIMITS.openingWindow);
+		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingCallLimit))
+			this.current = Math.min(maximum, GRAPH_LIMITS.openingCallLimit);
 		this.maximumCalls = maximum;
 		this.dispatch();
 	}
@@ -222,7 +222,7 @@ export class CallWindow {
 	}
 
 	/**
-	 * Whether the window may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
+	 * Whether the calls may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
 	 * app was near its limit within the last `ms`.
 	 */
 	mayBeAtLimit(ms: number): boolean {
@@ -263,7 +263,7 @@ export class CallWindow {
 		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
 			this.nearLimit(answer.limitUsage, now);
 		const usage =
-			this.pace && now - this.lastWarning < this.pace.windowMs ? this.lastUsage : undefined;
+			this.pace && now - this.lastWarning < this.pace.periodMs ? this.lastUsage : undefined;
 		if (this.pace?.accepted(now, this.lastRefusal, usage)) {
 			if (this.paceHoldsNothingBack()) this.pace = undefined;
 			this.dispatch();
@@ -274,7 +274,7 @@ export class CallWindow {
 			this.count(false);
 			return;
 		}
-		// While a pace holds calls back, a wider window would send none sooner.
+		// While a pace holds calls back, a wider limit would send none sooner.
 		if (
 			this.pace ||
 			this.current >= this.maximumCalls ||
@@ -282,7 +282,7 @@ export class CallWindow {
 		)
 			return;
 		if (now - this.lastRefusal >= this.episodeLength && now >= this.episodeEnds) {
-			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the window per round.
+			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the limit per round.
 			this.current++;
 			this.dispatch();
 			return;
@@ -299,7 +299,7 @@ export class CallWindow {
 			return;
 		}
 		if (this.successes >= this.current) {
-			// Right after a cut, grow only while Graph takes nearly all calls: a larger window draws more 429s.
+			// Right after a cut, grow only while Graph takes nearly all calls: a larger limit draws more 429s.
 			if (fewRefusals) {
 				this.current++;
 				this.dispatch();
@@ -314,16 +314,16 @@ export class CallWindow {
 		if (this.round && now >= this.episodeEnds + this.episodeLength) this.round = undefined;
 	}
 
-	/** A round judging the calls in flight now (and the one whose 429 starts it), or the window just set. */
+	/** A round judging the calls in flight now (and the one whose 429 starts it), or the limit just set. */
 	private newRound(base = Math.min(this.current, this.active + 1)): Round {
 		return { size: Math.max(MIN_ROUND, base), base, answers: 0, throttled: 0, longestWaitMs: 0 };
 	}
 
-	/** Graph says the app used `usage` of its limit: lower the window in proportion, once per round of answers. */
+	/** Graph says the app used `usage` of its limit: lower the limit in proportion, once per round of answers. */
 	private nearLimit(usage: number, now: number): void {
 		this.lastWarning = now;
 		this.lastUsage = usage;
-		// Under a pace the warning only bounds its quickening: the pace, not the window, sets how many calls go.
+		// Under a pace the warning only bounds its quickening: the pace, not the limit, sets how many calls go.
 		if (this.pace || usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current)
 			return;
 		const base = Math.min(this.current, this.active + 1);
@@ -382,19 +382,19 @@ export class CallWindow {
 
 	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
 	private keepToAcceptedRate(): boolean {
-		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
-		const accepted = this.accepted.since(this.now(), windowMs);
+		const periodMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
+		const accepted = this.accepted.since(this.now(), periodMs);
 		if (accepted === 0) return false;
-		const pace = new AcceptedPace(windowMs / accepted, windowMs, this.episodeEnds);
+		const pace = new AcceptedPace(periodMs / accepted, periodMs, this.episodeEnds);
 		this.pace = pace;
-		// The pace now sets how many calls go. A window narrower than the calls the pace keeps at Graph would send
+		// The pace now sets how many calls go. A limit narrower than the calls the pace keeps at Graph would send
 		// fewer than Graph accepts, and lift the pace at its first step: room for twice as many.
 		const atGraph = Math.ceil((this.roundTripMs ?? 0) / pace.interval);
 		this.current = Math.min(this.maximumCalls, Math.max(this.current, 2 * atGraph));
 		return true;
 	}
 
-	/** Whether the window alone would now send calls no faster than the pace lets them go. */
+	/** Whether the limit alone would now send calls no faster than the pace lets them go. */
 	private paceHoldsNothingBack(): boolean {
 		const pace = this.pace;
 		if (!pace || this.roundTripMs === undefined) return false;

@@ -1,13 +1,21 @@
 import { sleep } from 'n8n-workflow';
 
-import { CallWindow, type CallAnswer } from './callWindow';
+import { CallLimit, type CallAnswer } from './callLimit';
 import { IdleRegistry } from './idleRegistry';
+
+/*
+ * Everything that keeps the node's calls within Graph's limits, behind one entry: an execution's Throttle (how many
+ * calls may be at Graph, and at what pace, shared by every execution on a credential and tenant) and the pacers of
+ * APIs with a documented "at most N in any window" limit.
+ */
+export { GRAPH_LIMITS } from './graphLimits';
+export { pacerFor, type PacerScope, type RequestPacer } from './requestPacer';
 
 /**
  * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
  * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
  */
-export interface CallGate {
+export interface Throttle {
 	/** Resolves when the call may go; a retry goes before first attempts. */
 	acquire(retry: boolean): Promise<void>;
 	release(): void;
@@ -20,20 +28,31 @@ export interface CallGate {
 /** How long a 429 or a near-limit warning counts as Graph pushing back (several Retry-After waits) */
 const PRESSURE_MEMORY_MS = 10_000;
 
-/** One window per credential and tenant in the process: concurrent executions on one credential keep one pace. */
-const windows = new IdleRegistry<CallWindow>((window) => window.idle);
+/** One call limit per credential and tenant in the process: concurrent executions on one credential keep one pace. */
+const callLimits = new IdleRegistry<CallLimit>((callLimit) => callLimit.idle);
 
-export function sharedWindow(key: string, maximum: number): CallWindow {
-	const window = windows.get(key, () => new CallWindow(maximum));
-	window.raiseMaximum(maximum);
-	return window;
+export function sharedCallLimit(key: string, maximum: number): CallLimit {
+	const callLimit = callLimits.get(key, () => new CallLimit(maximum));
+	callLimit.raiseMaximum(maximum);
+	return callLimit;
 }
 
 /**
- * One execution's way through the shared window: its calls keep to its own Items in Flight as well, and it counts
- * only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ * The throttle of one execution: shared with every execution under `key` (a credential and tenant), or its own
+ * when there is none (no connection could be made; the items then fail one by one).
  */
-export class ExecutionGate implements CallGate {
+export function executionThrottle(key: string | undefined, maximum: number): ExecutionThrottle {
+	return new ExecutionThrottle(
+		key === undefined ? new CallLimit(maximum) : sharedCallLimit(key, maximum),
+		maximum,
+	);
+}
+
+/**
+ * One execution's way through the shared call limit: its calls keep to its own Items in Flight as well, and it
+ * counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ */
+export class ExecutionThrottle implements Throttle {
 	private active = 0;
 
 	private resting = 0;
@@ -42,20 +61,20 @@ export class ExecutionGate implements CallGate {
 
 	private readonly retrying: Array<() => void> = [];
 
-	/** Told when a call starts resting, which widens the window of items */
+	/** Told when a call starts resting, which lets more items be under way */
 	onRest?: () => void;
 
 	constructor(
-		readonly window: CallWindow,
+		readonly shared: CallLimit,
 		readonly maximum: number,
 	) {}
 
 	/** Calls this execution may have at Graph now */
 	get limit(): number {
-		return Math.min(this.maximum, this.window.limit);
+		return Math.min(this.maximum, this.shared.limit);
 	}
 
-	/** Calls of this execution in flight or waiting for the shared window */
+	/** Calls of this execution in flight or waiting for the shared call limit */
 	get inFlight(): number {
 		return this.active;
 	}
@@ -65,7 +84,7 @@ export class ExecutionGate implements CallGate {
 	 * (enough to fill the slots a returning batch frees while n8n evaluates more), and those waiting out a
 	 * Retry-After (which hold no slot).
 	 */
-	get itemWindow(): number {
+	get itemsAllowed(): number {
 		return 3 * this.limit + this.resting;
 	}
 
@@ -74,18 +93,18 @@ export class ExecutionGate implements CallGate {
 	 * soon as they come, since they set how many calls may follow
 	 */
 	get mayBeAtLimit(): boolean {
-		return this.window.mayBeAtLimit(PRESSURE_MEMORY_MS);
+		return this.shared.mayBeAtLimit(PRESSURE_MEMORY_MS);
 	}
 
 	async acquire(retry = false): Promise<void> {
 		if (this.active < this.maximum && this.waiting.length === 0 && this.retrying.length === 0)
 			this.active++;
 		else await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
-		await this.window.acquire(retry);
+		await this.shared.acquire(retry);
 	}
 
 	release(): void {
-		this.window.release();
+		this.shared.release();
 		this.free();
 	}
 
@@ -100,11 +119,11 @@ export class ExecutionGate implements CallGate {
 	}
 
 	throttled(retryAfterMs?: number): void {
-		this.window.throttled(retryAfterMs);
+		this.shared.throttled(retryAfterMs);
 	}
 
 	succeeded(answer: CallAnswer): void {
-		this.window.succeeded(answer);
+		this.shared.succeeded(answer);
 	}
 
 	/** Hands this execution's slot to its longest waiter, retries first. */
