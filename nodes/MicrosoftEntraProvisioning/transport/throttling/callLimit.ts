@@ -69,6 +69,21 @@ export const TARGET_LIMIT_USAGE = 0.8;
 /** The limit grows after a 429 only if Graph throttled at most one call for this many it accepted. */
 const GROWTH_REFUSALS_RATIO = 3;
 
+/** An execution's part of the limit: its own calls in flight, kept to its own Items in Flight as well. */
+export interface CallShare {
+	active: number;
+	readonly maximum: number;
+}
+
+interface Waiter {
+	resolve(): void;
+	share?: CallShare;
+}
+
+function hasRoom(share: CallShare | undefined): boolean {
+	return share === undefined || share.active < share.maximum;
+}
+
 interface Round {
 	/** Answers to count */
 	size: number;
@@ -154,9 +169,10 @@ export class CallLimit {
 
 	private round?: Round;
 
-	private readonly waiting: Array<() => void> = [];
+	/** The one queue of calls waiting for a slot, retries apart so that they go first */
+	private readonly waiting: Waiter[] = [];
 
-	private readonly retrying: Array<() => void> = [];
+	private readonly retrying: Waiter[] = [];
 
 	constructor(
 		private maximumCalls: number,
@@ -202,22 +218,28 @@ export class CallLimit {
 		this.dispatch();
 	}
 
-	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
-	async acquire(retry = false): Promise<void> {
+	/**
+	 * Waits for a free slot, within the caller's share if it has one; a slot freed by release() is handed straight to
+	 * the longest waiter whose share has room, retries first.
+	 */
+	async acquire(retry = false, share?: CallShare): Promise<void> {
 		if (
 			this.active < this.current &&
-			this.waiting.length === 0 &&
-			this.retrying.length === 0 &&
+			hasRoom(share) &&
+			this.nextWaiter() === undefined &&
 			this.paced()
 		) {
-			this.take();
+			this.take(share);
 			return;
 		}
-		await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
+		await new Promise<void>((resolve) =>
+			(retry ? this.retrying : this.waiting).push({ resolve, share }),
+		);
 	}
 
-	release(): void {
+	release(share?: CallShare): void {
 		this.active--;
+		if (share) share.active--;
 		this.dispatch();
 	}
 
@@ -417,20 +439,28 @@ export class CallLimit {
 		return false;
 	}
 
-	private take(): void {
+	private take(share: CallShare | undefined): void {
 		this.active++;
+		if (share) share.active++;
 		this.pace?.take(this.now());
 	}
 
+	/** The queue and place of the longest waiter whose share has room, retries first. */
+	private nextWaiter(): { queue: Waiter[]; index: number } | undefined {
+		for (const queue of [this.retrying, this.waiting]) {
+			const index = queue.findIndex((waiter) => hasRoom(waiter.share));
+			if (index >= 0) return { queue, index };
+		}
+		return undefined;
+	}
+
 	private dispatch(): void {
-		while (
-			this.active < this.current &&
-			(this.retrying.length > 0 || this.waiting.length > 0) &&
-			this.paced()
-		) {
-			const next = (this.retrying.shift() ?? this.waiting.shift()) as () => void;
-			this.take();
-			next();
+		while (this.active < this.current) {
+			const next = this.nextWaiter();
+			if (!next || !this.paced()) return;
+			const [waiter] = next.queue.splice(next.index, 1);
+			this.take(waiter.share);
+			waiter.resolve();
 		}
 	}
 }

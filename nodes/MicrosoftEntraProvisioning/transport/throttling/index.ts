@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { CallLimit, type CallAnswer } from './callLimit';
+import { CallLimit, type CallAnswer, type CallShare } from './callLimit';
 import { IdleRegistry } from './idleRegistry';
 
 /*
@@ -49,17 +49,14 @@ export function executionThrottle(key: string | undefined, maximum: number): Exe
 }
 
 /**
- * One execution's way through the shared call limit: its calls keep to its own Items in Flight as well, and it
- * counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ * One execution's way through the shared call limit, whose one queue keeps its calls to its own Items in Flight as
+ * well; it counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
  */
 export class ExecutionThrottle implements Throttle {
-	private active = 0;
+	/** This execution's calls in flight, which the shared call limit keeps to `maximum` */
+	private readonly share: CallShare;
 
 	private resting = 0;
-
-	private readonly waiting: Array<() => void> = [];
-
-	private readonly retrying: Array<() => void> = [];
 
 	/** Told when a call starts resting, which lets more items be under way */
 	onRest?: () => void;
@@ -67,16 +64,18 @@ export class ExecutionThrottle implements Throttle {
 	constructor(
 		readonly shared: CallLimit,
 		readonly maximum: number,
-	) {}
+	) {
+		this.share = { active: 0, maximum };
+	}
 
 	/** Calls this execution may have at Graph now */
 	get limit(): number {
 		return Math.min(this.maximum, this.shared.limit);
 	}
 
-	/** Calls of this execution in flight or waiting for the shared call limit */
+	/** Calls of this execution in flight */
 	get inFlight(): number {
-		return this.active;
+		return this.share.active;
 	}
 
 	/**
@@ -97,15 +96,11 @@ export class ExecutionThrottle implements Throttle {
 	}
 
 	async acquire(retry = false): Promise<void> {
-		if (this.active < this.maximum && this.waiting.length === 0 && this.retrying.length === 0)
-			this.active++;
-		else await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
-		await this.shared.acquire(retry);
+		await this.shared.acquire(retry, this.share);
 	}
 
 	release(): void {
-		this.shared.release();
-		this.free();
+		this.shared.release(this.share);
 	}
 
 	async rest(ms: number): Promise<void> {
@@ -124,12 +119,5 @@ export class ExecutionThrottle implements Throttle {
 
 	succeeded(answer: CallAnswer): void {
 		this.shared.succeeded(answer);
-	}
-
-	/** Hands this execution's slot to its longest waiter, retries first. */
-	private free(): void {
-		const next = this.retrying.shift() ?? this.waiting.shift();
-		if (next) next();
-		else this.active--;
 	}
 }
