@@ -14,9 +14,9 @@ import {
 import {
 	CallLimit,
 	MIN_ROUND,
-	RecentCount,
 	THROTTLE_EPISODE_MIN_MS,
 } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/callLimit';
+import { RecentCount } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/recentCount';
 import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/graphLimits';
 import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/idleRegistry';
 
