@@ -12,7 +12,12 @@ import path from 'node:path';
 import { OUTPUT_DIR, prepareEnvironment } from './bench/harness';
 import { readSettings, UsageRequest, type BenchSettings } from './bench/options';
 import { chart, checks, machineInfo, printable, renderBenchmarksDoc, tables } from './bench/report';
-import { BENCHMARKS_JSON, type BenchResults, type ReportInput } from './bench/results';
+import {
+	BENCHMARKS_JSON,
+	mergePartialRun,
+	type BenchResults,
+	type ReportInput,
+} from './bench/results';
 import { benchWorkflows, runScenarios, SCENARIOS, selectedScenarios } from './bench/scenarios';
 import { PROJECT_ROOT } from './n8n/runtime';
 
@@ -94,15 +99,20 @@ async function main(): Promise<void> {
 		);
 	}
 	if (input.settings.write) {
+		// a partial run replaces the results of the scenarios it ran; the last full run's others stay
+		const partial = !settings.from && settings.only.length > 0 && existsSync(BENCHMARKS_JSON);
+		const written = partial
+			? mergePartialRun(readResults(BENCHMARKS_JSON, true), input, SCENARIOS)
+			: input;
 		mkdirSync(path.dirname(CHART), { recursive: true });
-		writeFileSync(BENCHMARKS_JSON, `${JSON.stringify(input, null, 1)}\n`);
-		writeFileSync(CHART, chart(input));
+		writeFileSync(BENCHMARKS_JSON, `${JSON.stringify(written, null, 1)}\n`);
+		writeFileSync(CHART, chart(written));
 		const document = existsSync(BENCHMARKS_MD)
 			? readFileSync(BENCHMARKS_MD, 'utf8')
 			: '# Benchmarks\n';
-		writeFileSync(BENCHMARKS_MD, renderBenchmarksDoc(document, input));
+		writeFileSync(BENCHMARKS_MD, renderBenchmarksDoc(document, written));
 		process.stdout.write(
-			`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md and docs/images/benchmarks.svg; README's figures follow from them (npm run docs; n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`,
+			`\nWrote docs/benchmarks.json, the tables of docs/benchmarks.md and docs/images/benchmarks.svg${partial ? ` (the results of ${settings.only.join(', ')} replaced, the others kept)` : ''}; README's figures follow from them (npm run docs; n8n folders and logs: ${path.relative(PROJECT_ROOT, OUTPUT_DIR)}/)\n`,
 		);
 	}
 }

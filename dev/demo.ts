@@ -4,7 +4,7 @@
  * Installs the pinned n8n the first time (.n8n-runtime/), starts the emulator with a demo tenant, loads the built
  * package as a community package into the user folder .demo/<mode>/, imports a credential and the example
  * workflows, publishes the webhook ones, starts n8n on 127.0.0.1 with an owner account, and prints the editor URL,
- * the login and a curl line for each webhook flow (acquire a token, onboard an app). Ctrl-C stops everything it started. A second run reuses the
+ * the login and a curl line for each webhook flow (acquire a token, onboard an app, upload an HR export). Ctrl-C stops everything it started. A second run reuses the
  * install, the user folder and (when still free) the same ports, and skips the imports when nothing changed.
  *
  * Environment:
@@ -27,6 +27,7 @@ import {
 	appOnlyCredential,
 	DEMO_ADMIN_UPN,
 	DEMO_OBJECTS,
+	DEMO_TARGET,
 	emulatorTenant,
 	exampleWorkflow,
 	exampleWorkflows,
@@ -35,6 +36,7 @@ import {
 	seedDemoTenant,
 	WEBHOOK_PATH,
 	type ImportedCredential,
+	type PickedTarget,
 	type TenantTarget,
 	type WorkflowJson,
 	withTargetPicked,
@@ -122,7 +124,9 @@ async function reusablePort(previous: number | undefined): Promise<number> {
 	return 0;
 }
 
-async function startDemoEmulator(state: DemoState): Promise<Emulator> {
+async function startDemoEmulator(
+	state: DemoState,
+): Promise<{ emulator: Emulator; inboundJobId: string }> {
 	const previous = state.emulator;
 	const ports = {
 		graph: await reusablePort(previous?.ports.graph),
@@ -144,7 +148,7 @@ async function startDemoEmulator(state: DemoState): Promise<Emulator> {
 			managedIdentity: Number(new URL(emulator.managedIdentityEndpoint).port),
 		},
 	};
-	return emulator;
+	return { emulator, inboundJobId: client.inboundJobId };
 }
 
 /** Prints each Graph call the emulator answers (paths and secret key names only, never values). */
@@ -216,8 +220,11 @@ async function main(): Promise<void> {
 		let tenant: TenantTarget;
 		const credentials: ImportedCredential[] = [];
 		let caFile: string | undefined;
+		let inboundJob: PickedTarget | undefined;
 		if (mode === 'emulator') {
-			emulator = await startDemoEmulator(state);
+			const started = await startDemoEmulator(state);
+			emulator = started.emulator;
+			inboundJob = { id: started.inboundJobId, displayName: 'API2AAD' };
 			tenant = emulatorTenant(emulator);
 			caFile = emulator.writeCaFile(userFolder);
 			const signIn = {
@@ -245,7 +252,7 @@ async function main(): Promise<void> {
 				? process.env.ENTRA_DEMO_TARGET_TYPE?.trim() || 'servicePrincipal'
 				: 'servicePrincipal';
 		const workflows: WorkflowJson[] = exampleWorkflows().map(({ workflow }) => {
-			if (mode !== 'real') return withTargetPicked(workflow);
+			if (mode !== 'real') return withTargetPicked(workflow, DEMO_TARGET, inboundJob);
 			// Without a target named, the examples' targets stay open: pick them in the editor.
 			if (!process.env.ENTRA_DEMO_TARGET_ID) return workflow;
 			const copy = withTargetPicked(workflow, { id: targetId, displayName: targetId });
@@ -317,6 +324,11 @@ async function main(): Promise<void> {
 			secretToken: mode === 'real' ? '<the SCIM secret token>' : 'demo-scim-token',
 			deleteThreshold: 500,
 		});
+		const csvUpload = exampleWorkflow('hr-csv-upload.workflow.json');
+		const csvUploadUrl = `${n8n.baseUrl}/webhook/${String(
+			csvUpload.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')?.parameters.path,
+		)}`;
+		const sampleCsv = `file=@${path.relative(process.cwd(), path.join(PROJECT_ROOT, 'examples', 'hr-export.sample.csv'))}`;
 		const lines = [
 			'',
 			`  n8n ${runtime.n8nVersion} is running with ${pkg.name} ${pkg.version}, ${mode === 'emulator' ? 'against the local Graph + Entra emulator' : `against tenant ${tenant.tenantId}`}.`,
@@ -331,6 +343,10 @@ async function main(): Promise<void> {
 			'',
 			`  Onboard a SaaS app ("${onboarding.name}"; each call adds a new app):`,
 			`    curl -sS -X POST ${shellQuote(`${n8n.baseUrl}/webhook/${String(onboardingPath)}`)} -H 'Content-Type: application/json' -d ${shellQuote(onboardingBody)}; echo`,
+			'',
+			`  Upload an HR export ("${csvUpload.name}"): first the preview, then only what changed:`,
+			`    curl -sS -F ${shellQuote(sampleCsv)} ${shellQuote(`${csvUploadUrl}?preview=true`)}; echo`,
+			`    curl -sS -F ${shellQuote(sampleCsv)} ${shellQuote(csvUploadUrl)}; echo`,
 			'',
 			...(mode === 'emulator'
 				? [

@@ -259,17 +259,35 @@ describe('Bulk Upload › Upload Users', () => {
 		}
 	});
 
-	it("evaluates an employee's attribute rows in one evaluation, not one per row", async () => {
+	it("reads attribute rows that map an item's field from the item, without n8n's evaluator; the other rows in one evaluation", async () => {
 		const employees = Array.from({ length: 60 }, (_, index) => employee(index + 1));
 		const { result, evaluations } = await countEvaluations(() => upload(employees));
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(60);
 		const rows = attributes.attributes.attribute.length;
-		// The first employee is read both ways, checking the joined reading against n8n's own; then one each
-		expect(evaluations).toHaveLength(1 + rows + (employees.length - 1));
+		// The first employee is read both ways, checking the fields read against n8n's own reading; then no evaluation
+		expect(evaluations).toHaveLength(rows);
 		const sent = bulkCalls().flatMap((call) => JSON.parse(call.body).Operations);
 		expect(sent.map((operation: { data: IDataObject }) => operation.data.userName)).toEqual(
 			employees.map((one) => one.mail),
 		);
+
+		// A row that computes its value is evaluated, once per employee, with any others that compute
+		tenant.emulator.clearRequests();
+		const computed = {
+			attributes: {
+				attribute: [
+					...attributes.attributes.attribute,
+					{ attribute: 'displayName', value: '={{ $json.first + " " + $json.last }}' },
+				],
+			},
+		};
+		const mixed = await countEvaluations(() => upload(employees, { fields: computed }));
+		expect(mixed.result.error).toBeUndefined();
+		expect(mixed.evaluations).toHaveLength(1 + (rows + 1) + (employees.length - 1));
+		const displayNames = bulkCalls()
+			.flatMap((call) => JSON.parse(call.body).Operations)
+			.map((operation: { data: IDataObject }) => operation.data.displayName);
+		expect(displayNames).toEqual(employees.map((one) => `${one.first} ${one.last}`));
 	});
 });

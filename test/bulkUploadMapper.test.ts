@@ -6,6 +6,7 @@ import type { IDataObject, INodeProperties, ResourceMapperField } from 'n8n-work
 
 import type { CredentialInput } from './harness/engine';
 import { loadPackage, NODE_TYPE, runNode, runResourceMapping } from './harness/engine';
+import { countEvaluations } from './support/evaluations';
 import { expectNoSecrets } from './support/secrets';
 import {
 	addServicePrincipal,
@@ -726,6 +727,49 @@ describe('Bulk Upload › Upload Users (version 2) › Map Each Attribute', () =
 				active: false,
 			},
 		]);
+	});
+
+	it("reads values that map an item's field from the item, checked against the field types as n8n checks them: no evaluation after the first employee", async () => {
+		const { fields } = await runResourceMapping(
+			'getScimAttributes',
+			synchronizationParameters('bulkUpload', 'uploadUsers', sp.id, {}, { jobId }),
+			tenant.appOnlyCredential(),
+			2,
+		);
+		tenant.emulator.clearRequests();
+		const hr = Array.from({ length: 40 }, (_, index) => ({
+			'Worker ID': `E${String(100 + index).padStart(5, '0')}`,
+			mail: `worker${index}@contoso.com`,
+			state: index % 4 === 3 ? 'false' : 'true',
+			org: { department: index % 2 ? 'Research' : 'Sales' },
+			code: 7000 + index,
+		}));
+		const mapping = eachAttribute(
+			{
+				externalId: '={{ $json["Worker ID"] }}',
+				userName: '={{ $json.mail }}',
+				active: '={{ $json.state }}',
+				department: "={{ $json.org['department'] }}",
+				[`${CONTOSO}:JobCode`]: '={{ $json.code }}',
+			},
+			fields,
+		);
+		const { result, evaluations } = await countEvaluations(() => upload(hr, mapping));
+		expect(result.error).toBeUndefined();
+		// The first employee is read both ways, to check the values read against n8n's own reading (5)
+		expect(evaluations).toHaveLength(5);
+		expect(sentUsers()).toEqual(
+			hr.map((employee) => ({
+				schemas: [CORE, ENTERPRISE, CONTOSO],
+				externalId: employee['Worker ID'],
+				userName: employee.mail,
+				// n8n's check turns the text of the boolean field into true/false
+				active: employee.state === 'true',
+				[ENTERPRISE]: { department: employee.org.department },
+				// and lets a number through for a text field, as it does
+				[CONTOSO]: { JobCode: employee.code },
+			})),
+		);
 	});
 
 	it('says which attribute is missing or empty', async () => {

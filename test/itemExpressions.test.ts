@@ -117,7 +117,8 @@ describe('expressions read together', () => {
 				{ key: 'SecretToken', value: `${TOKENS[index]}-v2` },
 			]),
 		);
-		expect(evaluations).toHaveLength(3 * items.length);
+		// The target only reads a field: taken from the item, no evaluation; the first item is checked (3)
+		expect(evaluations).toHaveLength(3 + 2 * (items.length - 1));
 	});
 
 	it("fails only the item whose expression fails, with n8n's own error; the other items go on", async () => {
@@ -183,14 +184,15 @@ describe('expressions read together', () => {
 			'The secret "SecretToken" has no usable value',
 			'applied',
 		]);
-		// item 0: joined + 3 to check; item 1: joined (no value) + 3 one by one; item 2: joined
-		expect(evaluations).toHaveLength(4 + 4 + 1);
+		// item 0: joined + 3 to check; item 1: no vault field to read, 3 one by one; item 2: joined
+		expect(evaluations).toHaveLength(4 + 3 + 1);
 	});
 
 	it('once an expression yields an object, the execution reads its items one by one, as n8n does', async () => {
 		const sps = targets(3);
 		const { result, evaluations } = await run({
-			parameters: acquireWithSecretToken('={{ $json.vault }}'),
+			// code, not a field read: in brackets
+			parameters: acquireWithSecretToken('={{ ($json.vault) }}'),
 			credential: tenant.appOnlyCredential(),
 			items: sps.map((sp, index) => ({ id: sp.id, vault: { token: TOKENS[index] } })),
 			continueOnFail: true,
@@ -201,6 +203,41 @@ describe('expressions read together', () => {
 		// item 0: the joined evaluation, whose object ends joining, then 3 one by one; items 1 and 2: 3 each
 		expect(evaluations).toHaveLength(1 + 3 * sps.length);
 		expect(sentSecrets(sps.map((sp) => sp.id))).toEqual([undefined, undefined, undefined]);
+	});
+
+	it('reads an expression that only reads a field of the item from the item, with what n8n gives; a field it cannot give as n8n does goes to n8n', async () => {
+		const sps = targets(4);
+		const items: IDataObject[] = sps.map((sp, index) => ({
+			'Target ID': sp.id,
+			scim: { url: `${SCIM_URL}/${index}` },
+			vault: index === 2 ? { token: null } : { token: TOKENS[index] },
+		}));
+		const { result, evaluations } = await run({
+			parameters: acquireParameters(
+				{ type: 'servicePrincipal', value: '={{ $json["Target ID"] }}' },
+				[
+					{ key: 'BaseAddress', value: '={{ $json.scim.url }}' },
+					{ key: 'SecretToken', value: "={{ $json.vault['token'] }}" },
+				],
+			),
+			credential: tenant.appOnlyCredential(),
+			items,
+			continueOnFail: true,
+		});
+		expect(result.items.map((item) => item.json.error ?? 'applied')).toEqual([
+			'applied',
+			'applied',
+			'The secret "SecretToken" has no usable value',
+			'applied',
+		]);
+		expect(sentSecrets([sps[0].id, sps[1].id, sps[3].id])).toEqual(
+			[0, 1, 3].map((index) => [
+				{ key: 'BaseAddress', value: `${SCIM_URL}/${index}` },
+				{ key: 'SecretToken', value: TOKENS[index] },
+			]),
+		);
+		// item 0: read from the item and checked against n8n's own reading (3); item 2's null token: 3 one by one
+		expect(evaluations).toHaveLength(3 + 3);
 	});
 
 	it('never changes what an expression means: text that is no expression on its own stays an error', async () => {

@@ -6,7 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialInput } from './harness/engine';
-import { runNode, type RunResult } from './harness/engine';
+import { NODE_TYPE, runNode, runWorkflowAfterTrigger, type RunResult } from './harness/engine';
 import { expectNoSecrets } from './support/secrets';
 import {
 	addServicePrincipal,
@@ -71,15 +71,11 @@ async function jobIn(state: 'Active' | 'Paused' | 'NotRun' | 'Quarantine') {
 	return { spId: sp.id, jobId };
 }
 
-/**
- * Upload Users' items for these employees, with the upload time Upload Users puts on them (`uploadedAt`, taken just
- * before the request left): the time is added here to the node's output as the shared contract shapes it.
- */
+/** Upload Users' items for these employees: each carries its job, service principal and upload time (uploadedAt). */
 async function upload(
 	employeeIds: string[],
 	job: { spId: string; jobId: string },
 ): Promise<IDataObject[]> {
-	const uploadedAt = new Date().toISOString();
 	const result = await runNode({
 		parameters: synchronizationParameters('bulkUpload', 'uploadUsers', job.spId, attributes, {
 			jobId: job.jobId,
@@ -88,7 +84,12 @@ async function upload(
 		items: employeeIds.map((employeeId) => ({ employeeId })),
 	});
 	expect(result.error).toBeUndefined();
-	return json(result).map((item) => ({ status: 'sent', uploadedAt, ...item }));
+	expect(json(result)).toEqual(
+		employeeIds.map(() =>
+			expect.objectContaining({ status: 'sent', uploadedAt: expect.any(String) }),
+		),
+	);
+	return json(result);
 }
 
 /** Get Upload Outcomes as placed after Upload Users: no field set, so every default reads the item. */
@@ -424,5 +425,140 @@ describe("Get Upload Outcomes reports the job's state", () => {
 			['F0', 'processed'],
 			[null, expect.stringContaining('temporary problem')],
 		]);
+	});
+});
+
+describe('Upload Users → Get Upload Outcomes, as a workflow', () => {
+	function chain(job: { spId: string; jobId: string }, uploadOptions: IDataObject = {}) {
+		const trigger = 'HR records';
+		return {
+			nodes: [
+				{
+					id: 'hr',
+					name: trigger,
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0] as [number, number],
+					parameters: {},
+				},
+				{
+					id: 'upload',
+					name: 'Upload Users',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [200, 0] as [number, number],
+					parameters: synchronizationParameters(
+						'bulkUpload',
+						'uploadUsers',
+						job.spId,
+						{ ...attributes, uploadOptions },
+						{ jobId: job.jobId },
+					),
+				},
+				{
+					id: 'outcomes',
+					name: 'Upload Outcomes',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [400, 0] as [number, number],
+					// Nothing set but the operation: every field keeps its default.
+					parameters: {
+						authentication: 'appOnly',
+						resource: 'provisioningLog',
+						operation: 'getUploadOutcomes',
+					},
+				},
+			],
+			connections: {
+				[trigger]: { main: [[{ node: 'Upload Users', type: 'main' as const, index: 0 }]] },
+				'Upload Users': {
+					main: [[{ node: 'Upload Outcomes', type: 'main' as const, index: 0 }]],
+				},
+			},
+		};
+	}
+
+	it("needs no expression: the outcomes read the upload's job, service principal and time, so an earlier upload that day does not count", async () => {
+		const job = await jobIn('Active');
+		tenant.emulator.addProvisioningLogEntry({
+			activityDateTime: graphTime(minutesAgo(120)),
+			jobId: job.jobId,
+			servicePrincipal: { id: job.spId },
+			provisioningAction: 'create',
+			sourceIdentity: { id: 'C1' },
+			provisioningStatusInfo: { status: 'failure' },
+		});
+		const result = await runWorkflowAfterTrigger({
+			workflow: chain(job),
+			credential: hr.credential,
+			trigger: { name: 'HR records', items: [{ employeeId: 'C1' }, { employeeId: 'C2' }] },
+		});
+		expect(result.error).toBeUndefined();
+		const uploaded = result.output('Upload Users').map((item) => item.json);
+		const reported = result.output('Upload Outcomes').map((item) => item.json);
+		expect(
+			reported.map((item) => [item.externalId, item.outcome, item.status, item.logEntries]),
+		).toEqual([
+			['C1', 'processed', 'success', 1],
+			['C2', 'processed', 'success', 1],
+		]);
+		expect(reported.map((item) => item.uploadedAfter)).toEqual(
+			uploaded.map((item) => item.uploadedAt),
+		);
+		expect(reported.map((item) => item.lookBackNote)).toEqual([undefined, undefined]);
+	});
+
+	it('after Preview Only, the outcomes say so without a Graph call', async () => {
+		const job = await jobIn('Active');
+		tenant.emulator.clearRequests();
+		const result = await runWorkflowAfterTrigger({
+			workflow: chain(job, { previewOnly: true }),
+			credential: hr.credential,
+			trigger: { name: 'HR records', items: [{ employeeId: 'V1' }, { employeeId: 'V2' }] },
+		});
+		expect(result.error).toBeUndefined();
+		expect(
+			result.output('Upload Outcomes').map((item) => [item.json.externalId, item.json.outcome]),
+		).toEqual([
+			['V1', 'preview'],
+			['V2', 'preview'],
+		]);
+		expect(graphCalls(tenant.emulator)).toEqual([]);
+	});
+
+	it('after Only What Changed, an unchanged employee is reported as such with when Graph last accepted them, without a query', async () => {
+		const job = await jobIn('Active');
+		const run = (staticData?: IDataObject) =>
+			runNode({
+				parameters: synchronizationParameters(
+					'bulkUpload',
+					'uploadUsers',
+					job.spId,
+					{ ...attributes, uploadOptions: { onlyChanged: true } },
+					{ jobId: job.jobId },
+				),
+				credential: hr.credential,
+				items: [{ employeeId: 'U1' }],
+				mode: 'trigger',
+				staticData,
+			});
+		const first = await run();
+		const second = await run(first.staticData);
+		expect(json(second)).toEqual([expect.objectContaining({ status: 'unchanged' })]);
+		expect(
+			Date.parse(String(first.items[0].json.uploadedAt)) -
+				Date.parse(String(second.items[0].json.uploadedAt)),
+		).toBeLessThan(1000);
+		tenant.emulator.clearRequests();
+		const result = await outcomes(json(second));
+		expect(json(result)).toEqual([
+			expect.objectContaining({
+				externalId: 'U1',
+				outcome: 'unchanged',
+				// As Upload Users remembers it (to the second): the time of the first run's request
+				lastAcceptedAt: second.items[0].json.uploadedAt,
+			}),
+		]);
+		expect(graphCalls(tenant.emulator)).toEqual([]);
 	});
 });

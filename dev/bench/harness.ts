@@ -347,6 +347,8 @@ export interface BulkSide {
 	throttled: number;
 	/** Distinct employees of the run the job received */
 	recordsReceived: number;
+	/** … of those it should have received (absent in earlier results: every employee of the run) */
+	recordsExpected?: number;
 	/** From the webhook call to the first bulkUpload request reaching Graph: what n8n and the tool did before sending */
 	firstRequestMs: number;
 	/** … and to the last */
@@ -367,6 +369,8 @@ export interface ExecutionResult {
 	succeeded: number;
 	/** Items output with an error field (Continue On Fail) */
 	errorItems: number;
+	/** Output items by their `status` field, where the tool sets one (Upload Users: sent, unchanged, …) */
+	statuses?: Record<string, number>;
 	/** The node's error message when the execution failed */
 	error?: string;
 	usage: Usage;
@@ -447,15 +451,18 @@ function graphSide(emulator: Emulator, items: BenchItem[]): GraphSide {
 	};
 }
 
-/** Reads the job's record of bulk uploads (`before`: how many it held when the run started) and this run's requests. */
+/**
+ * Reads the job's record of bulk uploads (`before`: how many it held when the run started) and this run's requests;
+ * `expected` are the employees that should reach Graph (all of them, unless only what changed is sent).
+ */
 export function bulkSide(
 	emulator: Emulator,
 	bulk: BulkTarget,
-	employees: BenchEmployee[],
+	expected: BenchEmployee[],
 	before: number,
 	startedAtMs: number,
 ): BulkSide {
-	const wanted = new Set(employees.map((employee) => employee.employeeId));
+	const wanted = new Set(expected.map((employee) => employee.employeeId));
 	const received = new Set<string>();
 	for (const upload of bulkUploadsOf(emulator, bulk).slice(before)) {
 		for (const operation of upload.operations) {
@@ -469,6 +476,7 @@ export function bulkSide(
 		accepted: 0,
 		throttled: 0,
 		recordsReceived: received.size,
+		recordsExpected: wanted.size,
 		firstRequestMs: Number.NaN,
 		lastRequestMs: Number.NaN,
 	};
@@ -749,7 +757,14 @@ async function executionOutcome(
 ): Promise<
 	Pick<
 		ExecutionResult,
-		'items' | 'nodeMs' | 'status' | 'executionId' | 'succeeded' | 'errorItems' | 'error'
+		| 'items'
+		| 'nodeMs'
+		| 'status'
+		| 'executionId'
+		| 'succeeded'
+		| 'errorItems'
+		| 'statuses'
+		| 'error'
 	>
 > {
 	const execution = await getExecution(instance.rest, executionId);
@@ -764,6 +779,11 @@ async function executionOutcome(
 		| undefined;
 	const output = run?.data?.main?.[0] ?? [];
 	const errorItems = output.filter((item) => item.json && 'error' in item.json).length;
+	const statuses: Record<string, number> = {};
+	for (const item of output) {
+		const status = item.json?.status;
+		if (typeof status === 'string') statuses[status] = (statuses[status] ?? 0) + 1;
+	}
 	return {
 		items: output.length,
 		nodeMs: run?.executionTime ?? Number.NaN,
@@ -771,6 +791,7 @@ async function executionOutcome(
 		executionId,
 		succeeded: output.length - errorItems,
 		errorItems,
+		...(Object.keys(statuses).length > 0 ? { statuses } : {}),
 		error: run?.error?.message ?? data.resultData.error?.message,
 	};
 }

@@ -9,6 +9,7 @@ import type { Floor } from './floors';
 import type { BulkSide, ExecutionResult, RunResult } from './harness';
 import type { BenchSettings } from './options';
 import type { CpuSplit } from './profile';
+import type { BulkInput } from './workflows';
 
 /** The raw results of the last full `npm run bench`, which the README's figures are generated from. */
 export const BENCHMARKS_JSON = path.resolve(__dirname, '..', '..', 'docs', 'benchmarks.json');
@@ -46,14 +47,33 @@ export interface Measurement {
 
 export interface ProfileSplit {
 	tool: ToolId;
+	/** What ran, when it was not the tool's run of the latency sweep (a bulk upload) */
+	run?: string;
 	items: number;
 	latencyMs: number;
 	split: CpuSplit;
 }
 
+/**
+ * upload: new employees; fingerprinted: new employees with Only What Changed, which keeps their fingerprints;
+ * unchanged: the same employees again; changed: again with some of them changed; memory: new employees in an n8n
+ * with the GC probe, heap in use read around the run.
+ */
+export type BulkRunKind = 'upload' | 'fingerprinted' | 'unchanged' | 'changed' | 'memory';
+
 /** One bulk upload of employees to an API-driven inbound provisioning job. */
 export interface BulkMeasurement {
 	tool: ToolId;
+	/** Absent in results written before there were other kinds: an upload */
+	kind?: BulkRunKind;
+	/** How this node was told which field goes to which attribute */
+	input?: BulkInput;
+	/** Employees changed since the upload before (unchanged and changed runs) */
+	changed?: number;
+	/** The same employees through the fan-out alone, in the same n8n (memory runs) */
+	baseline?: ExecutionResult;
+	/** The size of the workflow's static data n8n kept after the run (Only What Changed's fingerprints) */
+	staticDataBytes?: number;
 	configuration: string;
 	latencyMs: number;
 	/** Employees per bulkUpload request in the tool's way of packing them */
@@ -85,11 +105,88 @@ export interface MachineInfo {
 	durationS: number;
 }
 
+/** Scenarios measured again by a partial run after the full one, with that run's machine and load */
+export interface PartialRun {
+	scenarios: string[];
+	machine: MachineInfo;
+}
+
 export interface ReportInput {
 	settings: BenchSettings;
 	machine: MachineInfo;
 	results: BenchResults;
+	/** Scenarios whose results a later partial run replaced (`--only … --write`) */
+	partialRuns?: PartialRun[];
 }
+
+/** Which of the results a scenario writes, so that a partial run can replace them and keep the others. */
+export interface ScenarioResults {
+	name: string;
+	measurement?: (m: Measurement) => boolean;
+	bulk?: (m: BulkMeasurement) => boolean;
+	profile?: (p: ProfileSplit) => boolean;
+}
+
+/** Settings without which a partial run's figures cannot stand beside the full run's */
+const SHARED_SETTINGS = ['graphLatencyMs', 'tokenLatencyMs', 'jitter'] as const;
+
+/**
+ * The earlier full run's results with those of the scenarios `partial` ran replaced by its own; `scenarios` are all
+ * of them, in the order their results are listed.
+ */
+export function mergePartialRun(
+	earlier: ReportInput,
+	partial: ReportInput,
+	scenarios: ScenarioResults[],
+): ReportInput {
+	for (const key of SHARED_SETTINGS) {
+		if (earlier.settings[key] !== partial.settings[key])
+			throw new Error(
+				`the last full run had ${key} ${earlier.settings[key]}, this one ${partial.settings[key]}: measure with the same settings, or run everything`,
+			);
+	}
+	const ran = scenarios.filter((scenario) => partial.settings.only.includes(scenario.name));
+	const owner = <T>(pick: (scenario: ScenarioResults) => ((m: T) => boolean) | undefined, m: T) =>
+		scenarios.findIndex((scenario) => pick(scenario)?.(m) === true);
+	const merged = <T>(
+		pick: (scenario: ScenarioResults) => ((m: T) => boolean) | undefined,
+		before: T[],
+		after: T[],
+	): T[] =>
+		[...before.filter((m) => !ran.some((scenario) => pick(scenario)?.(m))), ...after]
+			.map((m, order) => ({ m, order, owner: owner(pick, m) }))
+			.sort((a, b) => a.owner - b.owner || a.order - b.order)
+			.map(({ m }) => m);
+	const names = ran.map((scenario) => scenario.name);
+	return {
+		settings: earlier.settings,
+		machine: earlier.machine,
+		results: {
+			measurements: merged(
+				(scenario) => scenario.measurement,
+				earlier.results.measurements,
+				partial.results.measurements,
+			),
+			profiles: merged(
+				(scenario) => scenario.profile,
+				earlier.results.profiles,
+				partial.results.profiles,
+			),
+			bulk: merged((scenario) => scenario.bulk, earlier.results.bulk, partial.results.bulk),
+		},
+		partialRuns: [
+			...(earlier.partialRuns ?? [])
+				.map((run) => ({
+					...run,
+					scenarios: run.scenarios.filter((name) => !names.includes(name)),
+				}))
+				.filter((run) => run.scenarios.length > 0),
+			{ scenarios: names, machine: partial.machine },
+		],
+	};
+}
+
+export const bulkKind = (m: BulkMeasurement): BulkRunKind => m.kind ?? 'upload';
 
 export function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);

@@ -29,26 +29,50 @@ import {
 	withFreshN8n,
 	type BenchEnvironment,
 	type BenchN8n,
+	type ExecutionResult,
 	type RunOptions,
 	type RunResult,
 } from './harness';
 import { MEMORY_GC_EVERY_MS, type BenchSettings } from './options';
 import { monotonicMicros, readMainProfile, splitCpu, type ToolCode } from './profile';
-import type {
-	BenchResults,
-	BulkMeasurement,
-	Measurement,
-	ProfileSplit,
-	RunKind,
-	ToolId,
+import {
+	bulkKind,
+	type BenchResults,
+	type BulkMeasurement,
+	type BulkRunKind,
+	type Measurement,
+	type ProfileSplit,
+	type RunKind,
+	type ScenarioResults,
+	type ToolId,
 } from './results';
 import {
 	benchWorkflow,
+	BULK_INPUTS,
 	scimNamedEmployee,
 	type BenchEmployee,
+	type BulkInput,
 	type BulkTarget,
 	type ToolSpec,
 } from './workflows';
+
+/** Upload Users' workflow for each way of mapping the employees */
+const BULK_WORKFLOWS: Record<BulkInput, string> = {
+	attributeRows: 'benchBulkNode',
+	mapEach: 'benchBulkNodeMapEach',
+	mapAutomatically: 'benchBulkNodeAutoMap',
+};
+/**
+ * Upload Users with Upload Options › Only What Changed, mapped as the HR onboarding template maps (resource mapper).
+ * n8n saves a workflow's static data only under an ID of at most 21 characters (its isWorkflowIdValid), as the IDs
+ * it makes are: a longer one silently keeps nothing between executions.
+ */
+const BULK_ONLY_CHANGED_WORKFLOW = 'benchBulkOnlyChanged';
+const BULK_ONLY_CHANGED_INPUT: BulkInput = 'mapEach';
+/** The memory runs upload with the node's current version and defaults */
+const BULK_MEMORY_INPUT: BulkInput = 'mapEach';
+/** Share of the employees the HR system changes between the runs of the changed-only scenario */
+export const BULK_CHANGED_SHARE = 0.01;
 
 interface WorkflowEntry {
 	id: string;
@@ -98,15 +122,20 @@ export function workflowEntries(settings: BenchSettings): WorkflowEntry[] {
 			path: 'bench/http-tuned',
 			spec: (graphUrl) => ({ kind: 'http', auth: 'oAuth2', graphUrl, batching }),
 		},
+		...(Object.keys(BULK_INPUTS) as BulkInput[]).map((input) => ({
+			id: BULK_WORKFLOWS[input],
+			path: `bench/bulk-node-${input.toLowerCase()}`,
+			spec: (_graphUrl: string, bulk: BulkTarget) => ({ kind: 'bulkNode' as const, bulk, input }),
+		})),
 		{
-			id: 'benchBulkNode',
-			path: 'bench/bulk-node',
-			spec: (_graphUrl, bulk) => ({ kind: 'bulkNode', bulk }),
-		},
-		{
-			id: 'benchBulkNodeAutoMap',
-			path: 'bench/bulk-node-automap',
-			spec: (_graphUrl, bulk) => ({ kind: 'bulkNodeAutoMap', bulk }),
+			id: BULK_ONLY_CHANGED_WORKFLOW,
+			path: 'bench/bulk-node-only-changed',
+			spec: (_graphUrl, bulk) => ({
+				kind: 'bulkNode',
+				bulk,
+				input: BULK_ONLY_CHANGED_INPUT,
+				uploadOptions: { onlyChanged: true },
+			}),
 		},
 		{
 			id: 'benchBulkHttp',
@@ -301,32 +330,45 @@ function withGcProbe(gcLog: string, everyMs: number): Record<string, string> {
 	};
 }
 
-/** One bulk upload of `settings.bulkItems` new employees, with what the job received and the documented-limit floor. */
+const perRequest = `${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`;
+
+/**
+ * One bulk upload of `employees`, with what the job received and the documented-limit floor of the requests needed
+ * for those that should reach Graph (`expected`: all of them, unless only what changed is sent).
+ */
 async function bulkRun(
 	context: RunContext,
 	instance: BenchN8n,
 	run: {
 		tool: ToolId;
+		kind: BulkRunKind;
+		input?: BulkInput;
 		workflowId: string;
 		recordsPerRequest: number;
 		configuration: string;
-		asPosted?: (employee: BenchEmployee) => object;
+		employees: BenchEmployee[];
+		expected?: BenchEmployee[];
+		changed?: number;
+		baseline?: ExecutionResult;
+		options?: RunOptions;
 	},
 ): Promise<BulkMeasurement> {
 	const { settings, environment } = context;
 	const { emulator, bulk } = environment;
 	// the previous run's requests must have left Graph's 5-second window, or they would count against this one
 	await sleep(BULK_UPLOAD_LIMITS.windowMs);
-	const employees = makeEmployees(settings.bulkItems, `${run.tool}-${Date.now().toString(36)}`);
+	const { employees } = run;
+	const expected = run.expected ?? employees;
 	const before = bulkUploadsOf(emulator, bulk).length;
 	const result = await runExecution(
 		instance,
 		environment,
 		workflow(settings, run.workflowId),
-		run.asPosted ? employees.map(run.asPosted) : employees,
+		run.input === 'mapAutomatically' ? employees.map(scimNamedEmployee) : employees,
+		run.options,
 	);
-	const side = bulkSide(emulator, bulk, employees, before, result.startedAtMs);
-	const needed = Math.ceil(employees.length / run.recordsPerRequest);
+	const side = bulkSide(emulator, bulk, expected, before, result.startedAtMs);
+	const needed = Math.ceil(expected.length / run.recordsPerRequest);
 	const latency = { graphMs: settings.graphLatencyMs, tokenMs: settings.tokenLatencyMs };
 	const floor = rateLimitFloor(
 		needed,
@@ -335,11 +377,18 @@ async function bulkRun(
 		latency,
 		side.tokenRequests > 0,
 	);
+	const statuses = Object.entries(result.statuses ?? {})
+		.map(([status, count]) => `${count} ${status}`)
+		.join(', ');
 	context.log(
-		`${run.tool} bulk upload: ${employees.length} employees in ${(result.wallMs / 1000).toFixed(1)} s (first request after ${(side.firstRequestMs / 1000).toFixed(1)} s), ${side.requests} bulkUpload requests (${side.throttled} answered 429), ${side.recordsReceived} received, ${result.status}`,
+		`${run.tool}${run.input ? ` (${BULK_INPUTS[run.input].label})` : ''} bulk ${run.kind}: ${employees.length} employees in ${(result.wallMs / 1000).toFixed(1)} s (first request after ${(side.firstRequestMs / 1000).toFixed(1)} s), ${side.requests} bulkUpload requests (${side.throttled} answered 429), ${side.recordsReceived} of ${expected.length} received${statuses ? `; output ${statuses}` : ''}, ${result.status}`,
 	);
 	return {
 		tool: run.tool,
+		kind: run.kind,
+		...(run.input ? { input: run.input } : {}),
+		...(run.changed !== undefined ? { changed: run.changed } : {}),
+		...(run.baseline ? { baseline: run.baseline } : {}),
 		configuration: run.configuration,
 		latencyMs: settings.graphLatencyMs,
 		recordsPerRequest: run.recordsPerRequest,
@@ -350,7 +399,35 @@ async function bulkRun(
 	};
 }
 
-export interface Scenario {
+/** The size of the workflow's static data as n8n stored it (what Only What Changed keeps between executions). */
+async function staticDataBytes(
+	instance: BenchN8n,
+	workflowId: string,
+): Promise<number | undefined> {
+	try {
+		const stored = await instance.rest.request<{ staticData?: unknown }>(
+			'GET',
+			`/workflows/${workflowId}`,
+		);
+		return stored.staticData ? JSON.stringify(stored.staticData).length : 0;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The employees again, every `1 / share`-th with a new job title: an HR export of the next day. */
+function withSomeChanged(
+	employees: BenchEmployee[],
+	share: number,
+): { employees: BenchEmployee[]; changed: BenchEmployee[] } {
+	const every = Math.max(1, Math.round(1 / share));
+	const next = employees.map((employee, index) =>
+		index % every === 0 ? { ...employee, jobTitle: `${employee.jobTitle} (promoted)` } : employee,
+	);
+	return { employees: next, changed: next.filter((_, index) => index % every === 0) };
+}
+
+export interface Scenario extends ScenarioResults {
 	/** What --only names it by */
 	name: string;
 	description: (settings: BenchSettings) => string;
@@ -370,6 +447,7 @@ const bucketText = (settings: BenchSettings) =>
 export const SCENARIOS: Scenario[] = [
 	{
 		name: 'sweep',
+		measurement: (m) => (m.kind === 'cold' || m.kind === 'warm') && m.tool !== 'httpTuned',
 		description: (s) =>
 			`${s.items} items at Graph latencies ${s.latencies.join(', ')} ms: this node (expressions, item fields), Edit Fields, HTTP Request (OAuth2, header auth), ${plural(s.warmRuns, 'warm run')} each`,
 		included: () => true,
@@ -437,6 +515,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'throttled',
+		measurement: (m) => m.kind === 'throttled',
 		description: (s) =>
 			`${s.items} items at ${s.graphLatencyMs} ms, ${Math.round(s.throttleShare * 100)} % answered 429 (Retry-After ${s.retryAfterSeconds} s): this node over ${plural(s.throttleRuns, 'seed')}, HTTP Request once`,
 		included: (s) => s.throttleRuns > 0,
@@ -485,6 +564,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'bucket',
+		measurement: (m) => m.kind === 'bucket',
 		description: (s) =>
 			`${s.items} items in one execution at ${s.graphLatencyMs} ms against ${bucketText(s)}: this node, HTTP Request`,
 		included: () => true,
@@ -522,6 +602,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'concurrent',
+		measurement: (m) => m.kind === 'concurrent',
 		description: (s) =>
 			`${s.executions} executions of ${s.executionItems} items at once on one credential, at ${s.graphLatencyMs} ms against ${bucketText(s)}`,
 		included: (s) => s.executions > 0,
@@ -572,6 +653,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'items-in-flight',
+		measurement: (m) => m.kind === 'itemsInFlight',
 		description: (s) =>
 			`this node with Items in Flight ${s.sweep.join(', ')} at ${s.graphLatencyMs} ms`,
 		included: (s) => s.sweep.length > 0,
@@ -614,6 +696,7 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'memory',
+		measurement: (m) => m.kind === 'memory',
 		description: (s) =>
 			`this node with ${[...new Set([s.memoryItems, s.items])].map((size) => size.toLocaleString('en-US')).join(' and ')} items at ${s.graphLatencyMs} ms in one fresh n8n, heap in use after full collections`,
 		included: (s) => s.memoryItems > 0,
@@ -652,8 +735,15 @@ export const SCENARIOS: Scenario[] = [
 	},
 	{
 		name: 'bulk',
+		bulk: (m) => bulkKind(m) === 'upload',
 		description: (s) =>
-			`${s.bulkItems.toLocaleString('en-US')} employees to an API-driven provisioning job under Graph's documented bulkUpload limits: this node, then HTTP Request with one request per employee (paced at the limit too when that takes under ${BULK_PACED_RUN_LIMIT_MS / 60_000} minutes)`,
+			`${s.bulkItems.toLocaleString('en-US')} new employees to an API-driven provisioning job under Graph's documented bulkUpload limits: this node mapping them with ${Object.values(
+				BULK_INPUTS,
+			)
+				.map((input) => input.label)
+				.join(
+					', ',
+				)}, then HTTP Request with one request per employee (paced at the limit too when that takes under ${BULK_PACED_RUN_LIMIT_MS / 60_000} minutes)`,
 		included: (s) => s.bulkItems > 0,
 		run: async (ctx) => {
 			const { settings } = ctx;
@@ -661,34 +751,39 @@ export const SCENARIOS: Scenario[] = [
 				setLatency(ctx, settings.graphLatencyMs);
 				// Microsoft Entra ID Governance's quota, the larger of the two Microsoft documents
 				ctx.environment.emulator.setBulkUploadDailyLimit(BULK_UPLOAD_LIMITS.dailyQuota.governance);
-				const out = [
-					await bulkRun(ctx, instance, {
-						tool: 'node',
-						workflowId: 'benchBulkNode',
-						recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
-						configuration: `defaults: ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
-					}),
-					await bulkRun(ctx, instance, {
-						tool: 'node',
-						workflowId: 'benchBulkNodeAutoMap',
-						recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
-						configuration: `Map Automatically (node version 2, fields named as SCIM attributes), defaults: ${BULK_UPLOAD_LIMITS.recordsPerRequest} employees per request, paced to ${BULK_UPLOAD_LIMITS.requestsPerWindow} requests per ${BULK_UPLOAD_LIMITS.windowMs / 1000} s`,
-						asPosted: scimNamedEmployee,
-					}),
+				const out: BulkMeasurement[] = [];
+				for (const input of Object.keys(BULK_INPUTS) as BulkInput[]) {
+					out.push(
+						await bulkRun(ctx, instance, {
+							tool: 'node',
+							kind: 'upload',
+							input,
+							workflowId: BULK_WORKFLOWS[input],
+							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+							configuration: `${BULK_INPUTS[input].configuration}; defaults: ${perRequest}`,
+							employees: makeEmployees(settings.bulkItems, `${input}-${Date.now().toString(36)}`),
+						}),
+					);
+				}
+				out.push(
 					await bulkRun(ctx, instance, {
 						tool: 'httpOAuth2',
+						kind: 'upload',
 						workflowId: 'benchBulkHttp',
 						recordsPerRequest: 1,
 						configuration: 'default settings, one bulkUpload request per employee',
+						employees: makeEmployees(settings.bulkItems, `http-${Date.now().toString(36)}`),
 					}),
-				];
+				);
 				if (bulkPacedFloor(settings).ms <= BULK_PACED_RUN_LIMIT_MS) {
 					out.push(
 						await bulkRun(ctx, instance, {
 							tool: 'httpTuned',
+							kind: 'upload',
 							workflowId: 'benchBulkHttpPaced',
 							recordsPerRequest: 1,
 							configuration: `Items per Batch ${BULK_PACED_BATCHING.batchSize}, Batch Interval ${BULK_PACED_BATCHING.batchInterval} ms, one request per employee`,
+							employees: makeEmployees(settings.bulkItems, `paced-${Date.now().toString(36)}`),
 						}),
 					);
 				}
@@ -698,7 +793,116 @@ export const SCENARIOS: Scenario[] = [
 		},
 	},
 	{
+		name: 'bulk-changes',
+		bulk: (m) => ['fingerprinted', 'unchanged', 'changed'].includes(bulkKind(m)),
+		description: (s) =>
+			`Upload Users with Only What Changed (${BULK_INPUTS[BULK_ONLY_CHANGED_INPUT].label}): ${s.bulkItems.toLocaleString('en-US')} new employees, the same again unchanged, then again with ${BULK_CHANGED_SHARE * 100} % changed; published workflow called at its production webhook, so n8n keeps the static data between the executions`,
+		included: (s) => s.bulkItems > 0,
+		run: async (ctx) => {
+			const { settings } = ctx;
+			const bulk = await withFreshN8n(ctx.environment, 'bulk-changes', async (instance) => {
+				setLatency(ctx, settings.graphLatencyMs);
+				ctx.environment.emulator.setBulkUploadDailyLimit(BULK_UPLOAD_LIMITS.dailyQuota.governance);
+				const common = {
+					tool: 'node' as const,
+					input: BULK_ONLY_CHANGED_INPUT,
+					workflowId: BULK_ONLY_CHANGED_WORKFLOW,
+					recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+				};
+				const configuration = `${BULK_INPUTS[BULK_ONLY_CHANGED_INPUT].configuration}; Upload Options › Only What Changed; ${perRequest}`;
+				const first = makeEmployees(settings.bulkItems, `changes-${Date.now().toString(36)}`);
+				const next = withSomeChanged(first, BULK_CHANGED_SHARE);
+				const runs: BulkMeasurement[] = [];
+				const withStaticData = async (m: BulkMeasurement) => {
+					const bytes = await staticDataBytes(instance, BULK_ONLY_CHANGED_WORKFLOW);
+					runs.push(bytes === undefined ? m : { ...m, staticDataBytes: bytes });
+				};
+				await withStaticData(
+					await bulkRun(ctx, instance, {
+						...common,
+						kind: 'fingerprinted',
+						configuration: `${configuration}; every employee new`,
+						employees: first,
+					}),
+				);
+				await withStaticData(
+					await bulkRun(ctx, instance, {
+						...common,
+						kind: 'unchanged',
+						configuration: `${configuration}; the same employees again`,
+						employees: first,
+						expected: [],
+						changed: 0,
+					}),
+				);
+				await withStaticData(
+					await bulkRun(ctx, instance, {
+						...common,
+						kind: 'changed',
+						configuration: `${configuration}; the same employees, ${next.changed.length} with a new job title`,
+						employees: next.employees,
+						expected: next.changed,
+						changed: next.changed.length,
+					}),
+				);
+				return runs;
+			});
+			return { bulk };
+		},
+	},
+	{
+		name: 'bulk-memory',
+		bulk: (m) => bulkKind(m) === 'memory',
+		description: (s) =>
+			`Upload Users (${BULK_INPUTS[BULK_MEMORY_INPUT].label}) with ${[...new Set([s.bulkItems, s.items])].map((size) => size.toLocaleString('en-US')).join(' and ')} new employees at ${s.graphLatencyMs} ms in one fresh n8n, heap in use after full collections, against the same employees through the fan-out alone`,
+		included: (s) => s.bulkItems > 0 && s.memoryItems > 0,
+		run: async (ctx) => {
+			const { settings } = ctx;
+			// the larger run first: it is the one that fetches the token
+			const sizes = [...new Set([settings.bulkItems, settings.items])].sort((a, b) => b - a);
+			const gcLog = path.join(ctx.environment.folder, 'bulk-memory-gc.jsonl');
+			const bulk = await withFreshN8n(
+				ctx.environment,
+				'bulk-memory',
+				async (instance) => {
+					setLatency(ctx, settings.graphLatencyMs);
+					ctx.environment.emulator.setBulkUploadDailyLimit(
+						BULK_UPLOAD_LIMITS.dailyQuota.governance,
+					);
+					const out: BulkMeasurement[] = [];
+					for (const size of sizes) {
+						const label = `memory-${size}-${Date.now().toString(36)}`;
+						const baseline = await runExecution(
+							instance,
+							ctx.environment,
+							workflow(settings, 'benchBaseline'),
+							makeEmployees(size, `${label}-fan-out`),
+							{ gcLog },
+						);
+						out.push(
+							await bulkRun(ctx, instance, {
+								tool: 'node',
+								kind: 'memory',
+								input: BULK_MEMORY_INPUT,
+								workflowId: BULK_WORKFLOWS[BULK_MEMORY_INPUT],
+								recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+								configuration: `${BULK_INPUTS[BULK_MEMORY_INPUT].configuration}; defaults; a full GC every ${MEMORY_GC_EVERY_MS / 1000} s`,
+								employees: makeEmployees(size, label),
+								baseline,
+								options: { gcLog },
+							}),
+						);
+					}
+					return out;
+				},
+				withGcProbe(gcLog, MEMORY_GC_EVERY_MS),
+			);
+			return { bulk };
+		},
+	},
+	{
 		name: 'profile',
+		profile: (p) => p.run === undefined,
 		description: (s) =>
 			`CPU profiles of n8n at ${s.latencies[0]} ms: where the CPU time of a warm run goes, this node (both inputs), HTTP Request, Edit Fields`,
 		included: (s) => s.profile,
@@ -754,7 +958,63 @@ export const SCENARIOS: Scenario[] = [
 		},
 	},
 	{
+		name: 'bulk-profile',
+		profile: (p) => p.run !== undefined,
+		description: (s) =>
+			`CPU profiles of n8n uploading ${s.bulkItems.toLocaleString('en-US')} new employees at ${s.graphLatencyMs} ms, mapped with ${Object.values(
+				BULK_INPUTS,
+			)
+				.map((input) => input.label)
+				.join(', ')}: where the CPU time per employee goes`,
+		// profiling slows n8n down: only when asked for
+		included: (s) => s.profile && s.bulkItems > 0,
+		run: async (ctx) => {
+			const { settings } = ctx;
+			const directory = path.join(ctx.environment.folder, 'bulk-cpu-profiles');
+			mkdirSync(directory, { recursive: true });
+			const windows: Array<{ input: BulkInput; items: number; from: number; to: number }> = [];
+			await withFreshN8n(
+				ctx.environment,
+				'bulk-profile',
+				async (instance) => {
+					setLatency(ctx, settings.graphLatencyMs);
+					ctx.environment.emulator.setBulkUploadDailyLimit(
+						BULK_UPLOAD_LIMITS.dailyQuota.governance,
+					);
+					for (const input of Object.keys(BULK_INPUTS) as BulkInput[]) {
+						// the time bulkRun waits for Graph's window to pass is idle: the profile counts no idle time
+						const from = monotonicMicros();
+						const m = await bulkRun(ctx, instance, {
+							tool: 'node',
+							kind: 'upload',
+							input,
+							workflowId: BULK_WORKFLOWS[input],
+							recordsPerRequest: BULK_UPLOAD_LIMITS.recordsPerRequest,
+							configuration: BULK_INPUTS[input].configuration,
+							employees: makeEmployees(
+								settings.bulkItems,
+								`profile-${input}-${Date.now().toString(36)}`,
+							),
+						});
+						windows.push({ input, items: m.result.items, from, to: monotonicMicros() });
+					}
+				},
+				{ NODE_OPTIONS: `--require "${GUARD}" --cpu-prof --cpu-prof-dir="${directory}"` },
+			);
+			const profile = readMainProfile(directory);
+			const profiles: ProfileSplit[] = windows.map((window) => ({
+				tool: 'node',
+				run: `Bulk upload, ${BULK_INPUTS[window.input].label}`,
+				items: window.items,
+				latencyMs: settings.graphLatencyMs,
+				split: splitCpu(profile, window.from, window.to, 'package'),
+			}));
+			return { profiles };
+		},
+	},
+	{
 		name: 'http-batching',
+		measurement: (m) => m.tool === 'httpTuned',
 		description: (s) =>
 			`HTTP Request with Batching (${s.httpBatchSize} items every ${s.httpBatchIntervalMs} ms) at ${s.graphLatencyMs} ms: cold and warm token`,
 		// slow and no better than its defaults: only when asked for

@@ -83,6 +83,24 @@ const EMPLOYEE_ATTRIBUTES: Array<[attribute: string, field: keyof BenchEmployee]
 	[`${SCIM_ENTERPRISE_USER}:department`, 'department'],
 ];
 
+/** How Upload Users is told which field goes to which SCIM attribute */
+export type BulkInput = 'attributeRows' | 'mapEach' | 'mapAutomatically';
+
+export const BULK_INPUTS: Record<BulkInput, { label: string; configuration: string }> = {
+	attributeRows: {
+		label: 'attribute rows',
+		configuration: `node version 1, Attributes: ${EMPLOYEE_ATTRIBUTES.length} rows of {{ $json.field }}`,
+	},
+	mapEach: {
+		label: 'Map Each Attribute',
+		configuration: `node version 2, Map Each Attribute: ${EMPLOYEE_ATTRIBUTES.length} attributes of {{ $json.field }}, field types as the editor saves them`,
+	},
+	mapAutomatically: {
+		label: 'Map Automatically',
+		configuration: 'node version 2, Map Automatically: fields named as SCIM attributes',
+	},
+};
+
 /** The employee as an HR export whose fields are named as SCIM attributes (the same mapping), for Map Automatically. */
 export function scimNamedEmployee(employee: BenchEmployee): Record<string, unknown> {
 	return Object.fromEntries(
@@ -115,9 +133,13 @@ export type ToolSpec =
 	| { kind: 'baseline' }
 	/** n8n's Edit Fields node evaluating the three expressions this node reads per item, and nothing else */
 	| { kind: 'expressions' }
-	| { kind: 'bulkNode'; bulk: BulkTarget }
-	/** Upload Users of node version 2, Map Automatically: the items' fields are named as SCIM attributes (scimNamedEmployee) */
-	| { kind: 'bulkNodeAutoMap'; bulk: BulkTarget }
+	/** Upload Users, the employees mapped one of its ways (BULK_INPUTS); `uploadOptions` its Upload Options */
+	| {
+			kind: 'bulkNode';
+			bulk: BulkTarget;
+			input: BulkInput;
+			uploadOptions?: Record<string, unknown>;
+	  }
 	/** HTTP Request, one bulkUpload request per employee; batching omitted = its default (none) */
 	| {
 			kind: 'bulkHttp';
@@ -151,17 +173,72 @@ function toolHeader(type: string, typeVersion: number) {
 	};
 }
 
-/** This node's Upload Users to the bulk target; `mapping` says how each employee's fields become SCIM attributes. */
-function uploadUsersNode(typeVersion: number, bulk: BulkTarget, mapping: Record<string, unknown>) {
+/** The field list the editor saves with Map Each Attribute (from the job's attribute list for API): types included. */
+function mappedAttributeSchema() {
+	return EMPLOYEE_ATTRIBUTES.map(([attribute]) => ({
+		id: attribute,
+		displayName: attribute,
+		required: attribute === 'externalId' || attribute === 'userName',
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: attribute === 'active' ? 'boolean' : 'string',
+	}));
+}
+
+/** How each employee's fields become SCIM attributes, as the node stores it for `input`. */
+function employeeMapping(input: BulkInput): { typeVersion: number; parameters: object } {
+	const value = (field: keyof BenchEmployee) => `={{ $json.${field} }}`;
+	switch (input) {
+		case 'attributeRows':
+			return {
+				typeVersion: 1,
+				parameters: {
+					attributes: {
+						attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({
+							attribute,
+							value: value(field),
+						})),
+					},
+				},
+			};
+		case 'mapEach':
+			return {
+				typeVersion: 2,
+				parameters: {
+					columns: {
+						mappingMode: 'defineBelow',
+						value: Object.fromEntries(
+							EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => [attribute, value(field)]),
+						),
+						matchingColumns: [],
+						schema: mappedAttributeSchema(),
+						attemptToConvertTypes: false,
+						convertFieldsToString: false,
+					},
+				},
+			};
+		case 'mapAutomatically':
+			return {
+				typeVersion: 2,
+				parameters: { columns: { mappingMode: 'autoMapInputData', value: null } },
+			};
+	}
+}
+
+/** This node's Upload Users to the bulk target. */
+function uploadUsersNode(tool: Extract<ToolSpec, { kind: 'bulkNode' }>) {
+	const mapping = employeeMapping(tool.input);
 	return {
-		...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', typeVersion),
+		...toolHeader('n8n-nodes-entra-provisioning.microsoftEntraProvisioning', mapping.typeVersion),
 		parameters: {
 			authentication: 'appOnly',
 			resource: 'bulkUpload',
 			operation: 'uploadUsers',
-			target: { __rl: true, mode: 'id', value: bulk.servicePrincipalId },
-			job: { __rl: true, mode: 'id', value: bulk.jobId },
-			...mapping,
+			target: { __rl: true, mode: 'id', value: tool.bulk.servicePrincipalId },
+			job: { __rl: true, mode: 'id', value: tool.bulk.jobId },
+			...mapping.parameters,
+			...(tool.uploadOptions ? { uploadOptions: tool.uploadOptions } : {}),
 			options: {},
 		},
 		credentials: { [CREDENTIALS.appOnly.type]: BULK_CREDENTIALS.appOnly },
@@ -220,18 +297,7 @@ function toolNode(tool: ToolSpec): WorkflowJson['nodes'][number] & Record<string
 				},
 			};
 		case 'bulkNode':
-			return uploadUsersNode(1, tool.bulk, {
-				attributes: {
-					attribute: EMPLOYEE_ATTRIBUTES.map(([attribute, field]) => ({
-						attribute,
-						value: `={{ $json.${field} }}`,
-					})),
-				},
-			});
-		case 'bulkNodeAutoMap':
-			return uploadUsersNode(2, tool.bulk, {
-				columns: { mappingMode: 'autoMapInputData', value: null },
-			});
+			return uploadUsersNode(tool);
 		case 'bulkHttp':
 			return {
 				...toolHeader('n8n-nodes-base.httpRequest', 4.5),

@@ -76,11 +76,17 @@ export interface SignInClient {
 	clientSecret: string;
 }
 
+/** What seedDemoTenant made that the suites and the demo refer to besides the sign-in. */
+export interface DemoTenantSeed extends SignInClient {
+	/** The demo app's API-driven inbound provisioning job, which the HR templates leave to pick From List */
+	inboundJobId: string;
+}
+
 /** Adds the demo application and service principal, the n8n app registration and an admin user. */
 export function seedDemoTenant(
 	emulator: Emulator,
 	client: Partial<SignInClient> = {},
-): SignInClient {
+): DemoTenantSeed {
 	emulator.addApplication({
 		id: DEMO_OBJECTS.applicationObjectId,
 		appId: DEMO_OBJECTS.appId,
@@ -109,12 +115,12 @@ export function seedDemoTenant(
 		directoryRoles: ['Application Administrator'],
 	});
 	// The templates find their jobs by template: an API-driven inbound job for HR uploads, a SCIM job for rotation.
-	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
+	const inbound = emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'API2AAD');
 	emulator.createSynchronizationJob(DEMO_OBJECTS.servicePrincipalId, 'scim');
 	emulator.acceptScimCredentials(DEMO_SCIM.baseAddress, DEMO_SCIM.secretToken);
 	emulator.addGroup('Provisioning pilot users', DEMO_OBJECTS.groupId);
 	emulator.setProvisioningDelay(DEMO_PROVISIONING_DELAY_MS);
-	return { clientId: registered.clientId, clientSecret: secret };
+	return { clientId: registered.clientId, clientSecret: secret, inboundJobId: inbound.id };
 }
 
 /** Where a credential points: the emulator (a Custom cloud on 127.0.0.1) or one of Microsoft's clouds. */
@@ -232,24 +238,32 @@ export const DEMO_TARGET: PickedTarget = {
 };
 
 /**
- * The workflow with every Target (or Service Principal) left to pick From List set to the given one, as a user picks
- * it in the editor after importing an example. The examples leave that choice open: their demo IDs mean nothing in
- * another tenant.
+ * The workflow with every Target (or Service Principal) left to pick From List set to the given one, and with a job
+ * given, every Job left to pick too (the HR templates pick the API-driven inbound job), as a user picks them in the
+ * editor after importing an example. The examples leave that choice open: their demo IDs mean nothing in another
+ * tenant.
  */
 export function withTargetPicked(
 	workflow: WorkflowJson,
 	target: PickedTarget = DEMO_TARGET,
+	job?: PickedTarget,
 ): WorkflowJson {
 	const copy = JSON.parse(JSON.stringify(workflow)) as WorkflowJson;
+	const picks: Array<[string, PickedTarget | undefined]> = [
+		['target', target],
+		['job', job],
+	];
 	for (const node of copy.nodes) {
-		const locator = node.parameters.target as { mode?: string; value?: unknown } | undefined;
-		if (locator?.mode !== 'list' || locator.value !== '') continue;
-		node.parameters.target = {
-			__rl: true,
-			mode: 'list',
-			value: target.id,
-			cachedResultName: target.displayName,
-		};
+		for (const [parameter, picked] of picks) {
+			const locator = node.parameters[parameter] as { mode?: string; value?: unknown } | undefined;
+			if (!picked || locator?.mode !== 'list' || locator.value !== '') continue;
+			node.parameters[parameter] = {
+				__rl: true,
+				mode: 'list',
+				value: picked.id,
+				cachedResultName: picked.displayName,
+			};
+		}
 	}
 	return copy;
 }

@@ -48,6 +48,8 @@ export interface StackContext {
 	tenant: TenantTarget;
 	/** The app registration with Synchronization.ReadWrite.All and Application.Read.All and a client secret */
 	client: SignInClient;
+	/** The demo app's API-driven inbound provisioning job */
+	inboundJobId: string;
 }
 
 export interface StackOptions {
@@ -137,9 +139,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 	const emulator = await startEmulator();
 	let n8n: N8n | undefined;
 	try {
-		const client = seedDemoTenant(emulator);
+		const { inboundJobId, ...client } = seedDemoTenant(emulator);
 		const tenant = emulatorTenant(emulator);
-		const context: StackContext = { emulator, tenant, client };
+		const context: StackContext = { emulator, tenant, client, inboundJobId };
 		const caFile = emulator.writeCaFile(folder);
 		n8n = new N8n({
 			runtime,

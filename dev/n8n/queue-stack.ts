@@ -113,9 +113,9 @@ export async function startQueueStack(options: QueueStackOptions): Promise<Queue
 		started.redis = await Redis.start(path.join(folder, 'redis'));
 		const emulator = await startEmulator({ ports: options.emulatorPorts });
 		started.emulator = emulator;
-		const client = seedDemoTenant(emulator);
+		const { inboundJobId, ...client } = seedDemoTenant(emulator);
 		const tenant = emulatorTenant(emulator);
-		const context: StackContext = { emulator, tenant, client };
+		const context: StackContext = { emulator, tenant, client, inboundJobId };
 		const caFile = emulator.writeCaFile(folder);
 		const env = {
 			...SSRF_PROTECTION_ALLOWING_LOOPBACK,

@@ -323,6 +323,8 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	/** How the execution started: 'manual' (the editor, the default) or a production mode such as 'trigger' */
 	mode?: WorkflowExecuteMode;
+	/** The node's name in the workflow (its node-scoped static data goes by it); 'Entra Provisioning' when omitted */
+	nodeName?: string;
 }
 
 export interface RunResult {
@@ -349,10 +351,11 @@ function buildNode(
 	credential: CredentialInput,
 	onError: INode['onError'],
 	typeVersion = 1,
+	name = NODE_NAME,
 ): INode {
 	return {
 		id: 'node-under-test',
-		name: NODE_NAME,
+		name,
 		type: NODE_TYPE,
 		typeVersion,
 		position: [0, 0],
@@ -411,6 +414,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 				? 'continueRegularOutput'
 				: undefined,
 		options.typeVersion,
+		options.nodeName,
 	);
 	const mode = options.mode ?? 'manual';
 	const workflow = new Workflow({
@@ -457,7 +461,7 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	} as unknown as IRunExecutionData;
 	const execution = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await execution.processRunExecutionData(workflow);
-	const taskData = run.data.resultData.runData[NODE_NAME]?.[0];
+	const taskData = run.data.resultData.runData[node.name]?.[0];
 	return {
 		items: taskData?.data?.main?.[0] ?? [],
 		outputs: (taskData?.data?.main ?? []).map((output) => output ?? []),

@@ -43,7 +43,7 @@ export function uploadOptionsProperty(
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to clear what Only What Changed remembers of this node's uploads to the job before sending, so that every employee is sent again (e.g. after changing the job's attribute mappings)",
+					"Whether to clear what Only What Changed remembers of the workflow's uploads to the job before sending, so that every employee is sent again (e.g. after changing the job's attribute mappings)",
 			},
 			{
 				displayName: 'Managers First',
@@ -59,7 +59,7 @@ export function uploadOptionsProperty(
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to send only employees whose record differs from the one Graph last accepted from this node for the job (joiners, movers, leavers); the others are output as unchanged, without a request. Remembered in the workflow's static data, which n8n saves for production executions only.",
+					"Whether to send only employees whose record differs from the one Graph last accepted from this workflow for the job (joiners, movers, leavers); the others are output as unchanged, without a request. An employee Get Upload Outcomes then reports failed by the job is sent again. Remembered in the workflow's static data, which n8n saves for production executions only.",
 			},
 			{
 				displayName: 'Preview Only',

@@ -9,7 +9,7 @@ import { pacerFor } from '../transport/throttling';
 import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
-import { AcceptedRecords } from './uploadFingerprints';
+import { AcceptedRecords, uploadJobKey } from './uploadFingerprints';
 import {
 	managersFirst,
 	managersNotInUpload,
@@ -17,6 +17,7 @@ import {
 	type PlannedEmployee,
 	type UploadDestination,
 	type UploadOptions,
+	type UploadStatus,
 } from './uploadPlan';
 
 /** Graph answers 400 to a bulk request that does not fit the job: every employee of that request carries this. */
@@ -38,7 +39,7 @@ function scimOperation({ externalId, data }: Employee): IDataObject {
 function employeeOutput(
 	destination: IDataObject,
 	employee: PlannedEmployee,
-	fields: IDataObject,
+	fields: IDataObject & { status: UploadStatus },
 	managerNotInUpload: boolean,
 ): IDataObject {
 	return {
@@ -109,10 +110,12 @@ export async function sendBulkUploads(
 				outcomes[employee.itemIndex] = { error };
 			continue;
 		}
-		// Two jobs never share what is remembered of them
-		const jobKey = `${servicePrincipal.objectId}/${jobId}`;
+		const jobKey = uploadJobKey(servicePrincipal.objectId, jobId);
 		const noManager = managersNotInUpload(employees);
-		const output = (employee: PlannedEmployee, fields: IDataObject): ItemOutcome => ({
+		const output = (
+			employee: PlannedEmployee,
+			fields: IDataObject & { status: UploadStatus },
+		): ItemOutcome => ({
 			json: employeeOutput(
 				{ ...servicePrincipalFields(servicePrincipal), jobId },
 				employee,

@@ -1,5 +1,10 @@
-import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeParameterResourceLocator,
+	ResourceMapperField,
+} from 'n8n-workflow';
+import { isResourceMapperValue, NodeOperationError, validateFieldType } from 'n8n-workflow';
 
 import {
 	GUID_PATTERN,
@@ -25,7 +30,7 @@ import {
 	MAX_RETRY_LIMIT,
 } from '../transport/requestLimits';
 
-import { evaluateTogether } from './itemExpressions';
+import { evaluateTogether, type SettleValue } from './itemExpressions';
 
 /*
  * The one module that reads an item's parameters and checks them before any request: each reader returns a value
@@ -74,9 +79,59 @@ function fixedValue(
 }
 
 /**
+ * How n8n checks the values of a resource mapper (`<parameter>.value`) against the field list the editor saved
+ * with them (n8n-core's validateValueAgainstSchema): each value of a field with a type through validateFieldType,
+ * the first field of an ID counting. Not strictly and without parsing text, as for a resource mapper that shows no
+ * type conversion options, as this node's do. Undefined for any other parameter.
+ */
+function resourceMapperCheck(ctx: IExecuteFunctions, name: string): SettleValue | undefined {
+	// n8n's getNode() copies the node, parameters and all: once per execution, not per item
+	let checks = resourceMapperChecks.get(ctx);
+	if (!checks) {
+		checks = new Map();
+		resourceMapperChecks.set(ctx, checks);
+	}
+	if (!checks.has(name)) checks.set(name, newResourceMapperCheck(ctx, name));
+	return checks.get(name);
+}
+
+/** Per execution, per parameter: its resource mapper check, or undefined when it is no resource mapper's values */
+const resourceMapperChecks = new WeakMap<IExecuteFunctions, Map<string, SettleValue | undefined>>();
+
+function newResourceMapperCheck(ctx: IExecuteFunctions, name: string): SettleValue | undefined {
+	const [parameter, part, ...deeper] = name.split('.');
+	if (part !== 'value' || deeper.length > 0) return undefined;
+	const stored = ctx.getNode().parameters[parameter];
+	if (!isResourceMapperValue(stored)) return undefined;
+	const fields = new Map<string, ResourceMapperField>();
+	for (const field of stored.schema ?? []) if (!fields.has(field.id)) fields.set(field.id, field);
+	return (value) => {
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+		const checked: IDataObject = {};
+		for (const [key, entry] of Object.entries(value as IDataObject)) {
+			const field = fields.get(key);
+			if (!field?.type) {
+				checked[key] = entry;
+				continue;
+			}
+			const result = validateFieldType(key, entry, field.type, {
+				valueOptions: field.options,
+				strict: false,
+				parseStrings: false,
+			});
+			if (!result.valid) return undefined;
+			checked[key] = result.newValue as IDataObject[string];
+		}
+		return { value: checked };
+	};
+}
+
+/**
  * An item's parameter value, as getNodeParameter gives it. n8n evaluates and validates a parameter afresh for every
  * item; one that holds no expression comes out the same for all of them, so it is read once per execution. The
- * value is shared between items: read it, never change it.
+ * value is shared between items: read it, never change it. A resource mapper's values with expressions (Map Each
+ * Attribute, usually one `{{ $json.column }}` per attribute) are read together (helpers/itemExpressions.ts) and
+ * checked as n8n checks them.
  */
 export function itemParameter(
 	ctx: IExecuteFunctions,
@@ -85,8 +140,10 @@ export function itemParameter(
 	fallback?: unknown,
 ): unknown {
 	const raw: unknown = ctx.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
-	if (holdsExpression(raw)) return ctx.getNodeParameter(name, itemIndex, fallback);
-	return fixedValue(ctx, name, itemIndex, fallback);
+	if (!holdsExpression(raw)) return fixedValue(ctx, name, itemIndex, fallback);
+	const check = resourceMapperCheck(ctx, name);
+	if (!check) return ctx.getNodeParameter(name, itemIndex, fallback);
+	return evaluateTogether(ctx, itemIndex, [name], [raw], check)[0];
 }
 
 export interface ParameterRequest {

@@ -12,6 +12,7 @@ import { odataDateTime } from '../transport/odata';
 import { flattenLogEntry, statusOf, type ProvisioningObjectSummary } from './provisioningLogs';
 import { jobFailure } from './servicePrincipalCalls';
 import { isQuarantined, type SynchronizationJob } from './synchronizationJob';
+import type { UploadStatus } from './uploadPlan';
 
 /** Worst first: an employee with any failed entry failed, whatever else happened to them. */
 const STATUS_SEVERITY = ['failure', 'warning', 'skipped', 'success'];
@@ -107,14 +108,14 @@ export function entriesBySource(
  * sent nothing, or a later item with the same externalId was sent instead. The provisioning logs have nothing new on
  * them, so they are reported as such without a query.
  */
-export const NOT_SENT_STATUSES = {
+export const NOT_SENT_STATUSES: Record<Exclude<UploadStatus, 'sent'>, string> = {
 	unchanged:
 		'Not sent: unchanged since Graph last accepted this employee (Upload Users › Upload Options › Only What Changed). Nothing to check; Forget What Was Sent sends everyone again.',
 	preview:
 		'Not sent: Upload Users ran with Upload Options › Preview Only. Turn Preview Only off to send the employee.',
 	superseded:
 		"Not sent: a later item with the same externalId was sent in this one's place (its outcome is this employee's).",
-} as const;
+};
 
 export type NotSentStatus = keyof typeof NOT_SENT_STATUSES;
 

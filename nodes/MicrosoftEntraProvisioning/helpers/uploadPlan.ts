@@ -6,7 +6,7 @@ import {
 	DUPLICATE_EXTERNAL_ID_RULES,
 	type DuplicateExternalIdRule,
 } from '../descriptions/uploadOptions';
-import { readEmployee, type Employee } from './employeeRecords';
+import { employeeReader, type Employee } from './employeeRecords';
 import {
 	invalidInput,
 	itemParameter,
@@ -17,6 +17,12 @@ import {
 import { MAX_OPERATIONS_PER_REQUEST } from './scimUser';
 
 /** The Upload Options of one upload: settings of the execution, read from the first item. */
+/**
+ * What Upload Users did with an employee, as its output's `status` says: the one list Get Upload Outcomes reads it by
+ * (an employee not sent has nothing new in the provisioning logs).
+ */
+export type UploadStatus = 'sent' | 'unchanged' | 'preview' | 'superseded';
+
 export interface UploadOptions {
 	duplicateExternalIds: DuplicateExternalIdRule;
 	previewOnly: boolean;
@@ -84,6 +90,7 @@ export function readDestinations(
 	duplicates: DuplicateExternalIdRule,
 	outcomes: ItemOutcome[],
 ): UploadDestination[] {
+	const readEmployee = employeeReader(ctx);
 	const destinations = new Map<
 		string,
 		{
@@ -95,7 +102,7 @@ export function readDestinations(
 	>();
 	for (const itemIndex of itemIndexes) {
 		try {
-			const employee: PlannedEmployee = readEmployee(ctx, itemIndex);
+			const employee: PlannedEmployee = readEmployee(itemIndex);
 			const target = readTarget(ctx, itemIndex, 'servicePrincipal');
 			const jobId = readSynchronizationId(ctx, itemIndex, 'job');
 			const key = `${target.by}:${target.id}:${jobId}`;

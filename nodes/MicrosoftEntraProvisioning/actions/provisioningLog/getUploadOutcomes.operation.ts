@@ -20,6 +20,7 @@ import {
 	type JobState,
 	type NotSentStatus,
 } from '../../helpers/uploadOutcomes';
+import { AcceptedRecords, uploadJobKey } from '../../helpers/uploadFingerprints';
 import { odataString } from '../../transport/odata';
 import type { ItemOutcome, OperationContext } from '../node.type';
 
@@ -380,8 +381,56 @@ export async function execute(
 		if (pending.length === 0 || Date.now() + everyMs > deadline) break;
 		await sleep(everyMs);
 	}
+	forgetFailedRecords(this, outcomes);
 	return fillUnsettled(outcomes, itemIndexes);
 }
+
+/**
+ * The service processed the record and failed it. A skipped record is not one: the provisioning logs give a skip its
+ * reason as an error code too (NotEffectivelyEntitled for a leaver who never had an account, out of scope), and the
+ * same record sent again is skipped again, every day.
+ */
+function failedByService(outcome: IDataObject): boolean {
+	return outcome.outcome === 'processed' && outcome.status === 'failure';
+}
+
+/**
+ * Upload Users' Only What Changed remembers every record Graph accepted with a 202, though the provisioning service
+ * may fail it later (a manager it cannot resolve, a refused attribute): unchanged, it would then never be sent again.
+ * For each employee the service failed, the record remembered for the job is forgotten (in the workflow's static
+ * data both operations share), so that the next upload sends exactly that employee; `willResend` says whether it will.
+ */
+function forgetFailedRecords(ctx: IExecuteFunctions, outcomes: ItemOutcome[]): void {
+	const failed = outcomes.filter(
+		(outcome): outcome is { json: IDataObject } =>
+			outcome !== undefined &&
+			'json' in outcome &&
+			!Array.isArray(outcome.json) &&
+			failedByService(outcome.json),
+	);
+	if (failed.length === 0) return;
+	const remembered = AcceptedRecords.of(ctx);
+	// n8n does not save a manual execution's static data: a record remembered stays remembered.
+	const kept = ctx.getMode() !== 'manual';
+	for (const { json } of failed) {
+		const jobKey = uploadJobKey(String(json.servicePrincipalId), String(json.jobId));
+		const externalId = String(json.externalId);
+		const failedAt = new Date(String(json.activityDateTime));
+		const result = remembered.forgetFailed(jobKey, externalId, failedAt);
+		json.willResend = result === 'notRemembered' || (result === 'forgotten' && kept);
+		if (result === 'acceptedSince') json.willResendNote = WILL_RESEND_NOTES.acceptedSince;
+		else if (!json.willResend) json.willResendNote = WILL_RESEND_NOTES.manualExecution;
+	}
+	if (kept) remembered.save();
+}
+
+/** Why an employee the service failed is not sent again by the next Only What Changed upload */
+const WILL_RESEND_NOTES = {
+	manualExecution:
+		"Only What Changed still remembers this employee's record: n8n saves the workflow's static data after production executions only, not after this manual one. Let the active workflow check the outcome, or upload with Forget What Was Sent.",
+	acceptedSince:
+		'Graph accepted a later record of this employee after this failure: Only What Changed keeps it, and its own outcome tells whether it was processed.',
+} as const;
 
 function outputOf(employee: Employee, outcome: IDataObject, checksInNode: number): IDataObject {
 	const userName = employee.input.userName;
