@@ -123,10 +123,10 @@ export function operationContext(): OperationContext {
 			credentialType: 'microsoftGraphProvisioningAppOnlyApi',
 			delegated: false,
 			graphUrl: GRAPH_URL,
-			paceKey: `microsoftGraphProvisioningAppOnlyApi credential-1 ${tenantKey}`,
+			throttleKey: `microsoftGraphProvisioningAppOnlyApi credential-1 ${tenantKey}`,
 			tenantKey,
 		},
 		objectIds: new Map(),
-		pacers: { tenantKey },
+		pacerScope: { tenantKey },
 	};
 }
