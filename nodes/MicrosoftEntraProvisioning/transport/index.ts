@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
 import type { FailureContext } from './errors';
+import { collectionReaders } from './pages';
 import { resolveUrl } from './send';
 import { batchCalls } from './steps/batch';
 import { chain } from './steps/chain';
@@ -116,55 +117,5 @@ export async function graphRequest<T = unknown>(
 	})) as GraphResponse<T>;
 }
 
-/** One page of a Graph collection and the link to the next, if any. */
-export async function graphListPage<T>(
-	ctx: GraphFunctions,
-	connection: GraphConnection,
-	request: GraphRequest,
-	settings: RequestSettings,
-	context: FailureContext,
-): Promise<{ value: T[]; nextLink?: string }> {
-	const response = await graphRequest<{ value?: T[]; '@odata.nextLink'?: string }>(
-		ctx,
-		connection,
-		request,
-		settings,
-		context,
-	);
-	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
-}
-
-/**
- * The items of a Graph collection, page by page, following @odata.nextLink (which resolveUrl keeps on the same Graph)
- * to the last page, or until `limit` items; and how many Graph calls that took.
- */
-export async function readPages<T>(
-	ctx: GraphFunctions,
-	connection: GraphConnection,
-	firstPage: GraphRequest,
-	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
-	limit?: number,
-): Promise<{ value: T[]; calls: number }> {
-	const value: T[] = [];
-	let request = firstPage;
-	for (let calls = 1; ; calls++) {
-		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
-		value.push(...page.value);
-		if (limit !== undefined && value.length >= limit)
-			return { value: value.slice(0, limit), calls };
-		if (!page.nextLink) return { value, calls };
-		request = { method: 'GET', url: page.nextLink };
-	}
-}
-
-/** Every item of a Graph collection. */
-export async function listAll<T>(
-	ctx: GraphFunctions,
-	connection: GraphConnection,
-	path: string,
-	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
-): Promise<T[]> {
-	return (await readPages<T>(ctx, connection, { method: 'GET', path }, settings, failure)).value;
-}
+/** The readers of a Graph collection, over graphRequest. */
+export const { graphListPage, readPages, listAll } = collectionReaders(graphRequest);
