@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { MAX_BATCH_REQUESTS } from '../transport/batch';
+import { MAX_BATCH_REQUESTS } from '../transport/steps/batcher';
 import { GRAPH_LIMITS } from '../transport/throttling';
 import {
 	DEFAULT_CONCURRENCY,

@@ -4,13 +4,12 @@ import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
 import type { FailureContext } from './errors';
 import { collectionReaders } from './pages';
-import { resolveUrl } from './send';
 import { batchCalls } from './steps/batch';
 import { chain } from './steps/chain';
 import { explainFailures } from './steps/errors';
 import { keepPace } from './steps/pace';
 import { retryTransient } from './steps/retry';
-import { sendAlone } from './steps/send';
+import { resolveUrl, sendAlone } from './steps/send';
 import type {
 	GraphConnection,
 	GraphFunctions,
@@ -19,7 +18,7 @@ import type {
 	RequestSettings,
 } from './types';
 
-export { createBatcher } from './send';
+export { createBatcher } from './steps/batch';
 export type {
 	GraphConnection,
 	GraphFunctions,

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiVersion } from './apiVersions';
-import type { GraphBatcher } from './batch';
+import type { GraphBatcher } from './steps/batcher';
 import type { Throttle } from './throttling';
 
 /*

@@ -1,6 +1,6 @@
 import type { Throttle } from '../throttling';
 import type { TransportFailure } from '../failureShapes';
-import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry';
 import { readLimitUsage } from '../throttleSignals';
 import type { GraphRequest } from '../types';
 import { FailedAttempt, type Step } from './chain';
