@@ -3,7 +3,8 @@ import { sleep } from 'n8n-workflow';
 import { renewAppOnlyTokenAfterRefusal } from '../../../../lib/appOnlySignIn';
 import { graphErrorDetails } from '../errors';
 import type { TransportFailure } from '../failureShapes';
-import { CallAbandoned, FailedAttempt, type Step } from './chain';
+import type { GraphResponse } from '../types';
+import { CallAbandoned, FailedAttempt, type GraphCall, type Step } from './chain';
 
 /** Statuses Graph documents as transient; Microsoft's own SDKs retry exactly these. */
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
@@ -107,26 +108,9 @@ export const retryTransient: Step = (next) => async (call) => {
 			failed = error;
 		}
 		const { failure } = failed;
-		if (failure.kind === 'http' && request.answerStatuses?.includes(failure.status)) {
-			const requestId = failure.headers['request-id'];
-			return {
-				status: failure.status,
-				body: failure.body,
-				// n8n 1.x keeps no response headers; Graph's error body repeats the request-id.
-				requestId:
-					typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
-				headers: failure.headers,
-			};
-		}
-		// An app-only token carries the roles granted when it was issued: one kept from before an admin's consent
-		// keeps answering 403 for its lifetime (up to an hour). Once per call, a fresh token, and the call again.
-		if (
-			failure.kind === 'http' &&
-			failure.status === 403 &&
-			!renewedToken &&
-			connection.decrypted?.data &&
-			(await renewAppOnlyTokenAfterRefusal(connection.decrypted.data, failed.sentAt))
-		) {
+		if (failure.kind === 'http' && request.answerStatuses?.includes(failure.status))
+			return answerFrom(failure);
+		if (!renewedToken && (await renewedAfterRefusal(call, failed))) {
 			renewedToken = true;
 			ctx.logger.debug(
 				'Microsoft Graph answered 403 to a token fetched before the call; sending it again with a fresh token',
@@ -152,3 +136,27 @@ export const retryTransient: Step = (next) => async (call) => {
 		else await sleep(decision.delayMs);
 	}
 };
+
+/** An error status the request takes as its answer, in the shape of any other answer. */
+function answerFrom(failure: Extract<TransportFailure, { kind: 'http' }>): GraphResponse {
+	const requestId = failure.headers['request-id'];
+	return {
+		status: failure.status,
+		body: failure.body,
+		// n8n 1.x keeps no response headers; Graph's error body repeats the request-id.
+		requestId:
+			typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
+		headers: failure.headers,
+	};
+}
+
+/**
+ * An app-only token carries the roles granted when it was issued: one kept from before an admin's consent keeps
+ * answering 403 for its lifetime (up to an hour). Whether a 403 got the token renewed, for the call to go again.
+ */
+async function renewedAfterRefusal(call: GraphCall, failed: FailedAttempt): Promise<boolean> {
+	const { failure } = failed;
+	const credential = call.connection.decrypted?.data;
+	if (failure.kind !== 'http' || failure.status !== 403 || !credential) return false;
+	return await renewAppOnlyTokenAfterRefusal(credential, failed.sentAt);
+}
