@@ -59,23 +59,27 @@ async function round(
 }
 
 describe('CallLimit: opening and growing', () => {
-	it(`opens at ${GRAPH_LIMITS.openingCallLimit} calls, or at the maximum if that is lower`, () => {
-		expect(new CallLimit(GRAPH_LIMITS.maximumCallLimit).limit).toBe(GRAPH_LIMITS.openingCallLimit);
+	it('opens at the maximum', () => {
+		expect(new CallLimit(GRAPH_LIMITS.maximumCallLimit).limit).toBe(GRAPH_LIMITS.maximumCallLimit);
 		expect(new CallLimit(40).limit).toBe(40);
 	});
 
-	it('grows by one for every call Graph accepts while it has not throttled, which doubles the window per round, up to the maximum', async () => {
-		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit);
-		await round(window, GRAPH_LIMITS.openingCallLimit, () => false);
-		expect(window.limit).toBe(2 * GRAPH_LIMITS.openingCallLimit);
-		await round(window, 2 * GRAPH_LIMITS.openingCallLimit, () => false);
-		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
+	it('grows by one for every call Graph accepts once it has not throttled for an episode, which doubles the window per round, up to the maximum', async () => {
+		const time = clock();
+		const window = new CallLimit(100, time.now);
+		await round(window, 100, (call) => call === 0, 5_000);
+		expect(window.limit).toBe(50);
+		time.advance(5_000);
+		await round(window, 25, () => false);
+		expect(window.limit).toBe(75);
+		await round(window, 75, () => false);
+		expect(window.limit).toBe(100);
 	});
 
 	it('takes a raised maximum from another execution sharing it, and opens that wide if it had not moved', () => {
 		const window = new CallLimit(40);
 		window.raiseMaximum(GRAPH_LIMITS.maximumCallLimit);
-		expect(window.limit).toBe(GRAPH_LIMITS.openingCallLimit);
+		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
 		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
 		window.raiseMaximum(10);
 		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
@@ -169,35 +173,19 @@ describe('CallLimit: telling load from noise', () => {
 		expect(window.limit).toBe(1);
 	});
 
-	it('grows back by one per accepted call once an episode has passed since a cut, while 429s keep coming as noise', async () => {
-		const time = clock();
-		const window = new CallLimit(100, time.now);
-		const oneInFive = (call: number) => call % 5 === 0;
-		await round(window, 100, oneInFive, 5_000);
-		expect(window.limit).toBe(50);
-		time.advance(5_000);
-		// the first 429 opens a round, which judges one in five as noise
-		await round(window, 50, oneInFive);
-		expect(window.limit).toBe(50);
-		await round(window, 50, oneInFive);
-		expect(window.limit).toBe(90);
-	});
-
-	it('right after throttling grows by one per round of successes, and not while Graph throttles more than one call in four', async () => {
+	it('right after throttling grows by one per round of successes, even while 429s keep coming as noise', async () => {
 		const time = clock();
 		const window = new CallLimit(20, time.now);
 		await round(window, 20, (call) => call % 2 === 0, 5_000);
 		expect(window.limit).toBe(10);
-		// still within the episode: these 429s cut nothing, but they count against growing
-		await round(window, 4, () => true, 5_000);
-		await round(window, 10, () => false);
-		expect(window.limit).toBe(10);
 		await round(window, 10, () => false);
 		expect(window.limit).toBe(11);
-		// once an episode passed without a 429, it grows by one per accepted call again
 		time.advance(5_000);
-		await round(window, 9, () => false);
-		expect(window.limit).toBe(20);
+		// a 429 as noise: one in eleven
+		await round(window, 11, (call) => call === 0);
+		expect(window.limit).toBe(11);
+		await round(window, 11, () => false);
+		expect(window.limit).toBe(12);
 	});
 });
 
@@ -216,7 +204,7 @@ describe('CallLimit: Graph says the app is near its limit', () => {
 		await send(window, 100);
 		await stream(window, 100, 0.8);
 		// at 80 %, the window neither grows nor falls
-		expect(window.limit).toBe(GRAPH_LIMITS.openingCallLimit);
+		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
 		// at 100 %, the calls in flight fall by a fifth, to bring the use back to 80 %
 		await stream(window, 1, 1.0);
 		expect(window.limit).toBe(80);
