@@ -4,21 +4,21 @@
  * gate through it; the registry that keeps one window per credential and tenant; and the runner that starts items
  * ahead of their calls.
  */
-import { PAUSE_AFTER, runBounded } from '../nodes/MicrosoftEntraProvisioning/helpers/concurrency';
-import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/helpers/pacing';
-import { AcceptedPace } from '../nodes/MicrosoftEntraProvisioning/transport/acceptedPace';
+import { PAUSE_AFTER, runItems } from '../nodes/MicrosoftEntraProvisioning/helpers/itemRunner';
+import { pacerFor } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/requestPacer';
+import { AcceptedPace } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/acceptedPace';
 import {
-	ExecutionGate,
-	sharedWindow,
-} from '../nodes/MicrosoftEntraProvisioning/transport/callGate';
+	ExecutionThrottle,
+	sharedCallLimit,
+} from '../nodes/MicrosoftEntraProvisioning/transport/throttling';
 import {
-	CallWindow,
+	CallLimit,
 	MIN_ROUND,
-	RecentCount,
 	THROTTLE_EPISODE_MIN_MS,
-} from '../nodes/MicrosoftEntraProvisioning/transport/callWindow';
-import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/graphLimits';
-import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/idleRegistry';
+} from '../nodes/MicrosoftEntraProvisioning/transport/throttling/callLimit';
+import { RecentCount } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/recentCount';
+import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/graphLimits';
+import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/idleRegistry';
 
 function clock(start = 1_000_000) {
 	let now = start;
@@ -28,12 +28,12 @@ function clock(start = 1_000_000) {
 const tick = async () => await new Promise((resolve) => setImmediate(resolve));
 
 /** Takes `count` slots, as calls sent at once would. */
-async function send(window: CallWindow, count: number): Promise<void> {
+async function send(window: CallLimit, count: number): Promise<void> {
 	for (let call = 0; call < count; call++) await window.acquire();
 }
 
 /** One call's answer: its slot freed, then Graph's verdict, as the transport reports it. */
-function answer(window: CallWindow, verdict: 'ok' | number, limitUsage?: number): void {
+function answer(window: CallLimit, verdict: 'ok' | number, limitUsage?: number): void {
 	window.release();
 	if (verdict === 'ok') window.succeeded({ elapsedMs: 300, limitUsage });
 	else window.throttled(verdict);
@@ -44,7 +44,7 @@ function answer(window: CallWindow, verdict: 'ok' | number, limitUsage?: number)
  * Retry-After of 1 s unless told otherwise).
  */
 async function round(
-	window: CallWindow,
+	window: CallLimit,
 	count: number,
 	isThrottled: (call: number) => boolean,
 	retryAfterMs = 1_000,
@@ -58,40 +58,44 @@ async function round(
 	}
 }
 
-describe('CallWindow: opening and growing', () => {
-	it(`opens at ${GRAPH_LIMITS.openingWindow} calls, or at the maximum if that is lower`, () => {
-		expect(new CallWindow(GRAPH_LIMITS.maximumWindow).limit).toBe(GRAPH_LIMITS.openingWindow);
-		expect(new CallWindow(40).limit).toBe(40);
+describe('CallLimit: opening and growing', () => {
+	it('opens at the maximum', () => {
+		expect(new CallLimit(GRAPH_LIMITS.maximumCallLimit).limit).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(new CallLimit(40).limit).toBe(40);
 	});
 
-	it('grows by one for every call Graph accepts while it has not throttled, which doubles the window per round, up to the maximum', async () => {
-		const window = new CallWindow(GRAPH_LIMITS.maximumWindow);
-		await round(window, GRAPH_LIMITS.openingWindow, () => false);
-		expect(window.limit).toBe(2 * GRAPH_LIMITS.openingWindow);
-		await round(window, 2 * GRAPH_LIMITS.openingWindow, () => false);
-		expect(window.limit).toBe(GRAPH_LIMITS.maximumWindow);
+	it('grows by one for every call Graph accepts once it has not throttled for an episode, which doubles the window per round, up to the maximum', async () => {
+		const time = clock();
+		const window = new CallLimit(100, time.now);
+		await round(window, 100, (call) => call === 0, 5_000);
+		expect(window.limit).toBe(50);
+		time.advance(5_000);
+		await round(window, 25, () => false);
+		expect(window.limit).toBe(75);
+		await round(window, 75, () => false);
+		expect(window.limit).toBe(100);
 	});
 
 	it('takes a raised maximum from another execution sharing it, and opens that wide if it had not moved', () => {
-		const window = new CallWindow(40);
-		window.raiseMaximum(GRAPH_LIMITS.maximumWindow);
-		expect(window.limit).toBe(GRAPH_LIMITS.openingWindow);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumWindow);
+		const window = new CallLimit(40);
+		window.raiseMaximum(GRAPH_LIMITS.maximumCallLimit);
+		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
 		window.raiseMaximum(10);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumWindow);
+		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
 	});
 });
 
-describe('CallWindow: telling load from noise', () => {
+describe('CallLimit: telling load from noise', () => {
 	it('keeps the window for a lone 429', async () => {
-		const window = new CallWindow(40);
+		const window = new CallLimit(40);
 		await round(window, 40, (call) => call === 7);
 		expect(window.limit).toBe(40);
 	});
 
 	it('keeps the window for a steady one in five (what random throttling looks like)', async () => {
 		const time = clock();
-		const window = new CallWindow(40, time.now);
+		const window = new CallLimit(40, time.now);
 		for (let episode = 0; episode < 5; episode++) {
 			time.advance(THROTTLE_EPISODE_MIN_MS);
 			await round(window, 40, (call) => call % 5 === 0);
@@ -101,7 +105,7 @@ describe('CallWindow: telling load from noise', () => {
 
 	it('falls to the share Graph accepted when clearly more than a quarter of a round is throttled: 40 of 100 leave 60, all of them half', async () => {
 		const time = clock();
-		const window = new CallWindow(100, time.now);
+		const window = new CallLimit(100, time.now);
 		// 30 of 100 is within chance of a quarter: noise
 		await round(window, 100, (call) => call % 10 < 3);
 		expect(window.limit).toBe(100);
@@ -115,7 +119,7 @@ describe('CallWindow: telling load from noise', () => {
 
 	it('cuts once per episode: the rest of the round and the episode’s later 429s do not cut again', async () => {
 		const time = clock();
-		const window = new CallWindow(100, time.now);
+		const window = new CallLimit(100, time.now);
 		const everyOther = (call: number) => call % 2 === 0;
 		await round(window, 100, everyOther, 2_000);
 		expect(window.limit).toBe(50);
@@ -129,7 +133,7 @@ describe('CallWindow: telling load from noise', () => {
 
 	it('falls when the share rises by more than chance explains, even below a quarter', async () => {
 		const time = clock();
-		const window = new CallWindow(40, time.now);
+		const window = new CallLimit(40, time.now);
 		await round(window, 40, (call) => call < 2);
 		expect(window.limit).toBe(40);
 		time.advance(THROTTLE_EPISODE_MIN_MS);
@@ -139,14 +143,14 @@ describe('CallWindow: telling load from noise', () => {
 	});
 
 	it('halves for a Retry-After longer than a second and the round trip, even for a lone 429', async () => {
-		const window = new CallWindow(40);
+		const window = new CallLimit(40);
 		await round(window, 40, (call) => call === 0, 5_000);
 		expect(window.limit).toBe(20);
 	});
 
 	it('counts at least ten answers to a round, and forgets one a few calls could not complete', async () => {
 		const time = clock();
-		const window = new CallWindow(40, time.now);
+		const window = new CallLimit(40, time.now);
 		await round(window, 3, (call) => call === 0);
 		expect(MIN_ROUND).toBe(10);
 		// the round still waits for answers: growth waits too
@@ -161,7 +165,7 @@ describe('CallWindow: telling load from noise', () => {
 
 	it('never goes below one', async () => {
 		const time = clock();
-		const window = new CallWindow(4, time.now);
+		const window = new CallLimit(4, time.now);
 		for (let episode = 0; episode < 5; episode++) {
 			await round(window, MIN_ROUND, () => true, 0);
 			time.advance(THROTTLE_EPISODE_MIN_MS);
@@ -169,41 +173,25 @@ describe('CallWindow: telling load from noise', () => {
 		expect(window.limit).toBe(1);
 	});
 
-	it('grows back by one per accepted call once an episode has passed since a cut, while 429s keep coming as noise', async () => {
+	it('right after throttling grows by one per round of successes, even while 429s keep coming as noise', async () => {
 		const time = clock();
-		const window = new CallWindow(100, time.now);
-		const oneInFive = (call: number) => call % 5 === 0;
-		await round(window, 100, oneInFive, 5_000);
-		expect(window.limit).toBe(50);
-		time.advance(5_000);
-		// the first 429 opens a round, which judges one in five as noise
-		await round(window, 50, oneInFive);
-		expect(window.limit).toBe(50);
-		await round(window, 50, oneInFive);
-		expect(window.limit).toBe(90);
-	});
-
-	it('right after throttling grows by one per round of successes, and not while Graph throttles more than one call in four', async () => {
-		const time = clock();
-		const window = new CallWindow(20, time.now);
+		const window = new CallLimit(20, time.now);
 		await round(window, 20, (call) => call % 2 === 0, 5_000);
-		expect(window.limit).toBe(10);
-		// still within the episode: these 429s cut nothing, but they count against growing
-		await round(window, 4, () => true, 5_000);
-		await round(window, 10, () => false);
 		expect(window.limit).toBe(10);
 		await round(window, 10, () => false);
 		expect(window.limit).toBe(11);
-		// once an episode passed without a 429, it grows by one per accepted call again
 		time.advance(5_000);
-		await round(window, 9, () => false);
-		expect(window.limit).toBe(20);
+		// a 429 as noise: one in eleven
+		await round(window, 11, (call) => call === 0);
+		expect(window.limit).toBe(11);
+		await round(window, 11, () => false);
+		expect(window.limit).toBe(12);
 	});
 });
 
-describe('CallWindow: Graph says the app is near its limit', () => {
+describe('CallLimit: Graph says the app is near its limit', () => {
 	/** `count` answers with this limit use, each followed by a new call while the window has room: a steady stream. */
-	async function stream(window: CallWindow, count: number, limitUsage?: number): Promise<void> {
+	async function stream(window: CallLimit, count: number, limitUsage?: number): Promise<void> {
 		for (let call = 0; call < count; call++) {
 			answer(window, 'ok', limitUsage);
 			if (window.inFlight < window.limit) await window.acquire();
@@ -212,11 +200,11 @@ describe('CallWindow: Graph says the app is near its limit', () => {
 
 	it('stops growing from 80 % of the limit, and falls in proportion above it, once per round', async () => {
 		const time = clock();
-		const window = new CallWindow(GRAPH_LIMITS.maximumWindow, time.now);
+		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit, time.now);
 		await send(window, 100);
 		await stream(window, 100, 0.8);
 		// at 80 %, the window neither grows nor falls
-		expect(window.limit).toBe(GRAPH_LIMITS.openingWindow);
+		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
 		// at 100 %, the calls in flight fall by a fifth, to bring the use back to 80 %
 		await stream(window, 1, 1.0);
 		expect(window.limit).toBe(80);
@@ -234,9 +222,9 @@ describe('CallWindow: Graph says the app is near its limit', () => {
 	});
 });
 
-describe('CallWindow: keeping the pace Graph accepted', () => {
+describe('CallLimit: keeping the pace Graph accepted', () => {
 	it('keeps every call, retries too, to the pace Graph accepted calls at once it refuses most of a round', async () => {
-		const window = new CallWindow(12);
+		const window = new CallLimit(12);
 		// Graph accepted 10 calls in the last second, then refuses a whole round
 		await round(window, 10, () => false);
 		await round(window, 12, () => true, 0);
@@ -257,7 +245,7 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 
 	it('reads the pace once the calls at Graph when it refused most of a round have answered too', async () => {
 		const time = clock();
-		const window = new CallWindow(100, time.now);
+		const window = new CallLimit(100, time.now);
 		// Graph refuses ten calls at once, the first with ten at Graph (the round it judges) and the others with ten
 		// more sent since
 		await send(window, 10);
@@ -272,7 +260,7 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 
 	it('keeps room in the window for twice the calls the pace keeps at Graph, within the maximum', async () => {
 		const time = clock();
-		const window = new CallWindow(4, time.now);
+		const window = new CallLimit(4, time.now);
 		await round(window, 10, () => false);
 		await round(window, 10, () => true, 0);
 		// halved to 2, but one call per 100 ms with a round trip of 300 ms keeps 3 at Graph: room for 6, at most 4
@@ -281,8 +269,8 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 	});
 
 	/** A window keeping to one call per 100 ms since Graph accepted 10 calls in a second, then refused 40. */
-	async function pacedWindow(time: ReturnType<typeof clock>): Promise<CallWindow> {
-		const window = new CallWindow(40, time.now);
+	async function pacedWindow(time: ReturnType<typeof clock>): Promise<CallLimit> {
+		const window = new CallLimit(40, time.now);
 		await round(window, 10, () => false);
 		await round(window, 40, () => true, 0);
 		expect(window.paceIntervalMs).toBe(100);
@@ -295,7 +283,7 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 	/** A call a second later, answered with this verdict (and limit use). */
 	async function aSecondLater(
 		time: ReturnType<typeof clock>,
-		window: CallWindow,
+		window: CallLimit,
 		verdict: 'ok' | number,
 		limitUsage?: number,
 	): Promise<void> {
@@ -363,7 +351,7 @@ describe('CallWindow: keeping the pace Graph accepted', () => {
 		expect(window.paceIntervalMs).toBe(80);
 	});
 	it('keeps to no pace when Graph accepted nothing lately, and counts the next round too', async () => {
-		const window = new CallWindow(40);
+		const window = new CallLimit(40);
 		await round(window, 40, () => true, 0);
 		expect(window.limit).toBe(20);
 		// no pace: calls only wait out their own Retry-After
@@ -430,11 +418,11 @@ describe('AcceptedPace', () => {
 	});
 });
 
-describe('ExecutionGate', () => {
+describe('ExecutionThrottle', () => {
 	it('keeps each execution to its own maximum and all of them to the shared window', async () => {
-		const window = new CallWindow(6);
-		const first = new ExecutionGate(window, 4);
-		const second = new ExecutionGate(window, 4);
+		const window = new CallLimit(6);
+		const first = new ExecutionThrottle(window, 4);
+		const second = new ExecutionThrottle(window, 4);
 		for (let call = 0; call < 4; call++) await first.acquire();
 		let secondIn = 0;
 		const waiting = Array.from({ length: 4 }, () => second.acquire().then(() => secondIn++));
@@ -457,7 +445,7 @@ describe('ExecutionGate', () => {
 	});
 
 	it('holds no slot while a call rests before its retry, and gives the retry the next free slot before any first attempt', async () => {
-		const gate = new ExecutionGate(new CallWindow(1), 1);
+		const gate = new ExecutionThrottle(new CallLimit(1), 1);
 		const order: string[] = [];
 		await gate.acquire();
 		// the call in flight was throttled: it gives its slot back and rests
@@ -480,32 +468,32 @@ describe('ExecutionGate', () => {
 		expect(order).toEqual(['second', 'retry', 'third']);
 		gate.release();
 		expect(gate.inFlight).toBe(0);
-		expect(gate.window.idle).toBe(true);
+		expect(gate.shared.idle).toBe(true);
 	});
 
 	it('lets three times its calls of items be under way, plus those resting before a retry', async () => {
-		const window = new CallWindow(40);
-		const gate = new ExecutionGate(window, 4);
-		expect(gate.itemWindow).toBe(12);
+		const window = new CallLimit(40);
+		const gate = new ExecutionThrottle(window, 4);
+		expect(gate.itemsAllowed).toBe(12);
 		const resting = [gate.rest(20), gate.rest(20)];
-		expect(gate.itemWindow).toBe(14);
+		expect(gate.itemsAllowed).toBe(14);
 		await Promise.all(resting);
-		expect(gate.itemWindow).toBe(12);
+		expect(gate.itemsAllowed).toBe(12);
 		// bounded by the shared window too, when that is lower
-		const wide = new ExecutionGate(window, 100);
-		expect(wide.itemWindow).toBe(120);
+		const wide = new ExecutionThrottle(window, 100);
+		expect(wide.itemsAllowed).toBe(120);
 		await round(window, 40, () => true, 5_000);
-		expect(wide.itemWindow).toBe(60);
-		expect(gate.itemWindow).toBe(12);
+		expect(wide.itemsAllowed).toBe(60);
+		expect(gate.itemsAllowed).toBe(12);
 	});
 });
 
-describe("ExecutionGate: may the window be at Graph's limit", () => {
+describe("ExecutionThrottle: may the window be at Graph's limit", () => {
 	it('says so until Graph first answers, and for 10 s after a 429 or a near-limit warning, whichever execution met it', async () => {
 		const time = clock();
-		const window = new CallWindow(GRAPH_LIMITS.maximumWindow, time.now);
-		const gate = new ExecutionGate(window, 100);
-		const other = new ExecutionGate(window, 100);
+		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit, time.now);
+		const gate = new ExecutionThrottle(window, 100);
+		const other = new ExecutionThrottle(window, 100);
 		expect(gate.mayBeAtLimit).toBe(true);
 		await send(window, 4);
 		answer(window, 'ok');
@@ -527,11 +515,11 @@ describe("ExecutionGate: may the window be at Graph's limit", () => {
 describe('One pace per credential and tenant', () => {
 	it('hands every execution on one credential and tenant the same window, and others their own', () => {
 		const key = `test ${Math.random()}`;
-		const window = sharedWindow(key, 40);
-		expect(sharedWindow(key, 40)).toBe(window);
-		expect(sharedWindow(`${key} other tenant`, 40)).not.toBe(window);
+		const window = sharedCallLimit(key, 40);
+		expect(sharedCallLimit(key, 40)).toBe(window);
+		expect(sharedCallLimit(`${key} other tenant`, 40)).not.toBe(window);
 		// a second execution allowing more raises what the shared window may grow to
-		expect(sharedWindow(key, 200).maximum).toBe(200);
+		expect(sharedCallLimit(key, 200).maximum).toBe(200);
 	});
 
 	it('shares a pacer of a limited API between executions on one tenant', async () => {
@@ -580,22 +568,22 @@ describe('RecentCount', () => {
 	});
 });
 
-describe('runBounded', () => {
+describe('runItems', () => {
 	it('keeps the calls in flight within the limit and the items under way within the window, and runs every item', async () => {
-		const gate = new ExecutionGate(new CallWindow(40), 5);
+		const gate = new ExecutionThrottle(new CallLimit(40), 5);
 		let callsInFlight = 0;
 		let mostCalls = 0;
 		let underWay = 0;
 		let mostUnderWay = 0;
 		let mostWindow = 0;
 		const done: number[] = [];
-		await runBounded(
+		await runItems(
 			60,
 			gate,
 			async (index) => {
 				underWay++;
 				mostUnderWay = Math.max(mostUnderWay, underWay);
-				mostWindow = Math.max(mostWindow, gate.itemWindow);
+				mostWindow = Math.max(mostWindow, gate.itemsAllowed);
 				for (let attempt = 0; ; attempt++) {
 					await gate.acquire(attempt > 0);
 					callsInFlight++;
@@ -624,9 +612,9 @@ describe('runBounded', () => {
 		let started = 0;
 		let seen: number | undefined;
 		setTimeout(() => (seen = started), 0);
-		await runBounded(
+		await runItems(
 			200,
-			{ itemWindow: 1_000, mayBeAtLimit },
+			{ itemsAllowed: 1_000, mayBeAtLimit },
 			async () => {
 				started++;
 				// n8n evaluating an item's parameters: synchronous work
@@ -651,10 +639,10 @@ describe('runBounded', () => {
 	});
 
 	it('starts no item once told to stop, and waits for those under way', async () => {
-		const gate = new ExecutionGate(new CallWindow(2), 2);
+		const gate = new ExecutionThrottle(new CallLimit(2), 2);
 		const started: number[] = [];
 		let finished = 0;
-		await runBounded(
+		await runItems(
 			50,
 			gate,
 			async (index) => {

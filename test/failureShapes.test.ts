@@ -12,7 +12,7 @@ import { SignInError } from '../lib/appOnlySignIn';
 import {
 	BatchAnswerIncomplete,
 	BatchedCallFailed,
-} from '../nodes/MicrosoftEntraProvisioning/transport/batch';
+} from '../nodes/MicrosoftEntraProvisioning/transport/steps/batcher';
 import {
 	readFailure,
 	type TransportFailure,

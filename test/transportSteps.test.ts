@@ -8,7 +8,7 @@ import {
 	MAX_RETRY_AFTER_MS,
 	parseRetryAfter,
 	type RetryPolicy,
-} from '../nodes/MicrosoftEntraProvisioning/transport/retry';
+} from '../nodes/MicrosoftEntraProvisioning/transport/steps/retry';
 import {
 	describeThrottle,
 	readLimitUsage,

@@ -76,6 +76,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-	const { context, gate } = await openOperationContext(this, chosen.kind === 'item');
-	return [await runOperation(this, chosen, context, gate)];
+	const { context, throttle } = await openOperationContext(this, chosen.kind === 'item');
+	return [await runOperation(this, chosen, context, throttle)];
 }

@@ -4,9 +4,9 @@ import { sleep } from 'n8n-workflow';
 import type { OperationContext } from './operationContext';
 import type { ItemOutcome } from './operationRun';
 import { graphPath, graphRequest, type RequestSettings } from '../transport';
+import { pacerFor } from '../transport/throttling';
 import type { Employee } from './employeeRecords';
 import { readRequestSettings } from './itemParameters';
-import { pacerFor } from './pacing';
 import { SCIM_BULK_REQUEST_SCHEMA } from './scimUser';
 import { jobFailure, servicePrincipalFields } from './servicePrincipalCalls';
 import { resolveTarget, type ResolvedTarget } from './targets';
@@ -84,7 +84,7 @@ export async function sendBulkUploads(
 		outcomes,
 		mustStop,
 		pacer: pacerFor(
-			context.pacers,
+			context.pacerScope,
 			'bulkUpload',
 			BULK_UPLOAD_LIMIT.requests,
 			BULK_UPLOAD_LIMIT.windowMs,
@@ -259,6 +259,7 @@ async function sendRequest(
 				method: 'POST',
 				path: job.path,
 				headers: { 'Content-Type': 'application/scim+json' },
+				sendAlone: true,
 				body: {
 					schemas: [SCIM_BULK_REQUEST_SCHEMA],
 					Operations: batch.map(scimOperation),

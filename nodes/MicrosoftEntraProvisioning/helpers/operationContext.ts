@@ -2,16 +2,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
-import { ExecutionGate, sharedWindow } from '../transport/callGate';
-import { CallWindow } from '../transport/callWindow';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
-import type { RequestPacers } from './pacing';
+import { executionThrottle, type ExecutionThrottle, type PacerScope } from '../transport/throttling';
 import type { ServicePrincipalLookups } from './servicePrincipalCalls';
 
 /** What every operation of one execution shares: the connection and lookups already made. */
 export interface OperationContext extends ServicePrincipalLookups {
 	/** Client-side pacing for calls Graph limits per time window, shared by every execution on the tenant */
-	pacers: RequestPacers;
+	pacerScope: PacerScope;
 }
 
 /** The execution's context, or the failure that kept it from opening (every item fails with it) */
@@ -45,7 +43,7 @@ function readExecutionSwitches(ctx: IExecuteFunctions): {
 }
 
 /**
- * Opens what the execution's items share: the Graph connection with its gate (Items in Flight) and, for operations
+ * Opens what the execution's items share: the Graph connection with its throttle (Items in Flight) and, for operations
  * that handle one item at a time, the batcher that packs their calls (a batch operation's items already share
  * requests of their own making). Read once per execution, before the first item; a credential problem still fails
  * item by item, so Continue On Fail can pair it. Resolved here, an item's parameters are read as soon as it starts.
@@ -53,27 +51,27 @@ function readExecutionSwitches(ctx: IExecuteFunctions): {
 export async function openOperationContext(
 	ctx: IExecuteFunctions,
 	batchItemCalls: boolean,
-): Promise<{ context: OpenedContext; gate: ExecutionGate }> {
+): Promise<{ context: OpenedContext; throttle: ExecutionThrottle }> {
 	const maximum = readConcurrency(ctx);
 	const switches = readExecutionSwitches(ctx);
 	try {
 		const resolved = await getGraphConnection(ctx);
-		const pace = new ExecutionGate(sharedWindow(resolved.paceKey, maximum), maximum);
+		const throttle = executionThrottle(resolved.throttleKey, maximum);
 		const connection: GraphConnection = {
 			...resolved,
-			pace,
+			throttle,
 			retryWhileReplicating: switches.retryWhileReplicating,
 			batcher:
 				switches.batching && batchItemCalls
-					? createBatcher(ctx, resolved, () => pace.limit)
+					? createBatcher(ctx, resolved, () => throttle.limit)
 					: undefined,
 		};
 		return {
-			context: { connection, objectIds: new Map(), pacers: { tenantKey: resolved.tenantKey } },
-			gate: pace,
+			context: { connection, objectIds: new Map(), pacerScope: { tenantKey: resolved.tenantKey } },
+			throttle,
 		};
 	} catch (failure) {
-		// Without a connection the items fail one by one; the gate only paces the runner then.
-		return { context: { failure }, gate: new ExecutionGate(new CallWindow(maximum), maximum) };
+		// Without a connection the items fail one by one; the throttle only bounds the runner then.
+		return { context: { failure }, throttle: executionThrottle(undefined, maximum) };
 	}
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { errorItemJson } from '../transport/errors';
-import { runBounded, type ItemWindow } from './concurrency';
+import { runItems, type ItemAllowance } from './itemRunner';
 import type { OpenedContext, OperationContext } from './operationContext';
 
 /** An operation handles one input item and returns the JSON of its output item (several for a list). */
@@ -93,7 +93,7 @@ export async function runOperation(
 	ctx: IExecuteFunctions,
 	operation: Operation,
 	context: OpenedContext,
-	gate: ItemWindow,
+	throttle: ItemAllowance,
 ): Promise<INodeExecutionData[]> {
 	const outputs = new ItemOutputs(ctx);
 	const itemCount = ctx.getInputData().length;
@@ -109,9 +109,9 @@ export async function runOperation(
 		}
 		outcomes.forEach((outcome, itemIndex) => outputs.settle(itemIndex, outcome));
 	} else {
-		await runBounded(
+		await runItems(
 			itemCount,
-			gate,
+			throttle,
 			async (itemIndex) => {
 				try {
 					if ('failure' in context) throw context.failure;

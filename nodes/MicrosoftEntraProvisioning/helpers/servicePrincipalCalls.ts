@@ -17,7 +17,7 @@ import {
 	readSynchronizationId,
 	readTarget,
 } from './itemParameters';
-import type { RequestPacer } from './pacing';
+import type { RequestPacer } from '../transport/throttling';
 import {
 	objectIdNotFoundHint,
 	resolveTarget,

@@ -1,5 +1,5 @@
 import { readSignInContext, SignInError } from '../../../lib/appOnlySignIn';
-import { BatchAnswerIncomplete, BatchedCallFailed } from './batch';
+import { BatchAnswerIncomplete, BatchedCallFailed } from './steps/batcher';
 
 /**
  * What went wrong with one Graph call, read once from whatever n8n's HTTP helper threw. Retrying, pacing and

@@ -1,4 +1,4 @@
-import { GRAPH_LIMITS } from './graphLimits';
+import { GRAPH_LIMITS } from './throttling/graphLimits';
 import type { RequestSettings } from './types';
 
 /*
@@ -17,8 +17,8 @@ export const MAX_RETRY_LIMIT = 10;
  * Items in Flight is the user's upper bound on calls at Graph; the node's own window opens below it and follows
  * Graph (graphLimits.ts says why these numbers). A value saved before keeps bounding the calls as it did.
  */
-export const DEFAULT_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
-export const MAX_CONCURRENCY = GRAPH_LIMITS.maximumWindow;
+export const DEFAULT_CONCURRENCY = GRAPH_LIMITS.maximumCallLimit;
+export const MAX_CONCURRENCY = GRAPH_LIMITS.maximumCallLimit;
 
 /** For calls outside an item (list searches, the trigger), which have no Options: the defaults. */
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {

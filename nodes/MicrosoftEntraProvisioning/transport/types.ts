@@ -8,12 +8,12 @@ import type {
 } from 'n8n-workflow';
 
 import type { ApiVersion } from './apiVersions';
-import type { GraphBatcher } from './batch';
-import type { CallGate } from './callGate';
+import type { GraphBatcher } from './steps/batcher';
+import type { Throttle } from './throttling';
 
 /*
  * The shapes the transport's modules pass each other, in a file of their own so that index.ts (the calls) and
- * send.ts (one attempt on the wire) both read them without importing each other.
+ * the steps of a call (steps/) both read them without importing each other.
  */
 
 export type GraphFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -30,11 +30,11 @@ export interface GraphConnection {
 	 */
 	decrypted?: ICredentialsDecrypted;
 	/** Names the credential and tenant: executions with the same key share one pace at Graph */
-	paceKey: string;
+	throttleKey: string;
 	/** Names the tenant on its Graph: budgets Graph counts per tenant (a job's bulk uploads) are shared under it */
 	tenantKey: string;
 	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
-	pace?: CallGate;
+	throttle?: Throttle;
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */
@@ -59,6 +59,11 @@ export interface GraphRequest {
 	body?: IDataObject;
 	/** Extra request headers, e.g. a Content-Type other than JSON's */
 	headers?: Record<string, string>;
+	/**
+	 * Never put in a JSON batch: a batch carries JSON bodies only, so a body of another type (SCIM's) goes alone.
+	 * Calls addressed by `url` always go alone.
+	 */
+	sendAlone?: boolean;
 	/**
 	 * Error statuses handed back as Graph's answer instead of thrown, for an operation that reports them as output
 	 * (Validate Credentials' refusal); never retried

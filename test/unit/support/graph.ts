@@ -8,8 +8,8 @@ import type { OperationContext } from '../../../nodes/MicrosoftEntraProvisioning
 import type { FailureContext } from '../../../nodes/MicrosoftEntraProvisioning/transport/errors';
 
 /*
- * Graph as the operations see it: the transport's entry points (graphRequest and the page readers built on it),
- * answered from a script the test writes. Every request is recorded; one the script did not expect fails the test.
+ * Graph as the operations see it: the transport's one call (graphRequest), answered from a script the test writes;
+ * the transport's real page readers run over it. Every request is recorded; one the script did not expect fails the test.
  * The real transport (retries, pace, batches, errors) has its own suites; here only what an operation asks for and
  * what it makes of the answer count.
  */
@@ -74,44 +74,6 @@ export async function graphRequest<T>(
 	};
 }
 
-/** The transport's page readers, over the fake graphRequest: they follow @odata.nextLink as the real ones do. */
-export async function graphListPage<T>(
-	...args: Parameters<typeof graphRequest>
-): Promise<{ value: T[]; nextLink?: string }> {
-	const response = await graphRequest<{ value?: T[]; '@odata.nextLink'?: string }>(...args);
-	return { value: response.body?.value ?? [], nextLink: response.body?.['@odata.nextLink'] };
-}
-
-export async function readPages<T>(
-	ctx: unknown,
-	connection: GraphConnection,
-	firstPage: GraphRequest,
-	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
-	limit?: number,
-): Promise<{ value: T[]; calls: number }> {
-	const value: T[] = [];
-	let request = firstPage;
-	for (let calls = 1; ; calls++) {
-		const page = await graphListPage<T>(ctx, connection, request, settings, failure);
-		value.push(...page.value);
-		if (limit !== undefined && value.length >= limit)
-			return { value: value.slice(0, limit), calls };
-		if (!page.nextLink) return { value, calls };
-		request = { method: 'GET', url: page.nextLink };
-	}
-}
-
-export async function listAll<T>(
-	ctx: unknown,
-	connection: GraphConnection,
-	path: string,
-	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
-): Promise<T[]> {
-	return (await readPages<T>(ctx, connection, { method: 'GET', path }, settings, failure)).value;
-}
-
 let executions = 0;
 
 /** What the router hands every operation of one execution: an app-only connection and empty lookups. */
@@ -123,10 +85,10 @@ export function operationContext(): OperationContext {
 			credentialType: 'microsoftGraphProvisioningAppOnlyApi',
 			delegated: false,
 			graphUrl: GRAPH_URL,
-			paceKey: `microsoftGraphProvisioningAppOnlyApi credential-1 ${tenantKey}`,
+			throttleKey: `microsoftGraphProvisioningAppOnlyApi credential-1 ${tenantKey}`,
 			tenantKey,
 		},
 		objectIds: new Map(),
-		pacers: { tenantKey },
+		pacerScope: { tenantKey },
 	};
 }

@@ -5,18 +5,17 @@
  *     jest.requireActual('../support/transportMock').transportMock(),
  *   );
  *
- * The module's pure parts (graphPath, getGraphConnection …) stay real; its Graph calls go to the fake Graph.
+ * The module's pure parts (graphPath, getGraphConnection, the paging of collections …) stay real; its one Graph call,
+ * graphRequest, goes to the fake Graph.
  */
 export function transportMock(): Record<string, unknown> {
 	const actual = jest.requireActual<Record<string, unknown>>(
 		'../../../nodes/MicrosoftEntraProvisioning/transport',
 	);
 	const graph = jest.requireActual<typeof import('./graph')>('./graph');
-	return {
-		...actual,
-		graphRequest: jest.fn(graph.graphRequest),
-		graphListPage: jest.fn(graph.graphListPage),
-		readPages: jest.fn(graph.readPages),
-		listAll: jest.fn(graph.listAll),
-	};
+	const readers = jest.requireActual<
+		typeof import('../../../nodes/MicrosoftEntraProvisioning/transport/pages')
+	>('../../../nodes/MicrosoftEntraProvisioning/transport/pages');
+	const graphRequest = jest.fn(graph.graphRequest);
+	return { ...actual, graphRequest, ...readers.collectionReaders(graphRequest) };
 }

@@ -13,7 +13,7 @@ import {
 } from '../../descriptions/synchronizationLocators';
 import { readSynchronizationId } from '../../helpers/itemParameters';
 import { readOnDemandSubjects } from '../../helpers/onDemandSubjects';
-import { pacerFor } from '../../helpers/pacing';
+import { pacerFor } from '../../transport/throttling';
 import { callJob, servicePrincipalFields } from '../../helpers/servicePrincipalCalls';
 import type { OperationContext } from '../../helpers/operationContext';
 
@@ -101,7 +101,7 @@ export async function execute(
 			access: 'provisionOnDemand',
 			// Each request counts against Graph's limit; the service decides, not the node, whether to repeat it.
 			idempotent: false,
-			pacer: pacerFor(context.pacers, 'provisionOnDemand', requests, windowMs),
+			pacer: pacerFor(context.pacerScope, 'provisionOnDemand', requests, windowMs),
 		},
 	);
 	const outcome = parseJsonText(response.body?.key);

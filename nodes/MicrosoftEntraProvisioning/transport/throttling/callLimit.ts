@@ -1,45 +1,10 @@
 import { sleep } from 'n8n-workflow';
 
 import { AcceptedPace } from './acceptedPace';
-import { GRAPH_LIMITS } from './graphLimits';
+import { RecentCount } from './recentCount';
 
 /** 429s closer together than this (or than the Retry-After they carry) are one throttling episode. */
 export const THROTTLE_EPISODE_MIN_MS = 1_000;
-
-/**
- * Counts events in 100 ms buckets over the last ten seconds: how many calls Graph accepted lately, at any moment,
- * in constant memory whatever the pace.
- */
-export class RecentCount {
-	static readonly BUCKET_MS = 100;
-	static readonly MEMORY_MS = 10_000;
-	private static readonly BUCKETS = RecentCount.MEMORY_MS / RecentCount.BUCKET_MS;
-	private readonly counts = new Array<number>(RecentCount.BUCKETS).fill(0);
-	/** Which bucket (time / BUCKET_MS) each slot holds now */
-	private readonly holds = new Array<number>(RecentCount.BUCKETS).fill(-1);
-
-	add(now: number): void {
-		const bucket = Math.floor(now / RecentCount.BUCKET_MS);
-		const slot = bucket % RecentCount.BUCKETS;
-		if (this.holds[slot] !== bucket) {
-			this.holds[slot] = bucket;
-			this.counts[slot] = 0;
-		}
-		this.counts[slot]++;
-	}
-
-	/** Events of the last `ms` (at most MEMORY_MS), to the bucket */
-	since(now: number, ms: number): number {
-		const last = Math.floor(now / RecentCount.BUCKET_MS);
-		const first = last - Math.min(RecentCount.BUCKETS, Math.ceil(ms / RecentCount.BUCKET_MS)) + 1;
-		let count = 0;
-		for (let bucket = first; bucket <= last; bucket++) {
-			const slot = bucket % RecentCount.BUCKETS;
-			if (this.holds[slot] === bucket) count += this.counts[slot];
-		}
-		return count;
-	}
-}
 
 /** What Graph said about one call, as far as the pace is concerned. */
 export interface CallAnswer {
@@ -51,10 +16,14 @@ export interface CallAnswer {
 
 /**
  * Above this share of 429s in a round (by more than chance explains, see beyond) Graph is full, not unlucky: a
- * quarter of calls refused costs more than a smaller window.
+ * quarter of calls refused costs more than a smaller limit.
  */
 export const LOAD_SHARE = 1 / 4;
-/** Standard errors a round's share must lie beyond a bound to count: chance alone gets there about once in 700 rounds. */
+/**
+ * Standard errors a round's share must lie beyond a bound to count: chance alone gets there about once in 700 rounds.
+ * Without it, a round of ten in which random 429s happen to take six reads as a rate limit and sets a pace of the
+ * few calls Graph accepted (one benchmark run of 20 % random 429s took 62 s instead of 6).
+ */
 const SIGNIFICANCE = 3;
 
 /** Whether `share` of `answers` lies above `bound` by more than SIGNIFICANCE standard errors of a share at `bound`. */
@@ -66,13 +35,26 @@ function above(share: number, bound: number, answers: number): boolean {
 export const MIN_ROUND = 10;
 /** The share of its limit (x-ms-throttle-limit-percentage) the node keeps an app to once Graph says it is near it */
 export const TARGET_LIMIT_USAGE = 0.8;
-/** The window grows after a 429 only if Graph throttled at most one call for this many it accepted. */
-const GROWTH_REFUSALS_RATIO = 3;
+
+/** An execution's part of the limit: its own calls in flight, kept to its own Items in Flight as well. */
+export interface CallShare {
+	active: number;
+	readonly maximum: number;
+}
+
+interface Waiter {
+	resolve(): void;
+	share?: CallShare;
+}
+
+function hasRoom(share: CallShare | undefined): boolean {
+	return share === undefined || share.active < share.maximum;
+}
 
 interface Round {
 	/** Answers to count */
 	size: number;
-	/** The calls in flight it judges: the window it may cut */
+	/** The calls in flight it judges: the limit it may cut */
 	base: number;
 	answers: number;
 	throttled: number;
@@ -81,62 +63,56 @@ interface Round {
 }
 
 /**
- * How many Graph calls of one credential and tenant may be at Graph at once, following Graph's answers (one window
- * per credential and tenant in the process, shared by all executions).
+ * How many Graph calls of one credential and tenant may be at Graph at once, following Graph's answers (one per
+ * credential and tenant in the process, shared by all executions).
  *
- * - It opens wide (GRAPH_LIMITS.openingWindow, or the user's maximum if lower) and grows by one for every call Graph
- *   accepts while Graph has not throttled for a while, up to the maximum.
+ * - It opens at the user's maximum (Items in Flight) and grows by one for every call Graph accepts while Graph has not
+ *   throttled for an episode, up to the maximum; right after throttling, by one per round of accepted calls.
  * - A 429 starts a throttling episode, which lasts its Retry-After (at least a second), and a round: the next
  *   answers, as many as the calls in flight then (at least MIN_ROUND). A round decides whether the 429s are load or
  *   noise. Load is more than a quarter of the round throttled, or a share above the previous round's, each by more
  *   than chance explains (three standard errors), or a Retry-After longer than both a second and the round trip.
- *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the window as it is.
- *   Load lowers the window to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
+ *   Noise (a lone 429, or a steady small share) is retried after its Retry-After and leaves the limit as it is.
+ *   Load lowers the limit to the share of the round Graph accepted, by half at most (a long Retry-After halves it).
  * - If Graph throttled more than half of a round, it has reached a rate limit and refuses nearly every call beyond
  *   it, however few are in flight (a 429 comes back at once and frees its slot). Every call, retries too, then keeps
  *   to the pace at which Graph accepted calls over the episode's length, from the end of the Retry-After on, and the
- *   window stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
- *   calls go faster than the window would send them. If Graph accepted no call in that time there is no pace to
+ *   limit stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
+ *   calls go faster than the limit would send them. If Graph accepted no call in that time there is no pace to
  *   read: the next round is counted too.
- * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the window stops
+ * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the limit stops
  *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses;
  *   under a pace it bounds how far the pace quickens instead.
- * - While 429s keep coming the window grows by one per accepted call once an episode has passed since it last fell,
- *   by one per round of successes before that, and not at all while Graph throttles more than one call in four.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
  */
-export class CallWindow {
+export class CallLimit {
 	private active = 0;
 
 	private current: number;
 
-	/** Successes and 429s since the last slow growth step */
+	/** Successes since the last step of growth by one per round */
 	private successes = 0;
-
-	private refusals = 0;
 
 	/** When the throttling episode under way ends (or the last one ended), and how long it lasts */
 	private episodeEnds = Number.NEGATIVE_INFINITY;
 
 	private episodeLength = THROTTLE_EPISODE_MIN_MS;
 
-	/** When Graph last answered 429, last said the app was near its limit, and the window last fell for load */
+	/** When Graph last answered 429, and last said the app was near its limit */
 	private lastRefusal = Number.NEGATIVE_INFINITY;
-
-	private lastCut = Number.NEGATIVE_INFINITY;
 
 	private lastWarning = Number.NEGATIVE_INFINITY;
 
 	/** The share of the app's limit Graph said was used at lastWarning */
 	private lastUsage = 0;
 
-	/** Answers since the window last fell for a near-limit warning; it falls again only after a round of them */
+	/** Answers since the limit last fell for a near-limit warning; it falls again only after a round of them */
 	private answersSinceWarningCut = Number.POSITIVE_INFINITY;
 
 	/** Share throttled in the last round judged, and its size */
 	private previousRound?: { share: number; answers: number };
 
-	/** Whether Graph has answered any call through this window */
+	/** Whether Graph has answered any call through this limit */
 	private answered = false;
 
 	/** Round trip of accepted calls, smoothed */
@@ -154,15 +130,16 @@ export class CallWindow {
 
 	private round?: Round;
 
-	private readonly waiting: Array<() => void> = [];
+	/** The one queue of calls waiting for a slot, retries apart so that they go first */
+	private readonly waiting: Waiter[] = [];
 
-	private readonly retrying: Array<() => void> = [];
+	private readonly retrying: Waiter[] = [];
 
 	constructor(
 		private maximumCalls: number,
 		private readonly now: () => number = Date.now,
 	) {
-		this.current = Math.min(maximumCalls, GRAPH_LIMITS.openingWindow);
+		this.current = maximumCalls;
 	}
 
 	get limit(): number {
@@ -183,7 +160,7 @@ export class CallWindow {
 		return this.active;
 	}
 
-	/** Nothing in flight or waiting, and no paced dispatch due: the window may be dropped. */
+	/** Nothing in flight or waiting, and no paced dispatch due: the limit may be dropped. */
 	get idle(): boolean {
 		return (
 			this.active === 0 &&
@@ -193,36 +170,41 @@ export class CallWindow {
 		);
 	}
 
-	/** Another execution with a higher Items in Flight shares the window: it may grow that far. */
+	/** Another execution with a higher Items in Flight shares the limit: it may grow that far. */
 	raiseMaximum(maximum: number): void {
 		if (maximum <= this.maximumCalls) return;
-		if (this.current === Math.min(this.maximumCalls, GRAPH_LIMITS.openingWindow))
-			this.current = Math.min(maximum, GRAPH_LIMITS.openingWindow);
+		if (this.current === this.maximumCalls) this.current = maximum;
 		this.maximumCalls = maximum;
 		this.dispatch();
 	}
 
-	/** Waits for a free slot; a slot freed by release() is handed straight to the longest waiter, retries first. */
-	async acquire(retry = false): Promise<void> {
+	/**
+	 * Waits for a free slot, within the caller's share if it has one; a slot freed by release() is handed straight to
+	 * the longest waiter whose share has room, retries first.
+	 */
+	async acquire(retry = false, share?: CallShare): Promise<void> {
 		if (
 			this.active < this.current &&
-			this.waiting.length === 0 &&
-			this.retrying.length === 0 &&
+			hasRoom(share) &&
+			this.nextWaiter() === undefined &&
 			this.paced()
 		) {
-			this.take();
+			this.take(share);
 			return;
 		}
-		await new Promise<void>((resolve) => (retry ? this.retrying : this.waiting).push(resolve));
+		await new Promise<void>((resolve) =>
+			(retry ? this.retrying : this.waiting).push({ resolve, share }),
+		);
 	}
 
-	release(): void {
+	release(share?: CallShare): void {
 		this.active--;
+		if (share) share.active--;
 		this.dispatch();
 	}
 
 	/**
-	 * Whether the window may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
+	 * Whether the calls may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
 	 * app was near its limit within the last `ms`.
 	 */
 	mayBeAtLimit(ms: number): boolean {
@@ -241,7 +223,6 @@ export class CallWindow {
 		}
 		this.lastRefusal = now;
 		this.answered = true;
-		this.refusals++;
 		this.pace?.refused(now);
 		this.answeredBeforePace();
 		if (this.round)
@@ -263,18 +244,20 @@ export class CallWindow {
 		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
 			this.nearLimit(answer.limitUsage, now);
 		const usage =
-			this.pace && now - this.lastWarning < this.pace.windowMs ? this.lastUsage : undefined;
+			this.pace && now - this.lastWarning < this.pace.periodMs ? this.lastUsage : undefined;
 		if (this.pace?.accepted(now, this.lastRefusal, usage)) {
 			if (this.paceHoldsNothingBack()) this.pace = undefined;
 			this.dispatch();
 		}
 		this.answeredBeforePace();
 		this.successes++;
-		if (this.round) {
-			this.count(false);
-			return;
-		}
-		// While a pace holds calls back, a wider window would send none sooner.
+		if (this.round) this.count(false);
+		else this.grow(now);
+	}
+
+	/** One more accepted call: the limit grows, unless Graph pushed back lately or a pace sets how many calls go. */
+	private grow(now: number): void {
+		// While a pace holds calls back, a wider limit would send none sooner.
 		if (
 			this.pace ||
 			this.current >= this.maximumCalls ||
@@ -282,30 +265,14 @@ export class CallWindow {
 		)
 			return;
 		if (now - this.lastRefusal >= this.episodeLength && now >= this.episodeEnds) {
-			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the window per round.
+			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the limit per round.
 			this.current++;
 			this.dispatch();
-			return;
-		}
-		const fewRefusals = this.refusals * GROWTH_REFUSALS_RATIO <= this.successes;
-		if (
-			now - this.lastCut >= this.episodeLength &&
-			this.successes + this.refusals >= MIN_ROUND &&
-			fewRefusals
-		) {
-			// 429s keep coming, but as noise: no cut for an episode and at most one for three accepted calls.
+		} else if (this.successes >= this.current) {
+			// Right after throttling, one more per round of accepted calls: a larger limit draws more 429s.
 			this.current++;
-			this.dispatch();
-			return;
-		}
-		if (this.successes >= this.current) {
-			// Right after a cut, grow only while Graph takes nearly all calls: a larger window draws more 429s.
-			if (fewRefusals) {
-				this.current++;
-				this.dispatch();
-			}
 			this.successes = 0;
-			this.refusals = 0;
+			this.dispatch();
 		}
 	}
 
@@ -314,16 +281,16 @@ export class CallWindow {
 		if (this.round && now >= this.episodeEnds + this.episodeLength) this.round = undefined;
 	}
 
-	/** A round judging the calls in flight now (and the one whose 429 starts it), or the window just set. */
+	/** A round judging the calls in flight now (and the one whose 429 starts it), or the limit just set. */
 	private newRound(base = Math.min(this.current, this.active + 1)): Round {
 		return { size: Math.max(MIN_ROUND, base), base, answers: 0, throttled: 0, longestWaitMs: 0 };
 	}
 
-	/** Graph says the app used `usage` of its limit: lower the window in proportion, once per round of answers. */
+	/** Graph says the app used `usage` of its limit: lower the limit in proportion, once per round of answers. */
 	private nearLimit(usage: number, now: number): void {
 		this.lastWarning = now;
 		this.lastUsage = usage;
-		// Under a pace the warning only bounds its quickening: the pace, not the window, sets how many calls go.
+		// Under a pace the warning only bounds its quickening: the pace, not the limit, sets how many calls go.
 		if (this.pace || usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current)
 			return;
 		const base = Math.min(this.current, this.active + 1);
@@ -349,9 +316,7 @@ export class CallWindow {
 		if (!full && !rising && !longWait) return;
 		const cut = full || rising ? Math.floor(round.base * (1 - share)) : 0;
 		this.current = Math.max(1, Math.floor(round.base / 2), cut);
-		this.lastCut = this.now();
 		this.successes = 0;
-		this.refusals = 0;
 		if (share > 1 / 2) this.readPaceOnceAnswered();
 	}
 
@@ -382,19 +347,19 @@ export class CallWindow {
 
 	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
 	private keepToAcceptedRate(): boolean {
-		const windowMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
-		const accepted = this.accepted.since(this.now(), windowMs);
+		const periodMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
+		const accepted = this.accepted.since(this.now(), periodMs);
 		if (accepted === 0) return false;
-		const pace = new AcceptedPace(windowMs / accepted, windowMs, this.episodeEnds);
+		const pace = new AcceptedPace(periodMs / accepted, periodMs, this.episodeEnds);
 		this.pace = pace;
-		// The pace now sets how many calls go. A window narrower than the calls the pace keeps at Graph would send
+		// The pace now sets how many calls go. A limit narrower than the calls the pace keeps at Graph would send
 		// fewer than Graph accepts, and lift the pace at its first step: room for twice as many.
 		const atGraph = Math.ceil((this.roundTripMs ?? 0) / pace.interval);
 		this.current = Math.min(this.maximumCalls, Math.max(this.current, 2 * atGraph));
 		return true;
 	}
 
-	/** Whether the window alone would now send calls no faster than the pace lets them go. */
+	/** Whether the limit alone would now send calls no faster than the pace lets them go. */
 	private paceHoldsNothingBack(): boolean {
 		const pace = this.pace;
 		if (!pace || this.roundTripMs === undefined) return false;
@@ -417,20 +382,28 @@ export class CallWindow {
 		return false;
 	}
 
-	private take(): void {
+	private take(share: CallShare | undefined): void {
 		this.active++;
+		if (share) share.active++;
 		this.pace?.take(this.now());
 	}
 
+	/** The queue and place of the longest waiter whose share has room, retries first. */
+	private nextWaiter(): { queue: Waiter[]; index: number } | undefined {
+		for (const queue of [this.retrying, this.waiting]) {
+			const index = queue.findIndex((waiter) => hasRoom(waiter.share));
+			if (index >= 0) return { queue, index };
+		}
+		return undefined;
+	}
+
 	private dispatch(): void {
-		while (
-			this.active < this.current &&
-			(this.retrying.length > 0 || this.waiting.length > 0) &&
-			this.paced()
-		) {
-			const next = (this.retrying.shift() ?? this.waiting.shift()) as () => void;
-			this.take();
-			next();
+		while (this.active < this.current) {
+			const next = this.nextWaiter();
+			if (!next || !this.paced()) return;
+			const [waiter] = next.queue.splice(next.index, 1);
+			this.take(waiter.share);
+			waiter.resolve();
 		}
 	}
 }

@@ -1,6 +1,6 @@
-/** How much a window of time without a 429 quickens the pace, and a 429 at a pace Graph once took whole slows it. */
+/** How much a period without a 429 quickens the pace, and a 429 at a pace Graph once took whole slows it. */
 const PACE_STEP = 1.25;
-/** The most one quiet window quickens the pace by, after several in a row */
+/** The most one quiet period quickens the pace by, after several in a row */
 const PACE_MOST_STEP = 2;
 /**
  * The share of its limit a quickening may take the app to by Graph's own reading (x-ms-throttle-limit-percentage):
@@ -11,35 +11,35 @@ const PACE_MOST_STEP = 2;
 const PACE_USAGE_CEILING = 0.95;
 
 /**
- * The pace every call of a window keeps to once Graph refuses nearly every call beyond a rate: one call per
+ * The pace every call of a period keeps to once Graph refuses nearly every call beyond a rate: one call per
  * interval. It starts at the rate Graph accepted calls at and follows Graph from there, a step at a time, since a
  * rate limit says nothing of itself but by refusing:
- * - a window of time in which Graph refused no call quickens it by a quarter (the limit may have been a burst, or
- *   been raised), the next one in a row by a half, then each by double; if Graph said in the window how much of the
+ * - a period in which Graph refused no call quickens it by a quarter (the limit may have been a burst, or
+ *   been raised), the next one in a row by a half, then each by double; if Graph said in the period how much of the
  *   app's limit is used, by no more than the room left below PACE_USAGE_CEILING. A pace read while other callers
  *   of the app took most of the limit, one call a second say, so regains Graph's whole rate in seconds once they
  *   stop, while against a hard limit the first, small step is all that is refused;
  * - a 429 after a quickening takes it back to the last pace Graph took whole, and one at that pace slows it by a
- *   quarter, once per window (another app of the tenant may be spending the same limit).
+ *   quarter, once per period (another app of the tenant may be spending the same limit).
  * Lifted all at once instead, a pace Graph kept to for a second lets every waiting call go at the next free slot,
  * and against a hard limit such a burst is refused again, round after round.
  */
 export class AcceptedPace {
 	private nextAt: number;
 
-	/** When the interval last changed: answers sooner than a window later may be to calls sent at the pace before */
+	/** When the interval last changed: answers sooner than a period later may be to calls sent at the pace before */
 	private changedAt: number;
 
-	/** The last interval Graph took every call of a window at */
+	/** The last interval Graph took every call of a period at */
 	private quietIntervalMs?: number;
 
-	/** Windows in a row Graph took whole, each quickening the pace */
-	private quietWindows = 0;
+	/** Periods in a row Graph took whole, each quickening the pace */
+	private quietPeriods = 0;
 
 	constructor(
 		private intervalMs: number,
 		/** The time Graph's limit is read over: the throttling episode's length */
-		readonly windowMs: number,
+		readonly periodMs: number,
 		/** The first call goes no sooner than this (the end of the Retry-After) */
 		startAt: number,
 	) {
@@ -63,27 +63,27 @@ export class AcceptedPace {
 
 	/**
 	 * Graph accepted a call at `now`, last refused one at `lastRefusal`, and said the app used `limitUsage` of its
-	 * limit within the window, if it did: a whole window at this pace without a refusal quickens it. Returns whether
+	 * limit within the period, if it did: a whole period at this pace without a refusal quickens it. Returns whether
 	 * it did.
 	 */
 	accepted(now: number, lastRefusal: number, limitUsage?: number): boolean {
-		if (now - Math.max(lastRefusal, this.changedAt) < this.windowMs) return false;
-		const inARow = Math.min(PACE_MOST_STEP, 1 + (PACE_STEP - 1) * 2 ** this.quietWindows);
+		if (now - Math.max(lastRefusal, this.changedAt) < this.periodMs) return false;
+		const inARow = Math.min(PACE_MOST_STEP, 1 + (PACE_STEP - 1) * 2 ** this.quietPeriods);
 		const step =
 			limitUsage === undefined ? inARow : Math.min(inARow, PACE_USAGE_CEILING / limitUsage);
 		if (step <= 1) return false;
 		this.quietIntervalMs = this.intervalMs;
 		this.change(this.intervalMs / step, now);
-		this.quietWindows++;
+		this.quietPeriods++;
 		return true;
 	}
 
 	/** Graph refused a call at `now`. */
 	refused(now: number): void {
-		this.quietWindows = 0;
+		this.quietPeriods = 0;
 		if (this.quietIntervalMs !== undefined && this.intervalMs < this.quietIntervalMs)
 			this.change(this.quietIntervalMs, now);
-		else if (now - this.changedAt >= this.windowMs) this.change(this.intervalMs * PACE_STEP, now);
+		else if (now - this.changedAt >= this.periodMs) this.change(this.intervalMs * PACE_STEP, now);
 	}
 
 	private change(intervalMs: number, now: number): void {

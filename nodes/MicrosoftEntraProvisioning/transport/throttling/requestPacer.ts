@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { IdleRegistry } from '../transport/idleRegistry';
+import { IdleRegistry } from './idleRegistry';
 
 /**
  * Graph counts a call when it arrives and this node when it sends it; the margin covers the trip, so a paced call
@@ -53,7 +53,7 @@ export class RequestPacer {
 }
 
 /** Where an execution's pacers are shared: Graph counts these limits per tenant, whichever execution calls. */
-export interface RequestPacers {
+export interface PacerScope {
 	readonly tenantKey: string;
 }
 
@@ -61,7 +61,7 @@ export interface RequestPacers {
 const pacers = new IdleRegistry<RequestPacer>((pacer) => pacer.idle);
 
 export function pacerFor(
-	scope: RequestPacers,
+	scope: PacerScope,
 	api: string,
 	limit: number,
 	windowMs: number,

@@ -1,8 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
-/** What the runner needs of the execution's gate: how many items may be under way, and word when that widens. */
-export interface ItemWindow {
-	readonly itemWindow: number;
+/** What the runner needs of the execution's throttle: how many items may be under way, and word when that grows. */
+export interface ItemAllowance {
+	readonly itemsAllowed: number;
 	/** Graph has not answered yet, or pushed back lately (429s, near-limit warnings): read its answers as they come */
 	readonly mayBeAtLimit?: boolean;
 	onRest?: () => void;
@@ -22,25 +22,25 @@ export interface ItemWindow {
 export const PAUSE_AFTER = { ms: 20, itemsWhileMayBeAtLimit: 10 } as const;
 
 /**
- * Runs `work` for indexes 0..count-1 while the gate's window of items allows, and stops starting new work once
- * `shouldStop` says so. The window is wider than the calls allowed in flight, so that the next items' parameters
+ * Runs `work` for indexes 0..count-1 while the throttle allows that many items under way, and stops starting new
+ * work once `shouldStop` says so. It allows more items than calls in flight, so that the next items' parameters
  * are being evaluated while the calls of the earlier ones are on the wire.
  */
-export async function runBounded(
+export async function runItems(
 	count: number,
-	gate: ItemWindow,
+	throttle: ItemAllowance,
 	work: (index: number) => Promise<void>,
 	shouldStop: () => boolean,
 ): Promise<void> {
 	const running = new Set<Promise<void>>();
-	// Wakes the loop when the window may have room: an item finished, or a call started resting.
+	// Wakes the loop when another item may start: an item finished, or a call started resting.
 	let wake: (() => void) | undefined;
-	gate.onRest = () => wake?.();
+	throttle.onRest = () => wake?.();
 	let lastYield = Date.now();
 	let startedSinceYield = 0;
 	for (let index = 0; index < count && !shouldStop(); index++) {
-		if (running.size >= gate.itemWindow) {
-			while (running.size >= gate.itemWindow)
+		if (running.size >= throttle.itemsAllowed) {
+			while (running.size >= throttle.itemsAllowed)
 				await new Promise<void>((resolve) => (wake = resolve));
 			lastYield = Date.now();
 			startedSinceYield = 0;
@@ -54,7 +54,7 @@ export async function runBounded(
 		startedSinceYield++;
 		if (
 			Date.now() - lastYield >= PAUSE_AFTER.ms ||
-			(gate.mayBeAtLimit && startedSinceYield >= PAUSE_AFTER.itemsWhileMayBeAtLimit)
+			(throttle.mayBeAtLimit && startedSinceYield >= PAUSE_AFTER.itemsWhileMayBeAtLimit)
 		) {
 			await sleep(0);
 			lastYield = Date.now();

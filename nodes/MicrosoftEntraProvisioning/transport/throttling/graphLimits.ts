@@ -13,12 +13,6 @@
 export const GRAPH_LIMITS = {
 	/** Write quota per app and tenant: requests, and the period Graph counts them over */
 	writeQuota: { requests: 3_000, periodMs: 150_000 },
-	/**
-	 * Calls in flight a window opens with: a third of the write quota's burst, so one run's first round cannot
-	 * spend the whole quota the app shares with its other workflows, and enough that at a Graph latency of 1 s n8n
-	 * is not kept from sending the calls of the items it evaluates (about 1,000 a second).
-	 */
-	openingWindow: 1_000,
 	/** The highest Items in Flight: the write quota's whole burst */
-	maximumWindow: 3_000,
+	maximumCallLimit: 3_000,
 } as const;

@@ -1,0 +1,123 @@
+import { sleep } from 'n8n-workflow';
+
+import { CallLimit, type CallAnswer, type CallShare } from './callLimit';
+import { IdleRegistry } from './idleRegistry';
+
+/*
+ * Everything that keeps the node's calls within Graph's limits, behind one entry: an execution's Throttle (how many
+ * calls may be at Graph, and at what pace, shared by every execution on a credential and tenant) and the pacers of
+ * APIs with a documented "at most N in any window" limit.
+ */
+export { GRAPH_LIMITS } from './graphLimits';
+export { pacerFor, type PacerScope, type RequestPacer } from './requestPacer';
+
+/**
+ * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
+ * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
+ */
+export interface Throttle {
+	/** Resolves when the call may go; a retry goes before first attempts. */
+	acquire(retry: boolean): Promise<void>;
+	release(): void;
+	/** Waits before a retry, holding no slot */
+	rest(ms: number): Promise<void>;
+	throttled(retryAfterMs?: number): void;
+	succeeded(answer: CallAnswer): void;
+}
+
+/** How long a 429 or a near-limit warning counts as Graph pushing back (several Retry-After waits) */
+const PRESSURE_MEMORY_MS = 10_000;
+
+/** One call limit per credential and tenant in the process: concurrent executions on one credential keep one pace. */
+const callLimits = new IdleRegistry<CallLimit>((callLimit) => callLimit.idle);
+
+export function sharedCallLimit(key: string, maximum: number): CallLimit {
+	const callLimit = callLimits.get(key, () => new CallLimit(maximum));
+	callLimit.raiseMaximum(maximum);
+	return callLimit;
+}
+
+/**
+ * The throttle of one execution: shared with every execution under `key` (a credential and tenant), or its own
+ * when there is none (no connection could be made; the items then fail one by one).
+ */
+export function executionThrottle(key: string | undefined, maximum: number): ExecutionThrottle {
+	return new ExecutionThrottle(
+		key === undefined ? new CallLimit(maximum) : sharedCallLimit(key, maximum),
+		maximum,
+	);
+}
+
+/**
+ * One execution's way through the shared call limit, whose one queue keeps its calls to its own Items in Flight as
+ * well; it counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ */
+export class ExecutionThrottle implements Throttle {
+	/** This execution's calls in flight, which the shared call limit keeps to `maximum` */
+	private readonly share: CallShare;
+
+	private resting = 0;
+
+	/** Told when a call starts resting, which lets more items be under way */
+	onRest?: () => void;
+
+	constructor(
+		readonly shared: CallLimit,
+		readonly maximum: number,
+	) {
+		this.share = { active: 0, maximum };
+	}
+
+	/** Calls this execution may have at Graph now */
+	get limit(): number {
+		return Math.min(this.maximum, this.shared.limit);
+	}
+
+	/** Calls of this execution in flight */
+	get inFlight(): number {
+		return this.share.active;
+	}
+
+	/**
+	 * How many items may be under way: those with a call in flight, twice as many being prepared for the next calls
+	 * (enough to fill the slots a returning batch frees while n8n evaluates more), and those waiting out a
+	 * Retry-After (which hold no slot).
+	 */
+	get itemsAllowed(): number {
+		return 3 * this.limit + this.resting;
+	}
+
+	/**
+	 * Graph has not answered yet, or refused calls or warned of its limit lately: its answers are worth reading as
+	 * soon as they come, since they set how many calls may follow
+	 */
+	get mayBeAtLimit(): boolean {
+		return this.shared.mayBeAtLimit(PRESSURE_MEMORY_MS);
+	}
+
+	async acquire(retry = false): Promise<void> {
+		await this.shared.acquire(retry, this.share);
+	}
+
+	release(): void {
+		this.shared.release(this.share);
+	}
+
+	async rest(ms: number): Promise<void> {
+		this.resting++;
+		this.onRest?.();
+		try {
+			await sleep(ms);
+		} finally {
+			this.resting--;
+		}
+	}
+
+	throttled(retryAfterMs?: number): void {
+		this.shared.throttled(retryAfterMs);
+	}
+
+	succeeded(answer: CallAnswer): void {
+		this.shared.succeeded(answer);
+	}
+}
