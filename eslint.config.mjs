@@ -31,17 +31,21 @@ function folderOrder() {
 			'Only the node files import the node, its methods and sharedWithTrigger: move what you need into helpers/ or lib/.',
 	};
 	return [
-		{
-			files: [`${NODE}/transport/**/*.ts`],
+		// transport/'s own files, then those of its step and throttling folders one level deeper
+		...[
+			[`${NODE}/transport/*.ts`, ''],
+			[`${NODE}/transport/*/*.ts`, '\\.\\./'],
+		].map(([files, depth]) => ({
+			files: [files],
 			rules: {
 				'@typescript-eslint/no-restricted-imports': restrictImports({
-					// '../' is the node's folder, '../../../' the package's root
-					regex: '^\\.\\./(?!\\.\\./\\.\\./lib/)',
+					// from transport/, '../' is the node's folder and '../../../' the package's root
+					regex: `^${depth}\\.\\./(?!\\.\\./\\.\\./lib/)`,
 					message:
 						'transport/ imports only its own files and lib/: pass what it needs in from the caller.',
 				}),
 			},
-		},
+		})),
 		...[
 			['helpers', 'descriptions'],
 			['descriptions', 'helpers'],

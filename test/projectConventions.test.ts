@@ -113,6 +113,11 @@ describe('project conventions', () => {
 		const violations: Array<[string, string, string]> = [
 			['transport importing helpers', `${NODE}/transport/x.ts`, '../helpers/targets'],
 			[
+				'a transport step importing helpers',
+				`${NODE}/transport/steps/x.ts`,
+				'../../helpers/targets',
+			],
+			[
 				'transport importing the trigger',
 				`${NODE}/transport/x.ts`,
 				'../../MicrosoftEntraProvisioningTrigger/jobEvents',
@@ -145,6 +150,11 @@ describe('project conventions', () => {
 				'transport importing lib/ and its own files',
 				`${NODE}/transport/x.ts`,
 				['../../../lib/clouds', './odata'],
+			],
+			[
+				'a transport step importing lib/, its own folder and the rest of the transport',
+				`${NODE}/transport/steps/x.ts`,
+				['../../../../lib/clouds', './send', '../throttling', '../errors'],
 			],
 			[
 				'a helper importing the transport and lib/',

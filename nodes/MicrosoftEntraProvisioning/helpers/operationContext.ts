@@ -3,7 +3,11 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { createBatcher, getGraphConnection, type GraphConnection } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../transport/requestLimits';
-import { executionThrottle, type ExecutionThrottle, type PacerScope } from '../transport/throttling';
+import {
+	executionThrottle,
+	type ExecutionThrottle,
+	type PacerScope,
+} from '../transport/throttling';
 import type { ServicePrincipalLookups } from './servicePrincipalCalls';
 
 /** What every operation of one execution shares: the connection and lookups already made. */
