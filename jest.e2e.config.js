@@ -25,6 +25,6 @@ module.exports = {
 	slowTestThreshold: 60,
 	verbose: true,
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 	},
 };

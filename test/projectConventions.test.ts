@@ -229,6 +229,26 @@ describe('project conventions', () => {
 	// The root manifest is what npm publishes; the emulator, the n8n stacks, the demo, the benchmark and the
 	// integration suites are a private workspace in dev/ that declares its own dependencies
 	describe('the package and its workshop', () => {
+		// the workshop runs the end-to-end and queue suites from dev/ (npm run test:e2e -w dev): a path in a config
+		// that is not anchored at the config's own folder would be looked up in dev/
+		it.each([
+			'jest.config.js',
+			'jest.unit.config.js',
+			'jest.e2e.config.js',
+			'jest.queue.config.js',
+		])('%s finds its tsconfig from its own folder, wherever jest is started', (file) => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const config = require(path.join(ROOT, file)) as {
+				rootDir?: string;
+				transform: Record<string, [string, { tsconfig: string }]>;
+			};
+			// without rootDir, jest takes the config file's folder
+			expect(config.rootDir ?? ROOT).toBe(ROOT);
+			for (const [, options] of Object.values(config.transform)) {
+				expect(options.tsconfig).toBe('<rootDir>/tsconfig.json');
+			}
+		});
+
 		const shipped = declared(packageJson, 'dependencies', 'peerDependencies');
 		const rootDeclared = declared(
 			packageJson,
