@@ -486,6 +486,13 @@ describe('ExecutionThrottle', () => {
 		expect(wide.itemsAllowed).toBe(60);
 		expect(gate.itemsAllowed).toBe(12);
 	});
+
+	it('prepares at most 200 items ahead of their calls, so a wide limit does not hold most of a large input', () => {
+		const gate = new ExecutionThrottle(new CallLimit(3_000), 3_000);
+		expect(gate.limit).toBe(3_000);
+		expect(gate.itemsAllowed).toBe(3_200);
+		expect(new ExecutionThrottle(new CallLimit(100), 100).itemsAllowed).toBe(300);
+	});
 });
 
 describe("ExecutionThrottle: may the window be at Graph's limit", () => {

@@ -104,7 +104,7 @@ export async function graphRequest<T = unknown>(
 	settings: RequestSettings,
 	context: FailureContext & { itemIndex?: number },
 ): Promise<GraphResponse<T>> {
-	const url = resolveUrl(ctx.getNode(), connection, request, settings.apiVersion);
+	const url = resolveUrl(ctx, connection, request, settings.apiVersion);
 	return (await sendGraphCall({
 		ctx,
 		connection,

@@ -96,7 +96,6 @@ export function decideRetry(
  */
 export const retryTransient: Step = (next) => async (call) => {
 	const { ctx, connection, request, settings } = call;
-	const node = ctx.getNode();
 	const policy = { ...settings, retryWhileReplicating: connection.retryWhileReplicating === true };
 	let renewedToken = false;
 	for (let attempt = 0; ; attempt++) {
@@ -114,7 +113,7 @@ export const retryTransient: Step = (next) => async (call) => {
 			renewedToken = true;
 			ctx.logger.debug(
 				'Microsoft Graph answered 403 to a token fetched before the call; sending it again with a fresh token',
-				{ node: node.name },
+				{ node: ctx.getNode().name },
 			);
 			continue;
 		}
@@ -129,7 +128,7 @@ export const retryTransient: Step = (next) => async (call) => {
 		}
 		ctx.logger.debug(
 			`Microsoft Graph answered ${failure.kind === 'http' ? failure.status : failure.kind === 'network' ? failure.code : 'a batch without this call'}; retry ${attempt + 1} of ${settings.retryLimit} in ${decision.delayMs} ms`,
-			{ node: node.name },
+			{ node: ctx.getNode().name },
 		);
 		// Resting through the pace lets the runner start other items meanwhile: a resting call holds no slot.
 		if (connection.throttle) await connection.throttle.rest(decision.delayMs);

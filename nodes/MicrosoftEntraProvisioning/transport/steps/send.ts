@@ -1,4 +1,4 @@
-import type { IHttpRequestOptions, INode } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiVersion } from '../apiVersions';
@@ -9,7 +9,7 @@ import { attemptHeaders, FailedAttempt, graphResponse, type Handler } from './ch
 
 /** The URL of a request: a path below the version, or a link Graph handed out, checked to stay on the same Graph. */
 export function resolveUrl(
-	node: INode,
+	ctx: Pick<GraphFunctions, 'getNode'>,
 	connection: GraphConnection,
 	request: GraphRequest,
 	apiVersion: ApiVersion,
@@ -20,9 +20,13 @@ export function resolveUrl(
 	const graphRoot = new URL(`${connection.graphUrl}/`);
 	// A link Graph hands back is followed with the bearer token, so it must stay on the configured Graph.
 	if (url.origin !== graphRoot.origin || !url.pathname.startsWith(graphRoot.pathname)) {
-		throw new NodeOperationError(node, 'Refusing to follow a link that leaves Microsoft Graph', {
-			description: `The response pointed to ${url.origin}, not to the credential's Graph (${graphRoot.origin}); the access token is only ever sent to the latter.`,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'Refusing to follow a link that leaves Microsoft Graph',
+			{
+				description: `The response pointed to ${url.origin}, not to the credential's Graph (${graphRoot.origin}); the access token is only ever sent to the latter.`,
+			},
+		);
 	}
 	return url.toString();
 }
