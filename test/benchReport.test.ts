@@ -332,6 +332,39 @@ describe('bulk-upload targets', () => {
 	});
 });
 
+describe('the memory target', () => {
+	it('reads the median of the runs of each size, so one run caught by n8n’s own swings neither meets nor misses it', () => {
+		const heap = (maxMiB: number) => ({ beforeBytes: 0, maxBytes: maxMiB * 2 ** 20, samples: 3 });
+		const memory = (items: number, fanOutMiB: number, nodeMiB: number): Measurement => ({
+			kind: 'memory',
+			tool: 'node',
+			latencyMs: 300,
+			configuration: '',
+			result: { ...run(5_000, items), liveHeap: heap(nodeMiB) },
+			baseline: { ...run(1_000, items), liveHeap: heap(fanOutMiB) },
+		});
+		const target = (measurements: Measurement[]) =>
+			checks(input(measurements)).find((check) => check.target.startsWith('10,000 items'));
+		// beyond the fan-out, in the order run: 25, 20 and 60 MiB at 10,000; 30, 5 and 2 MiB at 1,000
+		const runs = [
+			memory(10_000, 0, 25),
+			memory(1_000, -20, 10),
+			memory(10_000, 10, 30),
+			memory(1_000, 0, 5),
+			memory(10_000, 0, 60),
+			memory(1_000, 0, 2),
+		];
+		expect(target(runs)).toMatchObject({
+			measured:
+				'all applied; heap in use beyond the fan-out: 5 MiB for 1,000 items, 25 MiB for 10,000 items',
+			against: `${Math.round((20 * 2 ** 20) / 9_000).toLocaleString('en-US')} bytes per extra item`,
+			met: true,
+		});
+		// the last pair alone is 6,757 bytes per extra item
+		expect(target(runs.slice(4))?.met).toBe(false);
+	});
+});
+
 describe('a partial run with --write', () => {
 	function partialRun(only: string[], bulk: BulkMeasurement[]): ReportInput {
 		const measured = withBulk(bulk);

@@ -2,6 +2,8 @@
 
 /** How often the memory runs force a full garbage collection to read the heap still in use (slows them down). */
 export const MEMORY_GC_EVERY_MS = 2_000;
+/** Runs of each size in the memory scenario (fan-out alone, then this node, in turn); the report keeps the median. */
+export const MEMORY_REPEATS = 3;
 
 export interface BenchSettings {
 	/** Items per run */

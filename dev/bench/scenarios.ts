@@ -33,7 +33,7 @@ import {
 	type RunOptions,
 	type RunResult,
 } from './harness';
-import { MEMORY_GC_EVERY_MS, type BenchSettings } from './options';
+import { MEMORY_GC_EVERY_MS, MEMORY_REPEATS, type BenchSettings } from './options';
 import { monotonicMicros, readMainProfile, splitCpu, type ToolCode } from './profile';
 import {
 	bulkKind,
@@ -698,7 +698,7 @@ export const SCENARIOS: Scenario[] = [
 		name: 'memory',
 		measurement: (m) => m.kind === 'memory',
 		description: (s) =>
-			`this node with ${[...new Set([s.memoryItems, s.items])].map((size) => size.toLocaleString('en-US')).join(' and ')} items at ${s.graphLatencyMs} ms in one fresh n8n, heap in use after full collections`,
+			`this node with ${[...new Set([s.memoryItems, s.items])].map((size) => size.toLocaleString('en-US')).join(' and ')} items at ${s.graphLatencyMs} ms in one fresh n8n, heap in use after full collections, ${MEMORY_REPEATS} runs of each`,
 		included: (s) => s.memoryItems > 0,
 		run: async (ctx) => {
 			const { settings } = ctx;
@@ -712,20 +712,21 @@ export const SCENARIOS: Scenario[] = [
 				async (instance) => {
 					setLatency(ctx, latencyMs);
 					const out: Measurement[] = [];
-					for (const size of sizes) {
-						const baseline = await baselineRun(ctx, instance, size, { gcLog });
-						out.push(
-							await measured(ctx, instance, {
-								...TOOLS.node,
-								tool: 'node',
-								kind: 'memory',
-								items: size,
-								latencyMs,
-								baseline,
-								options: { gcLog },
-							}),
-						);
-					}
+					for (let repeat = 0; repeat < MEMORY_REPEATS; repeat++)
+						for (const size of sizes) {
+							const baseline = await baselineRun(ctx, instance, size, { gcLog });
+							out.push(
+								await measured(ctx, instance, {
+									...TOOLS.node,
+									tool: 'node',
+									kind: 'memory',
+									items: size,
+									latencyMs,
+									baseline,
+									options: { gcLog },
+								}),
+							);
+						}
 					return out;
 				},
 				withGcProbe(gcLog, MEMORY_GC_EVERY_MS),
