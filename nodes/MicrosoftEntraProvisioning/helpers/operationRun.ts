@@ -85,9 +85,10 @@ class ItemOutputs {
 
 /**
  * Runs the operation and returns one output item (or several, for a list) per input item, in input order. An item
- * operation runs for every item, several at a time (Items in Flight bounds their Graph calls, and twice as many
- * items are prepared meanwhile); a batch operation gets all items at once. Without Continue On Fail the first
- * failure (by item order) starts no further item and stops the node once the items under way have finished.
+ * operation runs for every item, several at a time (Items in Flight bounds their Graph calls, and up to twice as
+ * many items, at most 200, are prepared meanwhile); a batch operation gets all items at once. Without Continue On
+ * Fail the first failure (by item order) starts no further item and stops the node once the items under way have
+ * finished.
  */
 export async function runOperation(
 	ctx: IExecuteFunctions,
