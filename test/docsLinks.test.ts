@@ -3,16 +3,10 @@
  * the page it points to, as GitHub makes anchors from headings. README is short and links to docs/ for the depth, so
  * a page renamed or a heading reworded must not leave a dead link behind.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
-const PAGES = [
-	'README.md',
-	...readdirSync(path.join(ROOT, 'docs'))
-		.filter((file) => file.endsWith('.md'))
-		.map((file) => `docs/${file}`),
-];
+import { DOC_PAGES, PROJECT_ROOT } from './support/docPages';
 
 /** The page's lines outside fenced code blocks, where a `](` is text and no link. */
 function proseLines(text: string): string[] {
@@ -53,7 +47,7 @@ function anchorsOf(file: string): Set<string> {
 /** The relative links of a page (images included), with the line they are on. */
 function relativeLinks(page: string): Array<{ line: number; target: string }> {
 	const links: Array<{ line: number; target: string }> = [];
-	const text = readFileSync(path.join(ROOT, page), 'utf8');
+	const text = readFileSync(path.join(PROJECT_ROOT, page), 'utf8');
 	let fenced = false;
 	for (const [index, line] of text.split('\n').entries()) {
 		if (line.startsWith('```')) fenced = !fenced;
@@ -71,17 +65,19 @@ function relativeLinks(page: string): Array<{ line: number; target: string }> {
 /** What is wrong with a link, or undefined when it leads to an existing file and heading. */
 function deadLink(page: string, target: string): string | undefined {
 	const [file, anchor] = target.split('#', 2);
-	const resolved = file ? path.resolve(ROOT, path.dirname(page), file) : path.join(ROOT, page);
-	if (!existsSync(resolved)) return `no file ${path.relative(ROOT, resolved)}`;
+	const resolved = file
+		? path.resolve(PROJECT_ROOT, path.dirname(page), file)
+		: path.join(PROJECT_ROOT, page);
+	if (!existsSync(resolved)) return `no file ${path.relative(PROJECT_ROOT, resolved)}`;
 	if (anchor === undefined) return undefined;
 	if (statSync(resolved).isDirectory() || !resolved.endsWith('.md'))
-		return `an anchor into ${path.relative(ROOT, resolved)}, which has no headings`;
+		return `an anchor into ${path.relative(PROJECT_ROOT, resolved)}, which has no headings`;
 	if (!anchorsOf(resolved).has(anchor))
-		return `no heading #${anchor} in ${path.relative(ROOT, resolved)}`;
+		return `no heading #${anchor} in ${path.relative(PROJECT_ROOT, resolved)}`;
 	return undefined;
 }
 
-describe.each(PAGES)('%s', (page) => {
+describe.each(DOC_PAGES)('%s', (page) => {
 	it('has only relative links that lead to an existing file and heading', () => {
 		const dead = relativeLinks(page).flatMap(({ line, target }) => {
 			const problem = deadLink(page, target);

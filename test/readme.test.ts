@@ -1,16 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { GENERATED_PAGES, GENERATED_SECTIONS, pagePath, renderPage } from '../dev/docs';
 
-const ROOT = path.resolve(__dirname, '..');
-/** README.md and every page of docs/, as paths from the project's root */
-const PAGES = [
-	'README.md',
-	...readdirSync(path.join(ROOT, 'docs'))
-		.filter((file) => file.endsWith('.md'))
-		.map((file) => `docs/${file}`),
-];
+import { DOC_PAGES, PROJECT_ROOT } from './support/docPages';
 
 describe('README and docs/', () => {
 	it.each(Object.keys(GENERATED_PAGES))(
@@ -32,8 +25,8 @@ describe('README and docs/', () => {
 
 	it('holds each generated section in exactly the page the generator writes it to', () => {
 		const found: Array<[string, string]> = [];
-		for (const page of PAGES) {
-			const text = readFileSync(path.join(ROOT, page), 'utf8');
+		for (const page of DOC_PAGES) {
+			const text = readFileSync(path.join(PROJECT_ROOT, page), 'utf8');
 			for (const [, name] of text.matchAll(/<!-- generated:(\w+) -->/g)) found.push([name, page]);
 		}
 		const expected = Object.entries(GENERATED_PAGES).flatMap(([page, sections]) =>

@@ -148,61 +148,16 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 				: [];
 
 		// "Fetch Test Event": how things are now, without touching what the active workflow remembers.
-		if (this.getMode() === 'manual') {
-			const entries = logWatch
-				? await readReportableEntries(
-						this,
-						connection,
-						logWatch,
-						undefined,
-						TEST_EVENT_ENTRIES,
-						DEFAULT_REQUEST_SETTINGS,
-					)
-				: [];
-			const items = [
-				...jobs.map((job) => ({ json: eventItem(servicePrincipalId, job, [], undefined) })),
-				...entries.slice(-TEST_EVENT_ENTRIES).map((entry) => ({
-					json: { event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) },
-				})),
+		if (this.getMode() === 'manual')
+			return [
+				await testEventItems(this, connection, { servicePrincipalId, jobs, jobEvents, logWatch }),
 			];
-			if (items.length === 0) {
-				throw new NodeOperationError(
-					this.getNode(),
-					jobEvents.length > 0
-						? 'The service principal has no provisioning jobs'
-						: `No provisioning log entry has the status ${statuses.join(' or ')}`,
-					{
-						description:
-							jobEvents.length > 0
-								? 'Create one with the Microsoft Entra Provisioning node (Job › Create), or pick another service principal.'
-								: 'Nothing to show yet: once an entry of the watched job fails (the provisioning logs go back 30 days), it appears here. The active workflow reports new ones as they come.',
-					},
-				);
-			}
-			return [items];
-		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const items: INodeExecutionData[] = [];
-		if (jobEvents.length > 0) {
-			const scope = `${servicePrincipalId}/${watchedJobId ?? '*'}`;
-			const memory = staticData.watched as WatchMemory | undefined;
-			const seen = memory?.scope === scope ? memory.jobs : undefined;
-			const watched: WatchMemory = {
-				scope,
-				jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])),
-			};
-			// n8n saves the workflow when its static data changes: write only what changed, not on every poll.
-			if (JSON.stringify(memory) !== JSON.stringify(watched)) staticData.watched = watched;
-			// The first poll (or one after the settings changed) only notes the current state: nothing old is replayed.
-			if (seen) {
-				for (const job of jobs) {
-					const happened = eventsSince(seen[job.id], job, jobEvents);
-					if (happened.length > 0)
-						items.push({ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) });
-				}
-			}
-		}
+		const items: INodeExecutionData[] =
+			jobEvents.length > 0
+				? jobEventItems(staticData, { servicePrincipalId, watchedJobId, jobs, jobEvents })
+				: [];
 		if (logWatch) {
 			const polled = await pollProvisioningFailures(
 				this,
@@ -216,6 +171,79 @@ export class MicrosoftEntraProvisioningTrigger implements INodeType {
 		}
 		return items.length > 0 ? [items] : null;
 	}
+}
+
+/** What one poll found: the watched service principal, its jobs, and what the trigger reports. */
+interface PollScope {
+	servicePrincipalId: string;
+	jobs: SynchronizationJob[];
+	jobEvents: JobEvent[];
+}
+
+/** How things are now, as "Fetch Test Event" shows them: every job, and the latest reportable log entries. */
+async function testEventItems(
+	ctx: IPollFunctions,
+	connection: GraphConnection,
+	{ servicePrincipalId, jobs, jobEvents, logWatch }: PollScope & { logWatch?: LogWatch },
+): Promise<INodeExecutionData[]> {
+	const entries = logWatch
+		? await readReportableEntries(
+				ctx,
+				connection,
+				logWatch,
+				undefined,
+				TEST_EVENT_ENTRIES,
+				DEFAULT_REQUEST_SETTINGS,
+			)
+		: [];
+	const items = [
+		...jobs.map((job) => ({ json: eventItem(servicePrincipalId, job, [], undefined) })),
+		...entries.slice(-TEST_EVENT_ENTRIES).map((entry) => ({
+			json: { event: PROVISIONING_FAILURES_EVENT, ...flattenLogEntry(entry) },
+		})),
+	];
+	if (items.length === 0) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			jobEvents.length > 0
+				? 'The service principal has no provisioning jobs'
+				: `No provisioning log entry has the status ${logWatch?.statuses.join(' or ')}`,
+			{
+				description:
+					jobEvents.length > 0
+						? 'Create one with the Microsoft Entra Provisioning node (Job › Create), or pick another service principal.'
+						: 'Nothing to show yet: once an entry of the watched job fails (the provisioning logs go back 30 days), it appears here. The active workflow reports new ones as they come.',
+			},
+		);
+	}
+	return items;
+}
+
+/**
+ * One item per job whose state changed since the last poll in a way the trigger reports; the state is remembered in
+ * the node's static data. The first poll (or one after the settings changed) only notes the current state: nothing
+ * old is replayed.
+ */
+function jobEventItems(
+	staticData: IDataObject,
+	{ servicePrincipalId, watchedJobId, jobs, jobEvents }: PollScope & { watchedJobId?: string },
+): INodeExecutionData[] {
+	const scope = `${servicePrincipalId}/${watchedJobId ?? '*'}`;
+	const memory = staticData.watched as WatchMemory | undefined;
+	const seen = memory?.scope === scope ? memory.jobs : undefined;
+	const watched: WatchMemory = {
+		scope,
+		jobs: Object.fromEntries(jobs.map((job) => [job.id, snapshotOf(job)])),
+	};
+	// n8n saves the workflow when its static data changes: write only what changed, not on every poll.
+	if (JSON.stringify(memory) !== JSON.stringify(watched)) staticData.watched = watched;
+	if (!seen) return [];
+	return jobs.flatMap((job) => {
+		const happened = eventsSince(seen[job.id], job, jobEvents);
+		return happened.length > 0
+			? [{ json: eventItem(servicePrincipalId, job, happened, seen[job.id]) }]
+			: [];
+	});
 }
 
 function readEvents(ctx: IPollFunctions): { jobEvents: JobEvent[]; watchLogs: boolean } {

@@ -312,15 +312,53 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 			`Item ${itemIndex + 1} is empty`,
 			'An empty line of a file becomes an empty item: remove empty lines from the file, or put a Filter node before this one that keeps the items whose externalId is not empty.',
 		);
-	const fix = automatic
-		? 'Fix the field in the input item.'
-		: 'Fix the value in the input item, or the expression that maps it.';
+	const report: IDataObject = {};
+	const mapped: FieldReport = { columnsMapped: {}, fieldsIgnored: [] };
+	const { values, lists, nameOf } = readMappedFields(ctx, itemIndex, named, {
+		automatic,
+		options,
+		report: mapped,
+	});
+	const valueOf = (path: string) => values.find(({ attribute }) => attribute.path === path)?.value;
+	if (valueOf('active') === undefined)
+		values.push({
+			attribute: ACTIVE,
+			value: activeByDefault(ctx, itemIndex, options, report, automatic),
+		});
+	checkRequired(ctx, itemIndex, valueOf, { automatic, options, named: nameOf });
+	if (Object.keys(mapped.columnsMapped).length > 0) report.columnsMapped = mapped.columnsMapped;
+	if (mapped.fieldsIgnored.length > 0) report.fieldsIgnored = mapped.fieldsIgnored;
+	const userName = valueOf('userName');
+	return {
+		itemIndex,
+		externalId: String(valueOf('externalId')),
+		userName: userName === undefined ? null : String(userName),
+		data: scimUser(values, lists),
+		...(Object.keys(report).length > 0 ? { report } : {}),
+	};
+}
+
+/**
+ * The named fields of one item as SCIM values and lists, each attribute given once; `nameOf` says which field gave
+ * each attribute, for the messages about what is missing.
+ */
+function readMappedFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	named: Array<[string, unknown]>,
+	reading: { automatic: boolean; options: InputOptions; report: FieldReport },
+): {
+	values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }>;
+	lists: Partial<Record<MultiValuedAttribute, IDataObject[]>>;
+	nameOf: Map<string, string>;
+} {
 	const nameOf = new Map<string, string>();
 	const values: Array<{ attribute: ResolvedAttribute; value: ScimScalar }> = [];
 	const lists: Partial<Record<MultiValuedAttribute, IDataObject[]>> = {};
-	const report: IDataObject = {};
-	const mapped: FieldReport = { columnsMapped: {}, fieldsIgnored: [] };
-	const reading = { automatic, options, report: mapped };
+	const { automatic } = reading;
+	const fix = automatic
+		? 'Fix the field in the input item.'
+		: 'Fix the value in the input item, or the expression that maps it.';
 	for (const [name, raw] of named) {
 		if (automatic && name.includes('\uFFFD'))
 			invalidInput(
@@ -363,23 +401,7 @@ function readMappedEmployee(ctx: IExecuteFunctions, itemIndex: number): Employee
 			);
 		if (scim.value !== undefined) values.push({ attribute, value: scim.value });
 	}
-	const valueOf = (path: string) => values.find(({ attribute }) => attribute.path === path)?.value;
-	if (valueOf('active') === undefined)
-		values.push({
-			attribute: ACTIVE,
-			value: activeByDefault(ctx, itemIndex, options, report, automatic),
-		});
-	checkRequired(ctx, itemIndex, valueOf, { automatic, options, named: nameOf });
-	if (Object.keys(mapped.columnsMapped).length > 0) report.columnsMapped = mapped.columnsMapped;
-	if (mapped.fieldsIgnored.length > 0) report.fieldsIgnored = mapped.fieldsIgnored;
-	const userName = valueOf('userName');
-	return {
-		itemIndex,
-		externalId: String(valueOf('externalId')),
-		userName: userName === undefined ? null : String(userName),
-		data: scimUser(values, lists),
-		...(Object.keys(report).length > 0 ? { report } : {}),
-	};
+	return { values, lists, nameOf };
 }
 
 /** A SCIM list (emails, phoneNumbers, addresses) given as SCIM writes it, read into `lists` */
