@@ -88,8 +88,8 @@ export class CallLimit {
 	/** When Graph last answered 429 */
 	private lastRefusal = Number.NEGATIVE_INFINITY;
 
-	/** Share throttled in the last round judged, and its size */
-	private previousRound?: { share: number; answers: number };
+	/** Share throttled in the last round judged */
+	private previousShare?: number;
 
 	/** Whether Graph has answered any call through this limit */
 	private answered = false;
@@ -259,10 +259,10 @@ export class CallLimit {
 		if (round.answers < round.size) return;
 		this.round = undefined;
 		const share = round.throttled / round.answers;
-		const previous = this.previousRound;
-		this.previousRound = { share, answers: round.answers };
+		const previous = this.previousShare;
+		this.previousShare = share;
 		const full = above(share, LOAD_SHARE, round.answers);
-		const rising = previous !== undefined && above(share, previous.share, round.answers);
+		const rising = previous !== undefined && above(share, previous, round.answers);
 		const longWait = round.longestWaitMs > Math.max(THROTTLE_EPISODE_MIN_MS, this.roundTripMs ?? 0);
 		if (!full && !rising && !longWait) return;
 		const cut = full || rising ? Math.floor(round.base * (1 - share)) : 0;
@@ -289,25 +289,23 @@ export class CallLimit {
 	}
 
 	/**
-	 * Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail after
-	 * their retries rather than crawl): the next round is counted too.
+	 * Sets the pace Graph accepted calls at over the episode's length. Nothing accepted in that time gives no pace to
+	 * read (calls then only wait out their own Retry-After, and fail after their retries rather than crawl): the next
+	 * round is counted too.
 	 */
 	private readPace(): void {
-		if (!this.keepToAcceptedRate()) this.round = this.newRound(this.current);
-	}
-
-	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
-	private keepToAcceptedRate(): boolean {
 		const periodMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
 		const accepted = this.accepted.since(this.now(), periodMs);
-		if (accepted === 0) return false;
+		if (accepted === 0) {
+			this.round = this.newRound(this.current);
+			return;
+		}
 		const pace = new AcceptedPace(periodMs / accepted, periodMs, this.episodeEnds);
 		this.pace = pace;
 		// The pace now sets how many calls go. A limit narrower than the calls the pace keeps at Graph would send
 		// fewer than Graph accepts, and lift the pace at its first step: room for twice as many.
 		const atGraph = Math.ceil((this.roundTripMs ?? 0) / pace.interval);
 		this.current = Math.min(this.maximumCalls, Math.max(this.current, 2 * atGraph));
-		return true;
 	}
 
 	/** Whether the limit alone would now send calls no faster than the pace lets them go. */
