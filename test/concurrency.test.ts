@@ -17,7 +17,7 @@ import {
 	THROTTLE_EPISODE_MIN_MS,
 } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/callLimit';
 import { RecentCount } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/recentCount';
-import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/graphLimits';
+import { MAX_CONCURRENCY } from '../nodes/MicrosoftEntraProvisioning/transport/requestLimits';
 import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/idleRegistry';
 
 function clock(start = 1_000_000) {
@@ -60,7 +60,7 @@ async function round(
 
 describe('CallLimit: opening and growing', () => {
 	it('opens at the maximum', () => {
-		expect(new CallLimit(GRAPH_LIMITS.maximumCallLimit).limit).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(new CallLimit(MAX_CONCURRENCY).limit).toBe(MAX_CONCURRENCY);
 		expect(new CallLimit(40).limit).toBe(40);
 	});
 
@@ -78,11 +78,11 @@ describe('CallLimit: opening and growing', () => {
 
 	it('takes a raised maximum from another execution sharing it, and opens that wide if it had not moved', () => {
 		const window = new CallLimit(40);
-		window.raiseMaximum(GRAPH_LIMITS.maximumCallLimit);
-		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
+		window.raiseMaximum(MAX_CONCURRENCY);
+		expect(window.limit).toBe(MAX_CONCURRENCY);
+		expect(window.maximum).toBe(MAX_CONCURRENCY);
 		window.raiseMaximum(10);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(window.maximum).toBe(MAX_CONCURRENCY);
 	});
 });
 
@@ -429,7 +429,7 @@ describe('ExecutionThrottle', () => {
 describe("ExecutionThrottle: may the window be at Graph's limit", () => {
 	it('says so until Graph first answers, and for 10 s after a 429, whichever execution met it', async () => {
 		const time = clock();
-		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit, time.now);
+		const window = new CallLimit(MAX_CONCURRENCY, time.now);
 		const gate = new ExecutionThrottle(window, 100);
 		const other = new ExecutionThrottle(window, 100);
 		expect(gate.mayBeAtLimit).toBe(true);
