@@ -17,7 +17,7 @@ import {
 	THROTTLE_EPISODE_MIN_MS,
 } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/callLimit';
 import { RecentCount } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/recentCount';
-import { GRAPH_LIMITS } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/graphLimits';
+import { MAX_CONCURRENCY } from '../nodes/MicrosoftEntraProvisioning/transport/requestLimits';
 import { IdleRegistry } from '../nodes/MicrosoftEntraProvisioning/transport/throttling/idleRegistry';
 
 function clock(start = 1_000_000) {
@@ -33,9 +33,9 @@ async function send(window: CallLimit, count: number): Promise<void> {
 }
 
 /** One call's answer: its slot freed, then Graph's verdict, as the transport reports it. */
-function answer(window: CallLimit, verdict: 'ok' | number, limitUsage?: number): void {
+function answer(window: CallLimit, verdict: 'ok' | number): void {
 	window.release();
-	if (verdict === 'ok') window.succeeded({ elapsedMs: 300, limitUsage });
+	if (verdict === 'ok') window.succeeded(300);
 	else window.throttled(verdict);
 }
 
@@ -60,7 +60,7 @@ async function round(
 
 describe('CallLimit: opening and growing', () => {
 	it('opens at the maximum', () => {
-		expect(new CallLimit(GRAPH_LIMITS.maximumCallLimit).limit).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(new CallLimit(MAX_CONCURRENCY).limit).toBe(MAX_CONCURRENCY);
 		expect(new CallLimit(40).limit).toBe(40);
 	});
 
@@ -78,11 +78,11 @@ describe('CallLimit: opening and growing', () => {
 
 	it('takes a raised maximum from another execution sharing it, and opens that wide if it had not moved', () => {
 		const window = new CallLimit(40);
-		window.raiseMaximum(GRAPH_LIMITS.maximumCallLimit);
-		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
+		window.raiseMaximum(MAX_CONCURRENCY);
+		expect(window.limit).toBe(MAX_CONCURRENCY);
+		expect(window.maximum).toBe(MAX_CONCURRENCY);
 		window.raiseMaximum(10);
-		expect(window.maximum).toBe(GRAPH_LIMITS.maximumCallLimit);
+		expect(window.maximum).toBe(MAX_CONCURRENCY);
 	});
 });
 
@@ -189,39 +189,6 @@ describe('CallLimit: telling load from noise', () => {
 	});
 });
 
-describe('CallLimit: Graph says the app is near its limit', () => {
-	/** `count` answers with this limit use, each followed by a new call while the window has room: a steady stream. */
-	async function stream(window: CallLimit, count: number, limitUsage?: number): Promise<void> {
-		for (let call = 0; call < count; call++) {
-			answer(window, 'ok', limitUsage);
-			if (window.inFlight < window.limit) await window.acquire();
-		}
-	}
-
-	it('stops growing from 80 % of the limit, and falls in proportion above it, once per round', async () => {
-		const time = clock();
-		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit, time.now);
-		await send(window, 100);
-		await stream(window, 100, 0.8);
-		// at 80 %, the window neither grows nor falls
-		expect(window.limit).toBe(GRAPH_LIMITS.maximumCallLimit);
-		// at 100 %, the calls in flight fall by a fifth, to bring the use back to 80 %
-		await stream(window, 1, 1.0);
-		expect(window.limit).toBe(80);
-		await stream(window, 78, 1.2);
-		expect(window.limit).toBe(80);
-		// a round of answers later it falls again, by half at most
-		await stream(window, 2, 1.8);
-		expect(window.limit).toBe(40);
-		// no growth within an episode's length of the last warning, then growth again
-		await stream(window, 10);
-		expect(window.limit).toBe(40);
-		time.advance(THROTTLE_EPISODE_MIN_MS);
-		await stream(window, 10);
-		expect(window.limit).toBe(50);
-	});
-});
-
 describe('CallLimit: keeping the pace Graph accepted', () => {
 	it('keeps every call, retries too, to the pace Graph accepted calls at once it refuses most of a round', async () => {
 		const window = new CallLimit(12);
@@ -280,16 +247,15 @@ describe('CallLimit: keeping the pace Graph accepted', () => {
 		return window;
 	}
 
-	/** A call a second later, answered with this verdict (and limit use). */
+	/** A call a second later, answered with this verdict. */
 	async function aSecondLater(
 		time: ReturnType<typeof clock>,
 		window: CallLimit,
 		verdict: 'ok' | number,
-		limitUsage?: number,
 	): Promise<void> {
 		time.advance(1_000);
 		await window.acquire();
-		answer(window, verdict, limitUsage);
+		answer(window, verdict);
 	}
 
 	it('quickens the pace for every second Graph takes whole, by a quarter, a half, then double, and lifts it once the window sends fewer', async () => {
@@ -329,27 +295,6 @@ describe('CallLimit: keeping the pace Graph accepted', () => {
 		expect(window.paceIntervalMs).toBe(80);
 	});
 
-	it('quickens the pace only into the room Graph says is left below 95 % of the limit, and keeps the window', async () => {
-		const time = clock();
-		const window = await pacedWindow(time);
-		// at 90 % of the limit, by 0.95 / 0.9 at most
-		await aSecondLater(time, window, 'ok', 0.9);
-		expect(window.paceIntervalMs).toBeCloseTo((100 * 0.9) / 0.95);
-		await aSecondLater(time, window, 1_000);
-		expect(window.paceIntervalMs).toBe(100);
-		for (let second = 0; second < 3; second++) await aSecondLater(time, window, 'ok', 1.0);
-		expect(window.paceIntervalMs).toBe(100);
-		expect(window.limit).toBe(20);
-		// it quickens a whole second after the last warning, no sooner
-		time.advance(500);
-		await window.acquire();
-		answer(window, 'ok');
-		expect(window.paceIntervalMs).toBe(100);
-		time.advance(500);
-		await window.acquire();
-		answer(window, 'ok');
-		expect(window.paceIntervalMs).toBe(80);
-	});
 	it('keeps to no pace when Graph accepted nothing lately, and counts the next round too', async () => {
 		const window = new CallLimit(40);
 		await round(window, 40, () => true, 0);
@@ -382,12 +327,12 @@ describe('AcceptedPace', () => {
 		expect(pace.nextCallAt).toBe(9_080);
 	});
 
-	it('quickens only after a whole window since its last change without a refusal or warning', () => {
+	it('quickens only after a whole window since its last change without a refusal', () => {
 		const pace = new AcceptedPace(100, 1_000, 0);
 		expect(pace.accepted(999, Number.NEGATIVE_INFINITY)).toBe(false);
 		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY)).toBe(true);
 		expect(pace.accepted(1_500, Number.NEGATIVE_INFINITY)).toBe(false);
-		// a refusal or warning at 1,800 holds it until 2,800
+		// a refusal at 1,800 holds it until 2,800
 		expect(pace.accepted(2_500, 1_800)).toBe(false);
 		expect(pace.accepted(2_800, 1_800)).toBe(true);
 		// the second quiet window in a row quickens it by a half
@@ -408,13 +353,6 @@ describe('AcceptedPace', () => {
 		expect(pace.interval).toBe(1_000 / 1.25 / 1.5 / 2 / 2);
 		pace.accepted(6_500, 5_500);
 		expect(pace.interval).toBe(1_000 / 1.25 / 1.5 / 2 / 2 / 1.25);
-	});
-
-	it('quickens no further than the room Graph says is left below 95 % of the limit', () => {
-		const pace = new AcceptedPace(100, 1_000, 0);
-		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY, 0.95)).toBe(false);
-		expect(pace.accepted(1_000, Number.NEGATIVE_INFINITY, 0.9)).toBe(true);
-		expect(pace.interval).toBeCloseTo((100 * 0.9) / 0.95);
 	});
 });
 
@@ -496,9 +434,9 @@ describe('ExecutionThrottle', () => {
 });
 
 describe("ExecutionThrottle: may the window be at Graph's limit", () => {
-	it('says so until Graph first answers, and for 10 s after a 429 or a near-limit warning, whichever execution met it', async () => {
+	it('says so until Graph first answers, and for 10 s after a 429, whichever execution met it', async () => {
 		const time = clock();
-		const window = new CallLimit(GRAPH_LIMITS.maximumCallLimit, time.now);
+		const window = new CallLimit(MAX_CONCURRENCY, time.now);
 		const gate = new ExecutionThrottle(window, 100);
 		const other = new ExecutionThrottle(window, 100);
 		expect(gate.mayBeAtLimit).toBe(true);
@@ -512,10 +450,6 @@ describe("ExecutionThrottle: may the window be at Graph's limit", () => {
 		expect(gate.mayBeAtLimit).toBe(true);
 		time.advance(1);
 		expect(gate.mayBeAtLimit).toBe(false);
-		answer(window, 'ok', 0.5);
-		expect(gate.mayBeAtLimit).toBe(false);
-		answer(window, 'ok', 0.9);
-		expect(gate.mayBeAtLimit).toBe(true);
 	});
 });
 

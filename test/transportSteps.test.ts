@@ -9,10 +9,7 @@ import {
 	parseRetryAfter,
 	type RetryPolicy,
 } from '../nodes/MicrosoftEntraProvisioning/transport/steps/retry';
-import {
-	describeThrottle,
-	readLimitUsage,
-} from '../nodes/MicrosoftEntraProvisioning/transport/throttleSignals';
+import { describeThrottle } from '../nodes/MicrosoftEntraProvisioning/transport/throttleSignals';
 import type { TransportFailure } from '../nodes/MicrosoftEntraProvisioning/transport/failureShapes';
 
 const policy: RetryPolicy = { retryLimit: 3, idempotent: true, retryWhileReplicating: false };
@@ -93,13 +90,6 @@ describe('decideRetry', () => {
 });
 
 describe('Graph throttling headers', () => {
-	it('reads x-ms-throttle-limit-percentage as the share of the limit used', () => {
-		expect(readLimitUsage({ 'x-ms-throttle-limit-percentage': '0.85' })).toBe(0.85);
-		expect(readLimitUsage({ 'x-ms-throttle-limit-percentage': ['1.2'] })).toBe(1.2);
-		expect(readLimitUsage({})).toBeUndefined();
-		expect(readLimitUsage({ 'x-ms-throttle-limit-percentage': 'high' })).toBeUndefined();
-	});
-
 	it('names the limit a 429 was for from x-ms-throttle-scope and x-ms-throttle-information, without the IDs', () => {
 		const headers = {
 			'x-ms-throttle-scope':

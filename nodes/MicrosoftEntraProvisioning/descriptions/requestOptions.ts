@@ -41,7 +41,7 @@ export const requestOptionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: DEFAULT_CONCURRENCY,
-			description: `The most items that may have a call at Graph at once. The node starts with this many, lowers the number by itself when Graph's answers say it is at a limit (a burst of 429s, a long Retry-After, or an app near its limit), and raises it again while Graph accepts calls. Executions on the same credential and tenant share that pace. Output order always matches input order.`,
+			description: `The most items that may have a call at Graph at once. The node starts with this many, lowers the number by itself when Graph's answers say it is at a limit (a burst of 429s, or a long Retry-After), and raises it again while Graph accepts calls. Executions on the same credential and tenant share that pace. Output order always matches input order.`,
 		},
 		{
 			displayName: 'Retry Limit',

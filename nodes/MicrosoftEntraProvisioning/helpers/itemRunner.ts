@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 /** What the runner needs of the execution's throttle: how many items may be under way, and word when that grows. */
 export interface ItemAllowance {
 	readonly itemsAllowed: number;
-	/** Graph has not answered yet, or pushed back lately (429s, near-limit warnings): read its answers as they come */
+	/** Graph has not answered yet, or pushed back lately (429s): read its answers as they come */
 	readonly mayBeAtLimit?: boolean;
 	onRest?: () => void;
 }

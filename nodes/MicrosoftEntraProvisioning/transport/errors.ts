@@ -26,10 +26,8 @@ export interface FailureContext {
 	notFoundHint?: string;
 	/** What usually makes Graph answer 400 to this call, when the node's parameters alone do not say */
 	invalidHint?: string;
-	/** How many retries were made before giving up */
-	retries?: number;
-	/** A Retry-After longer than the node waits, when that is why it gave up */
-	refusedWaitMs?: number;
+	/** The item the call was made for, which the error names */
+	itemIndex?: number;
 }
 
 /**
@@ -90,14 +88,6 @@ export function errorItemJson(error: unknown, forErrorOutput: boolean): IDataObj
 	return forErrorOutput ? { error: fields, message } : { error: message, ...fields };
 }
 
-export interface GraphFailure {
-	status: number;
-	body: unknown;
-	requestId?: string;
-	/** Which of Graph's limits a 429 was for, from its throttling headers */
-	throttle?: string;
-}
-
 function graphError(body: unknown): GraphErrorBody['error'] {
 	if (body && typeof body === 'object' && 'error' in body) {
 		const { error } = body as GraphErrorBody;
@@ -109,7 +99,9 @@ function graphError(body: unknown): GraphErrorBody['error'] {
 function summarize(
 	status: number,
 	context: FailureContext,
+	giveUp: GiveUp,
 	code: string | undefined,
+	/** Which of Graph's limits a 429 was for, from its throttling headers */
 	throttle?: string,
 ): { message: string; advice: string } {
 	switch (status) {
@@ -145,21 +137,21 @@ function summarize(
 					'Another change to the same object is in progress or the object was just created; run the node again shortly.',
 			};
 		case 429:
-			if (context.refusedWaitMs !== undefined) {
+			if (giveUp.refusedWaitMs !== undefined) {
 				return {
-					message: `Microsoft Graph asked to wait ${Math.ceil(context.refusedWaitMs / 1000)} s before retrying, longer than the node waits`,
+					message: `Microsoft Graph asked to wait ${Math.ceil(giveUp.refusedWaitMs / 1000)} s before retrying, longer than the node waits`,
 					advice:
 						'Graph is throttling this app heavily. Run the workflow again later, or spread the items over time.',
 				};
 			}
 			return {
-				message: `Microsoft Graph is throttling requests and kept doing so after ${context.retries ?? 0} retries`,
+				message: `Microsoft Graph is throttling requests and kept doing so after ${giveUp.retries} retries`,
 				advice: `${throttle ? `Graph says the calls reached ${throttle}. ` : ''}Lower Options › Max Items in Flight, raise Options › Retry Limit, or try again later.`,
 			};
 		default:
 			if (status >= 500) {
 				return {
-					message: `Microsoft Graph had a temporary problem (HTTP ${status})${context.retries ? ` that lasted through ${context.retries} retries` : ''}`,
+					message: `Microsoft Graph had a temporary problem (HTTP ${status})${giveUp.retries ? ` that lasted through ${giveUp.retries} retries` : ''}`,
 					advice:
 						'Try again later. If it persists, quote the request-id below to Microsoft support.',
 				};
@@ -185,17 +177,19 @@ export function graphErrorDetails(body: unknown): {
 	};
 }
 
-/** A Graph error response as an n8n error an admin can act on. The request (and its secrets) is never attached. */
-export function graphApiError(
+/** A Graph error answer as an n8n error an admin can act on. The request (and its secrets) is never attached. */
+function graphApiError(
 	node: INode,
-	failure: GraphFailure,
+	failure: Extract<TransportFailure, { kind: 'http' }>,
 	context: FailureContext,
-	itemIndex?: number,
+	giveUp: GiveUp,
 ): NodeApiError {
 	const error = graphError(failure.body);
 	const code = error?.code;
-	const requestId = failure.requestId ?? error?.innerError?.['request-id'];
-	const { message, advice } = summarize(failure.status, context, code, failure.throttle);
+	const headerId = failure.headers['request-id'];
+	const requestId = typeof headerId === 'string' ? headerId : error?.innerError?.['request-id'];
+	const throttle = failure.status === 429 ? describeThrottle(failure.headers) : undefined;
+	const { message, advice } = summarize(failure.status, context, giveUp, code, throttle);
 	const details = [
 		error?.message ? `Graph says: ${error.message}` : undefined,
 		advice,
@@ -214,7 +208,7 @@ export function graphApiError(
 			message,
 			description: details.join('\n'),
 			httpCode: String(failure.status),
-			itemIndex,
+			itemIndex: context.itemIndex,
 		}),
 		{ code, httpCode: String(failure.status), requestId },
 	);
@@ -232,7 +226,7 @@ const NETWORK_ADVICE: Record<string, string> = {
 	CERT: 'The TLS certificate of the Graph host was not trusted or did not match its name. If a proxy inspects TLS, add its CA to n8n (NODE_EXTRA_CA_CERTS).',
 };
 
-export function networkAdvice(code: string | undefined): string {
+function networkAdvice(code: string | undefined): string {
 	if (!code) return "Check the n8n host's connection to Microsoft Graph and try again.";
 	if (/CERT|SSL|TLS|SELF_SIGNED|ALTNAME/i.test(code)) return NETWORK_ADVICE.CERT;
 	return (
@@ -244,7 +238,7 @@ export function networkAdvice(code: string | undefined): string {
  * A request that never got a Graph answer. The system error code goes in the description: n8n rewrites messages
  * that contain one into a generic sentence.
  */
-export function networkError(
+function networkError(
 	node: INode,
 	code: string | undefined,
 	retries: number,
@@ -302,7 +296,7 @@ export interface GiveUp {
 export function failureError(
 	node: INode,
 	failure: TransportFailure,
-	context: FailureContext & { itemIndex?: number },
+	context: FailureContext,
 	giveUp: GiveUp,
 ): NodeApiError | NodeOperationError {
 	const { itemIndex } = context;
@@ -321,20 +315,8 @@ export function failureError(
 			);
 		case 'credential':
 			return credentialProblem(node, failure.message, context.delegated, itemIndex);
-		case 'http': {
-			const requestId = failure.headers['request-id'];
-			return graphApiError(
-				node,
-				{
-					status: failure.status,
-					body: failure.body,
-					requestId: typeof requestId === 'string' ? requestId : undefined,
-					throttle: failure.status === 429 ? describeThrottle(failure.headers) : undefined,
-				},
-				{ ...context, retries: giveUp.retries, refusedWaitMs: giveUp.refusedWaitMs },
-				itemIndex,
-			);
-		}
+		case 'http':
+			return graphApiError(node, failure, context, giveUp);
 		case 'batchIncomplete':
 			return withErrorFields(
 				new NodeOperationError(node, 'Microsoft Graph did not answer this call', {

@@ -31,10 +31,6 @@ export type TransportFailure =
 
 type Adapter = (error: unknown) => TransportFailure | undefined;
 
-interface Chained {
-	cause?: unknown;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null;
 }
@@ -45,7 +41,7 @@ function causeChain(error: unknown): Record<string, unknown>[] {
 	let current: unknown = error;
 	while (isObject(current) && chain.length < 6 && !chain.includes(current)) {
 		chain.push(current);
-		current = (current as Chained).cause;
+		current = current.cause;
 	}
 	return chain;
 }

@@ -19,13 +19,7 @@ import type {
 } from './types';
 
 export { createBatcher } from './steps/batch';
-export type {
-	GraphConnection,
-	GraphFunctions,
-	GraphRequest,
-	GraphResponse,
-	RequestSettings,
-} from './types';
+export type * from './types';
 
 /**
  * Builds a Graph path, percent-encoding every interpolated value as one path segment. Dot segments are refused
@@ -102,7 +96,7 @@ export async function graphRequest<T = unknown>(
 	connection: GraphConnection,
 	request: GraphRequest,
 	settings: RequestSettings,
-	context: FailureContext & { itemIndex?: number },
+	context: FailureContext,
 ): Promise<GraphResponse<T>> {
 	const url = resolveUrl(ctx, connection, request, settings.apiVersion);
 	return (await sendGraphCall({

@@ -7,15 +7,13 @@ import type {
 	RequestSettings,
 } from './types';
 
-type ItemFailureContext = FailureContext & { itemIndex?: number };
-
 /** The one Graph call the readers of a collection are built on: graphRequest, or a test's stand-in for it. */
 export type SendGraphRequest = (
 	ctx: GraphFunctions,
 	connection: GraphConnection,
 	request: GraphRequest,
 	settings: RequestSettings,
-	context: ItemFailureContext,
+	context: FailureContext,
 ) => Promise<GraphResponse>;
 
 /**
@@ -29,7 +27,7 @@ export function collectionReaders(send: SendGraphRequest) {
 		connection: GraphConnection,
 		request: GraphRequest,
 		settings: RequestSettings,
-		context: ItemFailureContext,
+		context: FailureContext,
 	): Promise<{ value: T[]; nextLink?: string }> {
 		const { body } = await send(ctx, connection, request, settings, context);
 		const page = body as { value?: T[]; '@odata.nextLink'?: string } | undefined;
@@ -45,7 +43,7 @@ export function collectionReaders(send: SendGraphRequest) {
 		connection: GraphConnection,
 		firstPage: GraphRequest,
 		settings: RequestSettings,
-		failure: ItemFailureContext,
+		failure: FailureContext,
 		limit?: number,
 	): Promise<{ value: T[]; calls: number }> {
 		const value: T[] = [];
@@ -66,7 +64,7 @@ export function collectionReaders(send: SendGraphRequest) {
 		connection: GraphConnection,
 		path: string,
 		settings: RequestSettings,
-		failure: ItemFailureContext,
+		failure: FailureContext,
 	): Promise<T[]> {
 		return (await readPages<T>(ctx, connection, { method: 'GET', path }, settings, failure)).value;
 	}

@@ -9,7 +9,7 @@ import type {
 
 import type { ApiVersion } from './apiVersions';
 import type { GraphBatcher } from './steps/batcher';
-import type { Throttle } from './throttling';
+import type { ExecutionThrottle } from './throttling';
 
 /*
  * The shapes the transport's modules pass each other, in a file of their own so that index.ts (the calls) and
@@ -34,7 +34,7 @@ export interface GraphConnection {
 	/** Names the tenant on its Graph: budgets Graph counts per tenant (a job's bulk uploads) are shared under it */
 	tenantKey: string;
 	/** Bounds the calls of the execution in flight, and slows them down while Graph throttles */
-	throttle?: Throttle;
+	throttle?: ExecutionThrottle;
 	/** Also retry the 403/404/409 that Graph answers for a while about an object created moments ago */
 	retryWhileReplicating?: boolean;
 	/** Combines the JSON calls that items make at the same moment into Graph JSON batches */

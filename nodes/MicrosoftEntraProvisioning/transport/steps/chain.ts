@@ -1,5 +1,6 @@
-import type { FailureContext } from '../errors';
+import { graphErrorDetails, type FailureContext } from '../errors';
 import type { TransportFailure } from '../failureShapes';
+import type { FullResponse } from './batcher';
 import type {
 	GraphConnection,
 	GraphFunctions,
@@ -23,7 +24,7 @@ export interface GraphCall {
 	url: string;
 	settings: RequestSettings;
 	/** What an error about the call names: the operation, the object, the item */
-	failureContext: FailureContext & { itemIndex?: number };
+	failureContext: FailureContext;
 	/** Which attempt this is, 0 for the first */
 	attempt: number;
 }
@@ -63,17 +64,13 @@ export function attemptHeaders(call: GraphCall): Record<string, string> {
 	};
 }
 
-/** Graph's answer in the shape the node reads it. */
-export function graphResponse(answer: {
-	statusCode: number;
-	body: unknown;
-	headers: Record<string, unknown>;
-}): GraphResponse {
+/** Graph's answer as the node reads it; n8n 1.x keeps no headers of an error, whose body repeats the request-id. */
+export function graphResponse(answer: FullResponse): GraphResponse {
 	const requestId = answer.headers?.['request-id'];
 	return {
 		status: answer.statusCode,
 		body: answer.body,
-		requestId: typeof requestId === 'string' ? requestId : undefined,
+		requestId: typeof requestId === 'string' ? requestId : graphErrorDetails(answer.body).requestId,
 		headers: answer.headers,
 	};
 }

@@ -1,9 +1,8 @@
-import type { Throttle } from '../throttling';
 import type { TransportFailure } from '../failureShapes';
-import { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry';
-import { readLimitUsage } from '../throttleSignals';
+import type { CallLimit } from '../throttling/callLimit';
 import type { GraphRequest } from '../types';
 import { FailedAttempt, type Step } from './chain';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter } from './retry';
 
 /**
  * Holds each attempt to the execution's pace: it waits for a slot (a retry before first attempts), holds it while the
@@ -17,14 +16,11 @@ export const keepPace: Step = (next) => async (call) => {
 	try {
 		const response = await next(call);
 		pace.release();
-		pace.succeeded({
-			elapsedMs: Date.now() - sentAt,
-			limitUsage: readLimitUsage(response.headers),
-		});
+		pace.shared.succeeded(Date.now() - sentAt);
 		return response;
 	} catch (error) {
 		pace.release();
-		if (error instanceof FailedAttempt) reportRefusal(pace, call.request, error.failure);
+		if (error instanceof FailedAttempt) reportRefusal(pace.shared, call.request, error.failure);
 		throw error;
 	}
 };
@@ -33,7 +29,7 @@ export const keepPace: Step = (next) => async (call) => {
  * A 429 slows the pace, unless the request takes it as its answer, or Graph asked for a wait the node refuses (a
  * quota spent for the day), which says nothing about the pace of the calls that follow.
  */
-function reportRefusal(pace: Throttle, request: GraphRequest, failure: TransportFailure): void {
+function reportRefusal(pace: CallLimit, request: GraphRequest, failure: TransportFailure): void {
 	if (failure.kind !== 'http' || failure.status !== 429) return;
 	if (request.answerStatuses?.includes(failure.status)) return;
 	const askedMs = parseRetryAfter(failure.headers['retry-after']);

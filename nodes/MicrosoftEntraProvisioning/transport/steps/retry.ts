@@ -1,10 +1,8 @@
 import { sleep } from 'n8n-workflow';
 
 import { renewAppOnlyTokenAfterRefusal } from '../../../../lib/appOnlySignIn';
-import { graphErrorDetails } from '../errors';
 import type { TransportFailure } from '../failureShapes';
-import type { GraphResponse } from '../types';
-import { CallAbandoned, FailedAttempt, type GraphCall, type Step } from './chain';
+import { CallAbandoned, FailedAttempt, graphResponse, type GraphCall, type Step } from './chain';
 
 /** Statuses Graph documents as transient; Microsoft's own SDKs retry exactly these. */
 const RETRYABLE_STATUSES = new Set([429, 503, 504]);
@@ -108,7 +106,11 @@ export const retryTransient: Step = (next) => async (call) => {
 		}
 		const { failure } = failed;
 		if (failure.kind === 'http' && request.answerStatuses?.includes(failure.status))
-			return answerFrom(failure);
+			return graphResponse({
+				statusCode: failure.status,
+				body: failure.body,
+				headers: failure.headers,
+			});
 		if (!renewedToken && (await renewedAfterRefusal(call, failed))) {
 			renewedToken = true;
 			ctx.logger.debug(
@@ -135,19 +137,6 @@ export const retryTransient: Step = (next) => async (call) => {
 		else await sleep(decision.delayMs);
 	}
 };
-
-/** An error status the request takes as its answer, in the shape of any other answer. */
-function answerFrom(failure: Extract<TransportFailure, { kind: 'http' }>): GraphResponse {
-	const requestId = failure.headers['request-id'];
-	return {
-		status: failure.status,
-		body: failure.body,
-		// n8n 1.x keeps no response headers; Graph's error body repeats the request-id.
-		requestId:
-			typeof requestId === 'string' ? requestId : graphErrorDetails(failure.body).requestId,
-		headers: failure.headers,
-	};
-}
 
 /**
  * An app-only token carries the roles granted when it was issued: one kept from before an admin's consent keeps

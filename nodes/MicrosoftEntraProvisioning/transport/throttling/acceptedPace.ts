@@ -2,23 +2,15 @@
 const PACE_STEP = 1.25;
 /** The most one quiet period quickens the pace by, after several in a row */
 const PACE_MOST_STEP = 2;
-/**
- * The share of its limit a quickening may take the app to by Graph's own reading (x-ms-throttle-limit-percentage):
- * at 0.9 the pace quickens by 0.95 / 0.9 (about 6 %) at most, from 0.95 on not at all. The reading counts every caller
- * of the app in the tenant, so several processes, each with its own pace, quicken together into the room it says is
- * left.
- */
-const PACE_USAGE_CEILING = 0.95;
 
 /**
  * The pace every call of a period keeps to once Graph refuses nearly every call beyond a rate: one call per
  * interval. It starts at the rate Graph accepted calls at and follows Graph from there, a step at a time, since a
  * rate limit says nothing of itself but by refusing:
  * - a period in which Graph refused no call quickens it by a quarter (the limit may have been a burst, or
- *   been raised), the next one in a row by a half, then each by double; if Graph said in the period how much of the
- *   app's limit is used, by no more than the room left below PACE_USAGE_CEILING. A pace read while other callers
- *   of the app took most of the limit, one call a second say, so regains Graph's whole rate in seconds once they
- *   stop, while against a hard limit the first, small step is all that is refused;
+ *   been raised), the next one in a row by a half, then each by double. A pace read while other callers of the app
+ *   took most of the limit, one call a second say, so regains Graph's whole rate in seconds once they stop, while
+ *   against a hard limit the first, small step is all that is refused;
  * - a 429 after a quickening takes it back to the last pace Graph took whole, and one at that pace slows it by a
  *   quarter, once per period (another app of the tenant may be spending the same limit).
  * Lifted all at once instead, a pace Graph kept to for a second lets every waiting call go at the next free slot,
@@ -39,7 +31,7 @@ export class AcceptedPace {
 	constructor(
 		private intervalMs: number,
 		/** The time Graph's limit is read over: the throttling episode's length */
-		readonly periodMs: number,
+		private readonly periodMs: number,
 		/** The first call goes no sooner than this (the end of the Retry-After) */
 		startAt: number,
 	) {
@@ -62,16 +54,12 @@ export class AcceptedPace {
 	}
 
 	/**
-	 * Graph accepted a call at `now`, last refused one at `lastRefusal`, and said the app used `limitUsage` of its
-	 * limit within the period, if it did: a whole period at this pace without a refusal quickens it. Returns whether
-	 * it did.
+	 * Graph accepted a call at `now` and last refused one at `lastRefusal`: a whole period at this pace without a
+	 * refusal quickens it. Returns whether it did.
 	 */
-	accepted(now: number, lastRefusal: number, limitUsage?: number): boolean {
+	accepted(now: number, lastRefusal: number): boolean {
 		if (now - Math.max(lastRefusal, this.changedAt) < this.periodMs) return false;
-		const inARow = Math.min(PACE_MOST_STEP, 1 + (PACE_STEP - 1) * 2 ** this.quietPeriods);
-		const step =
-			limitUsage === undefined ? inARow : Math.min(inARow, PACE_USAGE_CEILING / limitUsage);
-		if (step <= 1) return false;
+		const step = Math.min(PACE_MOST_STEP, 1 + (PACE_STEP - 1) * 2 ** this.quietPeriods);
 		this.quietIntervalMs = this.intervalMs;
 		this.change(this.intervalMs / step, now);
 		this.quietPeriods++;

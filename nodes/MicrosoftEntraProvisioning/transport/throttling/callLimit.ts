@@ -6,14 +6,6 @@ import { RecentCount } from './recentCount';
 /** 429s closer together than this (or than the Retry-After they carry) are one throttling episode. */
 export const THROTTLE_EPISODE_MIN_MS = 1_000;
 
-/** What Graph said about one call, as far as the pace is concerned. */
-export interface CallAnswer {
-	/** How long the call was at Graph */
-	elapsedMs: number;
-	/** Graph's x-ms-throttle-limit-percentage: the share of the app's limit used, sent from 0.8 on */
-	limitUsage?: number;
-}
-
 /**
  * Above this share of 429s in a round (by more than chance explains, see beyond) Graph is full, not unlucky: a
  * quarter of calls refused costs more than a smaller limit.
@@ -33,8 +25,6 @@ function above(share: number, bound: number, answers: number): boolean {
 }
 /** Fewer answers than this say nothing about a share: a round counts at least this many. */
 export const MIN_ROUND = 10;
-/** The share of its limit (x-ms-throttle-limit-percentage) the node keeps an app to once Graph says it is near it */
-export const TARGET_LIMIT_USAGE = 0.8;
 
 /** An execution's part of the limit: its own calls in flight, kept to its own Items in Flight as well. */
 export interface CallShare {
@@ -80,9 +70,6 @@ interface Round {
  *   limit stays as it is. The pace then follows Graph a step at a time (AcceptedPace) and is lifted once it lets
  *   calls go faster than the limit would send them. If Graph accepted no call in that time there is no pace to
  *   read: the next round is counted too.
- * - When Graph says the app has used more than 80 % of its limit (x-ms-throttle-limit-percentage), the limit stops
- *   growing and, once per round of answers, falls in proportion to bring the use back to 80 %, before Graph refuses;
- *   under a pace it bounds how far the pace quickens instead.
  * - Slots are taken in order, retries first; a call holds one only while it is on the wire.
  */
 export class CallLimit {
@@ -98,19 +85,11 @@ export class CallLimit {
 
 	private episodeLength = THROTTLE_EPISODE_MIN_MS;
 
-	/** When Graph last answered 429, and last said the app was near its limit */
+	/** When Graph last answered 429 */
 	private lastRefusal = Number.NEGATIVE_INFINITY;
 
-	private lastWarning = Number.NEGATIVE_INFINITY;
-
-	/** The share of the app's limit Graph said was used at lastWarning */
-	private lastUsage = 0;
-
-	/** Answers since the limit last fell for a near-limit warning; it falls again only after a round of them */
-	private answersSinceWarningCut = Number.POSITIVE_INFINITY;
-
-	/** Share throttled in the last round judged, and its size */
-	private previousRound?: { share: number; answers: number };
+	/** Share throttled in the last round judged */
+	private previousShare?: number;
 
 	/** Whether Graph has answered any call through this limit */
 	private answered = false;
@@ -203,13 +182,9 @@ export class CallLimit {
 		this.dispatch();
 	}
 
-	/**
-	 * Whether the calls may be at Graph's limit: Graph has not answered a call yet, or it answered 429 or said the
-	 * app was near its limit within the last `ms`.
-	 */
+	/** Whether the calls may be at Graph's limit: Graph has not answered a call yet, or answered 429 within `ms`. */
 	mayBeAtLimit(ms: number): boolean {
-		if (!this.answered) return true;
-		return this.now() - Math.max(this.lastRefusal, this.lastWarning) < ms;
+		return !this.answered || this.now() - this.lastRefusal < ms;
 	}
 
 	/** Graph answered 429 (with this Retry-After, if any). */
@@ -230,22 +205,16 @@ export class CallLimit {
 		this.count(true);
 	}
 
-	succeeded(answer: CallAnswer = { elapsedMs: 0 }): void {
+	/** Graph accepted a call that was at Graph for `elapsedMs`. */
+	succeeded(elapsedMs = 0): void {
 		const now = this.now();
 		this.dropStaleRound(now);
 		this.accepted.add(now);
 		this.answered = true;
-		if (answer.elapsedMs > 0)
+		if (elapsedMs > 0)
 			this.roundTripMs =
-				this.roundTripMs === undefined
-					? answer.elapsedMs
-					: 0.8 * this.roundTripMs + 0.2 * answer.elapsedMs;
-		this.answersSinceWarningCut++;
-		if (answer.limitUsage !== undefined && answer.limitUsage >= TARGET_LIMIT_USAGE)
-			this.nearLimit(answer.limitUsage, now);
-		const usage =
-			this.pace && now - this.lastWarning < this.pace.periodMs ? this.lastUsage : undefined;
-		if (this.pace?.accepted(now, this.lastRefusal, usage)) {
+				this.roundTripMs === undefined ? elapsedMs : 0.8 * this.roundTripMs + 0.2 * elapsedMs;
+		if (this.pace?.accepted(now, this.lastRefusal)) {
 			if (this.paceHoldsNothingBack()) this.pace = undefined;
 			this.dispatch();
 		}
@@ -258,12 +227,7 @@ export class CallLimit {
 	/** One more accepted call: the limit grows, unless Graph pushed back lately or a pace sets how many calls go. */
 	private grow(now: number): void {
 		// While a pace holds calls back, a wider limit would send none sooner.
-		if (
-			this.pace ||
-			this.current >= this.maximumCalls ||
-			now - this.lastWarning < this.episodeLength
-		)
-			return;
+		if (this.pace || this.current >= this.maximumCalls) return;
 		if (now - this.lastRefusal >= this.episodeLength && now >= this.episodeEnds) {
 			// Graph has been quiet for an episode: grow by one per accepted call, which doubles the limit per round.
 			this.current++;
@@ -286,19 +250,6 @@ export class CallLimit {
 		return { size: Math.max(MIN_ROUND, base), base, answers: 0, throttled: 0, longestWaitMs: 0 };
 	}
 
-	/** Graph says the app used `usage` of its limit: lower the limit in proportion, once per round of answers. */
-	private nearLimit(usage: number, now: number): void {
-		this.lastWarning = now;
-		this.lastUsage = usage;
-		// Under a pace the warning only bounds its quickening: the pace, not the limit, sets how many calls go.
-		if (this.pace || usage <= TARGET_LIMIT_USAGE || this.answersSinceWarningCut < this.current)
-			return;
-		const base = Math.min(this.current, this.active + 1);
-		const share = Math.max(0.5, Math.min(1, TARGET_LIMIT_USAGE / usage));
-		this.current = Math.max(1, Math.min(this.current, Math.floor(base * share)));
-		this.answersSinceWarningCut = 0;
-	}
-
 	/** Counts an answer of the round after a 429; the last one decides whether the 429s were load. */
 	private count(throttled: boolean): void {
 		const round = this.round;
@@ -308,10 +259,10 @@ export class CallLimit {
 		if (round.answers < round.size) return;
 		this.round = undefined;
 		const share = round.throttled / round.answers;
-		const previous = this.previousRound;
-		this.previousRound = { share, answers: round.answers };
+		const previous = this.previousShare;
+		this.previousShare = share;
 		const full = above(share, LOAD_SHARE, round.answers);
-		const rising = previous !== undefined && above(share, previous.share, round.answers);
+		const rising = previous !== undefined && above(share, previous, round.answers);
 		const longWait = round.longestWaitMs > Math.max(THROTTLE_EPISODE_MIN_MS, this.roundTripMs ?? 0);
 		if (!full && !rising && !longWait) return;
 		const cut = full || rising ? Math.floor(round.base * (1 - share)) : 0;
@@ -338,25 +289,23 @@ export class CallLimit {
 	}
 
 	/**
-	 * Nothing accepted lately gives no pace to read (calls then only wait out their own Retry-After, and fail after
-	 * their retries rather than crawl): the next round is counted too.
+	 * Sets the pace Graph accepted calls at over the episode's length. Nothing accepted in that time gives no pace to
+	 * read (calls then only wait out their own Retry-After, and fail after their retries rather than crawl): the next
+	 * round is counted too.
 	 */
 	private readPace(): void {
-		if (!this.keepToAcceptedRate()) this.round = this.newRound(this.current);
-	}
-
-	/** Sets the pace Graph accepted calls at over the episode's length; false if it accepted none in that time. */
-	private keepToAcceptedRate(): boolean {
 		const periodMs = Math.min(this.episodeLength, RecentCount.MEMORY_MS);
 		const accepted = this.accepted.since(this.now(), periodMs);
-		if (accepted === 0) return false;
+		if (accepted === 0) {
+			this.round = this.newRound(this.current);
+			return;
+		}
 		const pace = new AcceptedPace(periodMs / accepted, periodMs, this.episodeEnds);
 		this.pace = pace;
 		// The pace now sets how many calls go. A limit narrower than the calls the pace keeps at Graph would send
 		// fewer than Graph accepts, and lift the pace at its first step: room for twice as many.
 		const atGraph = Math.ceil((this.roundTripMs ?? 0) / pace.interval);
 		this.current = Math.min(this.maximumCalls, Math.max(this.current, 2 * atGraph));
-		return true;
 	}
 
 	/** Whether the limit alone would now send calls no faster than the pace lets them go. */

@@ -1,29 +1,14 @@
 import { sleep } from 'n8n-workflow';
 
-import { CallLimit, type CallAnswer, type CallShare } from './callLimit';
+import { CallLimit, type CallShare } from './callLimit';
 import { IdleRegistry } from './idleRegistry';
 
 /*
- * Everything that keeps the node's calls within Graph's limits, behind one entry: an execution's Throttle (how many
+ * Everything that keeps the node's calls within Graph's limits, behind one entry: an execution's throttle (how many
  * calls may be at Graph, and at what pace, shared by every execution on a credential and tenant) and the pacers of
  * APIs with a documented "at most N in any window" limit.
  */
-export { GRAPH_LIMITS } from './graphLimits';
 export { pacerFor, type PacerScope, type RequestPacer } from './requestPacer';
-
-/**
- * Where a call waits for its turn: it holds a slot from acquire() until its answer, never while waiting out a
- * Retry-After, and reports throttling and successes so the number of slots can follow Graph's pace.
- */
-export interface Throttle {
-	/** Resolves when the call may go; a retry goes before first attempts. */
-	acquire(retry: boolean): Promise<void>;
-	release(): void;
-	/** Waits before a retry, holding no slot */
-	rest(ms: number): Promise<void>;
-	throttled(retryAfterMs?: number): void;
-	succeeded(answer: CallAnswer): void;
-}
 
 /**
  * The most items prepared ahead of a free slot. Each holds its evaluated parameters and request until its call goes,
@@ -32,7 +17,7 @@ export interface Throttle {
  */
 const PREPARED_AHEAD = 200;
 
-/** How long a 429 or a near-limit warning counts as Graph pushing back (several Retry-After waits) */
+/** How long a 429 counts as Graph pushing back (several Retry-After waits) */
 const PRESSURE_MEMORY_MS = 10_000;
 
 /** One call limit per credential and tenant in the process: concurrent executions on one credential keep one pace. */
@@ -57,9 +42,11 @@ export function executionThrottle(key: string | undefined, maximum: number): Exe
 
 /**
  * One execution's way through the shared call limit, whose one queue keeps its calls to its own Items in Flight as
- * well; it counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but the pace.
+ * well; it counts only its own calls resting before a retry. Nothing of one execution's calls reaches another's but
+ * the pace. A call holds a slot from acquire() until its answer, never while waiting out a Retry-After, and tells
+ * the shared limit how Graph answered (throttled(), succeeded()).
  */
-export class ExecutionThrottle implements Throttle {
+export class ExecutionThrottle {
 	/** This execution's calls in flight, which the shared call limit keeps to `maximum` */
 	private readonly share: CallShare;
 
@@ -95,13 +82,14 @@ export class ExecutionThrottle implements Throttle {
 	}
 
 	/**
-	 * Graph has not answered yet, or refused calls or warned of its limit lately: its answers are worth reading as
-	 * soon as they come, since they set how many calls may follow
+	 * Graph has not answered yet, or refused calls lately: its answers are worth reading as soon as they come, since
+	 * they set how many calls may follow
 	 */
 	get mayBeAtLimit(): boolean {
 		return this.shared.mayBeAtLimit(PRESSURE_MEMORY_MS);
 	}
 
+	/** Resolves when the call may go; a retry goes before first attempts. */
 	async acquire(retry = false): Promise<void> {
 		await this.shared.acquire(retry, this.share);
 	}
@@ -110,6 +98,7 @@ export class ExecutionThrottle implements Throttle {
 		this.shared.release(this.share);
 	}
 
+	/** Waits before a retry, holding no slot */
 	async rest(ms: number): Promise<void> {
 		this.resting++;
 		this.onRest?.();
@@ -118,13 +107,5 @@ export class ExecutionThrottle implements Throttle {
 		} finally {
 			this.resting--;
 		}
-	}
-
-	throttled(retryAfterMs?: number): void {
-		this.shared.throttled(retryAfterMs);
-	}
-
-	succeeded(answer: CallAnswer): void {
-		this.shared.succeeded(answer);
 	}
 }
