@@ -50,7 +50,7 @@ export async function chooseRole(
 	request: {
 		connection: GraphConnection;
 		settings: RequestSettings;
-		failure: FailureContext & { itemIndex?: number };
+		failure: FailureContext;
 	},
 	servicePrincipal: ResolvedTarget,
 	givenRole: string,
@@ -87,7 +87,7 @@ export async function findAssignment(
 	request: {
 		connection: GraphConnection;
 		settings: RequestSettings;
-		failure: FailureContext & { itemIndex?: number };
+		failure: FailureContext;
 	},
 	servicePrincipal: ResolvedTarget,
 	principalId: string,

@@ -156,10 +156,7 @@ export function flattenLogEntry(entry: ProvisioningObjectSummary): IDataObject {
 	};
 }
 
-export function logFailure(
-	connection: GraphConnection,
-	itemIndex?: number,
-): FailureContext & { itemIndex?: number } {
+export function logFailure(connection: GraphConnection, itemIndex?: number): FailureContext {
 	return {
 		access: 'readProvisioningLogs',
 		delegated: connection.delegated,
@@ -178,7 +175,7 @@ export async function readLogEntries(
 	filter: string | undefined,
 	limit: number | undefined,
 	settings: RequestSettings,
-	failure: FailureContext & { itemIndex?: number },
+	failure: FailureContext,
 ): Promise<{ entries: ProvisioningObjectSummary[]; calls: number }> {
 	const top = limit === undefined ? LOG_PAGE_SIZE : Math.min(limit, LOG_PAGE_SIZE);
 	const { value, calls } = await readPages<ProvisioningObjectSummary>(

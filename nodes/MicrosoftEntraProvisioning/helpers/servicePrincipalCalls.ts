@@ -129,7 +129,7 @@ export function servicePrincipalFailure(
 	connection: GraphConnection,
 	servicePrincipal: ResolvedTarget,
 	itemIndex?: number,
-): FailureContext & { itemIndex?: number } {
+): FailureContext {
 	return {
 		access,
 		delegated: connection.delegated,
@@ -146,7 +146,7 @@ export function jobFailure(
 	servicePrincipal: ResolvedTarget,
 	jobId: string,
 	itemIndex?: number,
-): FailureContext & { itemIndex?: number } {
+): FailureContext {
 	return {
 		...servicePrincipalFailure(access, connection, servicePrincipal, itemIndex),
 		subject: `provisioning job ${jobId} on service principal ${servicePrincipal.objectId}`,
