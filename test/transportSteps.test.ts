@@ -1,7 +1,10 @@
 /**
- * The transport's small steps on their own (no n8n, no sockets): deciding whether and when to retry, and reading
- * Graph's throttling headers.
+ * The transport's small steps on their own (no n8n, no sockets): deciding whether and when to retry, reading
+ * Graph's throttling headers, and the error a credential n8n could not use becomes.
  */
+import type { INode } from 'n8n-workflow';
+
+import { failureError } from '../nodes/MicrosoftEntraProvisioning/transport/errors';
 import {
 	backoffDelay,
 	decideRetry,
@@ -104,5 +107,38 @@ describe('Graph throttling headers', () => {
 		);
 		expect(describeThrottle({ 'x-ms-throttle-information': 'not <b>a</b> word' })).toBeUndefined();
 		expect(describeThrottle({})).toBeUndefined();
+	});
+});
+
+describe('a credential n8n could not use', () => {
+	const node: INode = {
+		id: 'node',
+		name: 'Entra Provisioning',
+		type: 'n8n-nodes-entra-provisioning.microsoftEntraProvisioning',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const fail = (message: string, delegated: boolean) =>
+		failureError(
+			node,
+			{ kind: 'credential', message },
+			{ access: 'acquireProvisioningToken', delegated },
+			{ retries: 0, idempotent: true },
+		);
+
+	it('keeps n8n’s own words, with advice by the kind of credential and never by what the words say', () => {
+		// a never-connected OAuth2 credential is refused earlier, by its missing tokens (test/delegated.test.ts)
+		const appOnly = fail(
+			'Credentials could not be decrypted: key not connected to this instance',
+			false,
+		);
+		expect(appOnly.message).toBe(
+			'Credentials could not be decrypted: key not connected to this instance',
+		);
+		expect(appOnly.description).toBe('Check the credential.');
+		expect(fail('The refresh token was revoked', true).description).toBe(
+			'Check the OAuth2 credential: reconnect it if its sign-in was revoked.',
+		);
 	});
 });

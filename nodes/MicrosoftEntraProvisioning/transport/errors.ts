@@ -259,27 +259,31 @@ function networkError(
 	);
 }
 
-/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. OAuth2 never connected). */
+/** Neither an HTTP answer nor a network failure: n8n could not use the credential (e.g. its sign-in was revoked). */
 function credentialProblem(
 	node: INode,
 	message: string,
 	delegated: boolean,
 	itemIndex?: number,
 ): NodeOperationError {
-	const notConnected = /not connected/i.test(message);
 	return withErrorFields(
-		new NodeOperationError(
-			node,
-			notConnected ? 'The OAuth2 credential is not connected' : message,
-			{
-				description: notConnected
-					? 'Open the credential and press Connect (sign in as an admin), then run the node again.'
-					: delegated
-						? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
-						: 'Check the credential.',
-				itemIndex,
-			},
-		),
+		new NodeOperationError(node, message, {
+			description: delegated
+				? 'Check the OAuth2 credential: reconnect it if its sign-in was revoked.'
+				: 'Check the credential.',
+			itemIndex,
+		}),
+		{},
+	);
+}
+
+/** A delegated credential whose Connect was never pressed: it holds no tokens, so no call can go. */
+export function notConnectedError(node: INode): NodeOperationError {
+	return withErrorFields(
+		new NodeOperationError(node, 'The OAuth2 credential is not connected', {
+			description:
+				'Open the credential and press Connect (sign in as an admin), then run the node again.',
+		}),
 		{},
 	);
 }

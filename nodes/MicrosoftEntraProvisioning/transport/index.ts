@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { CloudConfigurationError, resolveCloud } from '../../../lib/clouds';
 import { AUTHENTICATION_METHODS, type AuthenticationMethod } from './credentialTypes';
-import type { FailureContext } from './errors';
+import { notConnectedError, type FailureContext } from './errors';
 import { collectionReaders } from './pages';
 import { batchCalls } from './steps/batch';
 import { chain } from './steps/chain';
@@ -49,6 +49,10 @@ export async function getGraphConnection(ctx: GraphFunctions): Promise<GraphConn
 		);
 	}
 	const credentials = await ctx.getCredentials(method.credentialType);
+	// n8n keeps a delegated credential's tokens in oauthTokenData, which its Connect button sets.
+	const { oauthTokenData } = credentials;
+	if (method.delegated && (typeof oauthTokenData !== 'object' || oauthTokenData === null))
+		throw notConnectedError(ctx.getNode());
 	try {
 		const { graphUrl } = resolveCloud(credentials);
 		const reference = ctx.getNode().credentials?.[method.credentialType];
