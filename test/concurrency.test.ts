@@ -426,9 +426,9 @@ describe('ExecutionThrottle', () => {
 	});
 
 	it('prepares at most 200 items ahead of their calls, so a wide limit does not hold most of a large input', () => {
-		const gate = new ExecutionThrottle(new CallLimit(3_000), 3_000);
-		expect(gate.limit).toBe(3_000);
-		expect(gate.itemsAllowed).toBe(3_200);
+		const gate = new ExecutionThrottle(new CallLimit(MAX_CONCURRENCY), MAX_CONCURRENCY);
+		expect(gate.limit).toBe(MAX_CONCURRENCY);
+		expect(gate.itemsAllowed).toBe(MAX_CONCURRENCY + 200);
 		expect(new ExecutionThrottle(new CallLimit(100), 100).itemsAllowed).toBe(300);
 	});
 });

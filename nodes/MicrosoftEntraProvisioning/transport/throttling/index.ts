@@ -11,9 +11,10 @@ import { IdleRegistry } from './idleRegistry';
 export { pacerFor, type PacerScope, type RequestPacer } from './requestPacer';
 
 /**
- * The most items prepared ahead of a free slot. Each holds its evaluated parameters and request until its call goes,
- * about 5 KB: twice a limit of 3,000 (the default) let 9,000 of 10,000 items be under way at once, so an execution's
- * memory grew with its items. 200 are the answers one 20 ms stretch of evaluation can miss at that limit and 300 ms.
+ * The most items prepared ahead of a free slot. Each holds its evaluated parameters and request until its call goes
+ * (about 5 KB for an Acquire item in the memory benchmark): twice a limit of 3,000 (the default) let 9,000 of 10,000
+ * items be under way at once, so an execution's memory grew with its items. 200 are the answers one 20 ms stretch of
+ * evaluation can miss at that limit and 300 ms.
  */
 const PREPARED_AHEAD = 200;
 
